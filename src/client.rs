@@ -1,0 +1,353 @@
+//! Layer 4: the Rust API. A [`Client`] holds a validated [`Config`] and makes the gateway's
+//! calls: validate → sign → POST → verify → typed answer. The C layer, the CLI, the simulator's
+//! tests and the examples all go through here.
+
+use crate::error::{Error, Status};
+use crate::model::{
+    PayRequest, PayResponse, QryRequest, QryResponse, QueryRequest, QueryResponse, RefundRequest,
+    RefundResponse,
+};
+use crate::transport::{self, Timeouts};
+use crate::wire::{self, Answer};
+use crate::{clock, fields};
+use std::time::{Duration, Instant};
+
+/// The production gateway (plain HTTP, as documented).
+pub const PRODUCTION_URL: &str = "http://gateway.starpos.com.cn/adpweb/ehpspos3/";
+/// The sandbox seen in integrations.
+pub const SANDBOX_URL: &str = "http://sandbox.starpos.com.cn/adpweb/ehpspos3/";
+
+/// Where and as whom to call the gateway.
+#[derive(Clone)]
+pub struct Config {
+    /// Base URL ending in `/`; empty = [`PRODUCTION_URL`].
+    pub base_url: String,
+    /// `orgNo`: the institution number (≤ 15 letters/digits).
+    pub org_no: String,
+    /// `mercId`: the merchant number (≤ 15 letters/digits).
+    pub merc_id: String,
+    /// `trmNo`: the terminal number (1–8 letters/digits).
+    pub trm_no: String,
+    /// The merchant key that signs every call. Never printed.
+    pub key: String,
+    /// Connect and whole-call timeouts; a zero duration means the default.
+    pub timeouts: Timeouts,
+    /// Keep connections open between calls (the default); off opens one per call.
+    pub keep_alive: bool,
+}
+
+impl Config {
+    /// A configuration for the production gateway with default timeouts and keep-alive.
+    pub fn new(org_no: &str, merc_id: &str, trm_no: &str, key: &str) -> Config {
+        Config {
+            base_url: String::new(),
+            org_no: org_no.to_owned(),
+            merc_id: merc_id.to_owned(),
+            trm_no: trm_no.to_owned(),
+            key: key.to_owned(),
+            timeouts: Timeouts::DEFAULT,
+            keep_alive: true,
+        }
+    }
+
+    /// The same configuration with another base URL.
+    pub fn with_base_url(mut self, base_url: &str) -> Config {
+        self.base_url = base_url.to_owned();
+        self
+    }
+
+    /// The same configuration with other timeouts.
+    pub fn with_timeouts(mut self, connect: Duration, total: Duration) -> Config {
+        self.timeouts = Timeouts { connect, total };
+        self
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("base_url", &self.base_url)
+            .field("org_no", &self.org_no)
+            .field("merc_id", &self.merc_id)
+            .field("trm_no", &self.trm_no)
+            .field("key", &"***")
+            .field("timeouts", &self.timeouts)
+            .field("keep_alive", &self.keep_alive)
+            .finish()
+    }
+}
+
+/// Why [`Client::wait`] stopped without a final answer: the error, and the last answer the
+/// gateway gave (still `A` or `Z`) if any came.
+#[derive(Debug, Clone)]
+pub struct WaitError {
+    /// TIMEOUT when the deadline passed; otherwise the error that ended the wait.
+    pub error: Error,
+    /// The last query answer received, if any.
+    pub last_answer: Option<Box<QueryResponse>>,
+}
+
+/// A gateway client. Cheap to create; all clients share one connection pool.
+#[derive(Debug, Clone)]
+pub struct Client {
+    config: Config,
+}
+
+impl Client {
+    /// Validates `config` (every field named in the error) and makes a client.
+    pub fn new(mut config: Config) -> Result<Client, Error> {
+        if config.base_url.is_empty() {
+            config.base_url = PRODUCTION_URL.to_owned();
+        }
+        fields::base_url(&config.base_url)?;
+        if config.base_url.starts_with("https://") && !transport::TLS_SUPPORTED {
+            return Err(Error::invalid(
+                "base_url",
+                "is https, but this build has no TLS (build with the `tls` feature)",
+            ));
+        }
+        if !config.base_url.ends_with('/') {
+            config.base_url.push('/');
+        }
+        fields::alnum("org_no", &config.org_no, 15)?;
+        fields::alnum("merc_id", &config.merc_id, 15)?;
+        fields::alnum("trm_no", &config.trm_no, 8)?;
+        fields::key(&config.key)?;
+        if config.timeouts.connect.is_zero() {
+            config.timeouts.connect = Timeouts::DEFAULT.connect;
+        }
+        if config.timeouts.total.is_zero() {
+            config.timeouts.total = Timeouts::DEFAULT.total;
+        }
+        Ok(Client { config })
+    }
+
+    /// The validated configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// `pubSigQry`: the merchant's WeChat official account (`appId`, `appIdKey`).
+    pub fn qry(&self, request: &QryRequest) -> Result<QryResponse, Error> {
+        let own = request.wire_fields()?;
+        let answer = self.exchange(QryRequest::ENDPOINT, request.txn_time, own, None)?;
+        QryResponse::from_answer(&answer)
+    }
+
+    /// `pubSigPay`: pay with an OAuth code. The answer is `A` or `Z`: follow with
+    /// [`Client::wait`]. On an in-doubt error ([`Error::in_doubt`]) query, never resend.
+    pub fn pay(&self, request: &PayRequest) -> Result<PayResponse, Error> {
+        let own = request.wire_fields()?;
+        let answer = self.exchange(PayRequest::ENDPOINT, request.txn_time, own, None)?;
+        PayResponse::from_answer(&answer)
+    }
+
+    /// `sdkQryBarcodePay`: the order's state now. Safe to repeat.
+    pub fn query(&self, request: &QueryRequest) -> Result<QueryResponse, Error> {
+        self.query_within(request, None)
+    }
+
+    fn query_within(
+        &self,
+        request: &QueryRequest,
+        budget: Option<Duration>,
+    ) -> Result<QueryResponse, Error> {
+        let own = request.wire_fields()?;
+        let trade_no = trade_no_of(&own);
+        self.exchange(QueryRequest::ENDPOINT, request.txn_time, own, budget)
+            .and_then(|answer| QueryResponse::from_answer(&answer, &trade_no))
+            .map_err(|e| e.with_trade_no(&trade_no))
+    }
+
+    /// `sdkRefundBarcodePay`: give money back. Not safe to repeat blindly: after an in-doubt
+    /// error, query the refund's `tradeNo` first.
+    pub fn refund(&self, request: &RefundRequest) -> Result<RefundResponse, Error> {
+        let own = request.wire_fields()?;
+        let trade_no = trade_no_of(&own);
+        self.exchange(RefundRequest::ENDPOINT, request.txn_time, own, None)
+            .and_then(|answer| RefundResponse::from_answer(&answer, &trade_no))
+            .map_err(|e| e.with_trade_no(&trade_no))
+    }
+
+    /// Queries `qry_no` every `interval` until the order is final (`S`, `F`, `D`) or `deadline`
+    /// has passed (then TIMEOUT). A failed poll (network, bad answer) does not end the wait;
+    /// INVALID_ARGUMENT and a gateway refusal do. Zero durations mean 3 s and 60 s.
+    pub fn wait(
+        &self,
+        qry_no: &str,
+        interval: Duration,
+        deadline: Duration,
+    ) -> Result<QueryResponse, WaitError> {
+        let interval = if interval.is_zero() {
+            Duration::from_secs(3)
+        } else {
+            interval
+        };
+        let deadline = if deadline.is_zero() {
+            Duration::from_secs(60)
+        } else {
+            deadline
+        };
+        let start = Instant::now();
+        let mut last_answer: Option<Box<QueryResponse>> = None;
+        let mut last_error: Option<Error> = None;
+        loop {
+            let remaining = deadline.saturating_sub(start.elapsed());
+            if remaining.is_zero() {
+                break;
+            }
+            let request = QueryRequest {
+                qry_no,
+                ..QueryRequest::default()
+            };
+            match self.query_within(&request, Some(remaining)) {
+                Ok(answer) if answer.result.is_some_and(|r| r.is_final()) => return Ok(answer),
+                Ok(answer) => last_answer = Some(Box::new(answer)),
+                Err(error)
+                    if matches!(error.status(), Status::InvalidArgument | Status::Gateway) =>
+                {
+                    return Err(WaitError { error, last_answer });
+                }
+                Err(error) => last_error = Some(error),
+            }
+            let remaining = deadline.saturating_sub(start.elapsed());
+            if remaining.is_zero() {
+                break;
+            }
+            std::thread::sleep(interval.min(remaining));
+        }
+        let error = match (&last_answer, last_error) {
+            (Some(answer), _) => Error::new(
+                Status::Timeout,
+                format!(
+                    "order {qry_no} still not final after {} ms (last result {})",
+                    deadline.as_millis(),
+                    answer.result.map_or('-', |r| r.as_char())
+                ),
+            ),
+            (None, Some(error)) => error.context(&format!(
+                "no answer to any query of {qry_no} within {} ms; the last failure",
+                deadline.as_millis()
+            )),
+            (None, None) => Error::new(
+                Status::Timeout,
+                format!(
+                    "no query of {qry_no} could be made within {} ms",
+                    deadline.as_millis()
+                ),
+            ),
+        };
+        Err(WaitError { error, last_answer })
+    }
+
+    /// Any endpoint: `fields_json` is a JSON object of the endpoint's own fields; `orgNo`,
+    /// `mercId`, `trmNo`, `txnTime` and `signType` are added when absent. The answer comes back
+    /// verified, `message` decoded.
+    pub fn call(&self, endpoint: &str, fields_json: &str) -> Result<Answer, Error> {
+        if endpoint.is_empty()
+            || endpoint.len() > 64
+            || !endpoint.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return Err(Error::invalid(
+                "endpoint",
+                "must be 1 to 64 ASCII letters and digits",
+            ));
+        }
+        let map = match serde_json::from_str::<serde_json::Value>(fields_json) {
+            Ok(serde_json::Value::Object(map)) => map,
+            Ok(_) => return Err(Error::invalid("fields_json", "must be a JSON object")),
+            Err(e) => return Err(Error::invalid("fields_json", format!("is not JSON ({e})"))),
+        };
+        let mut own: Vec<(String, String)> = Vec::with_capacity(map.len());
+        let mut txn_time = None;
+        for (name, value) in &map {
+            if name == crate::sign::SIGN_VALUE {
+                continue;
+            }
+            let text =
+                wire::value_text(name, value).map_err(|e| Error::invalid("fields_json", e))?;
+            if name == "txnTime" {
+                txn_time = Some(text.clone().into_owned());
+            }
+            own.push((name.clone(), text.into_owned()));
+        }
+        let txn_time = match txn_time {
+            Some(t) => {
+                fields::txn_time("txnTime", &t)?;
+                t
+            }
+            None => clock::local_txn_time(),
+        };
+        let mut all: Vec<(&str, &str)> = Vec::with_capacity(own.len() + 5);
+        for (name, value) in [
+            ("orgNo", self.config.org_no.as_str()),
+            ("mercId", &self.config.merc_id),
+            ("trmNo", &self.config.trm_no),
+            ("txnTime", &txn_time),
+            ("signType", "MD5"),
+        ] {
+            if !own.iter().any(|(n, _)| n == name) {
+                all.push((name, value));
+            }
+        }
+        all.extend(own.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        self.send(endpoint, &all, None)
+    }
+
+    /// Adds the merchant's fields to `own`, signs, sends and verifies.
+    fn exchange(
+        &self,
+        endpoint: &str,
+        txn_time: Option<&str>,
+        own: Vec<(&'static str, String)>,
+        budget: Option<Duration>,
+    ) -> Result<Answer, Error> {
+        let txn_time = match txn_time {
+            Some(t) if !t.is_empty() => {
+                fields::txn_time("txn_time", t)?;
+                t.to_owned()
+            }
+            _ => clock::local_txn_time(),
+        };
+        let mut all: Vec<(&str, &str)> = Vec::with_capacity(own.len() + 5);
+        all.extend([
+            ("orgNo", self.config.org_no.as_str()),
+            ("mercId", &self.config.merc_id),
+            ("trmNo", &self.config.trm_no),
+            ("txnTime", &txn_time),
+            ("signType", "MD5"),
+        ]);
+        all.extend(own.iter().map(|(n, v)| (*n, v.as_str())));
+        self.send(endpoint, &all, budget)
+    }
+
+    fn send(
+        &self,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        budget: Option<Duration>,
+    ) -> Result<Answer, Error> {
+        let body = wire::encode_request(fields, &self.config.key);
+        let url = format!("{}{endpoint}.json", self.config.base_url);
+        let mut timeouts = self.config.timeouts;
+        if let Some(budget) = budget {
+            timeouts.total = timeouts.total.min(budget).max(Duration::from_millis(1));
+        }
+        let reply = transport::post(
+            &url,
+            &body,
+            "application/json;charset=UTF-8",
+            timeouts,
+            self.config.keep_alive,
+        )?;
+        wire::decode_answer(&reply.body, &self.config.key)
+    }
+}
+
+fn trade_no_of(fields: &[(&'static str, String)]) -> String {
+    fields
+        .iter()
+        .find(|(n, _)| *n == "tradeNo")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}

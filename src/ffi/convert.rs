@@ -1,0 +1,304 @@
+//! Conversions between C and Rust: pointers, strings, fixed buffers, statuses, the thread's
+//! last error, and the skeleton every exported call shares.
+
+use super::types::*;
+use crate::client::{Client, Config};
+use crate::error::{Error, Status};
+use crate::transport::Timeouts;
+use crate::wire::Answer;
+use std::cell::RefCell;
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Duration;
+
+/// The longest C string read (bytes); anything longer is INVALID_ARGUMENT, so a missing NUL
+/// in caller memory cannot make the library read without bound.
+pub(crate) const MAX_C_STRING: usize = 64 * 1024;
+
+/// The words given for a caught panic.
+pub(crate) const PANIC_TEXT: &str = "internal error: a panic was caught at the library boundary";
+
+impl From<Status> for starpos_status {
+    fn from(status: Status) -> starpos_status {
+        use starpos_status::*;
+        match status {
+            Status::Ok => STARPOS_OK,
+            Status::InvalidArgument => STARPOS_ERR_INVALID_ARGUMENT,
+            Status::Connect => STARPOS_ERR_CONNECT,
+            Status::Timeout => STARPOS_ERR_TIMEOUT,
+            Status::Http => STARPOS_ERR_HTTP,
+            Status::Protocol => STARPOS_ERR_PROTOCOL,
+            Status::Signature => STARPOS_ERR_SIGNATURE,
+            Status::Gateway => STARPOS_ERR_GATEWAY,
+            Status::Internal => STARPOS_ERR_INTERNAL,
+        }
+    }
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+}
+
+/// Records `text` as this thread's last error (`starpos_last_error`).
+pub(crate) fn set_last_error(text: &str) {
+    let c = CString::new(text.replace('\0', " ")).unwrap_or_default();
+    LAST_ERROR.with(|cell| *cell.borrow_mut() = c);
+}
+
+/// Clears this thread's last error: done at the start of every call.
+pub(crate) fn clear_last_error() {
+    LAST_ERROR.with(|cell| *cell.borrow_mut() = CString::default());
+}
+
+/// This thread's last error, valid until its next call into the library.
+pub(crate) fn last_error_ptr() -> *const c_char {
+    LAST_ERROR.with(|cell| cell.borrow().as_ptr())
+}
+
+/// Borrows `*ptr`, or fails naming `name` when it is NULL.
+///
+/// # Safety
+/// `ptr` is NULL or points to a valid `T` for the duration of the call.
+pub(crate) unsafe fn arg<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, Error> {
+    ptr.as_ref().ok_or_else(|| Error::invalid(name, "is NULL"))
+}
+
+/// Reads an optional C string: NULL and "" are both absent.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string.
+pub(crate) unsafe fn opt_str<'a>(
+    ptr: *const c_char,
+    field: &str,
+) -> Result<Option<&'a str>, Error> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    let len = libc::strnlen(ptr, MAX_C_STRING + 1);
+    if len > MAX_C_STRING {
+        return Err(Error::invalid(
+            field,
+            format!("is longer than {MAX_C_STRING} bytes"),
+        ));
+    }
+    if len == 0 {
+        return Ok(None);
+    }
+    let bytes = CStr::from_ptr(ptr).to_bytes();
+    std::str::from_utf8(bytes).map(Some).map_err(|e| {
+        Error::invalid(
+            field,
+            format!("is not valid UTF-8 (at byte {})", e.valid_up_to()),
+        )
+    })
+}
+
+/// Reads a required C string.
+///
+/// # Safety
+/// As [`opt_str`].
+pub(crate) unsafe fn req_str<'a>(ptr: *const c_char, field: &str) -> Result<&'a str, Error> {
+    opt_str(ptr, field)?.ok_or_else(|| Error::invalid(field, "is required"))
+}
+
+/// Copies `value` and a NUL into `buf`, or fails with PROTOCOL naming `field` if it does not fit.
+pub(crate) fn put(buf: &mut [c_char], value: &str, field: &str) -> Result<(), Error> {
+    if value.len() >= buf.len() {
+        return Err(Error::protocol(format!(
+            "answer field {field} is {} bytes and does not fit its {}-byte buffer",
+            value.len(),
+            buf.len()
+        )));
+    }
+    copy_bytes(buf, value.as_bytes());
+    Ok(())
+}
+
+/// Copies as much of `text` as fits (cut at a UTF-8 boundary) and a NUL into `buf`.
+pub(crate) fn put_cut(buf: &mut [c_char], text: &str) {
+    if buf.is_empty() {
+        return;
+    }
+    let mut end = text.len().min(buf.len() - 1);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    copy_bytes(buf, &text.as_bytes()[..end]);
+}
+
+fn copy_bytes(buf: &mut [c_char], bytes: &[u8]) {
+    for (slot, b) in buf.iter_mut().zip(bytes) {
+        *slot = *b as c_char;
+    }
+    buf[bytes.len()] = 0;
+}
+
+/// A `result` letter as a C char (0 when absent).
+pub(crate) fn result_char(result: Option<crate::TxnResult>) -> c_char {
+    result.map_or(0, |r| r.as_char() as u8 as c_char)
+}
+
+/// Builds a validated client from the C configuration.
+///
+/// # Safety
+/// `config` is NULL or points to a valid `starpos_config` whose strings are NULL or
+/// NUL-terminated.
+pub(crate) unsafe fn client_from(config: *const starpos_config) -> Result<Client, Error> {
+    let c = arg(config, "config")?;
+    let unknown = c.flags & !STARPOS_FLAG_NO_KEEPALIVE;
+    if unknown != 0 {
+        return Err(Error::invalid(
+            "flags",
+            format!("bits {unknown:#x} are not known to this build"),
+        ));
+    }
+    let ms = |v: u32| Duration::from_millis(u64::from(v));
+    Client::new(Config {
+        base_url: opt_str(c.base_url, "base_url")?
+            .unwrap_or_default()
+            .to_owned(),
+        org_no: req_str(c.org_no, "org_no")?.to_owned(),
+        merc_id: req_str(c.merc_id, "merc_id")?.to_owned(),
+        trm_no: req_str(c.trm_no, "trm_no")?.to_owned(),
+        key: req_str(c.key, "key")?.to_owned(),
+        timeouts: Timeouts {
+            connect: ms(c.connect_timeout_ms),
+            total: ms(c.timeout_ms),
+        },
+        keep_alive: c.flags & STARPOS_FLAG_NO_KEEPALIVE == 0,
+    })
+}
+
+/// What every response struct shares: the error text, the refusal's common fields and the
+/// `verified` flag.
+pub(crate) trait ResponseStruct {
+    fn error_buf(&mut self) -> &mut [c_char];
+    fn set_refusal(&mut self, answer: &Answer);
+    /// Records the `tradeNo` a failed query or refund was sent with (others have none).
+    fn set_trade_no(&mut self, _trade_no: &str) {}
+}
+
+macro_rules! impl_response_struct {
+    ($($t:ty),*) => {$(
+        impl ResponseStruct for $t {
+            fn error_buf(&mut self) -> &mut [c_char] {
+                &mut self.error
+            }
+            fn set_refusal(&mut self, answer: &Answer) {
+                put_cut(&mut self.return_code, answer.text("returnCode"));
+                put_cut(&mut self.message, answer.text("message"));
+                put_cut(&mut self.sys_time, answer.text("sysTime"));
+                put_cut(&mut self.merc_id, answer.text("mercId"));
+                self.verified = answer.verified();
+            }
+        }
+    )*};
+}
+impl_response_struct!(starpos_qry_response, starpos_pay_response);
+
+macro_rules! impl_response_struct_with_trade_no {
+    ($($t:ty),*) => {$(
+        impl ResponseStruct for $t {
+            fn error_buf(&mut self) -> &mut [c_char] {
+                &mut self.error
+            }
+            fn set_refusal(&mut self, answer: &Answer) {
+                put_cut(&mut self.return_code, answer.text("returnCode"));
+                put_cut(&mut self.message, answer.text("message"));
+                put_cut(&mut self.sys_time, answer.text("sysTime"));
+                put_cut(&mut self.merc_id, answer.text("mercId"));
+                self.verified = answer.verified();
+            }
+            fn set_trade_no(&mut self, trade_no: &str) {
+                put_cut(&mut self.trade_no, trade_no);
+            }
+        }
+    )*};
+}
+impl_response_struct_with_trade_no!(starpos_query_response, starpos_refund_response);
+
+/// The skeleton of every call with a response struct: clear the last error, reject a NULL
+/// `out`, zero it, run `fill` behind a panic boundary, and on failure zero it again before
+/// writing the error (and a refusal's fields), so nothing of an unusable answer remains.
+///
+/// # Safety
+/// `out` is NULL or points to writable memory for one `R`, a plain C struct for which all
+/// zero bytes is a valid value.
+pub(crate) unsafe fn respond<R: ResponseStruct>(
+    out: *mut R,
+    fill: impl FnOnce(&mut R) -> Result<(), Error>,
+) -> starpos_status {
+    clear_last_error();
+    if out.is_null() {
+        set_last_error("response: is NULL");
+        return starpos_status::STARPOS_ERR_INVALID_ARGUMENT;
+    }
+    std::ptr::write_bytes(out, 0, 1);
+    let out = &mut *out;
+    let error = match catch_unwind(AssertUnwindSafe(|| fill(&mut *out))) {
+        Ok(Ok(())) => return starpos_status::STARPOS_OK,
+        Ok(Err(e)) => e,
+        Err(_) => Error::new(Status::Internal, PANIC_TEXT),
+    };
+    std::ptr::write_bytes(out as *mut R, 0, 1);
+    if let Some(answer) = error.refusal() {
+        out.set_refusal(answer);
+    }
+    if let Some(trade_no) = error.trade_no() {
+        out.set_trade_no(trade_no);
+    }
+    put_cut(out.error_buf(), error.detail());
+    set_last_error(error.detail());
+    error.status().into()
+}
+
+/// The skeleton of every call that writes text into a caller's buffer: the text and a NUL on
+/// success; on failure the error in words, cut to fit, and INVALID_ARGUMENT naming the size
+/// needed when the buffer is too small. Nothing is ever written past `out_len`.
+///
+/// `on_refusal` may put a gateway refusal's own text in the buffer instead of the words.
+///
+/// # Safety
+/// `out` is NULL or points to `out_len` writable bytes.
+pub(crate) unsafe fn write_text(
+    out: *mut c_char,
+    out_len: usize,
+    make: impl FnOnce() -> Result<String, Error>,
+    on_refusal: impl FnOnce(&Answer) -> Option<String>,
+) -> starpos_status {
+    clear_last_error();
+    if out.is_null() || out_len == 0 {
+        let text = if out.is_null() {
+            "out: is NULL"
+        } else {
+            "out_len: is 0"
+        };
+        set_last_error(text);
+        return starpos_status::STARPOS_ERR_INVALID_ARGUMENT;
+    }
+    let buf = std::slice::from_raw_parts_mut(out, out_len);
+    buf[0] = 0;
+    let error = match catch_unwind(AssertUnwindSafe(make)) {
+        Ok(Ok(text)) if text.len() < out_len => {
+            copy_bytes(buf, text.as_bytes());
+            return starpos_status::STARPOS_OK;
+        }
+        Ok(Ok(text)) => Error::invalid(
+            "out_len",
+            format!(
+                "{out_len} bytes is too small: {} bytes are needed",
+                text.len() + 1
+            ),
+        ),
+        Ok(Err(e)) => e,
+        Err(_) => Error::new(Status::Internal, PANIC_TEXT),
+    };
+    let refusal_text = error.refusal().and_then(on_refusal);
+    match refusal_text {
+        Some(text) if text.len() < out_len => copy_bytes(buf, text.as_bytes()),
+        _ => put_cut(buf, error.detail()),
+    }
+    set_last_error(error.detail());
+    error.status().into()
+}

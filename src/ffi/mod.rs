@@ -1,0 +1,16 @@
+//! Layer 5: the C ABI. Only conversion lives here: check pointers, turn C strings into `&str`,
+//! call the [`Client`](crate::Client), copy the answer into fixed buffers. Every exported
+//! function catches panics (they become `STARPOS_ERR_INTERNAL`), accepts NULL for every
+//! pointer, and keeps no global state beyond the shared connection pool and a thread-local
+//! copy of the last error text.
+
+#![allow(non_camel_case_types)]
+
+mod calls;
+mod convert;
+mod types;
+mod util;
+
+pub use calls::*;
+pub use types::*;
+pub use util::*;

@@ -1,0 +1,284 @@
+//! The `#[repr(C)]` types of the C ABI. Field order is part of the ABI: fields are only ever
+//! appended.
+
+use crate::limits::*;
+use std::os::raw::c_char;
+
+/// The outcome of every call. 0 is success; the values never change and new ones are only
+/// appended. `starpos_status_str` names them; `starpos_status_in_doubt` says which may hide a
+/// payment that went through.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum starpos_status {
+    /// Success; the answer was verified.
+    STARPOS_OK = 0,
+    /// Input rejected before anything was sent; `error` names the field and the rule.
+    STARPOS_ERR_INVALID_ARGUMENT = 1,
+    /// Gateway not reached; nothing was sent. Safe to retry.
+    STARPOS_ERR_CONNECT = 2,
+    /// Sent, no full answer in time: outcome unknown. After pay or refund: query, never resend.
+    STARPOS_ERR_TIMEOUT = 3,
+    /// HTTP status other than 200 (in doubt: query before retrying a pay or refund).
+    STARPOS_ERR_HTTP = 4,
+    /// Answer unparseable, incomplete or too large, or the connection broke after sending (in
+    /// doubt).
+    STARPOS_ERR_PROTOCOL = 5,
+    /// Answer's signValue missing or wrong: nothing in it is trusted (in doubt).
+    STARPOS_ERR_SIGNATURE = 6,
+    /// returnCode != "000000": the gateway refused; see `return_code` and `message`.
+    STARPOS_ERR_GATEWAY = 7,
+    /// A bug was caught (a panic); the process lives on (in doubt).
+    STARPOS_ERR_INTERNAL = 8,
+}
+
+/// `flags` bit: open a new connection for every call instead of keeping one alive.
+pub const STARPOS_FLAG_NO_KEEPALIVE: u32 = 1;
+
+/// Where and as whom to call the gateway. Zero-initialise it (`starpos_config c = {0};`) and
+/// set what you need: every zero field means its default. Strings are NUL-terminated UTF-8,
+/// borrowed for the duration of the call only.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_config {
+    /// Base URL ending in `/`, `http://` (or `https://` in TLS builds). NULL or "" = the
+    /// production gateway.
+    pub base_url: *const c_char,
+    /// `orgNo`, the institution number: 1–15 letters/digits. Required.
+    pub org_no: *const c_char,
+    /// `mercId`, the merchant number: 1–15 letters/digits. Required.
+    pub merc_id: *const c_char,
+    /// `trmNo`, the terminal number: 1–8 letters/digits. Required.
+    pub trm_no: *const c_char,
+    /// The merchant key (16–128 letters/digits). Required; never logged or echoed.
+    pub key: *const c_char,
+    /// Milliseconds for the DNS lookup and for the TCP connect, each; 0 = 10000.
+    pub connect_timeout_ms: u32,
+    /// Milliseconds for the whole call, DNS to the last byte of the answer; 0 = 30000.
+    pub timeout_ms: u32,
+    /// `STARPOS_FLAG_*` bits; 0 = defaults. Unknown bits are INVALID_ARGUMENT.
+    pub flags: u32,
+}
+
+/// `pubSigQry` input. Every field may be NULL.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_qry_request {
+    /// `yyyyMMddHHmmss`; NULL = the terminal's local time now.
+    pub txn_time: *const c_char,
+    /// Free text echoed back, ≤ 256 characters; makes the version V1.0.1.
+    pub attach: *const c_char,
+    /// Protocol version, ≤ 10; NULL = V1.0.0 (V1.0.1 with `attach`).
+    pub version: *const c_char,
+}
+
+/// `pubSigQry` output. Zeroed at the start of every call; on OK every field is from the
+/// verified answer; on GATEWAY `return_code`, `message`, `sys_time` and `merc_id` are the
+/// refusal's; `error` says what went wrong whenever the status is not OK.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_qry_response {
+    /// `returnCode`, "000000" on success.
+    pub return_code: [c_char; STARPOS_RETURN_CODE_SIZE],
+    /// `message`, URL-decoded.
+    pub message: [c_char; STARPOS_MESSAGE_SIZE],
+    /// `sysTime`, the gateway's time.
+    pub sys_time: [c_char; STARPOS_SYS_TIME_SIZE],
+    /// `mercId`.
+    pub merc_id: [c_char; STARPOS_MERC_ID_SIZE],
+    /// `appId`: the official account, for the OAuth link.
+    pub app_id: [c_char; STARPOS_APP_ID_SIZE],
+    /// `appIdKey`: the official account's secret. Never log it.
+    pub app_id_key: [c_char; STARPOS_APP_ID_KEY_SIZE],
+    /// `attach`, echoed.
+    pub attach: [c_char; STARPOS_ATTACH_SIZE],
+    /// What went wrong, in words, when the status is not OK (cut at a UTF-8 boundary).
+    pub error: [c_char; STARPOS_ERROR_SIZE],
+    /// 1 when the answer's signature was checked: always with OK; a GATEWAY refusal may come
+    /// unsigned (0).
+    pub verified: bool,
+}
+
+/// `pubSigPay` input.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_pay_request {
+    /// `yyyyMMddHHmmss`; NULL = the terminal's local time now.
+    pub txn_time: *const c_char,
+    /// Protocol version; NULL = V1.0.0 (V1.0.1 with `attach` or `openid`).
+    pub version: *const c_char,
+    /// OAuth code from the WeChat redirect, ≤ 64. Exactly one of `code` and `openid`.
+    pub code: *const c_char,
+    /// The payer's openid, ≤ 64, instead of `code`.
+    pub openid: *const c_char,
+    /// Fen actually paid: 0 < amount ≤ total_amount.
+    pub amount: u64,
+    /// Order total in fen, < 10^13.
+    pub total_amount: u64,
+    /// Order title, ≤ 256 characters; may be NULL.
+    pub subject: *const c_char,
+    /// The merchant's order number, ≤ 50; may be NULL.
+    pub sel_order_no: *const c_char,
+    /// Discount note, ≤ 250 characters (sent as `goods_tag`); may be NULL.
+    pub goods_tag: *const c_char,
+    /// Free text echoed back, ≤ 256 characters; may be NULL.
+    pub attach: *const c_char,
+}
+
+/// `pubSigPay` output (see `starpos_qry_response` for when fields are filled). `result` is
+/// 'A' or 'Z' by design: follow with `starpos_wait` on `log_no`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_pay_response {
+    /// `returnCode`.
+    pub return_code: [c_char; STARPOS_RETURN_CODE_SIZE],
+    /// `message`, URL-decoded.
+    pub message: [c_char; STARPOS_MESSAGE_SIZE],
+    /// `sysTime`.
+    pub sys_time: [c_char; STARPOS_SYS_TIME_SIZE],
+    /// `mercId`.
+    pub merc_id: [c_char; STARPOS_MERC_ID_SIZE],
+    /// `logNo`: the gateway's serial; query the order with it.
+    pub log_no: [c_char; STARPOS_LOG_NO_SIZE],
+    /// `result`: 'A' waiting for the payer, 'Z' unknown, ... or 0 when absent.
+    pub result: c_char,
+    /// `orderNo`.
+    pub order_no: [c_char; STARPOS_ORDER_NO_SIZE],
+    /// `amount` in fen.
+    pub amount: u64,
+    /// `total_amount` in fen.
+    pub total_amount: u64,
+    /// `PrepayId`.
+    pub prepay_id: [c_char; STARPOS_PREPAY_ID_SIZE],
+    /// `apiAppid` (→ `appId` of getBrandWCPayRequest).
+    pub api_appid: [c_char; STARPOS_API_SHORT_SIZE],
+    /// `apiTimestamp` (→ `timeStamp`).
+    pub api_timestamp: [c_char; STARPOS_API_SHORT_SIZE],
+    /// `apiNoncestr` (→ `nonceStr`).
+    pub api_noncestr: [c_char; STARPOS_API_SHORT_SIZE],
+    /// `apiPackage` (→ `package`, "prepay_id=...").
+    pub api_package: [c_char; STARPOS_API_PACKAGE_SIZE],
+    /// `apiSigntype` (→ `signType`).
+    pub api_signtype: [c_char; STARPOS_API_SHORT_SIZE],
+    /// `apiPaysign` (→ `paySign`).
+    pub api_paysign: [c_char; STARPOS_API_PAYSIGN_SIZE],
+    /// `subject`, echoed.
+    pub subject: [c_char; STARPOS_SUBJECT_SIZE],
+    /// `selOrderNo`, echoed.
+    pub sel_order_no: [c_char; STARPOS_SEL_ORDER_NO_SIZE],
+    /// `goodsTag`, echoed.
+    pub goods_tag: [c_char; STARPOS_GOODS_TAG_SIZE],
+    /// `attach`, echoed.
+    pub attach: [c_char; STARPOS_ATTACH_SIZE],
+    /// What went wrong, in words, when the status is not OK.
+    pub error: [c_char; STARPOS_ERROR_SIZE],
+    /// 1 when the answer's signature was checked (see `starpos_qry_response.verified`).
+    pub verified: bool,
+}
+
+/// Order query (`sdkQryBarcodePay`) input.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_query_request {
+    /// `yyyyMMddHHmmss`; NULL = the terminal's local time now.
+    pub txn_time: *const c_char,
+    /// Protocol version; NULL = V1.0.0.
+    pub version: *const c_char,
+    /// This request's number, ≤ 64; NULL = generated, unique (returned in the response).
+    pub trade_no: *const c_char,
+    /// The order: its `logNo`, `orderNo` or `tradeNo`, ≤ 64. Required.
+    pub qry_no: *const c_char,
+}
+
+/// Order query output (see `starpos_qry_response` for when fields are filled).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_query_response {
+    /// `returnCode`.
+    pub return_code: [c_char; STARPOS_RETURN_CODE_SIZE],
+    /// `message`, URL-decoded.
+    pub message: [c_char; STARPOS_MESSAGE_SIZE],
+    /// `sysTime`.
+    pub sys_time: [c_char; STARPOS_SYS_TIME_SIZE],
+    /// `mercId`.
+    pub merc_id: [c_char; STARPOS_MERC_ID_SIZE],
+    /// The `tradeNo` the query was sent with (filled whenever the request was valid).
+    pub trade_no: [c_char; STARPOS_TRADE_NO_SIZE],
+    /// `logNo` of the order.
+    pub log_no: [c_char; STARPOS_LOG_NO_SIZE],
+    /// `result`: 'S' paid, 'F' failed, 'D' revoked (final); 'A', 'Z' (query again); or 0.
+    pub result: c_char,
+    /// `payChannel`: "WXPAY", "ALIPAY", "YLPAY".
+    pub pay_channel: [c_char; STARPOS_PAY_CHANNEL_SIZE],
+    /// `orderNo`: the channel order number; a refund needs it.
+    pub order_no: [c_char; STARPOS_ORDER_NO_SIZE],
+    /// `amount` in fen.
+    pub amount: u64,
+    /// `total_amount` in fen.
+    pub total_amount: u64,
+    /// `subject`.
+    pub subject: [c_char; STARPOS_SUBJECT_SIZE],
+    /// `selOrderNo`.
+    pub sel_order_no: [c_char; STARPOS_SEL_ORDER_NO_SIZE],
+    /// `goodsTag`.
+    pub goods_tag: [c_char; STARPOS_GOODS_TAG_SIZE],
+    /// `attach`.
+    pub attach: [c_char; STARPOS_ATTACH_SIZE],
+    /// What went wrong, in words, when the status is not OK.
+    pub error: [c_char; STARPOS_ERROR_SIZE],
+    /// 1 when the answer's signature was checked.
+    pub verified: bool,
+}
+
+/// Refund (`sdkRefundBarcodePay`) input.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_refund_request {
+    /// `yyyyMMddHHmmss`; NULL = the terminal's local time now.
+    pub txn_time: *const c_char,
+    /// Protocol version; NULL = V1.0.0.
+    pub version: *const c_char,
+    /// This request's number, ≤ 64; NULL = generated, unique (returned in the response).
+    pub trade_no: *const c_char,
+    /// Channel order number of the paid order (from a query that answered 'S'). Required.
+    pub order_no: *const c_char,
+    /// Fen to refund; 0 = all that remains (the field is then not sent).
+    pub txn_amt: u64,
+}
+
+/// Refund output (see `starpos_qry_response` for when fields are filled).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_refund_response {
+    /// `returnCode`.
+    pub return_code: [c_char; STARPOS_RETURN_CODE_SIZE],
+    /// `message`, URL-decoded.
+    pub message: [c_char; STARPOS_MESSAGE_SIZE],
+    /// `sysTime`.
+    pub sys_time: [c_char; STARPOS_SYS_TIME_SIZE],
+    /// `mercId`.
+    pub merc_id: [c_char; STARPOS_MERC_ID_SIZE],
+    /// The `tradeNo` the refund was sent with: after an in-doubt status, query it.
+    pub trade_no: [c_char; STARPOS_TRADE_NO_SIZE],
+    /// `logNo` of the refund.
+    pub log_no: [c_char; STARPOS_LOG_NO_SIZE],
+    /// `result`: 'S' refunded, 'F' failed, 'Z' unknown; or 0.
+    pub result: c_char,
+    /// `txnAmt`: fen refunded.
+    pub txn_amt: u64,
+    /// `amount` in fen.
+    pub amount: u64,
+    /// `total_amount` in fen.
+    pub total_amount: u64,
+    /// `subject`.
+    pub subject: [c_char; STARPOS_SUBJECT_SIZE],
+    /// `selOrderNo`.
+    pub sel_order_no: [c_char; STARPOS_SEL_ORDER_NO_SIZE],
+    /// `goodsTag`.
+    pub goods_tag: [c_char; STARPOS_GOODS_TAG_SIZE],
+    /// `attach`.
+    pub attach: [c_char; STARPOS_ATTACH_SIZE],
+    /// What went wrong, in words, when the status is not OK.
+    pub error: [c_char; STARPOS_ERROR_SIZE],
+    /// 1 when the answer's signature was checked.
+    pub verified: bool,
+}

@@ -1,0 +1,175 @@
+//! The exported helpers: status names, version, low-level signing, the WeChat steps.
+
+use super::convert::*;
+use super::types::*;
+use crate::error::{Error, Status};
+use crate::model::{PayResponse, TxnResult};
+use crate::{fields, wechat, wire};
+use std::ffi::CStr;
+use std::os::raw::{c_char, c_int};
+
+/// The name of a status (`"OK"`, `"SIGNATURE"`, ...): static, never NULL; `"UNKNOWN"` for a
+/// value that is not a status.
+#[no_mangle]
+pub extern "C" fn starpos_status_str(status: c_int) -> *const c_char {
+    let name: &'static CStr = match Status::from_code(i64::from(status)) {
+        Some(Status::Ok) => c"OK",
+        Some(Status::InvalidArgument) => c"INVALID_ARGUMENT",
+        Some(Status::Connect) => c"CONNECT",
+        Some(Status::Timeout) => c"TIMEOUT",
+        Some(Status::Http) => c"HTTP",
+        Some(Status::Protocol) => c"PROTOCOL",
+        Some(Status::Signature) => c"SIGNATURE",
+        Some(Status::Gateway) => c"GATEWAY",
+        Some(Status::Internal) => c"INTERNAL",
+        None => c"UNKNOWN",
+    };
+    name.as_ptr()
+}
+
+/// 1 when a pay or refund that ended with `status` may have taken effect (TIMEOUT, HTTP,
+/// PROTOCOL, SIGNATURE, INTERNAL): query the order, never resend. 0 otherwise.
+#[no_mangle]
+pub extern "C" fn starpos_status_in_doubt(status: c_int) -> bool {
+    Status::from_code(i64::from(status)).is_some_and(Status::in_doubt)
+}
+
+/// The library's version (`"0.1.0"`), static, never NULL.
+#[no_mangle]
+pub extern "C" fn starpos_version() -> *const c_char {
+    const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+    VERSION.as_ptr().cast()
+}
+
+/// The words of this thread's last failed call, or "" after a call that succeeded. Valid
+/// until this thread's next call into the library. Never NULL.
+#[no_mangle]
+pub extern "C" fn starpos_last_error() -> *const c_char {
+    last_error_ptr()
+}
+
+/// Signs any JSON object per the gateway's rule (a `signValue` in it is ignored; numbers sign
+/// as their text) and writes the 32 hex characters and a NUL into `signature` (33 bytes).
+/// Returns OK or INVALID_ARGUMENT (not a JSON object of plain values, bad key, NULL).
+///
+/// # Safety
+/// Strings are NULL or NUL-terminated; `signature` is NULL or has 33 writable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn starpos_sign_json(
+    json_object: *const c_char,
+    key: *const c_char,
+    signature: *mut c_char,
+) -> starpos_status {
+    write_text(
+        signature,
+        if signature.is_null() { 0 } else { 33 },
+        || {
+            let json = req_str(json_object, "json_object")?;
+            let key = req_str(key, "key")?;
+            fields::key(key)?;
+            wire::sign_json(json, key)
+        },
+        |_| None,
+    )
+}
+
+/// Checks the `signValue` of a gateway answer as received (`message` percent-encoded; it is
+/// decoded before checking, as the gateway signs it). OK = genuine; SIGNATURE = missing or
+/// wrong; INVALID_ARGUMENT = not a JSON object, bad key, NULL.
+///
+/// # Safety
+/// Strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn starpos_verify_json(
+    json_object: *const c_char,
+    key: *const c_char,
+) -> starpos_status {
+    clear_last_error();
+    let result = std::panic::catch_unwind(|| -> Result<(), Error> {
+        let json = req_str(json_object, "json_object")?;
+        let key = req_str(key, "key")?;
+        fields::key(key)?;
+        wire::verify_json(json, key)
+    });
+    let error = match result {
+        Ok(Ok(())) => return starpos_status::STARPOS_OK,
+        Ok(Err(e)) => e,
+        Err(_) => Error::new(Status::Internal, PANIC_TEXT),
+    };
+    set_last_error(error.detail());
+    error.status().into()
+}
+
+/// Writes WeChat's `snsapi_base` authorize link into `out`: `redirect_uri` (http or https) is
+/// percent-encoded; `state` may be NULL, else 1–128 ASCII letters and digits. Returns OK or
+/// INVALID_ARGUMENT (bad input, or `out_len` too small: the size needed is in `out` and
+/// `starpos_last_error`).
+///
+/// # Safety
+/// Strings are NULL or NUL-terminated; `out` is NULL or has `out_len` writable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn starpos_wechat_oauth_url(
+    app_id: *const c_char,
+    redirect_uri: *const c_char,
+    state: *const c_char,
+    out: *mut c_char,
+    out_len: usize,
+) -> starpos_status {
+    write_text(
+        out,
+        out_len,
+        || {
+            wechat::oauth_url(
+                req_str(app_id, "app_id")?,
+                req_str(redirect_uri, "redirect_uri")?,
+                opt_str(state, "state")?,
+            )
+        },
+        |_| None,
+    )
+}
+
+/// Reads a NUL-terminated string out of a fixed buffer of a response struct.
+fn buffer_str<'a>(buf: &'a [c_char], field: &str) -> Result<&'a str, Error> {
+    // SAFETY: c_char and u8 have the same size and alignment.
+    let bytes = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), buf.len()) };
+    let end = bytes
+        .iter()
+        .position(|b| *b == 0)
+        .ok_or_else(|| Error::invalid(field, "has no terminating NUL"))?;
+    std::str::from_utf8(&bytes[..end]).map_err(|_| Error::invalid(field, "is not valid UTF-8"))
+}
+
+/// Writes the `getBrandWCPayRequest` object for the H5 page (`appId`, `timeStamp`,
+/// `nonceStr`, `package`, `signType`, `paySign`, in that order) as JSON into `out`, from a pay
+/// response that came back OK. Returns OK or INVALID_ARGUMENT (a field missing, or `out_len`
+/// too small: the size needed is in `out` and `starpos_last_error`).
+///
+/// # Safety
+/// `pay` is NULL or a valid response; `out` is NULL or has `out_len` writable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn starpos_wechat_jsapi_params(
+    pay: *const starpos_pay_response,
+    out: *mut c_char,
+    out_len: usize,
+) -> starpos_status {
+    write_text(
+        out,
+        out_len,
+        || {
+            let p = arg(pay, "pay_response")?;
+            let rust = PayResponse {
+                api_appid: buffer_str(&p.api_appid, "api_appid")?.to_owned(),
+                api_timestamp: buffer_str(&p.api_timestamp, "api_timestamp")?.to_owned(),
+                api_noncestr: buffer_str(&p.api_noncestr, "api_noncestr")?.to_owned(),
+                api_package: buffer_str(&p.api_package, "api_package")?.to_owned(),
+                api_signtype: buffer_str(&p.api_signtype, "api_signtype")?.to_owned(),
+                api_paysign: buffer_str(&p.api_paysign, "api_paysign")?.to_owned(),
+                result: TxnResult::from_char(p.result as u8 as char),
+                ..PayResponse::default()
+            };
+            wechat::jsapi_params(&rust)
+        },
+        |_| None,
+    )
+}

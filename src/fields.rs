@@ -1,0 +1,229 @@
+//! Validation rules for what the caller hands in. Every failure is an
+//! [`Error::invalid`](crate::Error::invalid) that names the field and the rule it broke.
+
+use crate::error::Error;
+
+/// Rejects ASCII control characters, which have no place in any field.
+fn no_controls(field: &str, value: &str) -> Result<(), Error> {
+    match value.char_indices().find(|(_, c)| c.is_control()) {
+        Some((at, _)) => Err(Error::invalid(
+            field,
+            format!("control character at byte {at}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A required identifier: 1 to `max` ASCII letters or digits (`orgNo`, `mercId`, `trmNo`).
+pub fn alnum(field: &str, value: &str, max: usize) -> Result<(), Error> {
+    if value.is_empty() {
+        return Err(Error::invalid(field, "is required"));
+    }
+    if value.len() > max {
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {max} characters, got {}", value.len()),
+        ));
+    }
+    if !value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(Error::invalid(
+            field,
+            "must be ASCII letters and digits only",
+        ));
+    }
+    Ok(())
+}
+
+/// A token: 1 to `max` printable ASCII characters without spaces (`version`, `code`, `openid`,
+/// `tradeNo`, `qryNo`, `orderNo`).
+pub fn token(field: &str, value: &str, max: usize) -> Result<(), Error> {
+    if value.is_empty() {
+        return Err(Error::invalid(field, "is required"));
+    }
+    if value.len() > max {
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {max} characters, got {}", value.len()),
+        ));
+    }
+    if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid(
+            field,
+            "must be printable ASCII without spaces",
+        ));
+    }
+    Ok(())
+}
+
+/// Free text of at most `max_chars` characters (`subject`, `attach`, `goods_tag`, ...).
+pub fn text(field: &str, value: &str, max_chars: usize) -> Result<(), Error> {
+    no_controls(field, value)?;
+    let chars = value.chars().count();
+    if chars > max_chars {
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {max_chars} characters, got {chars}"),
+        ));
+    }
+    Ok(())
+}
+
+/// The merchant key: 16 to 128 ASCII letters and digits, as the gateway issues them.
+pub fn key(value: &str) -> Result<(), Error> {
+    if value.is_empty() {
+        return Err(Error::invalid("key", "is required"));
+    }
+    // The key's value never goes into an error text, only its shape.
+    if !(16..=128).contains(&value.len()) || !value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(Error::invalid(
+            "key",
+            format!(
+                "must be 16 to 128 ASCII letters and digits (got {} characters)",
+                value.chars().count()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A terminal time `yyyyMMddHHmmss` that names a real moment (months 1-12, days of that month,
+/// leap years, hours < 24, minutes and seconds < 60).
+pub fn txn_time(field: &str, value: &str) -> Result<(), Error> {
+    let bad = |why: &str| Error::invalid(field, format!("must be yyyyMMddHHmmss, {why}"));
+    if value.len() != 14 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad("14 digits"));
+    }
+    let num = |from: usize, to: usize| -> u32 {
+        value[from..to]
+            .bytes()
+            .fold(0, |acc, b| acc * 10 + u32::from(b - b'0'))
+    };
+    let (year, month, day) = (num(0, 4), num(4, 6), num(6, 8));
+    let (hour, minute, second) = (num(8, 10), num(10, 12), num(12, 14));
+    if !(1..=12).contains(&month) {
+        return Err(bad(&format!("month {month:02} does not exist")));
+    }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if day == 0 || day > days {
+        return Err(bad(&format!(
+            "day {day:02} does not exist in month {month:02}"
+        )));
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return Err(bad(&format!(
+            "time {hour:02}:{minute:02}:{second:02} does not exist"
+        )));
+    }
+    Ok(())
+}
+
+/// The largest amount the gateway carries: 13 digits of fen.
+pub const MAX_AMOUNT_FEN: u64 = 9_999_999_999_999;
+
+/// An amount in fen: positive and at most 13 digits.
+pub fn amount(field: &str, fen: u64) -> Result<(), Error> {
+    if fen == 0 {
+        return Err(Error::invalid(field, "must be a positive number of fen"));
+    }
+    if fen > MAX_AMOUNT_FEN {
+        return Err(Error::invalid(
+            field,
+            format!("must be at most 13 digits of fen, got {fen}"),
+        ));
+    }
+    Ok(())
+}
+
+/// A base URL: `http://` or `https://` followed by a host.
+pub fn base_url(value: &str) -> Result<(), Error> {
+    no_controls("base_url", value)?;
+    let rest = value
+        .strip_prefix("http://")
+        .or_else(|| value.strip_prefix("https://"))
+        .ok_or_else(|| Error::invalid("base_url", "must start with http:// or https://"))?;
+    if rest.is_empty() || rest.starts_with('/') || value.contains(' ') {
+        return Err(Error::invalid(
+            "base_url",
+            "must name a host, without spaces",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn txn_time_checks_the_calendar() {
+        assert!(txn_time("txn_time", "20170804103115").is_ok());
+        assert!(txn_time("txn_time", "20240229235959").is_ok());
+        assert!(txn_time("txn_time", "20000229000000").is_ok());
+        for bad in [
+            "20261301000000",
+            "20230229000000",
+            "19000229000000",
+            "20260431000000",
+            "20260101240000",
+            "20260101006000",
+            "2026010100000",
+            "2026010100000a",
+            "",
+        ] {
+            let e = txn_time("txn_time", bad).unwrap_err();
+            assert!(e.detail().starts_with("txn_time: "), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn identifiers_and_tokens() {
+        assert!(alnum("trm_no", "XB006439", 8).is_ok());
+        assert!(alnum("trm_no", "XB0064391", 8)
+            .unwrap_err()
+            .detail()
+            .contains("at most 8"));
+        assert!(alnum("trm_no", "XB-00643", 8).is_err());
+        assert!(alnum("trm_no", "", 8)
+            .unwrap_err()
+            .detail()
+            .contains("required"));
+        assert!(token("code", "abc DEF", 64).is_err());
+        assert!(token("code", &"a".repeat(64), 64).is_ok());
+        assert!(token("code", &"a".repeat(65), 64).is_err());
+    }
+
+    #[test]
+    fn text_counts_characters_and_refuses_controls() {
+        assert!(text("subject", &"好".repeat(256), 256).is_ok());
+        assert!(text("subject", &"好".repeat(257), 256).is_err());
+        assert!(text("subject", "a\nb", 256)
+            .unwrap_err()
+            .detail()
+            .contains("control"));
+    }
+
+    #[test]
+    fn key_shape_is_checked_without_echoing_it() {
+        assert!(key("9FF13E7726C4DFEB3BED750779F59711").is_ok());
+        let e = key("short-secret!").unwrap_err();
+        assert!(!e.detail().contains("short-secret"));
+        assert!(key("").is_err());
+    }
+
+    #[test]
+    fn amounts_and_urls() {
+        assert!(amount("amount", 1).is_ok());
+        assert!(amount("amount", 0).is_err());
+        assert!(amount("amount", MAX_AMOUNT_FEN).is_ok());
+        assert!(amount("amount", MAX_AMOUNT_FEN + 1).is_err());
+        assert!(base_url("http://127.0.0.1:8080/adpweb/").is_ok());
+        assert!(base_url("ftp://x").is_err());
+        assert!(base_url("http://").is_err());
+    }
+}

@@ -1,0 +1,31 @@
+//! `starpos`: the StarPOS gateway's WeChat official-account payment calls, for Rust and (through
+//! [`ffi`]) for C firmware on payment terminals.
+//!
+//! Layers, each depending only on those above it:
+//!
+//! 1. [`sign`]: the MD5 signature, pure functions.
+//! 2. [`fields`], [`model`], [`wire`]: validation, typed requests and answers, the JSON.
+//! 3. [`transport`]: HTTP over one shared keep-alive agent; failures mapped to [`Status`].
+//! 4. [`Client`]: the calls (`qry`, `pay`, `query`, `refund`, `wait`, `call`).
+//! 5. [`ffi`]: the C ABI, a thin conversion layer over [`Client`].
+
+pub mod client;
+pub mod clock;
+pub mod error;
+pub mod ffi;
+pub mod fields;
+pub mod limits;
+pub mod model;
+pub mod percent;
+pub mod sign;
+pub mod transport;
+pub mod wechat;
+pub mod wire;
+
+pub use client::{Client, Config, WaitError, PRODUCTION_URL, SANDBOX_URL};
+pub use error::{Error, Status};
+pub use model::{
+    PayRequest, PayResponse, QryRequest, QryResponse, QueryRequest, QueryResponse, RefundRequest,
+    RefundResponse, TxnResult,
+};
+pub use transport::Timeouts;

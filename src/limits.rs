@@ -1,0 +1,50 @@
+//! Sizes of the answer fields, in bytes including the terminating NUL. They size the C
+//! structs' fixed buffers and bound what the Rust API accepts from the gateway, so a value that
+//! one layer accepts always fits the other.
+//!
+//! Identifiers get at least twice their documented maximum plus the NUL; free text (`message`,
+//! `subject`, `goods_tag`, `attach`) gets three bytes per documented character, enough for
+//! Chinese in UTF-8.
+
+/// `returnCode` (documented max 10).
+pub const STARPOS_RETURN_CODE_SIZE: usize = 24;
+/// `message` (documented max 100 characters).
+pub const STARPOS_MESSAGE_SIZE: usize = 320;
+/// `sysTime` (14 digits).
+pub const STARPOS_SYS_TIME_SIZE: usize = 32;
+/// `mercId` (documented max 15).
+pub const STARPOS_MERC_ID_SIZE: usize = 32;
+/// `appId` (documented max 32).
+pub const STARPOS_APP_ID_SIZE: usize = 72;
+/// `appIdKey` (documented max 128).
+pub const STARPOS_APP_ID_KEY_SIZE: usize = 264;
+/// `attach` (documented max 256 characters).
+pub const STARPOS_ATTACH_SIZE: usize = 776;
+/// `logNo` (documented max 20).
+pub const STARPOS_LOG_NO_SIZE: usize = 48;
+/// `orderNo` (documented max 64).
+pub const STARPOS_ORDER_NO_SIZE: usize = 136;
+/// `tradeNo` (documented max 64).
+pub const STARPOS_TRADE_NO_SIZE: usize = 136;
+/// `PrepayId` (documented max 64).
+pub const STARPOS_PREPAY_ID_SIZE: usize = 136;
+/// `apiAppid`, `apiTimestamp`, `apiNoncestr`, `apiSigntype` (documented max 32 each).
+pub const STARPOS_API_SHORT_SIZE: usize = 72;
+/// `apiPackage` (documented max 128).
+pub const STARPOS_API_PACKAGE_SIZE: usize = 264;
+/// `apiPaysign` (documented max 64).
+pub const STARPOS_API_PAYSIGN_SIZE: usize = 136;
+/// `subject` (documented max 256 characters).
+pub const STARPOS_SUBJECT_SIZE: usize = 776;
+/// `selOrderNo` (documented max 50).
+pub const STARPOS_SEL_ORDER_NO_SIZE: usize = 104;
+/// `goodsTag` (documented max 250 characters).
+pub const STARPOS_GOODS_TAG_SIZE: usize = 760;
+/// `payChannel` (`ALIPAY`, `WXPAY`, `YLPAY`).
+pub const STARPOS_PAY_CHANNEL_SIZE: usize = 24;
+/// The `error` text of every response struct (cut at a UTF-8 boundary when longer).
+pub const STARPOS_ERROR_SIZE: usize = 512;
+
+/// The most bytes of an answer body the library reads; a longer answer is a PROTOCOL error and
+/// is never buffered whole.
+pub const MAX_ANSWER_BYTES: u64 = 64 * 1024;

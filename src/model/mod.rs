@@ -1,0 +1,193 @@
+//! Layer 2: typed requests and answers per endpoint. Requests validate themselves and list
+//! their wire fields; answers are read out of a verified [`Answer`] with every field checked
+//! against its size in [`crate::limits`].
+
+mod pay;
+mod qry;
+mod query;
+mod refund;
+
+pub use pay::{PayRequest, PayResponse};
+pub use qry::{QryRequest, QryResponse};
+pub use query::{QueryRequest, QueryResponse};
+pub use refund::{RefundRequest, RefundResponse};
+
+use crate::error::Error;
+use crate::fields;
+use crate::wire::Answer;
+
+/// The version sent when the caller names none.
+pub const DEFAULT_VERSION: &str = "V1.0.0";
+/// The version the gateway wants when `attach` or `openid` is used.
+pub const EXTENDED_VERSION: &str = "V1.0.1";
+
+/// `result`: what happened to the money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TxnResult {
+    /// `S`: paid (or refunded).
+    Success,
+    /// `F`: failed.
+    Failed,
+    /// `A`: waiting for the payer's authorisation; query again.
+    Waiting,
+    /// `Z`: unknown; query again.
+    Unknown,
+    /// `D`: revoked (order query only).
+    Revoked,
+}
+
+impl TxnResult {
+    /// The letter on the wire.
+    pub fn as_char(self) -> char {
+        match self {
+            TxnResult::Success => 'S',
+            TxnResult::Failed => 'F',
+            TxnResult::Waiting => 'A',
+            TxnResult::Unknown => 'Z',
+            TxnResult::Revoked => 'D',
+        }
+    }
+
+    /// The result for a wire letter.
+    pub fn from_char(c: char) -> Option<TxnResult> {
+        Some(match c {
+            'S' => TxnResult::Success,
+            'F' => TxnResult::Failed,
+            'A' => TxnResult::Waiting,
+            'Z' => TxnResult::Unknown,
+            'D' => TxnResult::Revoked,
+            _ => return None,
+        })
+    }
+
+    /// True for `S`, `F` and `D`: the order will not change any more.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            TxnResult::Success | TxnResult::Failed | TxnResult::Revoked
+        )
+    }
+}
+
+/// The version to send: the caller's if given, else `V1.0.1` when an extended field is used,
+/// else `V1.0.0` (spec section 4).
+pub(crate) fn version_for(explicit: Option<&str>, extended: bool) -> Result<String, Error> {
+    match explicit {
+        Some(v) => {
+            fields::token("version", v, 10)?;
+            Ok(v.to_owned())
+        }
+        None if extended => Ok(EXTENDED_VERSION.to_owned()),
+        None => Ok(DEFAULT_VERSION.to_owned()),
+    }
+}
+
+/// Checks an optional input with `check`, treating `None` and `""` alike as absent.
+pub(crate) fn optional(
+    value: Option<&str>,
+    check: impl FnOnce(&str) -> Result<(), Error>,
+) -> Result<Option<&str>, Error> {
+    match value {
+        Some(v) if !v.is_empty() => check(v).map(|()| Some(v)),
+        _ => Ok(None),
+    }
+}
+
+/// Reads typed fields out of a verified answer, enforcing the sizes in [`crate::limits`].
+pub(crate) struct Reader<'a> {
+    answer: &'a Answer,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(answer: &'a Answer) -> Reader<'a> {
+        Reader { answer }
+    }
+
+    /// A text field (absent = empty) that must fit `size` bytes including a NUL.
+    pub(crate) fn text(&self, name: &str, size: usize) -> Result<String, Error> {
+        let value = self.answer.text(name);
+        if value.len() >= size {
+            return Err(Error::protocol(format!(
+                "answer field {name} is {} bytes, more than the {} allowed",
+                value.len(),
+                size - 1
+            )));
+        }
+        Ok(value.to_owned())
+    }
+
+    /// The first of `names` that the answer has (`logNo` / `LogNo`).
+    pub(crate) fn text_any(&self, names: &[&str], size: usize) -> Result<String, Error> {
+        let name = names
+            .iter()
+            .find(|n| self.answer.get(n).is_some())
+            .unwrap_or(&names[0]);
+        self.text(name, size)
+    }
+
+    /// A text field that must be present and non-empty.
+    pub(crate) fn required(&self, name: &str, size: usize) -> Result<String, Error> {
+        let value = self.text(name, size)?;
+        if value.is_empty() {
+            return Err(Error::protocol(format!("answer lacks the field {name}")));
+        }
+        Ok(value)
+    }
+
+    /// An amount in fen (absent = 0).
+    pub(crate) fn fen(&self, name: &str) -> Result<u64, Error> {
+        let value = self.answer.text(name);
+        if value.is_empty() {
+            return Ok(0);
+        }
+        if value.len() > 13 || !value.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::protocol(format!(
+                "answer field {name} is not an amount of at most 13 digits: {value:?}"
+            )));
+        }
+        value
+            .parse()
+            .map_err(|_| Error::protocol(format!("answer field {name} is not a number")))
+    }
+
+    /// `result`: one of S F A Z D, or absent/empty (which the gateway means as failed).
+    pub(crate) fn result(&self) -> Result<Option<TxnResult>, Error> {
+        let value = self.answer.text("result");
+        let mut chars = value.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) => Ok(None),
+            (Some(c), None) => TxnResult::from_char(c).map(Some).ok_or_else(|| {
+                Error::protocol(format!(
+                    "answer field result is not one of S F A Z D: {value:?}"
+                ))
+            }),
+            _ => Err(Error::protocol(format!(
+                "answer field result is not one letter: {value:?}"
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_rules() {
+        assert_eq!(version_for(None, false).unwrap(), "V1.0.0");
+        assert_eq!(version_for(None, true).unwrap(), "V1.0.1");
+        assert_eq!(version_for(Some("V2.0.0"), true).unwrap(), "V2.0.0");
+        assert!(version_for(Some("V 1"), false).is_err());
+        assert!(version_for(Some("V1.0.0.0.0.0"), false).is_err());
+    }
+
+    #[test]
+    fn results() {
+        for c in ['S', 'F', 'A', 'Z', 'D'] {
+            assert_eq!(TxnResult::from_char(c).unwrap().as_char(), c);
+        }
+        assert!(TxnResult::Success.is_final());
+        assert!(!TxnResult::Waiting.is_final());
+        assert!(!TxnResult::Unknown.is_final());
+    }
+}

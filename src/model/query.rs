@@ -1,0 +1,113 @@
+//! `sdkQryBarcodePay`: the order query, safe to repeat.
+
+use super::{optional, version_for, Reader, TxnResult};
+use crate::error::Error;
+use crate::limits::*;
+use crate::wire::Answer;
+use crate::{clock, fields};
+
+/// The common parameters of the `sdk*` endpoints that the library fills in: direct connection
+/// (`opSys` 3), character set `00`, and a `tradeNo` (the caller's, or a new unique one).
+pub(crate) fn common_fields(
+    trade_no: Option<&str>,
+    version: Option<&str>,
+) -> Result<Vec<(&'static str, String)>, Error> {
+    let trade_no = match optional(trade_no, |v| fields::token("trade_no", v, 64))? {
+        Some(t) => t.to_owned(),
+        None => clock::new_trade_no(),
+    };
+    Ok(vec![
+        ("opSys", "3".to_owned()),
+        ("characterSet", "00".to_owned()),
+        ("tradeNo", trade_no),
+        (
+            "version",
+            version_for(optional(version, |_| Ok(()))?, false)?,
+        ),
+    ])
+}
+
+/// What the order query asks.
+#[derive(Debug, Clone, Default)]
+pub struct QueryRequest<'a> {
+    /// `yyyyMMddHHmmss`; `None` = the terminal's local time now.
+    pub txn_time: Option<&'a str>,
+    /// Protocol version; `None` = `V1.0.0`.
+    pub version: Option<&'a str>,
+    /// This request's own number (≤ 64); `None` = a new unique one, returned in the answer.
+    pub trade_no: Option<&'a str>,
+    /// The order to look up: its `logNo`, `orderNo` or `tradeNo` (≤ 64).
+    pub qry_no: &'a str,
+}
+
+impl QueryRequest<'_> {
+    /// The endpoint name.
+    pub const ENDPOINT: &'static str = "sdkQryBarcodePay";
+
+    /// Validates the request and lists its own wire fields, `tradeNo` included.
+    pub fn wire_fields(&self) -> Result<Vec<(&'static str, String)>, Error> {
+        fields::token("qry_no", self.qry_no, 64)?;
+        let mut out = common_fields(self.trade_no, self.version)?;
+        out.push(("qryNo", self.qry_no.to_owned()));
+        Ok(out)
+    }
+}
+
+/// What the order query answered (verified).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryResponse {
+    /// `returnCode` (`000000`).
+    pub return_code: String,
+    /// `message`, decoded.
+    pub message: String,
+    /// `sysTime`.
+    pub sys_time: String,
+    /// `mercId`.
+    pub merc_id: String,
+    /// The `tradeNo` this query was sent with.
+    pub trade_no: String,
+    /// `logNo` of the order.
+    pub log_no: String,
+    /// `result`: `S`, `F` and `D` are final; `A` and `Z` mean query again.
+    pub result: Option<TxnResult>,
+    /// `payChannel`: `WXPAY`, `ALIPAY`, `YLPAY`.
+    pub pay_channel: String,
+    /// `orderNo`: the channel order number (the one a refund needs once `S`).
+    pub order_no: String,
+    /// `amount` in fen.
+    pub amount: u64,
+    /// `total_amount` in fen.
+    pub total_amount: u64,
+    /// `subject`.
+    pub subject: String,
+    /// `selOrderNo`.
+    pub sel_order_no: String,
+    /// `goodsTag`.
+    pub goods_tag: String,
+    /// `attach`.
+    pub attach: String,
+}
+
+impl QueryResponse {
+    /// Reads the answer to a query sent with `trade_no`.
+    pub fn from_answer(answer: &Answer, trade_no: &str) -> Result<QueryResponse, Error> {
+        let r = Reader::new(answer);
+        Ok(QueryResponse {
+            return_code: r.required("returnCode", STARPOS_RETURN_CODE_SIZE)?,
+            message: r.text("message", STARPOS_MESSAGE_SIZE)?,
+            sys_time: r.text("sysTime", STARPOS_SYS_TIME_SIZE)?,
+            merc_id: r.text("mercId", STARPOS_MERC_ID_SIZE)?,
+            trade_no: trade_no.to_owned(),
+            log_no: r.text_any(&["logNo", "LogNo"], STARPOS_LOG_NO_SIZE)?,
+            result: r.result()?,
+            pay_channel: r.text("payChannel", STARPOS_PAY_CHANNEL_SIZE)?,
+            order_no: r.text("orderNo", STARPOS_ORDER_NO_SIZE)?,
+            amount: r.fen("amount")?,
+            total_amount: r.fen("total_amount")?,
+            subject: r.text("subject", STARPOS_SUBJECT_SIZE)?,
+            sel_order_no: r.text("selOrderNo", STARPOS_SEL_ORDER_NO_SIZE)?,
+            goods_tag: r.text("goodsTag", STARPOS_GOODS_TAG_SIZE)?,
+            attach: r.text("attach", STARPOS_ATTACH_SIZE)?,
+        })
+    }
+}

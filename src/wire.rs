@@ -1,0 +1,332 @@
+//! The JSON on the wire: request bodies with their signature, and answers decoded
+//! (`message` URL-decoded) and verified before anything in them is used.
+
+use crate::error::{Error, Status};
+use crate::{percent, sign};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// The `returnCode` that means the gateway processed the request.
+pub const SUCCESS_CODE: &str = "000000";
+
+/// An answer from the gateway: every field as text, `message` already URL-decoded.
+///
+/// An `Answer` handed out by [`decode_answer`] with `returnCode` `000000` has always been
+/// verified; a refusal may be unsigned, which [`Answer::verified`] tells.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Answer {
+    fields: Vec<(String, String)>,
+    verified: bool,
+}
+
+impl Answer {
+    /// The value of a field, if the answer has it.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value of a field, or `""` when it is absent.
+    pub fn text(&self, name: &str) -> &str {
+        self.get(name).unwrap_or("")
+    }
+
+    /// True when the answer carried a `signValue` that matched.
+    pub fn verified(&self) -> bool {
+        self.verified
+    }
+
+    /// All fields, in the order they arrived.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.fields.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// The answer as a JSON object of strings, `message` decoded.
+    pub fn to_json(&self) -> Map<String, Value> {
+        self.fields
+            .iter()
+            .map(|(n, v)| (n.clone(), Value::String(v.clone())))
+            .collect()
+    }
+}
+
+/// Secret answer fields, masked wherever an answer is printed for a person.
+pub const SECRET_FIELDS: [&str; 2] = ["appIdKey", sign::SIGN_VALUE];
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in &self.fields {
+            if SECRET_FIELDS.contains(&name.as_str()) {
+                map.entry(name, &"***");
+            } else {
+                map.entry(name, value);
+            }
+        }
+        map.finish()
+    }
+}
+
+/// The text a JSON value signs as: strings as they are, numbers as their decimal text, `true`
+/// and `false` as words, `null` as nothing. Arrays and objects are not field values.
+pub fn value_text<'a>(name: &str, value: &'a Value) -> Result<Cow<'a, str>, String> {
+    match value {
+        Value::String(s) => Ok(Cow::Borrowed(s)),
+        Value::Number(n) => Ok(Cow::Owned(n.to_string())),
+        Value::Bool(b) => Ok(Cow::Borrowed(if *b { "true" } else { "false" })),
+        Value::Null => Ok(Cow::Borrowed("")),
+        Value::Array(_) | Value::Object(_) => {
+            Err(format!("field {name} is an array or object, not a value"))
+        }
+    }
+}
+
+fn parse_object(json: &[u8]) -> Result<Map<String, Value>, String> {
+    match serde_json::from_slice::<Value>(json) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err("not a JSON object".to_owned()),
+        Err(e) => Err(format!("not JSON ({e})")),
+    }
+}
+
+fn object_fields(map: &Map<String, Value>) -> Result<Vec<(&str, Cow<'_, str>)>, String> {
+    map.iter()
+        .map(|(n, v)| Ok((n.as_str(), value_text(n, v)?)))
+        .collect()
+}
+
+/// Builds a signed request body: the fields (empty ones left out), `signValue` added.
+pub fn encode_request(fields: &[(&str, &str)], key: &str) -> Vec<u8> {
+    let present = fields.iter().copied().filter(|(_, v)| !v.is_empty());
+    let signature = sign::sign(present.clone(), key);
+    let mut map = Map::with_capacity(fields.len() + 1);
+    for (name, value) in present {
+        map.insert(name.to_owned(), Value::String(value.to_owned()));
+    }
+    map.insert(sign::SIGN_VALUE.to_owned(), Value::String(signature));
+    // Serialising a map of strings cannot fail.
+    serde_json::to_vec(&map).unwrap_or_default()
+}
+
+/// Decodes and verifies an answer body (spec section 2):
+///
+/// - not a JSON object of plain values: PROTOCOL;
+/// - `message` not decodable: PROTOCOL;
+/// - a `signValue` that does not match, or none on a `000000` answer: SIGNATURE;
+/// - no `returnCode`: PROTOCOL;
+/// - `returnCode` other than `000000`: GATEWAY, with the answer (marked unverified when it
+///   carried no `signValue`).
+pub fn decode_answer(body: &[u8], key: &str) -> Result<Answer, Error> {
+    let map = parse_object(body).map_err(|e| Error::protocol(format!("answer is {e}")))?;
+    let mut fields = Vec::with_capacity(map.len());
+    let mut signature = None;
+    for (name, value) in &map {
+        let text = value_text(name, value).map_err(|e| Error::protocol(format!("answer: {e}")))?;
+        if name == sign::SIGN_VALUE {
+            signature = Some(text.into_owned());
+            continue;
+        }
+        let text = if name == "message" {
+            percent::decode(&text)
+                .map_err(|e| Error::protocol(format!("answer field message: {e}")))?
+        } else {
+            text.into_owned()
+        };
+        fields.push((name.clone(), text));
+    }
+    let return_code = fields
+        .iter()
+        .find(|(n, _)| n == "returnCode")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let verified = match signature.as_deref() {
+        Some(sig) if !sig.is_empty() => {
+            if !sign::verify(
+                fields.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+                key,
+                sig,
+            ) {
+                return Err(Error::new(
+                    Status::Signature,
+                    "answer's signValue does not match its fields: not trusted",
+                ));
+            }
+            true
+        }
+        _ if return_code == SUCCESS_CODE => {
+            return Err(Error::new(
+                Status::Signature,
+                "answer with returnCode 000000 carries no signValue: not trusted",
+            ));
+        }
+        _ => false,
+    };
+    let answer = Answer { fields, verified };
+    if return_code.is_empty() {
+        return Err(Error::protocol("answer has no returnCode"));
+    }
+    if return_code != SUCCESS_CODE {
+        return Err(Error::gateway(answer));
+    }
+    Ok(answer)
+}
+
+/// Signs any JSON object per the spec (its `signValue`, if any, ignored; numbers signed as
+/// their text). The error says why the text is not a JSON object of plain values.
+pub fn sign_json(json: &str, key: &str) -> Result<String, Error> {
+    let map = parse_object(json.as_bytes())
+        .map_err(|e| Error::invalid("json_object", format!("is {e}")))?;
+    let fields = object_fields(&map).map_err(|e| Error::invalid("json_object", e))?;
+    Ok(sign::sign(
+        fields.iter().map(|(n, v)| (*n, v.as_ref())),
+        key,
+    ))
+}
+
+/// Checks the `signValue` of a gateway answer as received: `message` is URL-decoded first, as
+/// the gateway signs it. `Ok` means genuine; a missing or wrong signature is SIGNATURE.
+pub fn verify_json(json: &str, key: &str) -> Result<(), Error> {
+    let map = parse_object(json.as_bytes())
+        .map_err(|e| Error::invalid("json_object", format!("is {e}")))?;
+    let mut fields = object_fields(&map).map_err(|e| Error::invalid("json_object", e))?;
+    for (name, value) in fields.iter_mut() {
+        if *name == "message" {
+            let decoded = percent::decode(value)
+                .map_err(|e| Error::invalid("json_object", format!("field message: {e}")))?;
+            *value = Cow::Owned(decoded);
+        }
+    }
+    let signature = match map.get(sign::SIGN_VALUE).and_then(Value::as_str) {
+        Some(s) if !s.is_empty() => s,
+        _ => return Err(Error::new(Status::Signature, "the object has no signValue")),
+    };
+    if sign::verify(fields.iter().map(|(n, v)| (*n, v.as_ref())), key, signature) {
+        Ok(())
+    } else {
+        Err(Error::new(
+            Status::Signature,
+            "signValue does not match the fields",
+        ))
+    }
+}
+
+/// Builds a signed answer body the way the gateway does: signed over the plain `message`,
+/// which is then percent-encoded. The simulator and tests use this to speak the real protocol.
+pub fn encode_answer(fields: &[(&str, &str)], key: &str) -> Vec<u8> {
+    let signature = sign::sign(fields.iter().copied(), key);
+    let mut map = Map::with_capacity(fields.len() + 1);
+    for (name, value) in fields {
+        let value = if *name == "message" {
+            percent::encode(value)
+        } else {
+            (*value).to_owned()
+        };
+        map.insert((*name).to_owned(), Value::String(value));
+    }
+    map.insert(sign::SIGN_VALUE.to_owned(), Value::String(signature));
+    serde_json::to_vec(&map).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SANDBOX_KEY: &str = "9FF13E7726C4DFEB3BED750779F59711";
+    const SANDBOX_ANSWER: &str = r#"{"total_amount":"222","amount":"1","message":"%E7%AD%89%E5%BE%85%E6%94%AF%E4%BB%98","sysTime":"20190108185251","result":"A","returnCode":"000000","orderNo":"201901080013547459","logNo":"201901080013547459","tradeNo":"20190804103115431293","mercId":"800290000007906","signValue":"5c2f8445c4fb7fa73a07c2390f692e64"}"#;
+
+    #[test]
+    fn sandbox_answer_decodes_and_verifies() {
+        let answer = decode_answer(SANDBOX_ANSWER.as_bytes(), SANDBOX_KEY).unwrap();
+        assert!(answer.verified());
+        assert_eq!(answer.text("message"), "等待支付");
+        assert_eq!(answer.text("result"), "A");
+        assert!(verify_json(SANDBOX_ANSWER, SANDBOX_KEY).is_ok());
+    }
+
+    #[test]
+    fn tampered_or_unsigned_success_is_a_signature_error() {
+        let tampered = SANDBOX_ANSWER.replace("\"amount\":\"1\"", "\"amount\":\"2\"");
+        let e = decode_answer(tampered.as_bytes(), SANDBOX_KEY).unwrap_err();
+        assert_eq!(e.status(), Status::Signature);
+        assert!(e.refusal().is_none());
+        let unsigned = r#"{"returnCode":"000000","message":"ok"}"#;
+        assert_eq!(
+            decode_answer(unsigned.as_bytes(), SANDBOX_KEY)
+                .unwrap_err()
+                .status(),
+            Status::Signature
+        );
+        assert_eq!(
+            verify_json(&tampered, SANDBOX_KEY).unwrap_err().status(),
+            Status::Signature
+        );
+    }
+
+    #[test]
+    fn unsigned_refusal_is_reported_unverified() {
+        let body =
+            r#"{"returnCode":"999999","message":"%E5%95%86%E6%88%B7%E4%B8%8D%E5%AD%98%E5%9C%A8"}"#;
+        let e = decode_answer(body.as_bytes(), SANDBOX_KEY).unwrap_err();
+        assert_eq!(e.status(), Status::Gateway);
+        let refusal = e.refusal().unwrap();
+        assert!(!refusal.verified());
+        assert_eq!(refusal.text("message"), "商户不存在");
+        assert!(e.detail().contains("unverified"));
+    }
+
+    #[test]
+    fn numbers_sign_as_their_text() {
+        let a = sign_json(r#"{"amount":1,"b":"x","signValue":"zz"}"#, "k").unwrap();
+        let b = sign_json(r#"{"amount":"1","b":"x"}"#, "k").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(
+            sign_json("[1]", "k").unwrap_err().status(),
+            Status::InvalidArgument
+        );
+    }
+
+    #[test]
+    fn answers_built_like_the_gateway_verify() {
+        let body = encode_answer(&[("returnCode", "000000"), ("message", "交易 成功")], "KEY");
+        assert!(String::from_utf8_lossy(&body).contains("%E4%BA%A4"));
+        let answer = decode_answer(&body, "KEY").unwrap();
+        assert_eq!(answer.text("message"), "交易 成功");
+    }
+
+    #[test]
+    fn request_bodies_carry_a_signature_and_skip_empty_fields() {
+        let body = encode_request(&[("a", "1"), ("b", ""), ("signType", "MD5")], "k");
+        let map: Map<String, Value> = serde_json::from_slice(&body).unwrap();
+        assert!(!map.contains_key("b"));
+        assert_eq!(
+            map["signValue"],
+            sign::sign([("a", "1"), ("signType", "MD5")], "k")
+        );
+    }
+
+    #[test]
+    fn malformed_answers_are_protocol_errors() {
+        for body in [
+            "",
+            "[]",
+            "{",
+            "{\"returnCode\":{}}",
+            r#"{"message":"ok","signValue":"x"}"#,
+        ] {
+            let e = decode_answer(body.as_bytes(), SANDBOX_KEY).unwrap_err();
+            assert!(
+                matches!(e.status(), Status::Protocol | Status::Signature),
+                "{body}: {e}"
+            );
+        }
+        let broken = r#"{"returnCode":"000000","message":"%E4%B","signValue":"x"}"#;
+        assert_eq!(
+            decode_answer(broken.as_bytes(), SANDBOX_KEY)
+                .unwrap_err()
+                .status(),
+            Status::Protocol
+        );
+    }
+}
