@@ -69,6 +69,11 @@ impl TxnResult {
     }
 }
 
+/// `result` as the wire letter, or empty when absent.
+pub(crate) fn result_text(result: Option<TxnResult>) -> String {
+    result.map(|r| r.as_char().to_string()).unwrap_or_default()
+}
+
 /// The version to send: the caller's if given, else `V1.0.1` when an extended field is used,
 /// else `V1.0.0` (spec section 4).
 pub(crate) fn version_for(explicit: Option<&str>, extended: bool) -> Result<String, Error> {

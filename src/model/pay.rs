@@ -136,6 +136,32 @@ pub struct PayResponse {
 }
 
 impl PayResponse {
+    /// The answer's fields under their wire names (`logNo`, `PrepayId`, ...), for printing.
+    pub fn to_wire(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("returnCode", self.return_code.clone()),
+            ("message", self.message.clone()),
+            ("sysTime", self.sys_time.clone()),
+            ("mercId", self.merc_id.clone()),
+            ("logNo", self.log_no.clone()),
+            ("result", super::result_text(self.result)),
+            ("orderNo", self.order_no.clone()),
+            ("amount", self.amount.to_string()),
+            ("total_amount", self.total_amount.to_string()),
+            ("PrepayId", self.prepay_id.clone()),
+            ("apiAppid", self.api_appid.clone()),
+            ("apiTimestamp", self.api_timestamp.clone()),
+            ("apiNoncestr", self.api_noncestr.clone()),
+            ("apiPackage", self.api_package.clone()),
+            ("apiSigntype", self.api_signtype.clone()),
+            ("apiPaysign", self.api_paysign.clone()),
+            ("subject", self.subject.clone()),
+            ("selOrderNo", self.sel_order_no.clone()),
+            ("goodsTag", self.goods_tag.clone()),
+            ("attach", self.attach.clone()),
+        ]
+    }
+
     /// Reads the answer; an order that exists (`result` given) must carry its `logNo`.
     pub fn from_answer(answer: &Answer) -> Result<PayResponse, Error> {
         let r = Reader::new(answer);

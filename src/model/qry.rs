@@ -54,6 +54,19 @@ pub struct QryResponse {
 }
 
 impl QryResponse {
+    /// The answer's fields under their wire names (`appId`, `appIdKey`, ...), for printing.
+    pub fn to_wire(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("returnCode", self.return_code.clone()),
+            ("message", self.message.clone()),
+            ("sysTime", self.sys_time.clone()),
+            ("mercId", self.merc_id.clone()),
+            ("appId", self.app_id.clone()),
+            ("appIdKey", self.app_id_key.clone()),
+            ("attach", self.attach.clone()),
+        ]
+    }
+
     /// Reads the answer; `appId` must be there.
     pub fn from_answer(answer: &Answer) -> Result<QryResponse, Error> {
         let r = Reader::new(answer);

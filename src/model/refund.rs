@@ -75,6 +75,26 @@ pub struct RefundResponse {
 }
 
 impl RefundResponse {
+    /// The answer's fields under their wire names, for printing.
+    pub fn to_wire(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("returnCode", self.return_code.clone()),
+            ("message", self.message.clone()),
+            ("sysTime", self.sys_time.clone()),
+            ("mercId", self.merc_id.clone()),
+            ("tradeNo", self.trade_no.clone()),
+            ("logNo", self.log_no.clone()),
+            ("result", super::result_text(self.result)),
+            ("txnAmt", self.txn_amt.to_string()),
+            ("amount", self.amount.to_string()),
+            ("total_amount", self.total_amount.to_string()),
+            ("subject", self.subject.clone()),
+            ("selOrderNo", self.sel_order_no.clone()),
+            ("goodsTag", self.goods_tag.clone()),
+            ("attach", self.attach.clone()),
+        ]
+    }
+
     /// Reads the answer to a refund sent with `trade_no`.
     pub fn from_answer(answer: &Answer, trade_no: &str) -> Result<RefundResponse, Error> {
         let r = Reader::new(answer);

@@ -1,0 +1,144 @@
+//! `starpos demo`: the whole sale, step by step, against the simulator started in-process.
+
+use crate::output::{mask_if, Printer};
+use starpos::{
+    wechat, Client, Config, Error, PayRequest, QryRequest, RefundRequest, Status, TxnResult,
+};
+use starpos_sim::{SimConfig, Simulator};
+use std::time::{Duration, Instant};
+
+/// How long the simulated payer takes to confirm in WeChat.
+const PAYER_DELAY: Duration = Duration::from_millis(1500);
+
+fn yuan(fen: u64) -> String {
+    format!("{}.{:02} yuan", fen / 100, fen % 100)
+}
+
+fn result_words(result: Option<TxnResult>) -> &'static str {
+    match result {
+        Some(TxnResult::Success) => "S (paid)",
+        Some(TxnResult::Failed) => "F (failed)",
+        Some(TxnResult::Waiting) => "A (waiting for the payer)",
+        Some(TxnResult::Unknown) => "Z (unknown: query again)",
+        Some(TxnResult::Revoked) => "D (revoked)",
+        None => "none (failed)",
+    }
+}
+
+/// Runs the demo, printing each step for a person.
+pub fn run(printer: &Printer) -> Result<(), Error> {
+    let config = SimConfig {
+        settle_after: Some(PAYER_DELAY),
+        ..SimConfig::default()
+    };
+    let sim = Simulator::start(config.clone())
+        .map_err(|e| Error::new(Status::Connect, format!("cannot start the simulator: {e}")))?;
+    let client = Client::new(
+        Config::new(
+            &config.org_no,
+            &config.merc_id,
+            starpos_sim::DEFAULT_TRM_NO,
+            &config.key,
+        )
+        .with_base_url(&sim.base_url()),
+    )?;
+    println!("starpos demo: a whole WeChat sale against the built-in gateway simulator");
+    println!("  gateway  {}", sim.base_url());
+    println!(
+        "  merchant orgNo {} mercId {} trmNo {}\n",
+        config.org_no,
+        config.merc_id,
+        starpos_sim::DEFAULT_TRM_NO
+    );
+
+    println!("1. pubSigQry: look up the merchant's WeChat official account");
+    let qry = client.qry(&QryRequest::default())?;
+    println!("   appId     {}", qry.app_id);
+    println!(
+        "   appIdKey  {}\n",
+        mask_if(&qry.app_id_key, printer.show_secrets)
+    );
+
+    println!("2. the OAuth link the payer's WeChat browser opens:");
+    let state = "demo1";
+    let link = wechat::oauth_url(
+        &qry.app_id,
+        "https://shop.example/starpos/callback",
+        Some(state),
+    )?;
+    println!("   {link}");
+    let code = format!("demo{}", starpos::clock::new_trade_no());
+    println!(
+        "   WeChat redirects to the callback with ?code=...&state={state}; here: code {code}\n"
+    );
+
+    let amount = 1234;
+    println!("3. pubSigPay: pay {} with that code", yuan(amount));
+    let sel_order_no = format!("D{}", starpos::clock::new_trade_no());
+    let pay = client.pay(&PayRequest {
+        code: Some(&code),
+        amount,
+        total_amount: amount,
+        subject: Some("演示商品 demo goods"),
+        sel_order_no: Some(&sel_order_no),
+        ..PayRequest::default()
+    })?;
+    println!("   result    {}", result_words(pay.result));
+    println!("   logNo     {}", pay.log_no);
+    println!("   orderNo   {}", pay.order_no);
+    println!("   message   {}\n", pay.message);
+
+    println!(
+        "4. wait: query the order every 500 ms until it is final (the payer confirms in WeChat)"
+    );
+    let started = Instant::now();
+    let done = client
+        .wait(
+            &pay.log_no,
+            Duration::from_millis(500),
+            Duration::from_secs(20),
+        )
+        .map_err(|w| w.error)?;
+    println!(
+        "   result    {} after {:.1} s",
+        result_words(done.result),
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "   orderNo   {} (the channel's own number, for the refund)",
+        done.order_no
+    );
+    println!("   channel   {}\n", done.pay_channel);
+    if done.result != Some(TxnResult::Success) {
+        return Err(Error::new(
+            Status::Gateway,
+            "the demo sale did not end paid",
+        ));
+    }
+
+    println!("5. the getBrandWCPayRequest parameters for the H5 page:");
+    println!("   {}\n", wechat::jsapi_params(&pay)?);
+
+    println!("6. refund: give the whole {} back", yuan(done.amount));
+    let refund = client.refund(&RefundRequest {
+        order_no: &done.order_no,
+        ..RefundRequest::default()
+    })?;
+    println!(
+        "   result    {}",
+        match refund.result {
+            Some(TxnResult::Success) => "S (refunded)",
+            other => result_words(other),
+        }
+    );
+    println!("   txnAmt    {}", yuan(refund.txn_amt));
+    println!("   logNo     {}", refund.log_no);
+    println!("   tradeNo   {}\n", refund.trade_no);
+
+    println!(
+        "done: {} gateway calls, every answer signed and verified.",
+        sim.request_count()
+    );
+    sim.shutdown();
+    Ok(())
+}

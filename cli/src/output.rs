@@ -1,0 +1,89 @@
+//! How answers and failures are printed: `key  value` lines for a person, or one JSON object
+//! with the wire field names for a program. Secrets are masked unless asked for.
+
+use starpos::Error;
+
+/// Fields never printed in clear without `--show-secrets`.
+const SECRETS: &[&str] = &["appIdKey", "key", "signValue"];
+
+/// Masks `value` unless `show`: keeps a hint of the length, not the content.
+pub fn mask_if(value: &str, show: bool) -> String {
+    if show || value.is_empty() {
+        value.to_owned()
+    } else {
+        format!(
+            "**** ({} characters, --show-secrets to see)",
+            value.chars().count()
+        )
+    }
+}
+
+/// Prints answers the way the command line asked.
+pub struct Printer {
+    /// One JSON object instead of lines.
+    pub json: bool,
+    /// Print secrets in clear.
+    pub show_secrets: bool,
+}
+
+impl Printer {
+    /// Prints an answer's fields (empty ones left out in the human form).
+    pub fn fields<N: AsRef<str>>(&self, fields: &[(N, String)]) {
+        let shown = |name: &str, value: &str| {
+            if SECRETS.contains(&name) && !self.show_secrets && !value.is_empty() {
+                if self.json {
+                    "****".to_owned()
+                } else {
+                    mask_if(value, false)
+                }
+            } else {
+                value.to_owned()
+            }
+        };
+        if self.json {
+            let map: serde_json::Map<String, serde_json::Value> = fields
+                .iter()
+                .map(|(n, v)| (n.as_ref().to_owned(), shown(n.as_ref(), v).into()))
+                .collect();
+            println!("{}", serde_json::Value::Object(map));
+            return;
+        }
+        let width = fields
+            .iter()
+            .map(|(n, _)| n.as_ref().len())
+            .max()
+            .unwrap_or(0);
+        for (name, value) in fields {
+            if !value.is_empty() {
+                println!("{:width$}  {}", name.as_ref(), shown(name.as_ref(), value));
+            }
+        }
+    }
+
+    /// Prints a failure: `{"status": ..., "error": ...}` on stdout with `--json`, else words on
+    /// stderr, with what to do when the outcome is in doubt.
+    pub fn error(&self, e: &Error) {
+        if self.json {
+            let mut map = serde_json::Map::new();
+            map.insert("status".into(), e.status().name().into());
+            map.insert("error".into(), e.detail().into());
+            map.insert("in_doubt".into(), e.in_doubt().into());
+            if let Some(refusal) = e.refusal() {
+                map.insert("returnCode".into(), refusal.text("returnCode").into());
+                map.insert("message".into(), refusal.text("message").into());
+            }
+            if let Some(trade_no) = e.trade_no() {
+                map.insert("tradeNo".into(), trade_no.into());
+            }
+            println!("{}", serde_json::Value::Object(map));
+        } else {
+            eprintln!("starpos: {}: {}", e.status(), e.detail());
+            if e.in_doubt() {
+                eprintln!(
+                    "starpos: the outcome is unknown: a pay or refund may have gone through. \
+                     Query the order; do not send it again."
+                );
+            }
+        }
+    }
+}
