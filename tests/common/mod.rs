@@ -1,0 +1,103 @@
+//! Shared test helpers: a simulator, a client for it, C views of both, and unique codes.
+#![allow(dead_code)]
+
+use starpos::ffi::starpos_config;
+use starpos::{Client, Config};
+use starpos_sim::{SimConfig, Simulator};
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+/// A simulator whose orders stay `A` until the test plays the payer.
+pub fn sim() -> Simulator {
+    Simulator::start(SimConfig::default()).expect("simulator starts")
+}
+
+/// A simulator whose orders settle by themselves after `ms`.
+pub fn sim_settling(ms: u64) -> Simulator {
+    Simulator::start(SimConfig {
+        settle_after: Some(Duration::from_millis(ms)),
+        ..SimConfig::default()
+    })
+    .expect("simulator starts")
+}
+
+/// The Rust configuration for `sim`.
+pub fn config(sim: &Simulator) -> Config {
+    let c = sim.config();
+    Config::new(&c.org_no, &c.merc_id, starpos_sim::DEFAULT_TRM_NO, &c.key)
+        .with_base_url(&sim.base_url())
+        .with_timeouts(Duration::from_secs(2), Duration::from_secs(5))
+}
+
+/// A client for `sim`.
+pub fn client(sim: &Simulator) -> Client {
+    Client::new(config(sim)).expect("the simulator's configuration is valid")
+}
+
+/// A fresh value for codes and order numbers (the simulator accepts each only once).
+pub fn unique(prefix: &str) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{prefix}{}x{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A C configuration and the strings it points into.
+pub struct CConfig {
+    _strings: Vec<CString>,
+    pub raw: starpos_config,
+}
+
+/// The C configuration for `sim`.
+pub fn c_config(sim: &Simulator) -> CConfig {
+    let c = config(sim);
+    let strings: Vec<CString> = [&c.base_url, &c.org_no, &c.merc_id, &c.trm_no, &c.key]
+        .iter()
+        .map(|s| CString::new(s.as_str()).unwrap())
+        .collect();
+    let raw = starpos_config {
+        base_url: strings[0].as_ptr(),
+        org_no: strings[1].as_ptr(),
+        merc_id: strings[2].as_ptr(),
+        trm_no: strings[3].as_ptr(),
+        key: strings[4].as_ptr(),
+        connect_timeout_ms: 2000,
+        timeout_ms: 5000,
+        flags: 0,
+    };
+    CConfig {
+        _strings: strings,
+        raw,
+    }
+}
+
+/// A C string that lives as long as the test needs it.
+pub fn c(s: &str) -> CString {
+    CString::new(s).unwrap()
+}
+
+/// The text in a fixed C buffer.
+pub fn text(buf: &[c_char]) -> String {
+    let bytes: Vec<u8> = buf
+        .iter()
+        .take_while(|b| **b != 0)
+        .map(|b| *b as u8)
+        .collect();
+    String::from_utf8(bytes).expect("buffers hold UTF-8")
+}
+
+/// A static C string from the library.
+pub fn static_text(ptr: *const c_char) -> String {
+    assert!(!ptr.is_null());
+    unsafe { CStr::from_ptr(ptr) }.to_str().unwrap().to_owned()
+}
+
+/// A zeroed response struct (what C's `= {0}` gives).
+pub fn zeroed<T>() -> T {
+    // SAFETY: the response structs are plain C data for which all-zero bytes is valid.
+    unsafe { std::mem::zeroed() }
+}
