@@ -599,6 +599,12 @@ typedef struct starpos_refund_response {
   bool verified;
 } starpos_refund_response;
 
+/**
+ * A C logging callback: `level` 1 error, 2 warning, 3 info, 4 debug; `message` is UTF-8,
+ * valid only during the call; `userdata` is what was given to `starpos_set_logger`.
+ */
+typedef void (*starpos_log_fn)(int32_t level, const char *message, void *userdata);
+
 
 
 #ifdef __cplusplus
@@ -761,6 +767,17 @@ enum starpos_status starpos_wechat_oauth_url(const char *app_id,
 enum starpos_status starpos_wechat_jsapi_params(const struct starpos_pay_response *pay,
                                                 char *out,
                                                 size_t out_len);
+
+/**
+ * Installs a process-wide logger (NULL `callback` = off). It is called from whichever thread
+ * makes a call, so it must be thread-safe. Messages tell which call went where, its status,
+ * its time and the gateway's serials; they never contain the key, `appIdKey`, `signValue` or
+ * an OAuth code.
+ *
+ * # Safety
+ * `callback`, if not NULL, must be callable from any thread until it is replaced.
+ */
+void starpos_set_logger(starpos_log_fn callback, void *userdata);
 
 #ifdef __cplusplus
 }  // extern "C"

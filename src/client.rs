@@ -3,6 +3,7 @@
 //! tests and the examples all go through here.
 
 use crate::error::{Error, Status};
+use crate::log::{log, Level};
 use crate::model::{
     PayRequest, PayResponse, QryRequest, QryResponse, QueryRequest, QueryResponse, RefundRequest,
     RefundResponse,
@@ -253,24 +254,11 @@ impl Client {
                 "must be 1 to 64 ASCII letters and digits",
             ));
         }
-        let map = match serde_json::from_str::<serde_json::Value>(fields_json) {
-            Ok(serde_json::Value::Object(map)) => map,
-            Ok(_) => return Err(Error::invalid("fields_json", "must be a JSON object")),
-            Err(e) => return Err(Error::invalid("fields_json", format!("is not JSON ({e})"))),
-        };
-        let mut own: Vec<(String, String)> = Vec::with_capacity(map.len());
-        let mut txn_time = None;
-        for (name, value) in &map {
-            if name == crate::sign::SIGN_VALUE {
-                continue;
-            }
-            let text =
-                wire::value_text(name, value).map_err(|e| Error::invalid("fields_json", e))?;
-            if name == "txnTime" {
-                txn_time = Some(text.clone().into_owned());
-            }
-            own.push((name.clone(), text.into_owned()));
-        }
+        let own = wire::call_fields(fields_json)?;
+        let txn_time = own
+            .iter()
+            .find(|(n, _)| n == "txnTime")
+            .map(|(_, v)| v.clone());
         let txn_time = match txn_time {
             Some(t) => {
                 fields::txn_time("txnTime", &t)?;
@@ -333,14 +321,60 @@ impl Client {
         if let Some(budget) = budget {
             timeouts.total = timeouts.total.min(budget).max(Duration::from_millis(1));
         }
-        let reply = transport::post(
+        log(Level::Debug, || {
+            format!(
+                "{endpoint}: POST {url} ({} bytes, timeout {} ms)",
+                body.len(),
+                timeouts.total.as_millis()
+            )
+        });
+        let started = Instant::now();
+        let result = transport::post(
             &url,
             &body,
             "application/json;charset=UTF-8",
             timeouts,
             self.config.keep_alive,
-        )?;
-        wire::decode_answer(&reply.body, &self.config.key)
+        )
+        .and_then(|reply| wire::decode_answer(&reply.body, &self.config.key));
+        let ms = started.elapsed().as_millis();
+        match &result {
+            Ok(answer) => log(Level::Info, || {
+                let serials: String = ["logNo", "orderNo", "tradeNo", "result"]
+                    .iter()
+                    .filter_map(|n| {
+                        answer
+                            .get(n)
+                            .filter(|v| !v.is_empty())
+                            .map(|v| format!(", {n} {v}"))
+                    })
+                    .collect();
+                format!(
+                    "{endpoint}: OK in {ms} ms (returnCode {}{serials})",
+                    answer.text("returnCode")
+                )
+            }),
+            Err(e) => {
+                let level = if e.in_doubt() {
+                    Level::Error
+                } else {
+                    Level::Warn
+                };
+                log(level, || {
+                    let doubt = if e.in_doubt() {
+                        " [in doubt: query before retrying]"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "{endpoint}: {} after {ms} ms: {}{doubt}",
+                        e.status(),
+                        e.detail()
+                    )
+                })
+            }
+        }
+        result
     }
 }
 

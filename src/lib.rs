@@ -15,6 +15,7 @@ pub mod error;
 pub mod ffi;
 pub mod fields;
 pub mod limits;
+pub mod log;
 pub mod model;
 pub mod percent;
 pub mod sign;

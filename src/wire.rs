@@ -212,6 +212,19 @@ pub fn verify_json(json: &str, key: &str) -> Result<(), Error> {
     }
 }
 
+/// Reads the caller's fields for a generic call: a JSON object of plain values, each turned
+/// into the text it signs as; a `signValue` in it is dropped (the library signs).
+pub fn call_fields(json: &str) -> Result<Vec<(String, String)>, Error> {
+    let map = parse_object(json.as_bytes())
+        .map_err(|e| Error::invalid("fields_json", format!("is {e}")))?;
+    let fields = object_fields(&map).map_err(|e| Error::invalid("fields_json", e))?;
+    Ok(fields
+        .into_iter()
+        .filter(|(n, _)| *n != sign::SIGN_VALUE)
+        .map(|(n, v)| (n.to_owned(), v.into_owned()))
+        .collect())
+}
+
 /// Builds a signed answer body the way the gateway does: signed over the plain `message`,
 /// which is then percent-encoded. The simulator and tests use this to speak the real protocol.
 pub fn encode_answer(fields: &[(&str, &str)], key: &str) -> Vec<u8> {

@@ -5,7 +5,7 @@ use super::types::*;
 use crate::error::{Error, Status};
 use crate::model::{PayResponse, TxnResult};
 use crate::{fields, wechat, wire};
-use std::ffi::CStr;
+use std::ffi::{c_void, CStr, CString};
 use std::os::raw::{c_char, c_int};
 
 /// The name of a status (`"OK"`, `"SIGNATURE"`, ...): static, never NULL; `"UNKNOWN"` for a
@@ -172,4 +172,44 @@ pub unsafe extern "C" fn starpos_wechat_jsapi_params(
         },
         |_| None,
     )
+}
+
+/// A C logging callback: `level` 1 error, 2 warning, 3 info, 4 debug; `message` is UTF-8,
+/// valid only during the call; `userdata` is what was given to `starpos_set_logger`.
+pub type starpos_log_fn =
+    Option<unsafe extern "C" fn(level: i32, message: *const c_char, userdata: *mut c_void)>;
+
+/// The caller's userdata pointer, handed back untouched from any thread.
+struct UserData(*mut c_void);
+// SAFETY: the library never dereferences the pointer; making the callback thread-safe is the
+// caller's side of the contract, as documented on starpos_set_logger.
+unsafe impl Send for UserData {}
+unsafe impl Sync for UserData {}
+
+impl UserData {
+    fn get(&self) -> *mut c_void {
+        self.0
+    }
+}
+
+/// Installs a process-wide logger (NULL `callback` = off). It is called from whichever thread
+/// makes a call, so it must be thread-safe. Messages tell which call went where, its status,
+/// its time and the gateway's serials; they never contain the key, `appIdKey`, `signValue` or
+/// an OAuth code.
+///
+/// # Safety
+/// `callback`, if not NULL, must be callable from any thread until it is replaced.
+#[no_mangle]
+pub unsafe extern "C" fn starpos_set_logger(callback: starpos_log_fn, userdata: *mut c_void) {
+    let _ = std::panic::catch_unwind(|| match callback {
+        None => crate::log::set_logger(None),
+        Some(f) => {
+            let userdata = UserData(userdata);
+            crate::log::set_logger(Some(std::sync::Arc::new(move |level, message: &str| {
+                let text = CString::new(message.replace('\0', " ")).unwrap_or_default();
+                // SAFETY: the caller promised the callback is valid until replaced.
+                unsafe { f(level as i32, text.as_ptr(), userdata.get()) };
+            })));
+        }
+    });
 }
