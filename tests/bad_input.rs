@@ -353,7 +353,8 @@ fn null_pointers_for_every_function() {
     ) = (&mut qry, &mut pay, &mut query, &mut refund);
     let last = || static_text(starpos_last_error());
     let buf_ptr = buf.as_mut_ptr();
-    let cases: Vec<(&str, &str, Box<dyn FnOnce() -> starpos_status + '_>)> = unsafe {
+    type Call<'a> = Box<dyn FnOnce() -> starpos_status + 'a>;
+    let cases: Vec<(&str, &str, Call)> = unsafe {
         vec![
             (
                 "qry config",
