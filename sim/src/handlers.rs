@@ -1,0 +1,527 @@
+//! The four gateway endpoints: parse, check merchant and signature, validate, act, answer.
+
+use crate::codes::{self, Refusal};
+use crate::config::SimConfig;
+use crate::orders::{NewOrder, Order, OrderBook};
+use crate::{clock, gbk, lock};
+use serde_json::{Map, Value};
+use starpos::sign::{md5_hex, verify, SIGN_VALUE};
+use starpos::wire::{encode_answer, value_text};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// The endpoints the simulator serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Endpoint {
+    /// `pubSigQry`: the merchant's official account.
+    Qry,
+    /// `pubSigPay`: pay with an OAuth code or openid.
+    Pay,
+    /// `sdkQryBarcodePay`: order query.
+    Query,
+    /// `sdkRefundBarcodePay`: refund.
+    Refund,
+}
+
+impl Endpoint {
+    /// The endpoint named `name` (the URL's last segment without `.json`).
+    pub fn from_name(name: &str) -> Option<Endpoint> {
+        match name {
+            "pubSigQry" => Some(Endpoint::Qry),
+            "pubSigPay" => Some(Endpoint::Pay),
+            "sdkQryBarcodePay" => Some(Endpoint::Query),
+            "sdkRefundBarcodePay" => Some(Endpoint::Refund),
+            _ => None,
+        }
+    }
+
+    /// The fields a success answer of this endpoint cannot do without.
+    pub fn key_fields(self) -> &'static [&'static str] {
+        match self {
+            Endpoint::Qry => &["appId", "appIdKey"],
+            Endpoint::Pay => &[
+                "logNo",
+                "result",
+                "orderNo",
+                "PrepayId",
+                "apiPackage",
+                "apiPaysign",
+            ],
+            Endpoint::Query => &["logNo", "result", "orderNo"],
+            Endpoint::Refund => &["logNo", "result", "txnAmt"],
+        }
+    }
+
+    /// The field the `overlong_fields` fault stretches.
+    pub fn overlong_field(self) -> &'static str {
+        match self {
+            Endpoint::Qry => "appId",
+            Endpoint::Pay => "PrepayId",
+            Endpoint::Query => "orderNo",
+            Endpoint::Refund => "logNo",
+        }
+    }
+}
+
+/// An answer before it is written: its fields (`message` plain) and whether it gets signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Reply {
+    pub fields: Vec<(String, String)>,
+    pub signed: bool,
+}
+
+impl Reply {
+    fn success(merc_id: &str, message: &str) -> Reply {
+        let mut reply = Reply {
+            fields: Vec::new(),
+            signed: true,
+        };
+        reply.set("returnCode", codes::SUCCESS);
+        reply.set("message", message);
+        reply.set("sysTime", &clock::sys_time());
+        reply.set("mercId", merc_id);
+        reply
+    }
+
+    /// A refusal; `merc_id` is added when known, the signature when `signed`.
+    pub fn refusal(refusal: &Refusal, merc_id: Option<&str>, signed: bool) -> Reply {
+        let mut reply = Reply {
+            fields: Vec::new(),
+            signed,
+        };
+        reply.set("returnCode", refusal.code);
+        reply.set("message", &refusal.message);
+        reply.set("sysTime", &clock::sys_time());
+        if let Some(merc_id) = merc_id {
+            reply.set("mercId", merc_id);
+        }
+        reply
+    }
+
+    /// The value of a field.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Sets a field, replacing any value it had.
+    pub fn set(&mut self, name: &str, value: &str) {
+        match self.fields.iter_mut().find(|(n, _)| n == name) {
+            Some(field) => field.1 = value.to_owned(),
+            None => self.fields.push((name.to_owned(), value.to_owned())),
+        }
+    }
+
+    /// Sets a field unless `value` is empty (optional echoes are left out when empty).
+    fn set_some(&mut self, name: &str, value: &str) {
+        if !value.is_empty() {
+            self.set(name, value);
+        }
+    }
+
+    /// Removes a field.
+    pub fn remove(&mut self, name: &str) {
+        self.fields.retain(|(n, _)| n != name);
+    }
+
+    /// The fields as `(&str, &str)` pairs.
+    pub fn pairs(&self) -> Vec<(&str, &str)> {
+        self.fields
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect()
+    }
+
+    /// The JSON body as the gateway writes it: signed over the plain `message` (when signed),
+    /// then `message` percent-encoded.
+    pub fn body(&self, key: &str) -> Vec<u8> {
+        if self.signed {
+            return encode_answer(&self.pairs(), key);
+        }
+        let map: Map<String, Value> = self
+            .fields
+            .iter()
+            .map(|(n, v)| {
+                let v = if n == "message" {
+                    starpos::percent::encode(v)
+                } else {
+                    v.clone()
+                };
+                (n.clone(), Value::String(v))
+            })
+            .collect();
+        serde_json::to_vec(&map).unwrap_or_default()
+    }
+}
+
+/// What handling a request produced: the answer and the request's fields (for the log).
+pub(crate) struct Handled {
+    pub reply: Reply,
+    pub fields: Map<String, Value>,
+}
+
+/// Handles one request body for `endpoint`. Never panics, whatever the body.
+pub(crate) fn handle(
+    endpoint: Endpoint,
+    body: &[u8],
+    config: &SimConfig,
+    book: &Mutex<OrderBook>,
+) -> Handled {
+    let map = match parse_body(body) {
+        Ok(map) => map,
+        Err(refusal) => {
+            return Handled {
+                reply: Reply::refusal(&refusal, None, false),
+                fields: Map::new(),
+            }
+        }
+    };
+    let reply = match check_and_act(endpoint, &map, config, book) {
+        Ok(reply) => reply,
+        Err((refusal, signed)) => {
+            Reply::refusal(&refusal, signed.then_some(config.merc_id.as_str()), signed)
+        }
+    };
+    Handled { reply, fields: map }
+}
+
+/// The body as a JSON object: UTF-8, or GBK when it uses only characters the small table knows.
+fn parse_body(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text.to_owned(),
+        Err(_) => gbk::decode(body).ok_or_else(|| {
+            Refusal::new(
+                codes::BAD_REQUEST,
+                "报文格式错误: the body is neither UTF-8 nor GBK the simulator can read",
+            )
+        })?,
+    };
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Refusal::new(
+            codes::BAD_REQUEST,
+            "报文格式错误: the body is not a JSON object",
+        )),
+        Err(e) => Err(Refusal::new(
+            codes::BAD_REQUEST,
+            format!("报文格式错误: the body is not JSON ({e})"),
+        )),
+    }
+}
+
+/// A request's fields as text.
+struct Fields(HashMap<String, String>);
+
+impl Fields {
+    fn get(&self, name: &str) -> &str {
+        self.0.get(name).map_or("", String::as_str)
+    }
+}
+
+type Outcome = Result<Reply, (Refusal, bool)>;
+
+fn check_and_act(
+    endpoint: Endpoint,
+    map: &Map<String, Value>,
+    config: &SimConfig,
+    book: &Mutex<OrderBook>,
+) -> Outcome {
+    let plain = |name: &str| {
+        map.get(name)
+            .and_then(|v| value_text(name, v).ok())
+            .unwrap_or_default()
+    };
+    if plain("orgNo") != config.org_no.as_str() || plain("mercId") != config.merc_id.as_str() {
+        return Err((
+            Refusal::new(codes::UNKNOWN_MERCHANT, "商户不存在: unknown orgNo/mercId"),
+            false,
+        ));
+    }
+    let signed = |refusal: Refusal| (refusal, true);
+    let mut fields = HashMap::with_capacity(map.len());
+    for (name, value) in map {
+        let text = value_text(name, value)
+            .map_err(|_| signed(Refusal::field(name, "must be a string")))?;
+        fields.insert(name.clone(), text.into_owned());
+    }
+    let fields = Fields(fields);
+    let signature = fields.get(SIGN_VALUE);
+    let others = fields
+        .0
+        .iter()
+        .filter(|(n, _)| *n != SIGN_VALUE)
+        .map(|(n, v)| (n.as_str(), v.as_str()));
+    if signature.is_empty() {
+        return Err(signed(Refusal::new(
+            codes::BAD_SIGNATURE,
+            "签名错误: signValue is missing",
+        )));
+    }
+    if !verify(others, &config.key, signature) {
+        return Err(signed(Refusal::new(
+            codes::BAD_SIGNATURE,
+            "签名错误: signValue does not match",
+        )));
+    }
+    check_common(endpoint, &fields).map_err(signed)?;
+    match endpoint {
+        Endpoint::Qry => Ok(qry(&fields, config)),
+        Endpoint::Pay => pay(&fields, config, book),
+        Endpoint::Query => query(&fields, config, book),
+        Endpoint::Refund => refund(&fields, config, book),
+    }
+    .map_err(signed)
+}
+
+fn required<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, Refusal> {
+    match fields.get(name) {
+        "" => Err(Refusal::field(name, "is required")),
+        value => Ok(value),
+    }
+}
+
+fn alnum(name: &str, value: &str, max: usize) -> Result<(), Refusal> {
+    if value.is_empty() || value.len() > max || !value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(Refusal::field(
+            name,
+            format!("must be 1 to {max} ASCII letters or digits"),
+        ));
+    }
+    Ok(())
+}
+
+fn token(name: &str, value: &str, max: usize) -> Result<(), Refusal> {
+    if value.is_empty() || value.len() > max || !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Refusal::field(
+            name,
+            format!("must be 1 to {max} printable ASCII characters without spaces"),
+        ));
+    }
+    Ok(())
+}
+
+fn text(name: &str, value: &str, max_chars: usize) -> Result<(), Refusal> {
+    if value.chars().any(char::is_control) {
+        return Err(Refusal::field(name, "must not contain control characters"));
+    }
+    if value.chars().count() > max_chars {
+        return Err(Refusal::field(
+            name,
+            format!("must be at most {max_chars} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// A positive amount in fen: 1 to 13 decimal digits, not zero.
+fn fen(name: &str, value: &str) -> Result<u64, Refusal> {
+    let bad = || {
+        Refusal::field(
+            name,
+            "must be a positive whole number of fen (1 to 13 digits)",
+        )
+    };
+    if value.is_empty() || value.len() > 13 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    match value.parse::<u64>() {
+        Ok(0) | Err(_) => Err(bad()),
+        Ok(n) => Ok(n),
+    }
+}
+
+fn txn_time(value: &str) -> Result<(), Refusal> {
+    let bad = || {
+        Refusal::field(
+            "txnTime",
+            "must be 14 digits yyyyMMddHHmmss naming a real moment",
+        )
+    };
+    if value.len() != 14 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let part = |range: std::ops::Range<usize>| value[range].parse::<u32>().unwrap_or(99);
+    let (month, day, hour, minute, second) = (
+        part(4..6),
+        part(6..8),
+        part(8..10),
+        part(10..12),
+        part(12..14),
+    );
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+fn check_common(endpoint: Endpoint, fields: &Fields) -> Result<(), Refusal> {
+    alnum("trmNo", required(fields, "trmNo")?, 8)?;
+    txn_time(required(fields, "txnTime")?)?;
+    if required(fields, "signType")? != "MD5" {
+        return Err(Refusal::field("signType", "must be MD5"));
+    }
+    if !matches!(required(fields, "version")?, "V1.0.0" | "V1.0.1") {
+        return Err(Refusal::field("version", "must be V1.0.0 or V1.0.1"));
+    }
+    text("attach", fields.get("attach"), 256)?;
+    if matches!(endpoint, Endpoint::Query | Endpoint::Refund) {
+        let op_sys = required(fields, "opSys")?;
+        if op_sys.len() > 2 || !op_sys.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Refusal::field(
+                "opSys",
+                "must be 1 or 2 digits (3 = direct connection)",
+            ));
+        }
+        if required(fields, "characterSet")? != "00" {
+            return Err(Refusal::field("characterSet", "must be 00"));
+        }
+        token("tradeNo", required(fields, "tradeNo")?, 64)?;
+        if !matches!(fields.get("trmTyp"), "" | "P" | "A" | "C" | "T") {
+            return Err(Refusal::field("trmTyp", "must be P, A, C or T"));
+        }
+        text("oprId", fields.get("oprId"), 6)?;
+        text("latitude", fields.get("latitude"), 15)?;
+        text("longitude", fields.get("longitude"), 15)?;
+        text("addField", fields.get("addField"), 256)?;
+    }
+    Ok(())
+}
+
+fn qry(fields: &Fields, config: &SimConfig) -> Reply {
+    let mut reply = Reply::success(&config.merc_id, "交易成功");
+    reply.set("appId", &config.app_id);
+    reply.set("appIdKey", &config.app_id_key);
+    reply.set_some("attach", fields.get("attach"));
+    reply
+}
+
+fn pay(fields: &Fields, config: &SimConfig, book: &Mutex<OrderBook>) -> Result<Reply, Refusal> {
+    let (code, openid) = (fields.get("code"), fields.get("openid"));
+    match (code.is_empty(), openid.is_empty()) {
+        (true, true) => return Err(Refusal::field("code", "code or openid is required")),
+        (false, false) => return Err(Refusal::field("code", "give code or openid, not both")),
+        (false, true) => token("code", code, 64)?,
+        (true, false) => token("openid", openid, 128)?,
+    }
+    let amount = fen("amount", required(fields, "amount")?)?;
+    let total_amount = fen("total_amount", required(fields, "total_amount")?)?;
+    if amount > total_amount {
+        return Err(Refusal::field("amount", "must not exceed total_amount"));
+    }
+    text("subject", fields.get("subject"), 256)?;
+    let sel_order_no = fields.get("selOrderNo");
+    if !sel_order_no.is_empty() {
+        token("selOrderNo", sel_order_no, 50)?;
+    }
+    text("goods_tag", fields.get("goods_tag"), 250)?;
+    let new = NewOrder {
+        amount,
+        total_amount,
+        subject: fields.get("subject").to_owned(),
+        sel_order_no: sel_order_no.to_owned(),
+        goods_tag: fields.get("goods_tag").to_owned(),
+        attach: fields.get("attach").to_owned(),
+        code: code.to_owned(),
+        openid: openid.to_owned(),
+        trm_no: fields.get("trmNo").to_owned(),
+    };
+    let (order, nonce) = {
+        let mut book = lock(book);
+        let sys_time = clock::sys_time();
+        let prepay_id = format!("wx{sys_time}{}", &book.token()[..20]);
+        let order = book.pay(new, prepay_id)?;
+        (order, book.token())
+    };
+    let mut reply = Reply::success(&config.merc_id, "等待支付");
+    reply.set("logNo", &order.log_no);
+    reply.set("result", "A");
+    reply.set("orderNo", &order.order_no);
+    reply.set("amount", &order.amount.to_string());
+    reply.set("total_amount", &order.total_amount.to_string());
+    let timestamp = clock::unix_seconds().to_string();
+    let package = format!("prepay_id={}", order.prepay_id);
+    // WeChat's JSAPI paySign (MD5 flavour), keyed here with the official account's secret.
+    let pay_sign = md5_hex(
+        format!(
+            "appId={}&nonceStr={nonce}&package={package}&signType=MD5&timeStamp={timestamp}&key={}",
+            config.app_id, config.app_id_key
+        )
+        .as_bytes(),
+    )
+    .to_ascii_uppercase();
+    reply.set("PrepayId", &order.prepay_id);
+    reply.set("apiAppid", &config.app_id);
+    reply.set("apiTimestamp", &timestamp);
+    reply.set("apiNoncestr", &nonce);
+    reply.set("apiPackage", &package);
+    reply.set("apiSigntype", "MD5");
+    reply.set("apiPaysign", &pay_sign);
+    echo_order(&mut reply, &order);
+    Ok(reply)
+}
+
+fn echo_order(reply: &mut Reply, order: &Order) {
+    reply.set_some("subject", &order.subject);
+    reply.set_some("selOrderNo", &order.sel_order_no);
+    reply.set_some("goodsTag", &order.goods_tag);
+    reply.set_some("attach", &order.attach);
+}
+
+fn state_message(state: char) -> &'static str {
+    match state {
+        'S' => "交易成功",
+        'A' => "等待支付",
+        'F' => "交易失败",
+        'D' => "交易已撤销",
+        _ => "交易状态未知",
+    }
+}
+
+fn query(fields: &Fields, config: &SimConfig, book: &Mutex<OrderBook>) -> Result<Reply, Refusal> {
+    let qry_no = required(fields, "qryNo")?;
+    token("qryNo", qry_no, 64)?;
+    let order = lock(book).get(qry_no).ok_or_else(|| {
+        Refusal::new(
+            codes::ORDER_NOT_FOUND,
+            format!("订单不存在: no order has number {qry_no}"),
+        )
+    })?;
+    let mut reply = Reply::success(&config.merc_id, state_message(order.state));
+    reply.set("logNo", &order.log_no);
+    reply.set("result", &order.state.to_string());
+    reply.set("payChannel", "WXPAY");
+    reply.set("orderNo", &order.order_no);
+    reply.set("amount", &order.amount.to_string());
+    reply.set("total_amount", &order.total_amount.to_string());
+    reply.set("tradeNo", fields.get("tradeNo"));
+    echo_order(&mut reply, &order);
+    Ok(reply)
+}
+
+fn refund(fields: &Fields, config: &SimConfig, book: &Mutex<OrderBook>) -> Result<Reply, Refusal> {
+    let order_no = required(fields, "orderNo")?;
+    token("orderNo", order_no, 64)?;
+    let amount = match fields.get("txnAmt") {
+        "" => None,
+        text => Some(fen("txnAmt", text)?),
+    };
+    let trade_no = fields.get("tradeNo");
+    let (order, refund) = lock(book).refund(order_no, amount, trade_no)?;
+    let mut reply = Reply::success(&config.merc_id, "退款成功");
+    reply.set("logNo", &refund.log_no);
+    reply.set("result", "S");
+    reply.set("txnAmt", &refund.amount.to_string());
+    reply.set("amount", &order.amount.to_string());
+    reply.set("total_amount", &order.total_amount.to_string());
+    reply.set("orderNo", &order.order_no);
+    reply.set("tradeNo", trade_no);
+    echo_order(&mut reply, &order);
+    Ok(reply)
+}

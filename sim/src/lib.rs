@@ -1,0 +1,387 @@
+//! `starpos-sim`: a local stand-in for the StarPOS scan-payment gateway, speaking its wire
+//! protocol over real HTTP so the `starpos` client can be tested end to end.
+//!
+//! ```no_run
+//! use starpos_sim::{SimConfig, Simulator};
+//! let sim = Simulator::start(SimConfig::default())?;
+//! println!("gateway at {}", sim.base_url()); // http://127.0.0.1:PORT/adpweb/ehpspos3/
+//! // ... point the client at it, pay, then play the payer:
+//! // sim.confirm(&log_no);
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! # Gateway endpoints
+//!
+//! `POST <base>/<endpoint>.json` with a JSON object body, for `pubSigQry`, `pubSigPay`,
+//! `sdkQryBarcodePay` and `sdkRefundBarcodePay`. Answers are HTTP 200,
+//! `Content-Type: application/json;charset=UTF-8`, built like the gateway's: signed over the
+//! plain `message`, then `message` percent-encoded. Any other path is 404, another method on an
+//! endpoint path 405, a body over 64 KiB 413. A body that is not UTF-8 is read as GBK (the
+//! signature is checked over the decoded text either way).
+//!
+//! A request is checked in this order, the first failure answering a refusal
+//! ([`codes`]; `message` is Chinese followed by English detail naming the field):
+//!
+//! 1. the body is a JSON object, else [`codes::BAD_REQUEST`], unsigned;
+//! 2. `orgNo` and `mercId` are the configured merchant's, else [`codes::UNKNOWN_MERCHANT`],
+//!    unsigned (without the merchant there is no key to sign with);
+//! 3. `signValue` is present and right, else [`codes::BAD_SIGNATURE`], signed;
+//! 4. the fields are well formed ([`codes::BAD_REQUEST`], signed): `trmNo` 1-8 letters/digits,
+//!    `txnTime` 14 digits naming a plausible moment, `signType` `MD5`, `version` `V1.0.0` or
+//!    `V1.0.1`, `attach` ≤ 256 characters; for the query and refund also `opSys` (digits),
+//!    `characterSet` `00`, `tradeNo`; for `pubSigPay` exactly one of `code` (≤ 64) / `openid`,
+//!    `amount` and `total_amount` positive fen of ≤ 13 digits with `amount` ≤ `total_amount`,
+//!    `subject` ≤ 256, `selOrderNo` ≤ 50, `goods_tag` ≤ 250; `qryNo` / `orderNo` ≤ 64;
+//!    `txnAmt` positive fen;
+//! 5. the business rules: an OAuth `code` works once ([`codes::CODE_USED`]), a `selOrderNo`
+//!    once ([`codes::DUPLICATE`]), a refund `tradeNo` once ([`codes::DUPLICATE`]); unknown
+//!    `qryNo`/`orderNo` is [`codes::ORDER_NOT_FOUND`]; a refund needs an `S` order
+//!    ([`codes::ORDER_STATE`]) and no more than what remains ([`codes::REFUND_TOO_LARGE`]).
+//!
+//! # Orders
+//!
+//! `pubSigPay` creates an order in state `A` and answers `logNo` (18 digits: China date and a
+//! sequence) with `orderNo` equal to it, as the sandbox does. The order becomes `S` when
+//! [`Simulator::confirm`] is called, or when [`SimConfig::settle_after`] has passed (checked
+//! whenever the order is looked at); it becomes `F` with [`Simulator::cancel`]. On becoming
+//! `S` it gets a channel order number (`4200…`, 28 digits) which the query then reports as
+//! `orderNo`. The query (`qryNo`) and the refund (`orderNo`) find an order by its `logNo`,
+//! either `orderNo`, or its `selOrderNo`.
+//!
+//! # Faults
+//!
+//! [`Simulator::inject`] / [`Simulator::inject_for`] make the next answer(s) go wrong on the
+//! socket; see [`Fault`] for each one. **Every fault lets the request be processed first** (a
+//! payment is booked, a code used up, a refund made) and spoils only the answer, so a faulty
+//! `pubSigPay` is "in doubt" for the client: only a query tells. Faults apply to gateway
+//! endpoints only, never to the control surface.
+//!
+//! # Control surface (for the CLI)
+//!
+//! - `POST /_sim/confirm` `{"no":"…"}`: the payer pays (`A` → `S`). 200
+//!   `{"ok":true,"order":{…}}`, or 404 `{"ok":false,"error":"…"}`.
+//! - `POST /_sim/cancel` `{"no":"…"}`: the payer cancels (`A` → `F`). Same answers.
+//! - `POST /_sim/state` `{"no":"…","state":"Z"}`: sets any state (S, F, A, Z, D).
+//! - `GET /_sim/orders`: a JSON list of every order (`state`, `logNo`, `orderNo`,
+//!   `channelOrderNo`, `amount`, `total_amount`, `refunded`, `refunds`, …).
+//! - `GET /_sim/requests`: a JSON list of every gateway request (`endpoint`, `fields`).
+//! - `POST /_sim/fault` `{"fault":"never_answer","endpoint":"pubSigPay","count":1}`: queues a
+//!   fault; `endpoint` (any when absent) and `count` (1 when absent) are optional. Names:
+//!   `never_answer`, `stall_after_headers`, `close_mid_body`, `http` (`"status":502`),
+//!   `empty_body`, `not_json`, `json_array`, `huge_body` (`"bytes":8388608`),
+//!   `wrong_signature`, `missing_signature`, `unsigned_refusal`, `missing_fields`,
+//!   `overlong_fields`, `gbk_body`, `broken_percent`, `slow_trickle` (`"byte_every_ms":10`);
+//!   `none` clears every pending fault.
+//!
+//! Malformed control requests get 400 with `{"ok":false,"error":"…"}`.
+
+#![warn(missing_docs)]
+
+mod clock;
+pub mod codes;
+mod config;
+mod faults;
+mod gbk;
+mod handlers;
+mod http;
+mod orders;
+mod sock;
+
+pub use config::{
+    SimConfig, DEFAULT_APP_ID, DEFAULT_APP_ID_KEY, DEFAULT_KEY, DEFAULT_MERC_ID, DEFAULT_ORG_NO,
+    DEFAULT_TRM_NO,
+};
+pub use faults::{Fault, FAULT_NAMES};
+pub use http::{BASE_PATH, MAX_BODY};
+pub use orders::{Order, Refund};
+
+use orders::OrderBook;
+use serde_json::{Map, Value};
+use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How many threads take requests off tiny_http's queue. Slow faults run on threads of their
+/// own, so these only ever do quick work.
+const WORKERS: usize = 16;
+
+/// How long a worker waits for a request before checking whether to stop.
+const POLL: Duration = Duration::from_millis(20);
+
+/// How often the simulator connects to itself to unstick tiny_http's connection pool.
+///
+/// tiny_http 0.12 hands each accepted connection to a thread pool whose count of idle threads
+/// is stale for a moment after it wakes one; connections that arrive together can then be
+/// queued with nobody to take them, and since every keep-alive connection holds its thread
+/// until the client closes it, they may wait forever (eight clients opening connections at once
+/// typically leave four unserved). A pool task submitted while no thread is idle gets a fresh
+/// thread, which after its own task takes the queued ones: an empty connection every few
+/// milliseconds is such a task, so no connection waits longer than this.
+const KICK_EVERY: Duration = Duration::from_millis(5);
+
+/// One request the simulator received on a gateway endpoint path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Received {
+    /// The endpoint name from the URL (`pubSigPay`), also for names it does not serve.
+    pub endpoint: String,
+    /// The body's JSON object (empty when the body was not a JSON object).
+    pub fields: Map<String, Value>,
+    /// The body's bytes as received.
+    pub body: Vec<u8>,
+}
+
+/// What the worker threads share.
+pub(crate) struct Shared {
+    config: SimConfig,
+    /// Where the listener is bound (the real port, even when 0 was asked for).
+    local: SocketAddr,
+    book: Mutex<OrderBook>,
+    log: Mutex<Vec<Received>>,
+    faults: Mutex<Vec<faults::Rule>>,
+    /// Response writers never answered (faults), kept so their connections stay open.
+    parked: Mutex<Vec<Box<dyn Write + Send>>>,
+    /// Threads running slow faults and 413 answers, joined at shutdown.
+    threads: Mutex<Vec<JoinHandle<()>>>,
+    stop: AtomicBool,
+}
+
+impl Shared {
+    fn orders(&self) -> Vec<Order> {
+        lock(&self.book).all()
+    }
+}
+
+/// Locks a mutex, carrying on if another thread panicked while holding it.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A running simulator. Stops on [`Simulator::shutdown`] or when dropped.
+pub struct Simulator {
+    shared: Arc<Shared>,
+    server: Option<Arc<tiny_http::Server>>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator")
+            .field("local", &self.shared.local)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Simulator {
+    /// Binds `config.bind`, starts the worker threads and returns once connections are accepted.
+    pub fn start(config: SimConfig) -> std::io::Result<Simulator> {
+        let server = tiny_http::Server::http(config.bind).map_err(std::io::Error::other)?;
+        let local = server
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| std::io::Error::other("not bound to an IP address"))?;
+        let server = Arc::new(server);
+        let shared = Arc::new(Shared {
+            book: Mutex::new(OrderBook::new(config.settle_after)),
+            config,
+            local,
+            log: Mutex::new(Vec::new()),
+            faults: Mutex::new(Vec::new()),
+            parked: Mutex::new(Vec::new()),
+            threads: Mutex::new(Vec::new()),
+            stop: AtomicBool::new(false),
+        });
+        let mut sim = Simulator {
+            shared,
+            server: Some(Arc::clone(&server)),
+            workers: Vec::new(),
+        };
+        for n in 0..WORKERS {
+            let (shared, server) = (Arc::clone(&sim.shared), Arc::clone(&server));
+            let worker = std::thread::Builder::new()
+                .name(format!("starpos-sim-{n}"))
+                .spawn(move || work(&shared, &server))?;
+            sim.workers.push(worker);
+        }
+        let shared = Arc::clone(&sim.shared);
+        let kicker = std::thread::Builder::new()
+            .name("starpos-sim-kick".to_owned())
+            .spawn(move || kick(&shared))?;
+        sim.workers.push(kicker);
+        Ok(sim)
+    }
+
+    /// The gateway base URL to give the client: `http://127.0.0.1:PORT/adpweb/ehpspos3/`
+    /// (the bound address, or 127.0.0.1 when bound to every address).
+    pub fn base_url(&self) -> String {
+        format!("http://{}{BASE_PATH}", connectable(self.shared.local))
+    }
+
+    /// The port listened on.
+    pub fn port(&self) -> u16 {
+        self.shared.local.port()
+    }
+
+    /// The address listened on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.shared.local
+    }
+
+    /// The configuration it runs with.
+    pub fn config(&self) -> &SimConfig {
+        &self.shared.config
+    }
+
+    /// Every request received on a gateway endpoint path, oldest first, faulty ones included.
+    pub fn requests(&self) -> Vec<Received> {
+        lock(&self.shared.log).clone()
+    }
+
+    /// How many requests [`Simulator::requests`] would list.
+    pub fn request_count(&self) -> usize {
+        lock(&self.shared.log).len()
+    }
+
+    /// The payer pays: the order known by `no` (its `logNo`, either `orderNo` or its
+    /// `selOrderNo`) goes from `A` to `S` and gets its channel order number. False when no order
+    /// has that number or it is not `A`.
+    pub fn confirm(&self, no: &str) -> bool {
+        lock(&self.shared.book).confirm(no)
+    }
+
+    /// The payer cancels: `A` → `F`. False when unknown or not `A`.
+    pub fn cancel(&self, no: &str) -> bool {
+        lock(&self.shared.book).cancel(no)
+    }
+
+    /// Sets the order's state to anything (`Z` unknown and `D` revoked only arise this way).
+    /// Going to `S` gives it a channel order number if it had none. False when unknown.
+    pub fn force_state(&self, no: &str, state: char) -> bool {
+        lock(&self.shared.book).force_state(no, state)
+    }
+
+    /// A snapshot of the order known by `no`, settled first if its time has come.
+    pub fn order(&self, no: &str) -> Option<Order> {
+        lock(&self.shared.book).get(no)
+    }
+
+    /// Snapshots of every order, oldest first.
+    pub fn orders(&self) -> Vec<Order> {
+        self.shared.orders()
+    }
+
+    /// Spoils the answer to the next gateway request, whatever its endpoint.
+    pub fn inject(&self, fault: Fault) {
+        self.inject_for(None, 1, fault);
+    }
+
+    /// Spoils the answers to the next `count` requests to `endpoint` (any endpoint when
+    /// `None`). Pending faults are used in the order they were injected; `count` 0 does nothing.
+    pub fn inject_for(&self, endpoint: Option<&str>, count: usize, fault: Fault) {
+        if count > 0 {
+            let rule = faults::Rule {
+                endpoint: endpoint.map(str::to_owned),
+                remaining: count,
+                fault,
+            };
+            lock(&self.shared.faults).push(rule);
+        }
+    }
+
+    /// Forgets every pending fault.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// How many answers pending faults will still spoil.
+    pub fn pending_faults(&self) -> usize {
+        lock(&self.shared.faults).iter().map(|r| r.remaining).sum()
+    }
+
+    /// Stops serving: workers and fault threads joined, every connection closed, port released.
+    pub fn shutdown(self) {
+        drop(self);
+    }
+
+    fn stop(&mut self) {
+        let Some(server) = self.server.take() else {
+            return;
+        };
+        self.shared.stop.store(true, Ordering::Relaxed);
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+        // Closing the connections ends the reads that parked, 413 and fault threads wait on.
+        sock::shutdown_connections(self.shared.local, None);
+        let threads = std::mem::take(&mut *lock(&self.shared.threads));
+        for thread in threads {
+            let _ = thread.join();
+        }
+        lock(&self.shared.parked).clear();
+        drop(server);
+        wait_until_released(self.shared.local);
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The address to connect to for a listener bound to `local` (loopback for "every address").
+fn connectable(local: SocketAddr) -> SocketAddr {
+    match local.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv4Addr::LOCALHOST.into(), local.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv6Addr::LOCALHOST.into(), local.port())
+        }
+        _ => local,
+    }
+}
+
+/// Waits (up to a second) until the port can be bound again: tiny_http closes its listener on
+/// its own accept thread, a moment after the server is dropped, and does not join that thread.
+fn wait_until_released(local: SocketAddr) {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while Instant::now() < deadline {
+        match TcpListener::bind(local) {
+            Ok(_) => return,
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                std::thread::sleep(Duration::from_millis(1))
+            }
+            Err(_) => return,
+        }
+    }
+}
+
+/// Connects to the simulator itself every [`KICK_EVERY`] until told to stop.
+fn kick(shared: &Shared) {
+    let target = connectable(shared.local);
+    while !shared.stop.load(Ordering::Relaxed) {
+        std::thread::sleep(KICK_EVERY);
+        // Connected and closed at once: tiny_http reads nothing and frees the thread.
+        let _ = TcpStream::connect_timeout(&target, Duration::from_millis(200));
+    }
+}
+
+/// A worker: serves requests until told to stop. A panic while serving one request (a bug)
+/// is contained to that request.
+fn work(shared: &Arc<Shared>, server: &tiny_http::Server) {
+    while !shared.stop.load(Ordering::Relaxed) {
+        match server.recv_timeout(POLL) {
+            Ok(Some(request)) => {
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    http::serve(shared, request)
+                }));
+            }
+            Ok(None) => {}
+            // The accept thread failed; existing connections may still bring requests.
+            Err(_) => std::thread::sleep(POLL),
+        }
+    }
+}
