@@ -8,9 +8,10 @@ use crate::model::{
     PayRequest, PayResponse, QryRequest, QryResponse, QueryRequest, QueryResponse, RefundRequest,
     RefundResponse,
 };
-use crate::transport::{self, Timeouts};
+use crate::transport::{self, Reply, Timeouts};
 use crate::wire::{self, Answer};
 use crate::{clock, fields};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The production gateway (plain HTTP, as documented).
@@ -88,10 +89,23 @@ pub struct WaitError {
     pub last_answer: Option<Box<QueryResponse>>,
 }
 
+/// Sends one signed request body to a URL and returns the answer: the HTTP transport by
+/// default, or a stand-in (benchmarks, tests) given to [`Client::with_exchange`].
+pub type Exchange = Arc<dyn Fn(&str, &[u8]) -> Result<Reply, Error> + Send + Sync>;
+
 /// A gateway client. Cheap to create; all clients share one connection pool.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Client {
     config: Config,
+    exchange: Option<Exchange>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {
@@ -120,7 +134,17 @@ impl Client {
         if config.timeouts.total.is_zero() {
             config.timeouts.total = Timeouts::DEFAULT.total;
         }
-        Ok(Client { config })
+        Ok(Client {
+            config,
+            exchange: None,
+        })
+    }
+
+    /// The same client sending through `exchange` instead of HTTP: everything else (validation,
+    /// signing, verification) is unchanged. For benchmarks and tests without a network.
+    pub fn with_exchange(mut self, exchange: Exchange) -> Client {
+        self.exchange = Some(exchange);
+        self
     }
 
     /// The validated configuration.
@@ -329,14 +353,17 @@ impl Client {
             )
         });
         let started = Instant::now();
-        let result = transport::post(
-            &url,
-            &body,
-            "application/json;charset=UTF-8",
-            timeouts,
-            self.config.keep_alive,
-        )
-        .and_then(|reply| wire::decode_answer(&reply.body, &self.config.key));
+        let reply = match &self.exchange {
+            Some(exchange) => exchange(&url, &body),
+            None => transport::post(
+                &url,
+                &body,
+                "application/json;charset=UTF-8",
+                timeouts,
+                self.config.keep_alive,
+            ),
+        };
+        let result = reply.and_then(|reply| wire::decode_answer(&reply.body, &self.config.key));
         let ms = started.elapsed().as_millis();
         match &result {
             Ok(answer) => log(Level::Info, || {

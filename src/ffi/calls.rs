@@ -72,30 +72,42 @@ pub unsafe extern "C" fn starpos_pay(
             goods_tag: opt_str(r.goods_tag, "goods_tag")?,
             attach: opt_str(r.attach, "attach")?,
         };
-        let a = client.pay(&rust)?;
-        put(&mut out.return_code, &a.return_code, "returnCode")?;
-        put(&mut out.message, &a.message, "message")?;
-        put(&mut out.sys_time, &a.sys_time, "sysTime")?;
-        put(&mut out.merc_id, &a.merc_id, "mercId")?;
-        put(&mut out.log_no, &a.log_no, "logNo")?;
-        out.result = result_char(a.result);
-        put(&mut out.order_no, &a.order_no, "orderNo")?;
-        out.amount = a.amount;
-        out.total_amount = a.total_amount;
-        put(&mut out.prepay_id, &a.prepay_id, "PrepayId")?;
-        put(&mut out.api_appid, &a.api_appid, "apiAppid")?;
-        put(&mut out.api_timestamp, &a.api_timestamp, "apiTimestamp")?;
-        put(&mut out.api_noncestr, &a.api_noncestr, "apiNoncestr")?;
-        put(&mut out.api_package, &a.api_package, "apiPackage")?;
-        put(&mut out.api_signtype, &a.api_signtype, "apiSigntype")?;
-        put(&mut out.api_paysign, &a.api_paysign, "apiPaysign")?;
-        put(&mut out.subject, &a.subject, "subject")?;
-        put(&mut out.sel_order_no, &a.sel_order_no, "selOrderNo")?;
-        put(&mut out.goods_tag, &a.goods_tag, "goodsTag")?;
-        put(&mut out.attach, &a.attach, "attach")?;
-        out.verified = true;
-        Ok(())
+        copy_pay_response(&client.pay(&rust)?, out)
     })
+}
+
+/// Copies a verified pay answer into the C struct (PROTOCOL if a value does not fit). Public
+/// for benchmarks of the whole call without the network; C callers use `starpos_pay`.
+pub fn copy_pay_response(
+    answer: &crate::PayResponse,
+    out: &mut starpos_pay_response,
+) -> Result<(), crate::Error> {
+    put(&mut out.return_code, &answer.return_code, "returnCode")?;
+    put(&mut out.message, &answer.message, "message")?;
+    put(&mut out.sys_time, &answer.sys_time, "sysTime")?;
+    put(&mut out.merc_id, &answer.merc_id, "mercId")?;
+    put(&mut out.log_no, &answer.log_no, "logNo")?;
+    out.result = result_char(answer.result);
+    put(&mut out.order_no, &answer.order_no, "orderNo")?;
+    out.amount = answer.amount;
+    out.total_amount = answer.total_amount;
+    put(&mut out.prepay_id, &answer.prepay_id, "PrepayId")?;
+    put(&mut out.api_appid, &answer.api_appid, "apiAppid")?;
+    put(
+        &mut out.api_timestamp,
+        &answer.api_timestamp,
+        "apiTimestamp",
+    )?;
+    put(&mut out.api_noncestr, &answer.api_noncestr, "apiNoncestr")?;
+    put(&mut out.api_package, &answer.api_package, "apiPackage")?;
+    put(&mut out.api_signtype, &answer.api_signtype, "apiSigntype")?;
+    put(&mut out.api_paysign, &answer.api_paysign, "apiPaysign")?;
+    put(&mut out.subject, &answer.subject, "subject")?;
+    put(&mut out.sel_order_no, &answer.sel_order_no, "selOrderNo")?;
+    put(&mut out.goods_tag, &answer.goods_tag, "goodsTag")?;
+    put(&mut out.attach, &answer.attach, "attach")?;
+    out.verified = true;
+    Ok(())
 }
 
 fn fill_query(
