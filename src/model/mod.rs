@@ -155,7 +155,13 @@ impl<'a> Reader<'a> {
             .map_err(|_| Error::protocol(format!("answer field {name} is not a number")))
     }
 
-    /// `result`: one of S F A Z D, or absent/empty (which the gateway means as failed).
+    /// `result`, required: a `000000` pay, query or refund answer without one cannot say
+    /// whether money moved, so it is PROTOCOL (in doubt), never taken as "failed".
+    pub(crate) fn required_result(&self) -> Result<TxnResult, Error> {
+        self.result()?.ok_or_else(|| Error::protocol("answer lacks the field result"))
+    }
+
+    /// `result`: one of S F A Z D, or absent/empty.
     pub(crate) fn result(&self) -> Result<Option<TxnResult>, Error> {
         let value = self.answer.text("result");
         let mut chars = value.chars();

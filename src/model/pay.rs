@@ -162,12 +162,13 @@ impl PayResponse {
         ]
     }
 
-    /// Reads the answer; an order that exists (`result` given) must carry its `logNo`.
+    /// Reads the answer: `result` is required, and `logNo` unless the result is `F`.
     pub fn from_answer(answer: &Answer) -> Result<PayResponse, Error> {
         let r = Reader::new(answer);
-        let result = r.result()?;
+        let result = r.required_result()?;
         let log_no = r.text_any(&["logNo", "LogNo"], STARPOS_LOG_NO_SIZE)?;
-        if result.is_some() && log_no.is_empty() {
+        if log_no.is_empty() && result != TxnResult::Failed {
+            // Without logNo the order cannot be followed.
             return Err(Error::protocol("answer lacks the field logNo"));
         }
         Ok(PayResponse {
@@ -176,7 +177,7 @@ impl PayResponse {
             sys_time: r.text("sysTime", STARPOS_SYS_TIME_SIZE)?,
             merc_id: r.text("mercId", STARPOS_MERC_ID_SIZE)?,
             log_no,
-            result,
+            result: Some(result),
             order_no: r.text("orderNo", STARPOS_ORDER_NO_SIZE)?,
             amount: r.fen("amount")?,
             total_amount: r.fen("total_amount")?,

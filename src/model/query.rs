@@ -120,7 +120,7 @@ impl QueryResponse {
             merc_id: r.text("mercId", STARPOS_MERC_ID_SIZE)?,
             trade_no: trade_no.to_owned(),
             log_no: r.text_any(&["logNo", "LogNo"], STARPOS_LOG_NO_SIZE)?,
-            result: r.result()?,
+            result: Some(r.required_result()?),
             pay_channel: r.text("payChannel", STARPOS_PAY_CHANNEL_SIZE)?,
             order_no: r.text("orderNo", STARPOS_ORDER_NO_SIZE)?,
             amount: r.fen("amount")?,

@@ -105,7 +105,7 @@ impl RefundResponse {
             merc_id: r.text("mercId", STARPOS_MERC_ID_SIZE)?,
             trade_no: trade_no.to_owned(),
             log_no: r.text_any(&["logNo", "LogNo"], STARPOS_LOG_NO_SIZE)?,
-            result: r.result()?,
+            result: Some(r.required_result()?),
             txn_amt: r.fen("txnAmt")?,
             amount: r.fen("amount")?,
             total_amount: r.fen("total_amount")?,
