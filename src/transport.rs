@@ -14,6 +14,10 @@ use crate::limits::MAX_ANSWER_BYTES;
 use std::io;
 use std::sync::OnceLock;
 use std::time::Duration;
+use ureq::http::Uri;
+// The "unversioned" API is only for the resolver wrapper; Cargo.lock pins the ureq release.
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 use ureq::Agent;
 
 /// Whether this build can speak https (the `tls` feature, not yet available).
@@ -51,6 +55,25 @@ pub struct Reply {
     pub charset: Option<String>,
 }
 
+/// ureq's own resolver, with its failures labelled for what they are: a failed DNS lookup
+/// happens before anything is sent, so it must be CONNECT, never an in-doubt I/O error.
+#[derive(Debug, Default)]
+struct LookupResolver(DefaultResolver);
+
+impl Resolver for LookupResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        self.0.resolve(uri, config, timeout).map_err(|e| match e {
+            ureq::Error::Io(_) => ureq::Error::HostNotFound,
+            other => other,
+        })
+    }
+}
+
 fn new_agent(keep_alive: bool) -> Agent {
     let pool = if keep_alive { 64 } else { 0 };
     let config = Agent::config_builder()
@@ -62,7 +85,7 @@ fn new_agent(keep_alive: bool) -> Agent {
         .max_idle_age(Duration::from_secs(50))
         .user_agent(concat!("starpos/", env!("CARGO_PKG_VERSION")))
         .build();
-    Agent::new_with_config(config)
+    Agent::with_parts(config, DefaultConnector::new(), LookupResolver::default())
 }
 
 /// The process-wide agent: its connection pool is shared by every call and every thread.
@@ -125,7 +148,7 @@ fn map_error(error: ureq::Error) -> Error {
             Status::Timeout,
             format!("no full answer in time ({phase}): the request may have been processed"),
         ),
-        E::HostNotFound => Error::new(Status::Connect, "gateway host name not found"),
+        E::HostNotFound => Error::new(Status::Connect, "gateway host name could not be resolved"),
         E::ConnectionFailed => Error::new(Status::Connect, "could not connect to the gateway"),
         E::BodyExceedsLimit(limit) => {
             Error::protocol(format!("answer is larger than {limit} bytes"))

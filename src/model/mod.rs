@@ -158,7 +158,8 @@ impl<'a> Reader<'a> {
     /// `result`, required: a `000000` pay, query or refund answer without one cannot say
     /// whether money moved, so it is PROTOCOL (in doubt), never taken as "failed".
     pub(crate) fn required_result(&self) -> Result<TxnResult, Error> {
-        self.result()?.ok_or_else(|| Error::protocol("answer lacks the field result"))
+        self.result()?
+            .ok_or_else(|| Error::protocol("answer lacks the field result"))
     }
 
     /// `result`: one of S F A Z D, or absent/empty.
