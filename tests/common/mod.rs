@@ -7,20 +7,67 @@ use starpos_sim::{SimConfig, Simulator};
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, Once, PoisonError};
 use std::time::Duration;
 
 /// A simulator whose orders stay `A` until the test plays the payer.
 pub fn sim() -> Simulator {
+    install_secret_guard();
     Simulator::start(SimConfig::default()).expect("simulator starts")
 }
 
 /// A simulator whose orders settle by themselves after `ms`.
 pub fn sim_settling(ms: u64) -> Simulator {
+    install_secret_guard();
     Simulator::start(SimConfig {
         settle_after: Some(Duration::from_millis(ms)),
         ..SimConfig::default()
     })
     .expect("simulator starts")
+}
+
+/// Secrets the tests hand to the library: OAuth codes (registered by [`unique`]) besides the
+/// simulator's key and `appIdKey`.
+static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Why `message` must not be logged, if it must not.
+pub fn leaked_secret(message: &str) -> Option<String> {
+    let fixed = [starpos_sim::DEFAULT_KEY, starpos_sim::DEFAULT_APP_ID_KEY];
+    if let Some(s) = fixed.iter().find(|s| message.contains(*s)) {
+        return Some(format!("a key ({s})"));
+    }
+    let secrets = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(s) = secrets.iter().find(|s| message.contains(s.as_str())) {
+        return Some(format!("an OAuth code ({s})"));
+    }
+    // Signatures (signValue, apiPaysign) and other tests' keys: runs of 32 hex digits.
+    let bytes = message.as_bytes();
+    let mut run = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        run = if b.is_ascii_hexdigit() { run + 1 } else { 0 };
+        let next_is_hex = bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit);
+        if run == 32 && !next_is_hex {
+            return Some(format!(
+                "a 32-hex-digit secret ({})",
+                &message[i + 1 - 32..=i]
+            ));
+        }
+    }
+    None
+}
+
+/// Routes everything the library logs, in every test of this binary, through a check that no
+/// secret ever appears: a leak panics inside the logging call, which fails that test (a C call
+/// then ends INTERNAL instead of the status the test expects).
+pub fn install_secret_guard() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        starpos::log::set_logger(Some(Arc::new(|_level, message: &str| {
+            if let Some(what) = leaked_secret(message) {
+                panic!("the library logged {what}: {message}");
+            }
+        })));
+    });
 }
 
 /// The Rust configuration for `sim`.
@@ -36,14 +83,22 @@ pub fn client(sim: &Simulator) -> Client {
     Client::new(config(sim)).expect("the simulator's configuration is valid")
 }
 
-/// A fresh value for codes and order numbers (the simulator accepts each only once).
+/// A fresh value for codes and order numbers (the simulator accepts each only once). Values
+/// made for `code` are OAuth codes: the secret guard checks that none is ever logged.
 pub fn unique(prefix: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
-    format!(
+    let value = format!(
         "{prefix}{}x{}",
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
-    )
+    );
+    if prefix == "code" {
+        SECRETS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(value.clone());
+    }
+    value
 }
 
 /// A C configuration and the strings it points into.
