@@ -1,0 +1,450 @@
+"""Tests of python/starpos.py against the real libstarpos and a running simulator.
+
+Run by ``cargo test --test python`` (tests/python.rs), which starts the simulators and sets:
+
+- ``STARPOS_LIBRARY``: the libstarpos.so to load;
+- ``STARPOS_GATEWAY``, ``STARPOS_ORG_NO``, ``STARPOS_MERC_ID``, ``STARPOS_TRM_NO``,
+  ``STARPOS_KEY``: a simulator whose payments settle ('S') shortly after they are made;
+- ``STARPOS_GATEWAY_UNSETTLED``: the same merchant on a simulator whose payments stay 'A';
+- ``STARPOS_ABI_SIZES``: JSON ``{"starpos_config": [size, align], ...}`` from the Rust types.
+
+By hand: ``python3 python/test_starpos.py -v`` with those set; the tests that need one that is
+missing are skipped.
+"""
+
+import ctypes
+import json
+import os
+import re
+import sys
+import unittest
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import starpos  # noqa: E402
+
+HEADER = os.environ.get("STARPOS_HEADER") or os.path.join(HERE, "..", "include", "starpos.h")
+
+GATEWAY = os.environ.get("STARPOS_GATEWAY")
+UNSETTLED = os.environ.get("STARPOS_GATEWAY_UNSETTLED")
+CREDENTIALS = dict(
+    org_no=os.environ.get("STARPOS_ORG_NO", ""),
+    merc_id=os.environ.get("STARPOS_MERC_ID", ""),
+    trm_no=os.environ.get("STARPOS_TRM_NO", ""),
+    key=os.environ.get("STARPOS_KEY", ""),
+)
+
+#: The gateway documentation's worked example (spec section 2).
+EXAMPLE_KEY = "Pz5meIuUxRKcF7rlvPglliyfwvC9vhjGcBy61WHM00Qfwz0E6yTTLwgxJsFYE9IQ"
+EXAMPLE_REQUEST = {
+    "amount": "1",
+    "authCode": "130219205322723729",
+    "characterSet": "00",
+    "mercId": "800290000000441",
+    "opSys": "3",
+    "orgNo": "489",
+    "payChannel": "WXPAY",
+    "signType": "MD5",
+    "total_amount": "1",
+    "tradeNo": "20170804103115431251",
+    "trmNo": "95006888",
+    "txnTime": "20170804103115",
+    "version": "V1.0.0",
+    "signValue": "",
+}
+EXAMPLE_SIGNATURE = "a8fda4082fbdd3e3ff679097cd4fae72"
+
+#: The real sandbox answer of spec section 2: verifies only with ``message`` decoded.
+SANDBOX_KEY = "9FF13E7726C4DFEB3BED750779F59711"
+SANDBOX_ANSWER = (
+    '{"total_amount":"222","amount":"1","message":"%E7%AD%89%E5%BE%85%E6%94%AF%E4%BB%98",'
+    '"sysTime":"20190108185251","result":"A","returnCode":"000000",'
+    '"orderNo":"201901080013547459","logNo":"201901080013547459",'
+    '"tradeNo":"20190804103115431293","mercId":"800290000007906",'
+    '"signValue":"5c2f8445c4fb7fa73a07c2390f692e64"}'
+)
+
+
+def read_header():
+    """The header's text without its comments."""
+    with open(HEADER, encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    return re.sub(r"//[^\n]*", " ", text)
+
+
+def header_functions():
+    """{name: number of parameters} for every function the header declares."""
+    found = {}
+    for m in re.finditer(r"\b(starpos_\w+)\s*\(([^;{}]*?)\)\s*;", read_header(), flags=re.S):
+        params = m.group(2).strip()
+        found[m.group(1)] = 0 if params in ("", "void") else params.count(",") + 1
+    return found
+
+
+def header_defines():
+    """{name: int} for every numeric #define of the header."""
+    return {
+        m.group(1): int(m.group(2))
+        for m in re.finditer(r"^#define\s+(STARPOS_\w+)\s+(\d+)\s*$", read_header(), flags=re.M)
+    }
+
+
+def header_structs():
+    """{struct name: [(field, ctypes type)]} parsed from the header."""
+    defines = header_defines()
+    scalars = {
+        "uint64_t": ctypes.c_uint64,
+        "uint32_t": ctypes.c_uint32,
+        "bool": ctypes.c_bool,
+        "char": ctypes.c_char,
+    }
+    structs = {}
+    pattern = r"typedef struct (\w+) \{(.*?)\} \1;"
+    for m in re.finditer(pattern, read_header(), flags=re.S):
+        fields = []
+        for decl in m.group(2).split(";"):
+            decl = " ".join(decl.split())
+            if not decl:
+                continue
+            f = re.fullmatch(r"(const )?(\w+) (\*)?(\w+)(?:\[(\w+)\])?", decl)
+            if f is None:
+                raise AssertionError(f"cannot parse the field {decl!r} of {m.group(1)}")
+            const, ctype, pointer, name, size = f.groups()
+            if pointer:
+                assert ctype == "char", decl
+                t = ctypes.c_char_p
+            elif size:
+                t = scalars[ctype] * defines[size]
+            else:
+                t = scalars[ctype]
+            fields.append((name, t))
+        structs[m.group(1)] = fields
+    return structs
+
+
+class Abi(unittest.TestCase):
+    """The module mirrors the header exactly."""
+
+    def test_every_header_function_is_declared(self):
+        functions = header_functions()
+        self.assertGreaterEqual(len(functions), 14, functions)
+        for name, count in functions.items():
+            with self.subTest(function=name):
+                fn = getattr(starpos.lib, name)
+                self.assertIsNotNone(fn.argtypes, f"{name} has no argtypes")
+                self.assertEqual(len(fn.argtypes), count, f"{name}: argtypes vs the header")
+                self.assertIn(name, starpos._SIGNATURES)
+        self.assertEqual(set(starpos._SIGNATURES), set(functions), "declared but not in header")
+
+    def test_defines_match(self):
+        for name, value in header_defines().items():
+            with self.subTest(define=name):
+                self.assertEqual(getattr(starpos, name), value)
+
+    def test_structs_match_the_header_field_for_field(self):
+        structs = header_structs()
+        self.assertEqual(set(structs), set(starpos.STRUCTS))
+        for name, fields in structs.items():
+            with self.subTest(struct=name):
+                mine = starpos.STRUCTS[name]._fields_
+                self.assertEqual([f for f, _ in mine], [f for f, _ in fields], "field order")
+                for (field, t), (_, ht) in zip(mine, fields):
+                    self.assertEqual(ctypes.sizeof(t), ctypes.sizeof(ht), field)
+                    self.assertEqual(getattr(t, "_type_", t), getattr(ht, "_type_", ht), field)
+
+    def test_struct_sizes_match_rust(self):
+        sizes = os.environ.get("STARPOS_ABI_SIZES")
+        if not sizes:
+            self.skipTest("STARPOS_ABI_SIZES not set")
+        for name, (size, align) in json.loads(sizes).items():
+            with self.subTest(struct=name):
+                cls = starpos.STRUCTS[name]
+                self.assertEqual(ctypes.sizeof(cls), size)
+                self.assertEqual(ctypes.alignment(cls), align)
+
+    def test_status_helpers(self):
+        self.assertEqual(starpos.status_str(0), "OK")
+        self.assertEqual(starpos.status_str(starpos.Status.GATEWAY), "GATEWAY")
+        self.assertEqual(starpos.status_str(99), "UNKNOWN")
+        self.assertEqual(starpos.status_str(1 << 40), "UNKNOWN")
+        doubt = [s.name for s in starpos.Status if starpos.status_in_doubt(s)]
+        self.assertEqual(doubt, ["TIMEOUT", "HTTP", "PROTOCOL", "SIGNATURE", "INTERNAL"])
+        for s in starpos.Status:
+            self.assertEqual(starpos.status_str(s), s.name)
+        self.assertRegex(starpos.version(), r"^\d+\.\d+\.\d+")
+
+
+class Offline(unittest.TestCase):
+    """The helpers that need no gateway."""
+
+    def test_sign_json_worked_example(self):
+        self.assertEqual(starpos.sign_json(EXAMPLE_REQUEST, EXAMPLE_KEY), EXAMPLE_SIGNATURE)
+        self.assertEqual(
+            starpos.sign_json(json.dumps(EXAMPLE_REQUEST), EXAMPLE_KEY), EXAMPLE_SIGNATURE
+        )
+
+    def test_verify_json_worked_example(self):
+        signed = dict(EXAMPLE_REQUEST, signValue=EXAMPLE_SIGNATURE)
+        self.assertTrue(starpos.verify_json(signed, EXAMPLE_KEY))
+        self.assertTrue(starpos.verify_json(json.dumps(signed), EXAMPLE_KEY))
+        self.assertFalse(starpos.verify_json(dict(signed, amount="2"), EXAMPLE_KEY))
+        self.assertFalse(starpos.verify_json(EXAMPLE_REQUEST, EXAMPLE_KEY))  # empty signValue
+        self.assertTrue(starpos.verify_json(SANDBOX_ANSWER, SANDBOX_KEY))
+
+    def test_sign_and_verify_reject_bad_input(self):
+        with self.assertRaises(starpos.InvalidArgumentError) as c:
+            starpos.sign_json("[1, 2]", EXAMPLE_KEY)
+        self.assertEqual(c.exception.status, starpos.Status.INVALID_ARGUMENT)
+        with self.assertRaises(starpos.InvalidArgumentError) as c:
+            starpos.verify_json(EXAMPLE_REQUEST, "short")
+        self.assertIn("key", c.exception.error)
+
+    def test_oauth_url(self):
+        self.assertEqual(
+            starpos.oauth_url("wx1a2b3c4d5e6f7a8b", "https://shop.example/pay/cb?t=XB006439",
+                              state="abc123"),
+            "https://open.weixin.qq.com/connect/oauth2/authorize?appid=wx1a2b3c4d5e6f7a8b"
+            "&redirect_uri=https%3A%2F%2Fshop.example%2Fpay%2Fcb%3Ft%3DXB006439"
+            "&response_type=code&scope=snsapi_base&state=abc123#wechat_redirect",
+        )
+        self.assertEqual(
+            starpos.oauth_url("wx1", "http://a.example/回调"),
+            "https://open.weixin.qq.com/connect/oauth2/authorize?appid=wx1"
+            "&redirect_uri=http%3A%2F%2Fa.example%2F%E5%9B%9E%E8%B0%83"
+            "&response_type=code&scope=snsapi_base#wechat_redirect",
+        )
+
+    def test_oauth_url_long_result_grows_the_buffer(self):
+        redirect = "https://shop.example/" + "x" * 1000
+        url = starpos.oauth_url("wx1", redirect)
+        self.assertIn("x" * 1000, url)
+        self.assertGreater(len(url), 1024)
+
+    def test_oauth_url_bad_input_names_the_argument(self):
+        for kwargs, field in [
+            (dict(app_id="wx1", redirect_uri="https://a.example/", state="not ok"), "state"),
+            (dict(app_id="wx1", redirect_uri="ftp://a.example/"), "redirect_uri"),
+            (dict(app_id="", redirect_uri="https://a.example/"), "app_id"),
+        ]:
+            with self.subTest(field=field):
+                with self.assertRaises(starpos.InvalidArgumentError) as c:
+                    starpos.oauth_url(**kwargs)
+                e = c.exception
+                self.assertEqual(e.status, starpos.Status.INVALID_ARGUMENT)
+                self.assertEqual(e.status_name, "INVALID_ARGUMENT")
+                self.assertIn(field, e.error)
+                self.assertFalse(e.in_doubt)
+
+    def test_jsapi_params_from_a_dict(self):
+        pay = dict(
+            api_appid="wx1234567890abcdef",
+            api_timestamp="1700000000",
+            api_noncestr="n0nce",
+            api_package="prepay_id=wx2017",
+            api_signtype="MD5",
+            api_paysign="C380BEC2BFD727A4B6845133519F3AD6",
+        )
+        params = starpos.jsapi_params(pay)
+        self.assertEqual(
+            list(params.items()),
+            [
+                ("appId", "wx1234567890abcdef"),
+                ("timeStamp", "1700000000"),
+                ("nonceStr", "n0nce"),
+                ("package", "prepay_id=wx2017"),
+                ("signType", "MD5"),
+                ("paySign", "C380BEC2BFD727A4B6845133519F3AD6"),
+            ],
+        )
+        with self.assertRaises(starpos.InvalidArgumentError) as c:
+            starpos.jsapi_params(dict(pay, api_appid=""))
+        self.assertIn("apiAppid", c.exception.error)
+
+    def test_connect_error_is_not_in_doubt(self):
+        client = starpos.Client("http://127.0.0.1:9/adpweb/ehpspos3/", "489", "800290000007906",
+                                "XB006439", "9E1D5C0A7B3F4E2D8C6A1B0F3E5D7C9A",
+                                connect_timeout_ms=2000, timeout_ms=5000)
+        with self.assertRaises(starpos.ConnectError) as c:
+            client.qry()
+        self.assertEqual(c.exception.status, starpos.Status.CONNECT)
+        self.assertFalse(c.exception.in_doubt)
+        self.assertIn("key=<hidden>", repr(client))
+
+    def test_bad_configuration_names_the_field(self):
+        client = starpos.Client("http://127.0.0.1:9/", "489", "800290000007906", "bad trm!",
+                                "9E1D5C0A7B3F4E2D8C6A1B0F3E5D7C9A")
+        with self.assertRaises(starpos.InvalidArgumentError) as c:
+            client.qry()
+        self.assertIn("trm_no", c.exception.error)
+        client = starpos.Client("http://127.0.0.1:9/", "489", "800290000007906", "XB006439",
+                                "9E1D5C0A7B3F4E2D8C6A1B0F3E5D7C9A", flags=0x100)
+        with self.assertRaises(starpos.InvalidArgumentError) as c:
+            client.qry()
+        self.assertIn("flags", c.exception.error)
+
+
+def unique(prefix):
+    """A number no earlier test used (OAuth codes are single-use)."""
+    return f"{prefix}{uuid.uuid4().hex[:16]}"
+
+
+@unittest.skipUnless(GATEWAY, "STARPOS_GATEWAY not set")
+class AgainstTheSimulator(unittest.TestCase):
+    """The calls, against the simulator whose payments settle shortly after they are made."""
+
+    def setUp(self):
+        self.client = starpos.Client(GATEWAY, **CREDENTIALS)
+
+    def paid_order(self, amount):
+        """Pays ``amount`` fen and waits for 'S'; returns (pay answer, final query answer)."""
+        paid = self.client.pay(code=unique("py"), amount=amount, subject="测试商品 test")
+        final = self.client.wait(paid.log_no, interval_ms=50, deadline_ms=15000)
+        return paid, final
+
+    def test_qry(self):
+        account = self.client.qry()
+        self.assertIsInstance(account, starpos.QryResult)
+        self.assertEqual(account.return_code, "000000")
+        self.assertTrue(account.verified)
+        self.assertTrue(account.app_id.startswith("wx"), account)
+        self.assertTrue(account.app_id_key)
+        self.assertNotIn(account.app_id_key, repr(account))
+        self.assertEqual(account.merc_id, CREDENTIALS["merc_id"])
+        echoed = self.client.qry(attach="备注 note")
+        self.assertEqual(echoed.attach, "备注 note")
+
+    def test_pay_then_wait_until_paid(self):
+        paid = self.client.pay(code=unique("py"), amount=150, total_amount=200,
+                               subject="测试商品 test", sel_order_no=unique("SO"))
+        self.assertIsInstance(paid, starpos.PayResult)
+        self.assertEqual(paid.result, "A")
+        self.assertTrue(paid.log_no)
+        self.assertEqual((paid.amount, paid.total_amount), (150, 200))
+        self.assertIsInstance(paid.amount, int)
+        self.assertEqual(paid.subject, "测试商品 test")
+        self.assertTrue(paid.verified)
+        params = starpos.jsapi_params(paid)
+        self.assertEqual(list(params), ["appId", "timeStamp", "nonceStr", "package", "signType",
+                                        "paySign"])
+        self.assertEqual(params["package"], paid.api_package)
+        final = self.client.wait(paid.log_no, interval_ms=50, deadline_ms=15000)
+        self.assertIsInstance(final, starpos.QueryResult)
+        self.assertEqual(final.result, "S")
+        self.assertEqual(final.log_no, paid.log_no)
+        self.assertEqual(final.pay_channel, "WXPAY")
+        self.assertTrue(final.order_no)
+        self.assertTrue(final.trade_no)
+        # The same order found again by a plain query, by its channel order number.
+        again = self.client.query(final.order_no, trade_no=unique("Q"))
+        self.assertEqual((again.result, again.log_no), ("S", paid.log_no))
+
+    def test_refund_partial_too_large_then_full(self):
+        _, final = self.paid_order(1000)
+        self.assertEqual(final.result, "S")
+        part = self.client.refund(final.order_no, 300)
+        self.assertIsInstance(part, starpos.RefundResult)
+        self.assertEqual((part.result, part.txn_amt), ("S", 300))
+        self.assertTrue(part.trade_no)
+        with self.assertRaises(starpos.GatewayError) as c:
+            self.client.refund(final.order_no, 800)
+        e = c.exception
+        self.assertEqual(e.status, starpos.Status.GATEWAY)
+        self.assertEqual(e.status_name, "GATEWAY")
+        self.assertFalse(e.in_doubt)
+        self.assertTrue(e.return_code)
+        self.assertNotEqual(e.return_code, "000000")
+        self.assertIn("700", e.message)  # what remains refundable, in the gateway's words
+        self.assertIn(e.message, e.error)
+        self.assertIsInstance(e.response, starpos.RefundResult)
+        self.assertEqual(e.response.return_code, e.return_code)
+        rest = self.client.refund(final.order_no)
+        self.assertEqual((rest.result, rest.txn_amt), ("S", 700))
+        with self.assertRaises(starpos.GatewayError):
+            self.client.refund(final.order_no, 1)
+
+    def test_bad_input_names_the_field(self):
+        cases = [
+            (lambda: self.client.pay(code="c1", amount=0), "amount"),
+            (lambda: self.client.pay(code="c1", amount=101, total_amount=100), "amount"),
+            (lambda: self.client.pay(amount=1), "code"),
+            (lambda: self.client.pay(code="c1", openid="o1", amount=1), "openid"),
+            (lambda: self.client.pay(code="c 1", amount=1), "code"),
+            (lambda: self.client.query(""), "qry_no"),
+            (lambda: self.client.refund(None), "order_no"),
+            (lambda: self.client.wait(None, 10, 10), "qry_no"),
+            (lambda: self.client.pay(code=1, amount=1), "code"),
+            (lambda: self.client.pay(code="c1", amount=-1), "amount"),
+        ]
+        for call, field in cases:
+            with self.subTest(field=field):
+                with self.assertRaises(starpos.InvalidArgumentError) as c:
+                    call()
+                e = c.exception
+                self.assertEqual(e.status, starpos.Status.INVALID_ARGUMENT)
+                self.assertEqual(int(e.status), 1)
+                self.assertIn(field, e.error)
+                self.assertFalse(e.in_doubt)
+
+    def test_logger(self):
+        seen = []
+        starpos.set_logger(lambda level, message: seen.append((level, message)))
+        try:
+            code = unique("log")
+            self.client.pay(code=code, amount=1)
+        finally:
+            starpos.set_logger(None)
+        self.assertTrue(any(level == 3 and "pubSigPay: OK" in m for level, m in seen), seen)
+        text = repr(seen)
+        self.assertNotIn(CREDENTIALS["key"], text)
+        self.assertNotIn(code, text)
+        count = len(seen)
+        self.client.qry()
+        self.assertEqual(len(seen), count, "removed: no more messages")
+
+    def test_unknown_order(self):
+        with self.assertRaises(starpos.GatewayError) as c:
+            self.client.query("999999999999999999", trade_no="QT" + uuid.uuid4().hex[:10])
+        e = c.exception
+        self.assertTrue(e.message)
+        self.assertTrue(e.response.trade_no.startswith("QT"))
+        with self.assertRaises(starpos.GatewayError):
+            self.client.wait("999999999999999999", interval_ms=50, deadline_ms=5000)
+
+    def test_call_any_endpoint(self):
+        answer = self.client.call("pubSigQry", {"version": "V1.0.0"})
+        self.assertEqual(answer["returnCode"], "000000")
+        self.assertTrue(answer["appId"].startswith("wx"))
+        self.assertNotIn("signValue", answer)
+        self.assertIsInstance(answer["message"], str)
+        with self.assertRaises(starpos.GatewayError) as c:
+            self.client.call("sdkQryBarcodePay", {"opSys": "3", "characterSet": "00",
+                                                  "tradeNo": unique("T"), "version": "V1.0.0",
+                                                  "qryNo": "999999999999999999"})
+        self.assertEqual(c.exception.response["returnCode"], c.exception.return_code)
+        with self.assertRaises(starpos.InvalidArgumentError) as c:
+            self.client.call("", {})
+        self.assertIn("endpoint", c.exception.error)
+
+
+@unittest.skipUnless(UNSETTLED, "STARPOS_GATEWAY_UNSETTLED not set")
+class Unsettled(unittest.TestCase):
+    """Against a simulator whose payments stay 'A' (nobody pays)."""
+
+    def test_wait_times_out_with_the_last_answer(self):
+        client = starpos.Client(UNSETTLED, **CREDENTIALS)
+        paid = client.pay(code=unique("py"), amount=5)
+        with self.assertRaises(starpos.TimeoutError_) as c:
+            client.wait(paid.log_no, interval_ms=50, deadline_ms=300)
+        e = c.exception
+        self.assertEqual(e.status, starpos.Status.TIMEOUT)
+        self.assertTrue(e.in_doubt)
+        self.assertIsInstance(e.response, starpos.QueryResult)
+        self.assertEqual(e.response.result, "A")
+        self.assertEqual(e.response.log_no, paid.log_no)
+
+
+if __name__ == "__main__":
+    unittest.main()
