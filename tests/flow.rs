@@ -208,6 +208,17 @@ fn partial_then_full_refund_and_a_refund_too_large_is_refused() {
         "the tradeNo used is reported on failure too"
     );
 
+    // A refund whose answer was lost is found by the tradeNo it was sent with.
+    let lost = client
+        .query(&QueryRequest {
+            qry_no: &part.trade_no,
+            ..QueryRequest::default()
+        })
+        .unwrap();
+    assert_eq!(lost.result, Some(TxnResult::Success));
+    assert_eq!(lost.log_no, part.log_no);
+    assert_eq!(lost.amount, 300);
+
     let rest = client
         .refund(&RefundRequest {
             order_no: &done.order_no,

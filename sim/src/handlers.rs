@@ -487,18 +487,43 @@ fn state_message(state: char) -> &'static str {
 fn query(fields: &Fields, config: &SimConfig, book: &Mutex<OrderBook>) -> Result<Reply, Refusal> {
     let qry_no = required(fields, "qryNo")?;
     token("qryNo", qry_no, 64)?;
-    let order = lock(book).get(qry_no).ok_or_else(|| {
-        Refusal::new(
-            codes::ORDER_NOT_FOUND,
-            format!("订单不存在: no order has number {qry_no}"),
-        )
-    })?;
+    let found = lock(book).get(qry_no);
+    let Some(order) = found else {
+        return query_refund(qry_no, fields, config, book);
+    };
     let mut reply = Reply::success(&config.merc_id, state_message(order.state));
     reply.set("logNo", &order.log_no);
     reply.set("result", &order.state.to_string());
     reply.set("payChannel", "WXPAY");
     reply.set("orderNo", &order.order_no);
     reply.set("amount", &order.amount.to_string());
+    reply.set("total_amount", &order.total_amount.to_string());
+    reply.set("tradeNo", fields.get("tradeNo"));
+    echo_order(&mut reply, &order);
+    Ok(reply)
+}
+
+/// A query whose `qryNo` is a refund's `tradeNo` or `logNo`: the refund's own state (a refund
+/// the simulator booked is always `S`), its amount as `txnAmt` and `amount`.
+fn query_refund(
+    qry_no: &str,
+    fields: &Fields,
+    config: &SimConfig,
+    book: &Mutex<OrderBook>,
+) -> Result<Reply, Refusal> {
+    let (order, refund) = lock(book).find_refund(qry_no).ok_or_else(|| {
+        Refusal::new(
+            codes::ORDER_NOT_FOUND,
+            format!("订单不存在: no order has number {qry_no}"),
+        )
+    })?;
+    let mut reply = Reply::success(&config.merc_id, "退款成功");
+    reply.set("logNo", &refund.log_no);
+    reply.set("result", "S");
+    reply.set("payChannel", "WXPAY");
+    reply.set("orderNo", &order.order_no);
+    reply.set("txnAmt", &refund.amount.to_string());
+    reply.set("amount", &refund.amount.to_string());
     reply.set("total_amount", &order.total_amount.to_string());
     reply.set("tradeNo", fields.get("tradeNo"));
     echo_order(&mut reply, &order);

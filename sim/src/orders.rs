@@ -222,6 +222,19 @@ impl OrderBook {
         Ok(order)
     }
 
+    /// The refund whose `tradeNo` or `logNo` is `no`, with its order: how a terminal learns
+    /// the outcome of a refund whose answer it never got.
+    pub fn find_refund(&mut self, no: &str) -> Option<(Order, Refund)> {
+        self.orders.iter().find_map(|entry| {
+            let refund = entry
+                .order
+                .refunds
+                .iter()
+                .find(|r| r.trade_no == no || r.log_no == no)?;
+            Some((entry.order.clone(), refund.clone()))
+        })
+    }
+
     /// The order known by `no` (any of its numbers), settled if its time has come.
     pub fn get(&mut self, no: &str) -> Option<Order> {
         let idx = self.find(no)?;
