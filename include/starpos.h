@@ -23,6 +23,21 @@
 #define STARPOS_FLAG_NO_KEEPALIVE 1
 
 /**
+ * `flags` bit: the caller's strings are GBK, not UTF-8. Inputs are converted to UTF-8 before
+ * they are checked and signed (a string that is not valid GBK is INVALID_ARGUMENT naming the
+ * field); answers (`message`, `subject`, ...) and `error` come back in GBK. Builds without the
+ * `gbk` feature refuse it (INVALID_ARGUMENT).
+ */
+#define STARPOS_FLAG_GBK_STRINGS 2
+
+/**
+ * `flags` bit: send request bodies in GBK (`Content-Type: application/json;charset=GBK`), the
+ * gateway's documented encoding, instead of UTF-8. The signature is over the UTF-8 text either
+ * way. Answers declared GBK are decoded whatever the flags.
+ */
+#define STARPOS_FLAG_GBK_BODY 4
+
+/**
  * `returnCode` (documented max 10).
  */
 #define STARPOS_RETURN_CODE_SIZE 24
@@ -630,7 +645,8 @@ enum starpos_status starpos_qry(const struct starpos_config *config,
  *
  * The answer's `result` is 'A' or 'Z' by design: follow with `starpos_wait` on `log_no`.
  * After TIMEOUT, HTTP, PROTOCOL, SIGNATURE or INTERNAL (`starpos_status_in_doubt`) the payment
- * may have gone through: query the order, never send the pay again.
+ * may have gone through: query the order (by the `sel_order_no` you sent), never send the pay
+ * again.
  *
  * # Safety
  * Each pointer is NULL or valid for the call; strings are NUL-terminated.

@@ -69,6 +69,8 @@ __all__ = [
 # Sizes, exactly as the #defines of include/starpos.h.
 
 STARPOS_FLAG_NO_KEEPALIVE = 1
+STARPOS_FLAG_GBK_STRINGS = 2
+STARPOS_FLAG_GBK_BODY = 4
 STARPOS_RETURN_CODE_SIZE = 24
 STARPOS_MESSAGE_SIZE = 320
 STARPOS_SYS_TIME_SIZE = 32
@@ -94,6 +96,10 @@ SIGNATURE_SIZE = 33
 
 #: Flag for :class:`Client`: a new connection for every call instead of keep-alive.
 FLAG_NO_KEEPALIVE = STARPOS_FLAG_NO_KEEPALIVE
+#: Flag for :class:`Client`: send request bodies in GBK (the gateway's documented encoding).
+#: (``STARPOS_FLAG_GBK_STRINGS`` is for C callers holding GBK strings; this module always
+#: passes UTF-8.)
+FLAG_GBK_BODY = STARPOS_FLAG_GBK_BODY
 
 
 class Status(enum.IntEnum):

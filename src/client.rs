@@ -36,6 +36,19 @@ pub struct Config {
     pub timeouts: Timeouts,
     /// Keep connections open between calls (the default); off opens one per call.
     pub keep_alive: bool,
+    /// How request bodies are encoded: UTF-8 (the default) or GBK, the gateway's documented
+    /// transport encoding. The signature is computed over the UTF-8 text either way.
+    pub body_charset: BodyCharset,
+}
+
+/// The character set of request bodies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BodyCharset {
+    /// `application/json;charset=UTF-8`.
+    #[default]
+    Utf8,
+    /// `application/json;charset=GBK` (needs the `gbk` feature).
+    Gbk,
 }
 
 impl Config {
@@ -49,6 +62,7 @@ impl Config {
             key: key.to_owned(),
             timeouts: Timeouts::DEFAULT,
             keep_alive: true,
+            body_charset: BodyCharset::Utf8,
         }
     }
 
@@ -75,6 +89,7 @@ impl std::fmt::Debug for Config {
             .field("key", &"***")
             .field("timeouts", &self.timeouts)
             .field("keep_alive", &self.keep_alive)
+            .field("body_charset", &self.body_charset)
             .finish()
     }
 }
@@ -128,6 +143,12 @@ impl Client {
         fields::alnum("merc_id", &config.merc_id, 15)?;
         fields::alnum("trm_no", &config.trm_no, 8)?;
         fields::key(&config.key)?;
+        if config.body_charset == BodyCharset::Gbk && !crate::charset::GBK_SUPPORTED {
+            return Err(Error::invalid(
+                "flags",
+                "a GBK body needs a build with the `gbk` feature",
+            ));
+        }
         if config.timeouts.connect.is_zero() {
             config.timeouts.connect = Timeouts::DEFAULT.connect;
         }
@@ -339,7 +360,15 @@ impl Client {
         fields: &[(&str, &str)],
         budget: Option<Duration>,
     ) -> Result<Answer, Error> {
-        let body = wire::encode_request(fields, &self.config.key);
+        let utf8 = wire::encode_request(fields, &self.config.key);
+        let (body, content_type) = match self.config.body_charset {
+            BodyCharset::Utf8 => (utf8, "application/json;charset=UTF-8"),
+            BodyCharset::Gbk => (
+                // encode_request writes UTF-8 JSON, so this is text.
+                crate::charset::utf8_to_gbk(&String::from_utf8_lossy(&utf8))?,
+                "application/json;charset=GBK",
+            ),
+        };
         let url = format!("{}{endpoint}.json", self.config.base_url);
         let mut timeouts = self.config.timeouts;
         if let Some(budget) = budget {
@@ -355,18 +384,20 @@ impl Client {
         let started = Instant::now();
         let reply = match &self.exchange {
             Some(exchange) => exchange(&url, &body),
-            None => transport::post(
-                &url,
-                &body,
-                "application/json;charset=UTF-8",
-                timeouts,
-                self.config.keep_alive,
-            ),
+            None => transport::post(&url, &body, content_type, timeouts, self.config.keep_alive),
         };
-        let result = reply.and_then(|reply| wire::decode_answer(&reply.body, &self.config.key));
+        let result = reply.and_then(|reply| {
+            let text = wire::answer_utf8(&reply.body, reply.charset.as_deref())?;
+            wire::decode_answer(&text, &self.config.key)
+        });
         let ms = started.elapsed().as_millis();
+        // What the gateway says back can echo the request: never let a secret through.
+        let key = self.config.key.as_str();
+        let log = |level, message: &dyn Fn() -> String| {
+            log(level, || redact(message(), fields, key));
+        };
         match &result {
-            Ok(answer) => log(Level::Info, || {
+            Ok(answer) => log(Level::Info, &|| {
                 let serials: String = ["logNo", "orderNo", "tradeNo", "result"]
                     .iter()
                     .filter_map(|n| {
@@ -387,7 +418,7 @@ impl Client {
                 } else {
                     Level::Warn
                 };
-                log(level, || {
+                log(level, &|| {
                     let doubt = if e.in_doubt() {
                         " [in doubt: query before retrying]"
                     } else {
@@ -402,6 +433,64 @@ impl Client {
             }
         }
         result
+    }
+}
+
+/// Request fields whose values never appear in a log message (the key never does either).
+const SECRET_REQUEST_FIELDS: [&str; 2] = ["code", "openid"];
+
+/// `message` with the key and every secret request value replaced by `***`.
+fn redact(mut message: String, fields: &[(&str, &str)], key: &str) -> String {
+    let secrets = fields
+        .iter()
+        .filter(|(name, value)| SECRET_REQUEST_FIELDS.contains(name) && !value.is_empty())
+        .map(|(_, value)| *value)
+        .chain([key]);
+    for secret in secrets {
+        if message.contains(secret) {
+            message = message.replace(secret, "***");
+        }
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[test]
+    fn a_refusal_echoing_the_code_is_logged_without_it() {
+        static LOGGED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+        let key = "0123456789ABCDEF0123456789ABCDEF";
+        let client = Client::new(Config::new("489", "800290000007906", "XB006439", key))
+            .unwrap()
+            .with_exchange(Arc::new(move |_url: &str, body: &[u8]| {
+                let sent: serde_json::Value = serde_json::from_slice(body).unwrap();
+                let message = format!("code {} already used", sent["code"].as_str().unwrap());
+                let fields = [("returnCode", "100007"), ("message", message.as_str())];
+                Ok(Reply {
+                    body: wire::encode_answer(&fields, key),
+                    charset: None,
+                })
+            }));
+        crate::log::set_logger(Some(Arc::new(|_, m: &str| {
+            LOGGED.lock().unwrap().push(m.into())
+        })));
+        let code = "SECRETCODE4242";
+        let e = client
+            .pay(&PayRequest {
+                code: Some(code),
+                amount: 1,
+                total_amount: 1,
+                ..Default::default()
+            })
+            .unwrap_err();
+        crate::log::set_logger(None);
+        assert_eq!(e.status(), Status::Gateway);
+        let logged = LOGGED.lock().unwrap().join("\n");
+        assert!(logged.contains("code *** already used"), "{logged}");
+        assert!(!logged.contains(code), "{logged}");
     }
 }
 

@@ -9,6 +9,7 @@
 //! 4. [`Client`]: the calls (`qry`, `pay`, `query`, `refund`, `wait`, `call`).
 //! 5. [`ffi`]: the C ABI, a thin conversion layer over [`Client`].
 
+pub mod charset;
 pub mod client;
 pub mod clock;
 pub mod error;
@@ -23,7 +24,7 @@ pub mod transport;
 pub mod wechat;
 pub mod wire;
 
-pub use client::{Client, Config, WaitError, PRODUCTION_URL, SANDBOX_URL};
+pub use client::{BodyCharset, Client, Config, WaitError, PRODUCTION_URL, SANDBOX_URL};
 pub use error::{Error, Status};
 pub use model::{
     PayRequest, PayResponse, QryRequest, QryResponse, QueryRequest, QueryResponse, RefundRequest,

@@ -110,6 +110,19 @@ pub fn encode_request(fields: &[(&str, &str)], key: &str) -> Vec<u8> {
     serde_json::to_vec(&map).unwrap_or_default()
 }
 
+/// The answer body as UTF-8 JSON: GBK when its `Content-Type` says so (`charset=GBK`,
+/// `GB2312`, `GB18030`), else as received. PROTOCOL when it cannot be read.
+pub fn answer_utf8<'a>(body: &'a [u8], charset: Option<&str>) -> Result<Cow<'a, [u8]>, Error> {
+    match charset {
+        Some(label) if crate::charset::is_gbk_label(label) => {
+            crate::charset::gbk_to_utf8(body, "answer body")
+                .map(|text| Cow::Owned(text.into_bytes()))
+                .map_err(|e| Error::protocol(e.detail().to_owned()))
+        }
+        _ => Ok(Cow::Borrowed(body)),
+    }
+}
+
 /// Decodes and verifies an answer body (spec section 2):
 ///
 /// - not a JSON object of plain values: PROTOCOL;

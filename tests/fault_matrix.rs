@@ -303,8 +303,26 @@ fn unusable_bodies_are_protocol() {
 }
 
 #[test]
-fn gbk_body_without_gbk_support_is_protocol() {
-    matrix(Fault::GbkBody, STARPOS_ERR_PROTOCOL);
+fn a_gbk_body_is_decoded_when_the_build_has_gbk() {
+    if !starpos::charset::GBK_SUPPORTED {
+        matrix(Fault::GbkBody, STARPOS_ERR_PROTOCOL);
+        return;
+    }
+    let sim = sim();
+    for endpoint in ALL {
+        let o = call(&sim, endpoint, &Fault::GbkBody);
+        assert_eq!(o.status, STARPOS_OK, "{endpoint:?}: {o:?}");
+        assert!(o.verified);
+        let message = o
+            .handed_out
+            .iter()
+            .find(|(n, _)| *n == "message")
+            .map(|(_, v)| v.as_str());
+        assert!(
+            message.is_some_and(|m| !m.is_ascii()),
+            "the Chinese message arrives as UTF-8: {o:?}"
+        );
+    }
 }
 
 #[test]

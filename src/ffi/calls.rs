@@ -2,7 +2,10 @@
 
 use super::convert::*;
 use super::types::*;
-use crate::model::{PayRequest, QryRequest, QueryRequest, RefundRequest};
+use crate::error::Error;
+use crate::model::{
+    PayRequest, PayResponse, QryRequest, QueryRequest, QueryResponse, RefundRequest,
+};
 use std::os::raw::c_char;
 use std::time::Duration;
 
@@ -20,24 +23,29 @@ pub unsafe extern "C" fn starpos_qry(
     request: *const starpos_qry_request,
     response: *mut starpos_qry_response,
 ) -> starpos_status {
-    respond(response, |out| {
+    let s = Strings::of(config);
+    respond(response, s, |out| {
         let client = client_from(config)?;
-        let rust = match request.as_ref() {
-            None => QryRequest::default(),
-            Some(r) => QryRequest {
-                txn_time: opt_str(r.txn_time, "txn_time")?,
-                attach: opt_str(r.attach, "attach")?,
-                version: opt_str(r.version, "version")?,
-            },
+        let (txn_time, attach, version) = match request.as_ref() {
+            None => (None, None, None),
+            Some(r) => (
+                s.opt(r.txn_time, "txn_time")?,
+                s.opt(r.attach, "attach")?,
+                s.opt(r.version, "version")?,
+            ),
         };
-        let a = client.qry(&rust)?;
-        put(&mut out.return_code, &a.return_code, "returnCode")?;
-        put(&mut out.message, &a.message, "message")?;
-        put(&mut out.sys_time, &a.sys_time, "sysTime")?;
-        put(&mut out.merc_id, &a.merc_id, "mercId")?;
-        put(&mut out.app_id, &a.app_id, "appId")?;
-        put(&mut out.app_id_key, &a.app_id_key, "appIdKey")?;
-        put(&mut out.attach, &a.attach, "attach")?;
+        let a = client.qry(&QryRequest {
+            txn_time: txn_time.as_deref(),
+            attach: attach.as_deref(),
+            version: version.as_deref(),
+        })?;
+        s.put(&mut out.return_code, &a.return_code, "returnCode")?;
+        s.put(&mut out.message, &a.message, "message")?;
+        s.put(&mut out.sys_time, &a.sys_time, "sysTime")?;
+        s.put(&mut out.merc_id, &a.merc_id, "mercId")?;
+        s.put(&mut out.app_id, &a.app_id, "appId")?;
+        s.put(&mut out.app_id_key, &a.app_id_key, "appIdKey")?;
+        s.put(&mut out.attach, &a.attach, "attach")?;
         out.verified = true;
         Ok(())
     })
@@ -47,7 +55,8 @@ pub unsafe extern "C" fn starpos_qry(
 ///
 /// The answer's `result` is 'A' or 'Z' by design: follow with `starpos_wait` on `log_no`.
 /// After TIMEOUT, HTTP, PROTOCOL, SIGNATURE or INTERNAL (`starpos_status_in_doubt`) the payment
-/// may have gone through: query the order, never send the pay again.
+/// may have gone through: query the order (by the `sel_order_no` you sent), never send the pay
+/// again.
 ///
 /// # Safety
 /// Each pointer is NULL or valid for the call; strings are NUL-terminated.
@@ -57,78 +66,88 @@ pub unsafe extern "C" fn starpos_pay(
     request: *const starpos_pay_request,
     response: *mut starpos_pay_response,
 ) -> starpos_status {
-    respond(response, |out| {
+    let s = Strings::of(config);
+    respond(response, s, |out| {
         let client = client_from(config)?;
         let r = arg(request, "request")?;
-        let rust = PayRequest {
-            txn_time: opt_str(r.txn_time, "txn_time")?,
-            version: opt_str(r.version, "version")?,
-            code: opt_str(r.code, "code")?,
-            openid: opt_str(r.openid, "openid")?,
+        let txn_time = s.opt(r.txn_time, "txn_time")?;
+        let version = s.opt(r.version, "version")?;
+        let code = s.opt(r.code, "code")?;
+        let openid = s.opt(r.openid, "openid")?;
+        let subject = s.opt(r.subject, "subject")?;
+        let sel_order_no = s.opt(r.sel_order_no, "sel_order_no")?;
+        let goods_tag = s.opt(r.goods_tag, "goods_tag")?;
+        let attach = s.opt(r.attach, "attach")?;
+        let answer = client.pay(&PayRequest {
+            txn_time: txn_time.as_deref(),
+            version: version.as_deref(),
+            code: code.as_deref(),
+            openid: openid.as_deref(),
             amount: r.amount,
             total_amount: r.total_amount,
-            subject: opt_str(r.subject, "subject")?,
-            sel_order_no: opt_str(r.sel_order_no, "sel_order_no")?,
-            goods_tag: opt_str(r.goods_tag, "goods_tag")?,
-            attach: opt_str(r.attach, "attach")?,
-        };
-        copy_pay_response(&client.pay(&rust)?, out)
+            subject: subject.as_deref(),
+            sel_order_no: sel_order_no.as_deref(),
+            goods_tag: goods_tag.as_deref(),
+            attach: attach.as_deref(),
+        })?;
+        fill_pay(out, &answer, s)
     })
 }
 
-/// Copies a verified pay answer into the C struct (PROTOCOL if a value does not fit). Public
-/// for benchmarks of the whole call without the network; C callers use `starpos_pay`.
+/// Copies a verified pay answer into the C struct as UTF-8 (PROTOCOL if a value does not fit).
+/// Public for benchmarks of the whole call without the network; C callers use `starpos_pay`.
 pub fn copy_pay_response(
-    answer: &crate::PayResponse,
+    answer: &PayResponse,
     out: &mut starpos_pay_response,
-) -> Result<(), crate::Error> {
-    put(&mut out.return_code, &answer.return_code, "returnCode")?;
-    put(&mut out.message, &answer.message, "message")?;
-    put(&mut out.sys_time, &answer.sys_time, "sysTime")?;
-    put(&mut out.merc_id, &answer.merc_id, "mercId")?;
-    put(&mut out.log_no, &answer.log_no, "logNo")?;
-    out.result = result_char(answer.result);
-    put(&mut out.order_no, &answer.order_no, "orderNo")?;
-    out.amount = answer.amount;
-    out.total_amount = answer.total_amount;
-    put(&mut out.prepay_id, &answer.prepay_id, "PrepayId")?;
-    put(&mut out.api_appid, &answer.api_appid, "apiAppid")?;
-    put(
-        &mut out.api_timestamp,
-        &answer.api_timestamp,
-        "apiTimestamp",
-    )?;
-    put(&mut out.api_noncestr, &answer.api_noncestr, "apiNoncestr")?;
-    put(&mut out.api_package, &answer.api_package, "apiPackage")?;
-    put(&mut out.api_signtype, &answer.api_signtype, "apiSigntype")?;
-    put(&mut out.api_paysign, &answer.api_paysign, "apiPaysign")?;
-    put(&mut out.subject, &answer.subject, "subject")?;
-    put(&mut out.sel_order_no, &answer.sel_order_no, "selOrderNo")?;
-    put(&mut out.goods_tag, &answer.goods_tag, "goodsTag")?;
-    put(&mut out.attach, &answer.attach, "attach")?;
+) -> Result<(), Error> {
+    fill_pay(out, answer, Strings::default())
+}
+
+fn fill_pay(out: &mut starpos_pay_response, a: &PayResponse, s: Strings) -> Result<(), Error> {
+    s.put(&mut out.return_code, &a.return_code, "returnCode")?;
+    s.put(&mut out.message, &a.message, "message")?;
+    s.put(&mut out.sys_time, &a.sys_time, "sysTime")?;
+    s.put(&mut out.merc_id, &a.merc_id, "mercId")?;
+    s.put(&mut out.log_no, &a.log_no, "logNo")?;
+    out.result = result_char(a.result);
+    s.put(&mut out.order_no, &a.order_no, "orderNo")?;
+    out.amount = a.amount;
+    out.total_amount = a.total_amount;
+    s.put(&mut out.prepay_id, &a.prepay_id, "PrepayId")?;
+    s.put(&mut out.api_appid, &a.api_appid, "apiAppid")?;
+    s.put(&mut out.api_timestamp, &a.api_timestamp, "apiTimestamp")?;
+    s.put(&mut out.api_noncestr, &a.api_noncestr, "apiNoncestr")?;
+    s.put(&mut out.api_package, &a.api_package, "apiPackage")?;
+    s.put(&mut out.api_signtype, &a.api_signtype, "apiSigntype")?;
+    s.put(&mut out.api_paysign, &a.api_paysign, "apiPaysign")?;
+    s.put(&mut out.subject, &a.subject, "subject")?;
+    s.put(&mut out.sel_order_no, &a.sel_order_no, "selOrderNo")?;
+    s.put(&mut out.goods_tag, &a.goods_tag, "goodsTag")?;
+    s.put(&mut out.attach, &a.attach, "attach")?;
     out.verified = true;
     Ok(())
 }
 
 fn fill_query(
     out: &mut starpos_query_response,
-    a: &crate::QueryResponse,
-) -> Result<(), crate::Error> {
-    put(&mut out.return_code, &a.return_code, "returnCode")?;
-    put(&mut out.message, &a.message, "message")?;
-    put(&mut out.sys_time, &a.sys_time, "sysTime")?;
-    put(&mut out.merc_id, &a.merc_id, "mercId")?;
-    put(&mut out.trade_no, &a.trade_no, "tradeNo")?;
-    put(&mut out.log_no, &a.log_no, "logNo")?;
+    a: &QueryResponse,
+    s: Strings,
+) -> Result<(), Error> {
+    s.put(&mut out.return_code, &a.return_code, "returnCode")?;
+    s.put(&mut out.message, &a.message, "message")?;
+    s.put(&mut out.sys_time, &a.sys_time, "sysTime")?;
+    s.put(&mut out.merc_id, &a.merc_id, "mercId")?;
+    s.put(&mut out.trade_no, &a.trade_no, "tradeNo")?;
+    s.put(&mut out.log_no, &a.log_no, "logNo")?;
     out.result = result_char(a.result);
-    put(&mut out.pay_channel, &a.pay_channel, "payChannel")?;
-    put(&mut out.order_no, &a.order_no, "orderNo")?;
+    s.put(&mut out.pay_channel, &a.pay_channel, "payChannel")?;
+    s.put(&mut out.order_no, &a.order_no, "orderNo")?;
     out.amount = a.amount;
     out.total_amount = a.total_amount;
-    put(&mut out.subject, &a.subject, "subject")?;
-    put(&mut out.sel_order_no, &a.sel_order_no, "selOrderNo")?;
-    put(&mut out.goods_tag, &a.goods_tag, "goodsTag")?;
-    put(&mut out.attach, &a.attach, "attach")?;
+    s.put(&mut out.subject, &a.subject, "subject")?;
+    s.put(&mut out.sel_order_no, &a.sel_order_no, "selOrderNo")?;
+    s.put(&mut out.goods_tag, &a.goods_tag, "goodsTag")?;
+    s.put(&mut out.attach, &a.attach, "attach")?;
     out.verified = true;
     Ok(())
 }
@@ -144,16 +163,21 @@ pub unsafe extern "C" fn starpos_query(
     request: *const starpos_query_request,
     response: *mut starpos_query_response,
 ) -> starpos_status {
-    respond(response, |out| {
+    let s = Strings::of(config);
+    respond(response, s, |out| {
         let client = client_from(config)?;
         let r = arg(request, "request")?;
-        let rust = QueryRequest {
-            txn_time: opt_str(r.txn_time, "txn_time")?,
-            version: opt_str(r.version, "version")?,
-            trade_no: opt_str(r.trade_no, "trade_no")?,
-            qry_no: req_str(r.qry_no, "qry_no")?,
-        };
-        fill_query(out, &client.query(&rust)?)
+        let txn_time = s.opt(r.txn_time, "txn_time")?;
+        let version = s.opt(r.version, "version")?;
+        let trade_no = s.opt(r.trade_no, "trade_no")?;
+        let qry_no = s.req(r.qry_no, "qry_no")?;
+        let answer = client.query(&QueryRequest {
+            txn_time: txn_time.as_deref(),
+            version: version.as_deref(),
+            trade_no: trade_no.as_deref(),
+            qry_no: &qry_no,
+        })?;
+        fill_query(out, &answer, s)
     })
 }
 
@@ -170,31 +194,35 @@ pub unsafe extern "C" fn starpos_refund(
     request: *const starpos_refund_request,
     response: *mut starpos_refund_response,
 ) -> starpos_status {
-    respond(response, |out| {
+    let s = Strings::of(config);
+    respond(response, s, |out| {
         let client = client_from(config)?;
         let r = arg(request, "request")?;
-        let rust = RefundRequest {
-            txn_time: opt_str(r.txn_time, "txn_time")?,
-            version: opt_str(r.version, "version")?,
-            trade_no: opt_str(r.trade_no, "trade_no")?,
-            order_no: req_str(r.order_no, "order_no")?,
+        let txn_time = s.opt(r.txn_time, "txn_time")?;
+        let version = s.opt(r.version, "version")?;
+        let trade_no = s.opt(r.trade_no, "trade_no")?;
+        let order_no = s.req(r.order_no, "order_no")?;
+        let a = client.refund(&RefundRequest {
+            txn_time: txn_time.as_deref(),
+            version: version.as_deref(),
+            trade_no: trade_no.as_deref(),
+            order_no: &order_no,
             txn_amt: r.txn_amt,
-        };
-        let a = client.refund(&rust)?;
-        put(&mut out.return_code, &a.return_code, "returnCode")?;
-        put(&mut out.message, &a.message, "message")?;
-        put(&mut out.sys_time, &a.sys_time, "sysTime")?;
-        put(&mut out.merc_id, &a.merc_id, "mercId")?;
-        put(&mut out.trade_no, &a.trade_no, "tradeNo")?;
-        put(&mut out.log_no, &a.log_no, "logNo")?;
+        })?;
+        s.put(&mut out.return_code, &a.return_code, "returnCode")?;
+        s.put(&mut out.message, &a.message, "message")?;
+        s.put(&mut out.sys_time, &a.sys_time, "sysTime")?;
+        s.put(&mut out.merc_id, &a.merc_id, "mercId")?;
+        s.put(&mut out.trade_no, &a.trade_no, "tradeNo")?;
+        s.put(&mut out.log_no, &a.log_no, "logNo")?;
         out.result = result_char(a.result);
         out.txn_amt = a.txn_amt;
         out.amount = a.amount;
         out.total_amount = a.total_amount;
-        put(&mut out.subject, &a.subject, "subject")?;
-        put(&mut out.sel_order_no, &a.sel_order_no, "selOrderNo")?;
-        put(&mut out.goods_tag, &a.goods_tag, "goodsTag")?;
-        put(&mut out.attach, &a.attach, "attach")?;
+        s.put(&mut out.subject, &a.subject, "subject")?;
+        s.put(&mut out.sel_order_no, &a.sel_order_no, "selOrderNo")?;
+        s.put(&mut out.goods_tag, &a.goods_tag, "goodsTag")?;
+        s.put(&mut out.attach, &a.attach, "attach")?;
         out.verified = true;
         Ok(())
     })
@@ -217,13 +245,14 @@ pub unsafe extern "C" fn starpos_wait(
     deadline_ms: u32,
     response: *mut starpos_query_response,
 ) -> starpos_status {
+    let s = Strings::of(config);
     let mut last_answer = None;
-    let status = respond(response, |out| {
+    let status = respond(response, s, |out| {
         let client = client_from(config)?;
-        let qry_no = req_str(qry_no, "qry_no")?;
+        let qry_no = s.req(qry_no, "qry_no")?;
         let ms = |v: u32| Duration::from_millis(u64::from(v));
-        match client.wait(qry_no, ms(interval_ms), ms(deadline_ms)) {
-            Ok(answer) => fill_query(out, &answer),
+        match client.wait(&qry_no, ms(interval_ms), ms(deadline_ms)) {
+            Ok(answer) => fill_query(out, &answer, s),
             Err(waited) => {
                 last_answer = waited.last_answer;
                 Err(waited.error)
@@ -233,9 +262,8 @@ pub unsafe extern "C" fn starpos_wait(
     // The last (non-final) answer is still the gateway's verified word: hand it out with the
     // TIMEOUT so the till can show it.
     if let (Some(answer), Some(out)) = (last_answer, response.as_mut()) {
-        let mut error = [0 as c_char; crate::limits::STARPOS_ERROR_SIZE];
-        error.copy_from_slice(&out.error);
-        if fill_query(out, &answer).is_ok() {
+        let error = out.error;
+        if fill_query(out, &answer, s).is_ok() {
             out.error = error;
         }
     }
@@ -259,14 +287,16 @@ pub unsafe extern "C" fn starpos_call(
     answer_json: *mut c_char,
     answer_len: usize,
 ) -> starpos_status {
+    let s = Strings::of(config);
     write_text(
         answer_json,
         answer_len,
+        s,
         || {
             let client = client_from(config)?;
-            let endpoint = req_str(endpoint, "endpoint")?;
-            let fields = req_str(fields_json, "fields_json")?;
-            let answer = client.call(endpoint, fields)?;
+            let endpoint = s.req(endpoint, "endpoint")?;
+            let fields = s.req(fields_json, "fields_json")?;
+            let answer = client.call(&endpoint, &fields)?;
             Ok(serde_json::Value::Object(answer.to_json()).to_string())
         },
         |refusal| Some(serde_json::Value::Object(refusal.to_json()).to_string()),

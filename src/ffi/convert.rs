@@ -2,10 +2,11 @@
 //! last error, and the skeleton every exported call shares.
 
 use super::types::*;
-use crate::client::{Client, Config};
+use crate::client::{BodyCharset, Client, Config};
 use crate::error::{Error, Status};
 use crate::transport::Timeouts;
 use crate::wire::Answer;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
@@ -64,14 +65,11 @@ pub(crate) unsafe fn arg<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, Erro
     ptr.as_ref().ok_or_else(|| Error::invalid(name, "is NULL"))
 }
 
-/// Reads an optional C string: NULL and "" are both absent.
+/// Reads the bytes of an optional C string: NULL and "" are both absent.
 ///
 /// # Safety
 /// `ptr` is NULL or points to a NUL-terminated string.
-pub(crate) unsafe fn opt_str<'a>(
-    ptr: *const c_char,
-    field: &str,
-) -> Result<Option<&'a str>, Error> {
+unsafe fn opt_bytes<'a>(ptr: *const c_char, field: &str) -> Result<Option<&'a [u8]>, Error> {
     if ptr.is_null() {
         return Ok(None);
     }
@@ -85,13 +83,27 @@ pub(crate) unsafe fn opt_str<'a>(
     if len == 0 {
         return Ok(None);
     }
-    let bytes = CStr::from_ptr(ptr).to_bytes();
-    std::str::from_utf8(bytes).map(Some).map_err(|e| {
-        Error::invalid(
-            field,
-            format!("is not valid UTF-8 (at byte {})", e.valid_up_to()),
-        )
-    })
+    Ok(Some(CStr::from_ptr(ptr).to_bytes()))
+}
+
+/// Reads an optional UTF-8 C string: NULL and "" are both absent.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string.
+pub(crate) unsafe fn opt_str<'a>(
+    ptr: *const c_char,
+    field: &str,
+) -> Result<Option<&'a str>, Error> {
+    opt_bytes(ptr, field)?
+        .map(|bytes| {
+            std::str::from_utf8(bytes).map_err(|e| {
+                Error::invalid(
+                    field,
+                    format!("is not valid UTF-8 (at byte {})", e.valid_up_to()),
+                )
+            })
+        })
+        .transpose()
 }
 
 /// Reads a required C string.
@@ -102,29 +114,103 @@ pub(crate) unsafe fn req_str<'a>(ptr: *const c_char, field: &str) -> Result<&'a 
     opt_str(ptr, field)?.ok_or_else(|| Error::invalid(field, "is required"))
 }
 
-/// Copies `value` and a NUL into `buf`, or fails with PROTOCOL naming `field` if it does not fit.
-pub(crate) fn put(buf: &mut [c_char], value: &str, field: &str) -> Result<(), Error> {
-    if value.len() >= buf.len() {
-        return Err(Error::protocol(format!(
-            "answer field {field} is {} bytes and does not fit its {}-byte buffer",
-            value.len(),
-            buf.len()
-        )));
-    }
-    copy_bytes(buf, value.as_bytes());
-    Ok(())
+/// How one call reads and writes the caller's strings: UTF-8, or GBK when the configuration
+/// has `STARPOS_FLAG_GBK_STRINGS` (inputs converted to UTF-8 before validation and signing,
+/// answers and error words converted back).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Strings {
+    gbk: bool,
 }
 
-/// Copies as much of `text` as fits (cut at a UTF-8 boundary) and a NUL into `buf`.
-pub(crate) fn put_cut(buf: &mut [c_char], text: &str) {
-    if buf.is_empty() {
-        return;
+impl Strings {
+    /// The conversion `config` asks for (UTF-8 when it is NULL).
+    ///
+    /// # Safety
+    /// `config` is NULL or points to a valid `starpos_config`.
+    pub(crate) unsafe fn of(config: *const starpos_config) -> Strings {
+        Strings {
+            gbk: config
+                .as_ref()
+                .is_some_and(|c| c.flags & STARPOS_FLAG_GBK_STRINGS != 0),
+        }
     }
-    let mut end = text.len().min(buf.len() - 1);
-    while !text.is_char_boundary(end) {
-        end -= 1;
+
+    /// Reads an optional caller string.
+    ///
+    /// # Safety
+    /// As [`opt_str`].
+    pub(crate) unsafe fn opt<'a>(
+        self,
+        ptr: *const c_char,
+        field: &str,
+    ) -> Result<Option<Cow<'a, str>>, Error> {
+        if !self.gbk {
+            return Ok(opt_str(ptr, field)?.map(Cow::Borrowed));
+        }
+        match opt_bytes(ptr, field)? {
+            None => Ok(None),
+            Some(bytes) if bytes.is_ascii() => Ok(Some(Cow::Borrowed(
+                std::str::from_utf8(bytes).unwrap_or_default(),
+            ))),
+            Some(bytes) => crate::charset::gbk_to_utf8(bytes, field).map(|s| Some(Cow::Owned(s))),
+        }
     }
-    copy_bytes(buf, &text.as_bytes()[..end]);
+
+    /// Reads a required caller string.
+    ///
+    /// # Safety
+    /// As [`opt_str`].
+    pub(crate) unsafe fn req<'a>(
+        self,
+        ptr: *const c_char,
+        field: &str,
+    ) -> Result<Cow<'a, str>, Error> {
+        self.opt(ptr, field)?
+            .ok_or_else(|| Error::invalid(field, "is required"))
+    }
+
+    fn encode(self, text: &str) -> Cow<'_, [u8]> {
+        if self.gbk && !text.is_ascii() {
+            if let Ok(bytes) = crate::charset::utf8_to_gbk(text) {
+                return Cow::Owned(bytes);
+            }
+        }
+        Cow::Borrowed(text.as_bytes())
+    }
+
+    /// Copies an answer value into `buf` (PROTOCOL naming `field` if it does not fit).
+    pub(crate) fn put(self, buf: &mut [c_char], value: &str, field: &str) -> Result<(), Error> {
+        let bytes = self.encode(value);
+        if bytes.len() >= buf.len() {
+            return Err(Error::protocol(format!(
+                "answer field {field} is {} bytes and does not fit its {}-byte buffer",
+                bytes.len(),
+                buf.len()
+            )));
+        }
+        copy_bytes(buf, &bytes);
+        Ok(())
+    }
+
+    /// Copies as much of `text` as fits, cut between characters, and a NUL into `buf`.
+    pub(crate) fn put_cut(self, buf: &mut [c_char], text: &str) {
+        if buf.is_empty() {
+            return;
+        }
+        let mut end = text.len().min(buf.len() - 1);
+        loop {
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let bytes = self.encode(&text[..end]);
+            if bytes.len() < buf.len() {
+                copy_bytes(buf, &bytes);
+                return;
+            }
+            // GBK can be longer than UTF-8 for a few characters: drop one more byte's worth.
+            end -= 1;
+        }
+    }
 }
 
 fn copy_bytes(buf: &mut [c_char], bytes: &[u8]) {
@@ -146,11 +232,20 @@ pub(crate) fn result_char(result: Option<crate::TxnResult>) -> c_char {
 /// NUL-terminated.
 pub(crate) unsafe fn client_from(config: *const starpos_config) -> Result<Client, Error> {
     let c = arg(config, "config")?;
-    let unknown = c.flags & !STARPOS_FLAG_NO_KEEPALIVE;
+    let known = STARPOS_FLAG_NO_KEEPALIVE | STARPOS_FLAG_GBK_STRINGS | STARPOS_FLAG_GBK_BODY;
+    let unknown = c.flags & !known;
     if unknown != 0 {
         return Err(Error::invalid(
             "flags",
             format!("bits {unknown:#x} are not known to this build"),
+        ));
+    }
+    if c.flags & (STARPOS_FLAG_GBK_STRINGS | STARPOS_FLAG_GBK_BODY) != 0
+        && !crate::charset::GBK_SUPPORTED
+    {
+        return Err(Error::invalid(
+            "flags",
+            "GBK needs a build with the `gbk` feature",
         ));
     }
     let ms = |v: u32| Duration::from_millis(u64::from(v));
@@ -167,6 +262,11 @@ pub(crate) unsafe fn client_from(config: *const starpos_config) -> Result<Client
             total: ms(c.timeout_ms),
         },
         keep_alive: c.flags & STARPOS_FLAG_NO_KEEPALIVE == 0,
+        body_charset: if c.flags & STARPOS_FLAG_GBK_BODY != 0 {
+            BodyCharset::Gbk
+        } else {
+            BodyCharset::Utf8
+        },
     })
 }
 
@@ -174,7 +274,7 @@ pub(crate) unsafe fn client_from(config: *const starpos_config) -> Result<Client
 /// `verified` flag.
 pub(crate) trait ResponseStruct {
     fn error_buf(&mut self) -> &mut [c_char];
-    fn set_refusal(&mut self, answer: &Answer);
+    fn set_refusal(&mut self, answer: &Answer, strings: Strings);
     /// Records the `tradeNo` a failed query or refund was sent with (others have none).
     fn set_trade_no(&mut self, _trade_no: &str) {}
 }
@@ -185,11 +285,11 @@ macro_rules! impl_response_struct {
             fn error_buf(&mut self) -> &mut [c_char] {
                 &mut self.error
             }
-            fn set_refusal(&mut self, answer: &Answer) {
-                put_cut(&mut self.return_code, answer.text("returnCode"));
-                put_cut(&mut self.message, answer.text("message"));
-                put_cut(&mut self.sys_time, answer.text("sysTime"));
-                put_cut(&mut self.merc_id, answer.text("mercId"));
+            fn set_refusal(&mut self, answer: &Answer, strings: Strings) {
+                strings.put_cut(&mut self.return_code, answer.text("returnCode"));
+                strings.put_cut(&mut self.message, answer.text("message"));
+                strings.put_cut(&mut self.sys_time, answer.text("sysTime"));
+                strings.put_cut(&mut self.merc_id, answer.text("mercId"));
                 self.verified = answer.verified();
             }
         }
@@ -203,15 +303,15 @@ macro_rules! impl_response_struct_with_trade_no {
             fn error_buf(&mut self) -> &mut [c_char] {
                 &mut self.error
             }
-            fn set_refusal(&mut self, answer: &Answer) {
-                put_cut(&mut self.return_code, answer.text("returnCode"));
-                put_cut(&mut self.message, answer.text("message"));
-                put_cut(&mut self.sys_time, answer.text("sysTime"));
-                put_cut(&mut self.merc_id, answer.text("mercId"));
+            fn set_refusal(&mut self, answer: &Answer, strings: Strings) {
+                strings.put_cut(&mut self.return_code, answer.text("returnCode"));
+                strings.put_cut(&mut self.message, answer.text("message"));
+                strings.put_cut(&mut self.sys_time, answer.text("sysTime"));
+                strings.put_cut(&mut self.merc_id, answer.text("mercId"));
                 self.verified = answer.verified();
             }
             fn set_trade_no(&mut self, trade_no: &str) {
-                put_cut(&mut self.trade_no, trade_no);
+                Strings::default().put_cut(&mut self.trade_no, trade_no);
             }
         }
     )*};
@@ -227,6 +327,7 @@ impl_response_struct_with_trade_no!(starpos_query_response, starpos_refund_respo
 /// zero bytes is a valid value.
 pub(crate) unsafe fn respond<R: ResponseStruct>(
     out: *mut R,
+    strings: Strings,
     fill: impl FnOnce(&mut R) -> Result<(), Error>,
 ) -> starpos_status {
     clear_last_error();
@@ -243,12 +344,12 @@ pub(crate) unsafe fn respond<R: ResponseStruct>(
     };
     std::ptr::write_bytes(out as *mut R, 0, 1);
     if let Some(answer) = error.refusal() {
-        out.set_refusal(answer);
+        out.set_refusal(answer, strings);
     }
     if let Some(trade_no) = error.trade_no() {
         out.set_trade_no(trade_no);
     }
-    put_cut(out.error_buf(), error.detail());
+    strings.put_cut(out.error_buf(), error.detail());
     set_last_error(error.detail());
     error.status().into()
 }
@@ -264,6 +365,7 @@ pub(crate) unsafe fn respond<R: ResponseStruct>(
 pub(crate) unsafe fn write_text(
     out: *mut c_char,
     out_len: usize,
+    strings: Strings,
     make: impl FnOnce() -> Result<String, Error>,
     on_refusal: impl FnOnce(&Answer) -> Option<String>,
 ) -> starpos_status {
@@ -295,9 +397,9 @@ pub(crate) unsafe fn write_text(
         Err(_) => Error::new(Status::Internal, PANIC_TEXT),
     };
     let refusal_text = error.refusal().and_then(on_refusal);
-    match refusal_text {
-        Some(text) if text.len() < out_len => copy_bytes(buf, text.as_bytes()),
-        _ => put_cut(buf, error.detail()),
+    match refusal_text.map(|text| strings.encode(&text).into_owned()) {
+        Some(bytes) if bytes.len() < out_len => copy_bytes(buf, &bytes),
+        _ => strings.put_cut(buf, error.detail()),
     }
     set_last_error(error.detail());
     error.status().into()

@@ -34,6 +34,17 @@ pub enum starpos_status {
 /// `flags` bit: open a new connection for every call instead of keeping one alive.
 pub const STARPOS_FLAG_NO_KEEPALIVE: u32 = 1;
 
+/// `flags` bit: the caller's strings are GBK, not UTF-8. Inputs are converted to UTF-8 before
+/// they are checked and signed (a string that is not valid GBK is INVALID_ARGUMENT naming the
+/// field); answers (`message`, `subject`, ...) and `error` come back in GBK. Builds without the
+/// `gbk` feature refuse it (INVALID_ARGUMENT).
+pub const STARPOS_FLAG_GBK_STRINGS: u32 = 2;
+
+/// `flags` bit: send request bodies in GBK (`Content-Type: application/json;charset=GBK`), the
+/// gateway's documented encoding, instead of UTF-8. The signature is over the UTF-8 text either
+/// way. Answers declared GBK are decoded whatever the flags.
+pub const STARPOS_FLAG_GBK_BODY: u32 = 4;
+
 /// Where and as whom to call the gateway. Zero-initialise it (`starpos_config c = {0};`) and
 /// set what you need: every zero field means its default. Strings are NUL-terminated UTF-8,
 /// borrowed for the duration of the call only.

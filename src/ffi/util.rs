@@ -63,6 +63,7 @@ pub unsafe extern "C" fn starpos_sign_json(
     write_text(
         signature,
         if signature.is_null() { 0 } else { 33 },
+        Strings::default(),
         || {
             let json = req_str(json_object, "json_object")?;
             let key = req_str(key, "key")?;
@@ -118,6 +119,7 @@ pub unsafe extern "C" fn starpos_wechat_oauth_url(
     write_text(
         out,
         out_len,
+        Strings::default(),
         || {
             wechat::oauth_url(
                 req_str(app_id, "app_id")?,
@@ -156,6 +158,7 @@ pub unsafe extern "C" fn starpos_wechat_jsapi_params(
     write_text(
         out,
         out_len,
+        Strings::default(),
         || {
             let p = arg(pay, "pay_response")?;
             let rust = PayResponse {
