@@ -216,6 +216,12 @@ typedef struct starpos_config {
    * `STARPOS_FLAG_*` bits; 0 = defaults. Unknown bits are INVALID_ARGUMENT.
    */
   uint32_t flags;
+  /**
+   * https only (builds with the `tls` feature): path of a PEM file of CA certificates to
+   * trust instead of the built-in Mozilla roots (terminals have no system store). NULL or ""
+   * = the built-in roots. Ignored for http.
+   */
+  const char *ca_file;
 } starpos_config;
 
 /**

@@ -142,6 +142,7 @@ class starpos_config(ctypes.Structure):
         ("connect_timeout_ms", ctypes.c_uint32),
         ("timeout_ms", ctypes.c_uint32),
         ("flags", ctypes.c_uint32),
+        ("ca_file", _char_p),
     ]
 
 
@@ -708,7 +709,9 @@ class Client:
         key: the merchant key (never logged or echoed).
         connect_timeout_ms: DNS lookup and TCP connect, each; 0 = 10000.
         timeout_ms: the whole call; 0 = 30000.
-        flags: :data:`FLAG_NO_KEEPALIVE` or 0.
+        flags: :data:`FLAG_NO_KEEPALIVE`, :data:`FLAG_GBK_BODY` or 0.
+        ca_file: https only (``tls`` builds): a PEM file of CA certificates to trust instead
+            of the built-in roots.
 
     The configuration is checked on every call (the library holds no state per client):
     a bad one raises :class:`InvalidArgumentError` naming the field. Safe to share between
@@ -725,6 +728,7 @@ class Client:
         connect_timeout_ms: int = 0,
         timeout_ms: int = 0,
         flags: int = 0,
+        ca_file: Optional[str] = None,
     ) -> None:
         # The encoded strings live as long as the client: the struct only points at them.
         self._strings = [
@@ -734,11 +738,13 @@ class Client:
             _enc(trm_no, "trm_no"),
             _enc(key, "key"),
         ]
+        self._ca_file = _enc(ca_file, "ca_file")
         self._config = starpos_config(
             *self._strings,
             _ms(connect_timeout_ms, "connect_timeout_ms"),
             _ms(timeout_ms, "timeout_ms"),
             _flags(flags),
+            self._ca_file,
         )
         self.base_url = base_url
         self.org_no = org_no

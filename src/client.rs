@@ -11,6 +11,7 @@ use crate::model::{
 use crate::transport::{self, Reply, Timeouts};
 use crate::wire::{self, Answer};
 use crate::{clock, fields};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -36,6 +37,8 @@ pub struct Config {
     pub timeouts: Timeouts,
     /// Keep connections open between calls (the default); off opens one per call.
     pub keep_alive: bool,
+    /// https only: a PEM file of CA certificates to trust instead of the built-in roots.
+    pub ca_file: Option<PathBuf>,
     /// How request bodies are encoded: UTF-8 (the default) or GBK, the gateway's documented
     /// transport encoding. The signature is computed over the UTF-8 text either way.
     pub body_charset: BodyCharset,
@@ -62,6 +65,7 @@ impl Config {
             key: key.to_owned(),
             timeouts: Timeouts::DEFAULT,
             keep_alive: true,
+            ca_file: None,
             body_charset: BodyCharset::Utf8,
         }
     }
@@ -89,6 +93,7 @@ impl std::fmt::Debug for Config {
             .field("key", &"***")
             .field("timeouts", &self.timeouts)
             .field("keep_alive", &self.keep_alive)
+            .field("ca_file", &self.ca_file)
             .field("body_charset", &self.body_charset)
             .finish()
     }
@@ -130,11 +135,21 @@ impl Client {
             config.base_url = PRODUCTION_URL.to_owned();
         }
         fields::base_url(&config.base_url)?;
-        if config.base_url.starts_with("https://") && !transport::TLS_SUPPORTED {
+        let https = config.base_url.starts_with("https://");
+        if https && !transport::TLS_SUPPORTED {
             return Err(Error::invalid(
                 "base_url",
                 "is https, but this build has no TLS (build with the `tls` feature)",
             ));
+        }
+        if !https
+            || config
+                .ca_file
+                .as_ref()
+                .is_some_and(|p| p.as_os_str().is_empty())
+        {
+            // A CA file only matters for https.
+            config.ca_file = None;
         }
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
@@ -384,7 +399,16 @@ impl Client {
         let started = Instant::now();
         let reply = match &self.exchange {
             Some(exchange) => exchange(&url, &body),
-            None => transport::post(&url, &body, content_type, timeouts, self.config.keep_alive),
+            None => transport::post(
+                &url,
+                &body,
+                content_type,
+                timeouts,
+                &transport::Connection {
+                    keep_alive: self.config.keep_alive,
+                    ca_file: self.config.ca_file.as_deref(),
+                },
+            ),
         };
         let result = reply.and_then(|reply| {
             let text = wire::answer_utf8(&reply.body, reply.charset.as_deref())?;
@@ -454,6 +478,14 @@ fn redact(mut message: String, fields: &[(&str, &str)], key: &str) -> String {
     message
 }
 
+fn trade_no_of(fields: &[(&'static str, String)]) -> String {
+    fields
+        .iter()
+        .find(|(n, _)| *n == "tradeNo")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,12 +524,4 @@ mod tests {
         assert!(logged.contains("code *** already used"), "{logged}");
         assert!(!logged.contains(code), "{logged}");
     }
-}
-
-fn trade_no_of(fields: &[(&'static str, String)]) -> String {
-    fields
-        .iter()
-        .find(|(n, _)| *n == "tradeNo")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
 }

@@ -12,7 +12,8 @@
 use crate::error::{Error, Status};
 use crate::limits::MAX_ANSWER_BYTES;
 use std::io;
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 use ureq::http::Uri;
 // The "unversioned" API is only for the resolver wrapper; Cargo.lock pins the ureq release.
@@ -20,8 +21,8 @@ use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 use ureq::Agent;
 
-/// Whether this build can speak https (the `tls` feature, not yet available).
-pub const TLS_SUPPORTED: bool = false;
+/// Whether this build can speak https (the `tls` feature).
+pub const TLS_SUPPORTED: bool = cfg!(feature = "tls");
 
 /// How long a call may take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,28 +75,109 @@ impl Resolver for LookupResolver {
     }
 }
 
-fn new_agent(keep_alive: bool) -> Agent {
+/// How a call connects: keep-alive or not, and for https which CA certificates to trust.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Connection<'a> {
+    /// Keep the connection in the shared pool for the next call.
+    pub keep_alive: bool,
+    /// A PEM file of CA certificates to trust instead of the built-in roots.
+    pub ca_file: Option<&'a Path>,
+}
+
+fn new_agent(keep_alive: bool, ca_file: Option<&Path>) -> Result<Agent, Error> {
     let pool = if keep_alive { 64 } else { 0 };
-    let config = Agent::config_builder()
+    let builder = Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .max_redirects_will_error(false)
         .max_idle_connections(pool)
         .max_idle_connections_per_host(pool)
         .max_idle_age(Duration::from_secs(50))
-        .user_agent(concat!("starpos/", env!("CARGO_PKG_VERSION")))
-        .build();
-    Agent::with_parts(config, DefaultConnector::new(), LookupResolver::default())
+        .user_agent(concat!("starpos/", env!("CARGO_PKG_VERSION")));
+    #[cfg(feature = "tls")]
+    let builder = builder.tls_config(tls::config(ca_file)?);
+    #[cfg(not(feature = "tls"))]
+    let _ = ca_file;
+    Ok(Agent::with_parts(
+        builder.build(),
+        DefaultConnector::new(),
+        LookupResolver::default(),
+    ))
 }
 
-/// The process-wide agent: its connection pool is shared by every call and every thread.
-fn agent(keep_alive: bool) -> &'static Agent {
+/// The agent for `connection`, created once and shared by every call and thread (an `Agent`
+/// clone shares its pool). The common case, no CA file, takes no lock.
+fn agent(connection: &Connection) -> Result<Agent, Error> {
     static POOLED: OnceLock<Agent> = OnceLock::new();
     static UNPOOLED: OnceLock<Agent> = OnceLock::new();
-    if keep_alive {
-        POOLED.get_or_init(|| new_agent(true))
-    } else {
-        UNPOOLED.get_or_init(|| new_agent(false))
+    static WITH_CA: Mutex<Vec<(bool, PathBuf, Agent)>> = Mutex::new(Vec::new());
+    let Some(ca_file) = connection.ca_file else {
+        let slot = if connection.keep_alive {
+            &POOLED
+        } else {
+            &UNPOOLED
+        };
+        if let Some(agent) = slot.get() {
+            return Ok(agent.clone());
+        }
+        let agent = new_agent(connection.keep_alive, None)?;
+        return Ok(slot.get_or_init(|| agent).clone());
+    };
+    // A CA file is read once per path; its agent is kept for the life of the process.
+    let mut agents = WITH_CA
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, _, agent)) = agents
+        .iter()
+        .find(|(k, p, _)| *k == connection.keep_alive && p == ca_file)
+    {
+        return Ok(agent.clone());
+    }
+    let agent = new_agent(connection.keep_alive, Some(ca_file))?;
+    agents.push((connection.keep_alive, ca_file.to_owned(), agent.clone()));
+    Ok(agent)
+}
+
+#[cfg(feature = "tls")]
+mod tls {
+    use crate::error::Error;
+    use std::path::Path;
+    use ureq::tls::{parse_pem, PemItem, RootCerts, TlsConfig};
+
+    /// rustls with Mozilla's roots, or with the certificates of `ca_file` instead.
+    pub(super) fn config(ca_file: Option<&Path>) -> Result<TlsConfig, Error> {
+        let builder = TlsConfig::builder();
+        let Some(path) = ca_file else {
+            return Ok(builder.root_certs(RootCerts::WebPki).build());
+        };
+        let pem = std::fs::read(path).map_err(|e| {
+            Error::invalid(
+                "ca_file",
+                format!("cannot be read: {} ({e})", path.display()),
+            )
+        })?;
+        let certs: Vec<_> = parse_pem(&pem)
+            .filter_map(|item| match item {
+                Ok(PemItem::Certificate(cert)) => Some(cert),
+                _ => None,
+            })
+            .collect();
+        if certs.is_empty() {
+            return Err(Error::invalid(
+                "ca_file",
+                format!("holds no PEM certificate: {}", path.display()),
+            ));
+        }
+        Ok(builder
+            .root_certs(RootCerts::new_with_certs(&certs))
+            .build())
+    }
+
+    /// The rustls error inside an I/O error, if the TLS layer caused it.
+    pub(super) fn handshake_error(e: &std::io::Error) -> Option<String> {
+        e.get_ref()?
+            .downcast_ref::<rustls::Error>()
+            .map(|inner| inner.to_string())
     }
 }
 
@@ -105,10 +187,10 @@ pub fn post(
     body: &[u8],
     content_type: &str,
     timeouts: Timeouts,
-    keep_alive: bool,
+    connection: &Connection,
 ) -> Result<Reply, Error> {
     let phase = timeouts.connect_phase();
-    let mut response = agent(keep_alive)
+    let mut response = agent(connection)?
         .post(url)
         .config()
         .timeout_global(Some(timeouts.total))
@@ -157,6 +239,7 @@ fn map_error(error: ureq::Error) -> Error {
         E::Http(e) => Error::invalid("base_url", format!("request could not be built ({e})")),
         E::Io(e) => map_io(e),
         E::Protocol(e) => Error::protocol(format!("malformed HTTP answer ({e})")),
+        E::Tls(why) => Error::new(Status::Connect, format!("TLS setup failed: {why}")),
         E::TooManyRedirects | E::RedirectFailed => {
             Error::new(Status::Http, "gateway answered with a redirect")
         }
@@ -166,6 +249,15 @@ fn map_error(error: ureq::Error) -> Error {
 
 fn map_io(e: io::Error) -> Error {
     use io::ErrorKind as K;
+    // A failed TLS handshake (certificate rejected, protocol mismatch) ends the connection
+    // before the request is written: nothing was sent.
+    #[cfg(feature = "tls")]
+    if let Some(why) = tls::handshake_error(&e) {
+        return Error::new(
+            Status::Connect,
+            format!("TLS handshake with the gateway failed: {why}"),
+        );
+    }
     match e.kind() {
         K::ConnectionRefused
         | K::HostUnreachable
@@ -218,7 +310,18 @@ mod tests {
             .unwrap()
             .port();
         let url = format!("http://127.0.0.1:{port}/x.json");
-        let e = post(&url, b"{}", "application/json", Timeouts::DEFAULT, true).unwrap_err();
+        let connection = Connection {
+            keep_alive: true,
+            ca_file: None,
+        };
+        let e = post(
+            &url,
+            b"{}",
+            "application/json",
+            Timeouts::DEFAULT,
+            &connection,
+        )
+        .unwrap_err();
         assert_eq!(e.status(), Status::Connect, "{e}");
     }
 }

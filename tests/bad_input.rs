@@ -214,7 +214,7 @@ fn config_fields() {
     let sim = sim();
     let base = c_config(&sim);
     type Change = Box<dyn FnOnce(&mut starpos_config, &mut Strings)>;
-    let cases: Vec<(&str, &str, Change)> = vec![
+    let mut cases: Vec<(&str, &str, Change)> = vec![
         (
             "org_no NULL",
             "org_no",
@@ -292,17 +292,19 @@ fn config_fields() {
             Box::new(|c, s| c.base_url = s.s("http:///x")),
         ),
         (
-            "base_url https without TLS",
-            "base_url",
-            Box::new(|c, s| c.base_url = s.s("https://127.0.0.1/")),
-        ),
-        (
             "base_url not UTF-8",
             "base_url",
             Box::new(|c, s| c.base_url = s.bytes(NOT_UTF8)),
         ),
         ("unknown flags", "flags", Box::new(|c, _| c.flags = 1 << 31)),
     ];
+    if !starpos::transport::TLS_SUPPORTED {
+        cases.push((
+            "base_url https without TLS",
+            "base_url",
+            Box::new(|c, s| c.base_url = s.s("https://127.0.0.1/")),
+        ));
+    }
     for (case, field, change) in cases {
         let mut s = Strings::default();
         let mut cfg = base.raw;

@@ -87,6 +87,7 @@ fn hundred_thousand_calls_do_not_grow_memory() {
         connect_timeout_ms: 2000,
         timeout_ms: 5000,
         flags: 0,
+        ca_file: std::ptr::null(),
     };
     let attach = c("soak");
     let request = starpos_qry_request {

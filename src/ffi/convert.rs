@@ -11,6 +11,7 @@ use std::cell::RefCell;
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The longest C string read (bytes); anything longer is INVALID_ARGUMENT, so a missing NUL
@@ -262,6 +263,7 @@ pub(crate) unsafe fn client_from(config: *const starpos_config) -> Result<Client
             total: ms(c.timeout_ms),
         },
         keep_alive: c.flags & STARPOS_FLAG_NO_KEEPALIVE == 0,
+        ca_file: opt_str(c.ca_file, "ca_file")?.map(PathBuf::from),
         body_charset: if c.flags & STARPOS_FLAG_GBK_BODY != 0 {
             BodyCharset::Gbk
         } else {

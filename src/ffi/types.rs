@@ -68,6 +68,10 @@ pub struct starpos_config {
     pub timeout_ms: u32,
     /// `STARPOS_FLAG_*` bits; 0 = defaults. Unknown bits are INVALID_ARGUMENT.
     pub flags: u32,
+    /// https only (builds with the `tls` feature): path of a PEM file of CA certificates to
+    /// trust instead of the built-in Mozilla roots (terminals have no system store). NULL or ""
+    /// = the built-in roots. Ignored for http.
+    pub ca_file: *const c_char,
 }
 
 /// `pubSigQry` input. Every field may be NULL.

@@ -123,6 +123,7 @@ pub fn c_config(sim: &Simulator) -> CConfig {
         connect_timeout_ms: 2000,
         timeout_ms: 5000,
         flags: 0,
+        ca_file: std::ptr::null(),
     };
     CConfig {
         _strings: strings,
