@@ -282,7 +282,7 @@ pub(crate) trait ResponseStruct {
 }
 
 macro_rules! impl_response_struct {
-    ($($t:ty),*) => {$(
+    ($t:ty $(, $trade_no:ident)?) => {
         impl ResponseStruct for $t {
             fn error_buf(&mut self) -> &mut [c_char] {
                 &mut self.error
@@ -294,31 +294,18 @@ macro_rules! impl_response_struct {
                 strings.put_cut(&mut self.merc_id, answer.text("mercId"));
                 self.verified = answer.verified();
             }
+            $(
+                fn set_trade_no(&mut self, trade_no: &str) {
+                    Strings::default().put_cut(&mut self.$trade_no, trade_no);
+                }
+            )?
         }
-    )*};
+    };
 }
-impl_response_struct!(starpos_qry_response, starpos_pay_response);
-
-macro_rules! impl_response_struct_with_trade_no {
-    ($($t:ty),*) => {$(
-        impl ResponseStruct for $t {
-            fn error_buf(&mut self) -> &mut [c_char] {
-                &mut self.error
-            }
-            fn set_refusal(&mut self, answer: &Answer, strings: Strings) {
-                strings.put_cut(&mut self.return_code, answer.text("returnCode"));
-                strings.put_cut(&mut self.message, answer.text("message"));
-                strings.put_cut(&mut self.sys_time, answer.text("sysTime"));
-                strings.put_cut(&mut self.merc_id, answer.text("mercId"));
-                self.verified = answer.verified();
-            }
-            fn set_trade_no(&mut self, trade_no: &str) {
-                Strings::default().put_cut(&mut self.trade_no, trade_no);
-            }
-        }
-    )*};
-}
-impl_response_struct_with_trade_no!(starpos_query_response, starpos_refund_response);
+impl_response_struct!(starpos_qry_response);
+impl_response_struct!(starpos_pay_response);
+impl_response_struct!(starpos_query_response, trade_no);
+impl_response_struct!(starpos_refund_response, trade_no);
 
 /// The skeleton of every call with a response struct: clear the last error, reject a NULL
 /// `out`, zero it, run `fill` behind a panic boundary, and on failure zero it again before
