@@ -721,13 +721,15 @@ enum starpos_status starpos_call(const struct starpos_config *config,
 
 /**
  * The name of a status (`"OK"`, `"SIGNATURE"`, ...): static, never NULL; `"UNKNOWN"` for a
- * value that is not a status.
+ * value that is not a status. It takes an `int` rather than `starpos_status` so that any
+ * value a caller passes is safe (a `starpos_status` converts to it implicitly).
  */
 const char *starpos_status_str(int status);
 
 /**
  * 1 when a pay or refund that ended with `status` may have taken effect (TIMEOUT, HTTP,
- * PROTOCOL, SIGNATURE, INTERNAL): query the order, never resend. 0 otherwise.
+ * PROTOCOL, SIGNATURE, INTERNAL): query the order, never resend. 0 otherwise, including for
+ * values that are not statuses. Takes an `int` like `starpos_status_str`.
  */
 bool starpos_status_in_doubt(int status);
 

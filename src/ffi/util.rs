@@ -9,7 +9,8 @@ use std::ffi::{c_void, CStr, CString};
 use std::os::raw::{c_char, c_int};
 
 /// The name of a status (`"OK"`, `"SIGNATURE"`, ...): static, never NULL; `"UNKNOWN"` for a
-/// value that is not a status.
+/// value that is not a status. It takes an `int` rather than `starpos_status` so that any
+/// value a caller passes is safe (a `starpos_status` converts to it implicitly).
 #[no_mangle]
 pub extern "C" fn starpos_status_str(status: c_int) -> *const c_char {
     let name: &'static CStr = match Status::from_code(i64::from(status)) {
@@ -28,7 +29,8 @@ pub extern "C" fn starpos_status_str(status: c_int) -> *const c_char {
 }
 
 /// 1 when a pay or refund that ended with `status` may have taken effect (TIMEOUT, HTTP,
-/// PROTOCOL, SIGNATURE, INTERNAL): query the order, never resend. 0 otherwise.
+/// PROTOCOL, SIGNATURE, INTERNAL): query the order, never resend. 0 otherwise, including for
+/// values that are not statuses. Takes an `int` like `starpos_status_str`.
 #[no_mangle]
 pub extern "C" fn starpos_status_in_doubt(status: c_int) -> bool {
     Status::from_code(i64::from(status)).is_some_and(Status::in_doubt)
