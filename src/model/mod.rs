@@ -74,10 +74,10 @@ pub(crate) fn result_text(result: Option<TxnResult>) -> String {
     result.map(|r| r.as_char().to_string()).unwrap_or_default()
 }
 
-/// The version to send: the caller's if given, else `V1.0.1` when an extended field is used,
+/// The version to send: the caller's if given (an empty one counts as not given), else `V1.0.1` when an extended field is used,
 /// else `V1.0.0` (spec section 4).
 pub(crate) fn version_for(explicit: Option<&str>, extended: bool) -> Result<String, Error> {
-    match explicit {
+    match explicit.filter(|v| !v.is_empty()) {
         Some(v) => {
             fields::token("version", v, 10)?;
             Ok(v.to_owned())

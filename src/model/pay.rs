@@ -65,10 +65,7 @@ impl PayRequest<'_> {
         let sel_order_no = optional(self.sel_order_no, |v| fields::token("sel_order_no", v, 50))?;
         let goods_tag = optional(self.goods_tag, |v| fields::text("goods_tag", v, 250))?;
         let attach = optional(self.attach, |v| fields::text("attach", v, 256))?;
-        let version = version_for(
-            optional(self.version, |_| Ok(()))?,
-            attach.is_some() || openid.is_some(),
-        )?;
+        let version = version_for(self.version, attach.is_some() || openid.is_some())?;
         let mut out = vec![
             ("version", version),
             (name, payer.to_owned()),

@@ -25,7 +25,7 @@ impl QryRequest<'_> {
     /// client).
     pub fn wire_fields(&self) -> Result<Vec<(&'static str, String)>, Error> {
         let attach = optional(self.attach, |v| fields::text("attach", v, 256))?;
-        let version = version_for(optional(self.version, |_| Ok(()))?, attach.is_some())?;
+        let version = version_for(self.version, attach.is_some())?;
         let mut out = vec![("version", version)];
         if let Some(a) = attach {
             out.push(("attach", a.to_owned()));

@@ -20,10 +20,7 @@ pub(crate) fn common_fields(
         ("opSys", "3".to_owned()),
         ("characterSet", "00".to_owned()),
         ("tradeNo", trade_no),
-        (
-            "version",
-            version_for(optional(version, |_| Ok(()))?, false)?,
-        ),
+        ("version", version_for(version, false)?),
     ])
 }
 
