@@ -9,6 +9,52 @@ use md5::{Digest, Md5};
 /// The name of the field that carries the signature; it is never part of what is signed.
 pub const SIGN_VALUE: &str = "signValue";
 
+/// The fields to sign, `signValue` left out, in signing order: by name lower-cased, then by
+/// the name's own bytes (`logNo` before `LogNo`), then by value, so the order never depends on
+/// the input's. Sorted without allocating a lower-cased copy of any name.
+fn signing_order<'a, I>(fields: I) -> Vec<(u128, &'a str, &'a str)>
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+{
+    // Each name's first 16 bytes lower-cased, as a big-endian number: comparing two of them
+    // compares the prefixes the way the rule does, without a lower-cased copy of the name.
+    fn prefix(name: &str) -> u128 {
+        let mut key = [0u8; 16];
+        for (slot, b) in key.iter_mut().zip(name.bytes()) {
+            *slot = b.to_ascii_lowercase();
+        }
+        u128::from_be_bytes(key)
+    }
+    let mut sorted: Vec<(u128, &str, &str)> = fields
+        .into_iter()
+        .filter(|(name, _)| *name != SIGN_VALUE)
+        .map(|(name, value)| (prefix(name), name, value))
+        .collect();
+    sorted.sort_unstable_by(|a, b| {
+        let lower = |s: &'a str| s.bytes().map(|c| c.to_ascii_lowercase());
+        a.0.cmp(&b.0)
+            .then_with(|| lower(a.1).cmp(lower(b.1)))
+            .then_with(|| a.1.cmp(b.1))
+            .then_with(|| a.2.cmp(b.2))
+    });
+    sorted
+}
+
+/// Feeds the canonical string to `sink` in pieces: each value without its spaces, then the key.
+fn canonical_pieces<'a, I>(fields: I, key: &str, mut sink: impl FnMut(&[u8]))
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+{
+    for (_, _, value) in signing_order(fields) {
+        for piece in value.split(' ') {
+            if !piece.is_empty() {
+                sink(piece.as_bytes());
+            }
+        }
+    }
+    sink(key.as_bytes());
+}
+
 /// Builds the exact string that is hashed: the values ordered by lower-cased field name,
 /// concatenated, with every space removed, followed by `key` (which is kept as issued).
 ///
@@ -18,18 +64,29 @@ pub fn canonical_string<'a, I>(fields: I, key: &str) -> String
 where
     I: IntoIterator<Item = (&'a str, &'a str)>,
 {
-    let mut sorted: Vec<(String, &str, &str)> = fields
-        .into_iter()
-        .filter(|(name, _)| *name != SIGN_VALUE)
-        .map(|(name, value)| (name.to_ascii_lowercase(), name, value))
-        .collect();
-    sorted.sort_unstable();
-    let capacity = sorted.iter().map(|(_, _, v)| v.len()).sum::<usize>() + key.len();
-    let mut out = String::with_capacity(capacity);
-    for (_, _, value) in sorted {
-        out.extend(value.chars().filter(|c| *c != ' '));
+    let mut out = Vec::new();
+    canonical_pieces(fields, key, |piece| out.extend_from_slice(piece));
+    // Pieces are whole values split at ASCII spaces, so the bytes are still UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The MD5 digest of the canonical string, streamed: no copy of the string is made.
+fn digest<'a, I>(fields: I, key: &str) -> [u8; 32]
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+{
+    let mut md5 = Md5::new();
+    canonical_pieces(fields, key, |piece| md5.update(piece));
+    hex(&md5.finalize().into())
+}
+
+fn hex(digest: &[u8; 16]) -> [u8; 32] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 32];
+    for (i, b) in digest.iter().enumerate() {
+        out[2 * i] = HEX[usize::from(b >> 4)];
+        out[2 * i + 1] = HEX[usize::from(b & 0x0f)];
     }
-    out.push_str(key);
     out
 }
 
@@ -38,7 +95,8 @@ pub fn sign<'a, I>(fields: I, key: &str) -> String
 where
     I: IntoIterator<Item = (&'a str, &'a str)>,
 {
-    md5_hex(canonical_string(fields, key).as_bytes())
+    // Hex digits are ASCII.
+    String::from_utf8(digest(fields, key).to_vec()).unwrap_or_default()
 }
 
 /// True when `signature` is the signature of `fields` under `key`.
@@ -49,20 +107,13 @@ pub fn verify<'a, I>(fields: I, key: &str, signature: &str) -> bool
 where
     I: IntoIterator<Item = (&'a str, &'a str)>,
 {
-    let expected = sign(fields, key);
-    constant_time_eq_ignore_ascii_case(expected.as_bytes(), signature.as_bytes())
+    let expected = digest(fields, key);
+    constant_time_eq_ignore_ascii_case(&expected, signature.as_bytes())
 }
 
 /// MD5 of `bytes` as 32 lower-case hex characters.
 pub fn md5_hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Md5::digest(bytes);
-    let mut out = String::with_capacity(32);
-    for b in digest {
-        out.push(HEX[usize::from(b >> 4)] as char);
-        out.push(HEX[usize::from(b & 0x0f)] as char);
-    }
-    out
+    String::from_utf8(hex(&Md5::digest(bytes).into()).to_vec()).unwrap_or_default()
 }
 
 /// Compares two byte strings for equality, ASCII case folded, in time that depends only on

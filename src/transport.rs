@@ -59,7 +59,13 @@ pub struct Reply {
 /// ureq's own resolver, with its failures labelled for what they are: a failed DNS lookup
 /// happens before anything is sent, so it must be CONNECT, never an in-doubt I/O error.
 #[derive(Debug, Default)]
-struct LookupResolver(DefaultResolver);
+struct LookupResolver(DefaultResolver, DnsCache);
+
+/// Recent lookups: (host, port, when, addresses).
+type DnsCache = std::sync::Mutex<Vec<(String, u16, std::time::Instant, ResolvedSocketAddrs)>>;
+
+/// How long a looked-up address is reused before the name is looked up again.
+const DNS_CACHE_FOR: Duration = Duration::from_secs(30);
 
 impl Resolver for LookupResolver {
     fn resolve(
@@ -68,10 +74,52 @@ impl Resolver for LookupResolver {
         config: &ureq::config::Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        self.0.resolve(uri, config, timeout).map_err(|e| match e {
+        // ureq resolves before it looks in its pool, and DefaultResolver spawns a thread per
+        // lookup when a timeout is set: without this, every call spawned a thread.
+        let key = uri.authority().map(|a| {
+            let https = uri.scheme_str() == Some("https");
+            (
+                a.host(),
+                a.port_u16().unwrap_or(if https { 443 } else { 80 }),
+            )
+        });
+        if let Some((host, port)) = key {
+            let literal = host.trim_start_matches('[').trim_end_matches(']');
+            if let Ok(ip) = literal.parse::<std::net::IpAddr>() {
+                let mut out = self.empty();
+                out.push(std::net::SocketAddr::new(ip, port));
+                return Ok(out);
+            }
+            let cache = self
+                .1
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some((_, _, _, addrs)) = cache
+                .iter()
+                .find(|(h, p, at, _)| h == host && *p == port && at.elapsed() < DNS_CACHE_FOR)
+            {
+                return Ok(addrs.clone());
+            }
+        }
+        let addrs = self.0.resolve(uri, config, timeout).map_err(|e| match e {
             ureq::Error::Io(_) => ureq::Error::HostNotFound,
             other => other,
-        })
+        })?;
+        if let Some((host, port)) = key {
+            let mut cache = self
+                .1
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            cache
+                .retain(|(h, p, at, _)| !(h == host && *p == port) && at.elapsed() < DNS_CACHE_FOR);
+            cache.push((
+                host.to_owned(),
+                port,
+                std::time::Instant::now(),
+                addrs.clone(),
+            ));
+        }
+        Ok(addrs)
     }
 }
 
