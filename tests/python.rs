@@ -8,6 +8,10 @@
 //! use another interpreter).
 #![cfg(target_os = "linux")]
 
+mod common;
+
+use common::process::run;
+
 use starpos::ffi::{
     starpos_config, starpos_pay_request, starpos_pay_response, starpos_qry_request,
     starpos_qry_response, starpos_query_request, starpos_query_response, starpos_refund_request,
@@ -16,14 +20,9 @@ use starpos::ffi::{
 use starpos_sim::{
     SimConfig, Simulator, DEFAULT_KEY, DEFAULT_MERC_ID, DEFAULT_ORG_NO, DEFAULT_TRM_NO,
 };
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
-
-/// How long one Python run may take before it is killed.
-const RUN_LIMIT: Duration = Duration::from_secs(60);
+use std::time::Duration;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -147,67 +146,6 @@ fn python_command(python: &str, gateway: &str, args: &[&str]) -> Command {
         .env_remove("STARPOS_GATEWAY_UNSETTLED")
         .env_remove("STARPOS_ABI_SIZES");
     cmd
-}
-
-/// What a finished program did.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn describe(&self) -> String {
-        format!(
-            "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-/// Runs `cmd` to the end, killing it if it takes longer than [`RUN_LIMIT`]: two threads read
-/// stdout and stderr to their end, and the test waits for both with a deadline.
-fn run(mut cmd: Command) -> Run {
-    let shown = format!("{cmd:?}");
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("could not start {shown}: {e}"));
-    let (tx, rx) = mpsc::channel();
-    let pipes: [Box<dyn Read + Send>; 2] = [
-        Box::new(child.stdout.take().expect("stdout is piped")),
-        Box::new(child.stderr.take().expect("stderr is piped")),
-    ];
-    for (n, mut pipe) in pipes.into_iter().enumerate() {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            let _ = tx.send((n, bytes));
-        });
-    }
-    drop(tx);
-    let deadline = Instant::now() + RUN_LIMIT;
-    let mut outputs = [Vec::new(), Vec::new()];
-    for _ in 0..2 {
-        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok((n, bytes)) => outputs[n] = bytes,
-            Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("{shown} ran longer than {RUN_LIMIT:?} and was killed");
-            }
-        }
-    }
-    let status = child.wait().expect("the finished child can be waited for");
-    let [stdout, stderr] = outputs.map(|b| String::from_utf8_lossy(&b).into_owned());
-    Run {
-        code: status.code(),
-        stdout,
-        stderr,
-    }
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Shared test helpers: a simulator, a client for it, C views of both, and unique codes.
 #![allow(dead_code)]
 
+pub mod process;
+
 use starpos::ffi::starpos_config;
 use starpos::{Client, Config};
 use starpos_sim::{SimConfig, Simulator};
