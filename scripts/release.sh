@@ -76,6 +76,8 @@ release_one() {
       build=(env -u CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_LINKER
              -u CC_armv7_unknown_linux_gnueabihf -u CFLAGS_armv7_unknown_linux_gnueabihf
              -u AR_armv7_unknown_linux_gnueabihf)
+      # The terminal's flash: armv7 ships at opt-level "z" (docs/terminal.md, "Footprint").
+      build+=(CARGO_PROFILE_RELEASE_OPT_LEVEL=z)
       case $ARMV7_STD in
         prebuilt) ;;
         min) build+=(RUSTC_BOOTSTRAP=1) ;;
