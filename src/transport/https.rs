@@ -1,14 +1,8 @@
-//! Layer 3: one HTTP POST to the gateway over a shared, keep-alive [`ureq::Agent`], with every
-//! failure mapped to a [`Status`] that says whether the request may have reached the gateway.
-//!
-//! - Nothing can have been sent: `Connect` (DNS failure, refused, unreachable, connect timeout).
-//! - Bytes may have left: `Timeout` (no full answer in time) or `Protocol` (the connection broke,
-//!   the HTTP was malformed, or the body was larger than [`MAX_ANSWER_BYTES`]).
-//!
-//! The connect phase is budgeted so that it always ends before the whole-call deadline: DNS and
-//! TCP connect each get at most `connect_timeout`, and together less than the whole `timeout`.
-//! A timeout that fires after that can only have happened once the request could be on its way.
+//! `https://` through a shared, keep-alive [`ureq::Agent`] with rustls (the `tls` feature),
+//! with every ureq failure mapped to a [`Status`] that says whether the request may have
+//! reached the gateway (the same rules as [`super::plain`]).
 
+use super::{Connection, Reply, Timeouts};
 use crate::error::{Error, Status};
 use crate::limits::MAX_ANSWER_BYTES;
 use std::io;
@@ -20,41 +14,6 @@ use ureq::http::Uri;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 use ureq::Agent;
-
-/// Whether this build can speak https (the `tls` feature).
-pub const TLS_SUPPORTED: bool = cfg!(feature = "tls");
-
-/// How long a call may take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timeouts {
-    /// For the DNS lookup and the TCP connect, each.
-    pub connect: Duration,
-    /// For the whole call, DNS to the last byte of the answer.
-    pub total: Duration,
-}
-
-impl Timeouts {
-    /// The defaults: 10 s to connect, 30 s for the whole call.
-    pub const DEFAULT: Timeouts = Timeouts {
-        connect: Duration::from_secs(10),
-        total: Duration::from_secs(30),
-    };
-
-    /// The budget each of DNS and connect really get: `connect`, but never so much that the two
-    /// together could reach the whole-call deadline.
-    fn connect_phase(self) -> Duration {
-        self.connect.min(self.total.mul_f64(0.45))
-    }
-}
-
-/// An HTTP answer with status 200.
-#[derive(Debug)]
-pub struct Reply {
-    /// The body, at most [`MAX_ANSWER_BYTES`].
-    pub body: Vec<u8>,
-    /// The `charset` of the `Content-Type` header, when one was given.
-    pub charset: Option<String>,
-}
 
 /// ureq's own resolver, with its failures labelled for what they are: a failed DNS lookup
 /// happens before anything is sent, so it must be CONNECT, never an in-doubt I/O error.
@@ -123,15 +82,6 @@ impl Resolver for LookupResolver {
     }
 }
 
-/// How a call connects: keep-alive or not, and for https which CA certificates to trust.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Connection<'a> {
-    /// Keep the connection in the shared pool for the next call.
-    pub keep_alive: bool,
-    /// A PEM file of CA certificates to trust instead of the built-in roots.
-    pub ca_file: Option<&'a Path>,
-}
-
 fn new_agent(keep_alive: bool, ca_file: Option<&Path>) -> Result<Agent, Error> {
     let pool = if keep_alive { 64 } else { 0 };
     let builder = Agent::config_builder()
@@ -142,10 +92,7 @@ fn new_agent(keep_alive: bool, ca_file: Option<&Path>) -> Result<Agent, Error> {
         .max_idle_connections_per_host(pool)
         .max_idle_age(Duration::from_secs(50))
         .user_agent(concat!("starpos/", env!("CARGO_PKG_VERSION")));
-    #[cfg(feature = "tls")]
     let builder = builder.tls_config(tls::config(ca_file)?);
-    #[cfg(not(feature = "tls"))]
-    let _ = ca_file;
     Ok(Agent::with_parts(
         builder.build(),
         DefaultConnector::new(),
@@ -186,7 +133,6 @@ fn agent(connection: &Connection) -> Result<Agent, Error> {
     Ok(agent)
 }
 
-#[cfg(feature = "tls")]
 mod tls {
     use crate::error::Error;
     use std::path::Path;
@@ -229,7 +175,7 @@ mod tls {
     }
 }
 
-/// POSTs `body` to `url` and returns the answer of an HTTP 200.
+/// POSTs `body` to the `https://` `url` and returns the answer of an HTTP 200.
 pub fn post(
     url: &str,
     body: &[u8],
@@ -299,7 +245,6 @@ fn map_io(e: io::Error) -> Error {
     use io::ErrorKind as K;
     // A failed TLS handshake (certificate rejected, protocol mismatch) ends the connection
     // before the request is written: nothing was sent.
-    #[cfg(feature = "tls")]
     if let Some(why) = tls::handshake_error(&e) {
         return Error::new(
             Status::Connect,
@@ -328,48 +273,5 @@ fn map_io(e: io::Error) -> Error {
                 )),
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn connect_phase_always_ends_before_the_deadline() {
-        let t = Timeouts {
-            connect: Duration::from_secs(10),
-            total: Duration::from_secs(5),
-        };
-        assert!(t.connect_phase() * 2 < t.total);
-        let t = Timeouts {
-            connect: Duration::from_secs(2),
-            total: Duration::from_secs(30),
-        };
-        assert_eq!(t.connect_phase(), Duration::from_secs(2));
-    }
-
-    #[test]
-    fn nothing_listening_is_connect() {
-        // Bind to learn a free port, then close it: nothing listens there.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let url = format!("http://127.0.0.1:{port}/x.json");
-        let connection = Connection {
-            keep_alive: true,
-            ca_file: None,
-        };
-        let e = post(
-            &url,
-            b"{}",
-            "application/json",
-            Timeouts::DEFAULT,
-            &connection,
-        )
-        .unwrap_err();
-        assert_eq!(e.status(), Status::Connect, "{e}");
     }
 }

@@ -1,0 +1,544 @@
+//! HTTP/1.1 as the gateway speaks it, without sockets: the request head we send, and an
+//! incremental parser for the answer (status line, headers, then a body framed by
+//! `Content-Length`, `Transfer-Encoding: chunked`, or the end of the connection).
+//!
+//! Pure functions over bytes, so every framing rule is unit-tested here; [`super::plain`] does
+//! the I/O. Every error is a message for [`crate::Error::protocol`]: by the time an answer is
+//! being parsed, the request has left.
+
+use std::fmt::Write as _;
+
+/// The most bytes a status line plus headers may take.
+pub const MAX_HEAD_BYTES: usize = 16 * 1024;
+
+/// The most bytes a chunk-size line (size, extensions) may take.
+const MAX_CHUNK_LINE_BYTES: usize = 1024;
+
+/// Writes a complete POST request (head and body) into `out`.
+///
+/// `authority` is the `host[:port]` of the URL as written; `path` starts with `/`.
+pub fn write_request(
+    out: &mut Vec<u8>,
+    authority: &str,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+    keep_alive: bool,
+) {
+    let mut head = String::with_capacity(160);
+    // Writing into a String cannot fail.
+    let _ = write!(
+        head,
+        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: starpos/{}\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n",
+        env!("CARGO_PKG_VERSION"),
+        body.len()
+    );
+    if !keep_alive {
+        head.push_str("Connection: close\r\n");
+    }
+    head.push_str("\r\n");
+    out.reserve(head.len() + body.len());
+    out.extend_from_slice(head.as_bytes());
+    out.extend_from_slice(body);
+}
+
+/// How the body of an answer ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// Exactly this many bytes.
+    Length(u64),
+    /// `Transfer-Encoding: chunked`.
+    Chunked,
+    /// Everything until the server closes the connection.
+    UntilClose,
+}
+
+/// The status line and the headers that matter to us.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    /// The status code.
+    pub status: u16,
+    /// How the body is framed.
+    pub framing: Framing,
+    /// The connection cannot be used again after this answer.
+    pub close: bool,
+    /// The `charset` parameter of `Content-Type`, unquoted.
+    pub charset: Option<String>,
+}
+
+/// Finds the end of the head in `buf`: the index just past the empty line, accepting CRLF or a
+/// bare LF as line ends.
+fn head_end(buf: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(at) = buf[i..].iter().position(|&b| b == b'\n') {
+        let nl = i + at;
+        match buf.get(nl + 1) {
+            Some(b'\n') => return Some(nl + 2),
+            Some(b'\r') if buf.get(nl + 2) == Some(&b'\n') => return Some(nl + 3),
+            _ => i = nl + 1,
+        }
+    }
+    None
+}
+
+/// Parses the head at the start of `buf`. `Ok(None)` means more bytes are needed; otherwise
+/// the head and how many bytes of `buf` it took.
+pub fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, String> {
+    let Some(end) = head_end(buf) else {
+        if buf.len() > MAX_HEAD_BYTES {
+            return Err(format!("HTTP head larger than {MAX_HEAD_BYTES} bytes"));
+        }
+        return Ok(None);
+    };
+    if end > MAX_HEAD_BYTES {
+        return Err(format!("HTTP head larger than {MAX_HEAD_BYTES} bytes"));
+    }
+    let text =
+        std::str::from_utf8(&buf[..end]).map_err(|_| "HTTP head is not ASCII text".to_owned())?;
+    let mut lines = text.lines();
+    let status_line = lines.next().unwrap_or_default();
+    let mut parts = status_line.splitn(3, ' ');
+    let version = parts.next().unwrap_or_default();
+    let http10 = match version {
+        "HTTP/1.1" => false,
+        "HTTP/1.0" => true,
+        _ => return Err(format!("not an HTTP/1.x status line: {status_line:.60?}")),
+    };
+    let status = parts
+        .next()
+        .filter(|code| code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|code| code.parse::<u16>().ok())
+        .filter(|code| *code >= 100)
+        .ok_or_else(|| format!("bad status code in {status_line:.60?}"))?;
+
+    let mut length: Option<u64> = None;
+    let mut chunked = false;
+    let mut close = http10;
+    let mut charset = None;
+    for line in lines {
+        if line.is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            return Err("folded HTTP header line".to_owned());
+        }
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| format!("HTTP header without a colon: {line:.60?}"))?;
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("content-length") {
+            for item in value.split(',') {
+                let item = item.trim();
+                let n = item
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|_| item.bytes().all(|b| b.is_ascii_digit()))
+                    .ok_or_else(|| format!("bad Content-Length {value:.40?}"))?;
+                if length.is_some_and(|before| before != n) {
+                    return Err("conflicting Content-Length headers".to_owned());
+                }
+                length = Some(n);
+            }
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            let last = value.rsplit(',').next().unwrap_or_default().trim();
+            if !last.eq_ignore_ascii_case("chunked") {
+                return Err(format!("unsupported Transfer-Encoding {value:.40?}"));
+            }
+            if value.split(',').count() > 1 {
+                return Err(format!("unsupported Transfer-Encoding {value:.40?}"));
+            }
+            chunked = true;
+        } else if name.eq_ignore_ascii_case("connection") {
+            for token in value.split(',').map(str::trim) {
+                if token.eq_ignore_ascii_case("close") {
+                    close = true;
+                } else if token.eq_ignore_ascii_case("keep-alive") && http10 {
+                    close = false;
+                }
+            }
+        } else if name.eq_ignore_ascii_case("content-type") {
+            charset = value.split(';').skip(1).find_map(|param| {
+                let (key, val) = param.split_once('=')?;
+                key.trim()
+                    .eq_ignore_ascii_case("charset")
+                    .then(|| val.trim().trim_matches('"').to_owned())
+            });
+        }
+    }
+    let framing = if chunked {
+        // A length beside chunked is ignored, and the connection not trusted afterwards.
+        if length.is_some() {
+            close = true;
+        }
+        Framing::Chunked
+    } else if let Some(n) = length {
+        Framing::Length(n)
+    } else {
+        close = true;
+        Framing::UntilClose
+    };
+    Ok(Some((
+        Head {
+            status,
+            framing,
+            close,
+            charset,
+        },
+        end,
+    )))
+}
+
+/// Where a chunked body's decoding stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chunk {
+    /// Reading a chunk-size line.
+    Size,
+    /// Inside a chunk: this many data bytes left.
+    Data(u64),
+    /// The CRLF after a chunk's data.
+    DataEnd,
+    /// Trailer lines after the last (zero) chunk.
+    Trailer,
+}
+
+/// Decodes a body, fed as it arrives, into at most `limit` bytes.
+#[derive(Debug)]
+pub struct BodyDecoder {
+    framing: Framing,
+    /// Length: bytes still expected. Unused otherwise.
+    left: u64,
+    chunk: Chunk,
+    limit: u64,
+    done: bool,
+}
+
+impl BodyDecoder {
+    /// A decoder for `framing` that refuses bodies over `limit` bytes.
+    pub fn new(framing: Framing, limit: u64) -> Result<BodyDecoder, String> {
+        let left = match framing {
+            Framing::Length(n) if n > limit => {
+                return Err(format!("answer is larger than {limit} bytes"));
+            }
+            Framing::Length(n) => n,
+            _ => 0,
+        };
+        Ok(BodyDecoder {
+            framing,
+            left,
+            chunk: Chunk::Size,
+            limit,
+            done: left == 0 && framing != Framing::Chunked && framing != Framing::UntilClose,
+        })
+    }
+
+    /// The whole body has been read; bytes after it are not part of this answer.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    fn push(&self, out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), String> {
+        if (out.len() + bytes.len()) as u64 > self.limit {
+            return Err(format!("answer is larger than {} bytes", self.limit));
+        }
+        out.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    /// Decodes what it can of `input` into `out` and returns how many input bytes it used;
+    /// unused bytes (an incomplete chunk line) must be offered again with more behind them.
+    pub fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<usize, String> {
+        match self.framing {
+            Framing::UntilClose => {
+                self.push(out, input)?;
+                Ok(input.len())
+            }
+            Framing::Length(_) => {
+                let take = input
+                    .len()
+                    .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+                self.push(out, &input[..take])?;
+                self.left -= take as u64;
+                self.done = self.left == 0;
+                Ok(take)
+            }
+            Framing::Chunked => self.feed_chunked(input, out),
+        }
+    }
+
+    fn feed_chunked(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<usize, String> {
+        let mut at = 0;
+        while !self.done && at < input.len() {
+            let rest = &input[at..];
+            match self.chunk {
+                Chunk::Size | Chunk::Trailer => {
+                    let Some(nl) = rest.iter().position(|&b| b == b'\n') else {
+                        if rest.len() > MAX_CHUNK_LINE_BYTES {
+                            return Err("chunk line too long".to_owned());
+                        }
+                        return Ok(at);
+                    };
+                    if nl > MAX_CHUNK_LINE_BYTES {
+                        return Err("chunk line too long".to_owned());
+                    }
+                    let line = rest[..nl].strip_suffix(b"\r").unwrap_or(&rest[..nl]);
+                    at += nl + 1;
+                    if self.chunk == Chunk::Trailer {
+                        self.done = line.is_empty();
+                        continue;
+                    }
+                    let digits = line
+                        .split(|&b| b == b';')
+                        .next()
+                        .unwrap_or_default()
+                        .trim_ascii();
+                    let size = std::str::from_utf8(digits)
+                        .ok()
+                        .filter(|d| !d.is_empty() && d.len() <= 15)
+                        .and_then(|d| u64::from_str_radix(d, 16).ok())
+                        .ok_or_else(|| "bad chunk size".to_owned())?;
+                    if out.len() as u64 + size > self.limit {
+                        return Err(format!("answer is larger than {} bytes", self.limit));
+                    }
+                    self.chunk = if size == 0 {
+                        Chunk::Trailer
+                    } else {
+                        Chunk::Data(size)
+                    };
+                }
+                Chunk::Data(left) => {
+                    let take = rest.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+                    self.push(out, &rest[..take])?;
+                    at += take;
+                    let left = left - take as u64;
+                    self.chunk = if left == 0 {
+                        Chunk::DataEnd
+                    } else {
+                        Chunk::Data(left)
+                    };
+                }
+                Chunk::DataEnd => {
+                    if rest.starts_with(b"\n") {
+                        at += 1;
+                    } else if rest.starts_with(b"\r\n") {
+                        at += 2;
+                    } else if rest == b"\r" {
+                        return Ok(at);
+                    } else {
+                        return Err("chunk data not followed by CRLF".to_owned());
+                    }
+                    self.chunk = Chunk::Size;
+                }
+            }
+        }
+        Ok(at)
+    }
+
+    /// The connection ended: fine only for a body framed by the end of the connection.
+    pub fn finish_at_eof(&mut self) -> Result<(), String> {
+        if self.framing == Framing::UntilClose {
+            self.done = true;
+        }
+        if self.done {
+            Ok(())
+        } else {
+            Err("connection closed mid-answer".to_owned())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(text: &str) -> Head {
+        let (head, used) = parse_head(text.as_bytes()).unwrap().unwrap();
+        assert_eq!(used, text.len());
+        head
+    }
+
+    /// Feeds `input` in pieces of `step` bytes, as a slow network would deliver it.
+    fn decode(framing: Framing, input: &[u8], step: usize) -> Result<Vec<u8>, String> {
+        let mut decoder = BodyDecoder::new(framing, 64)?;
+        let mut out = Vec::new();
+        let mut pending = Vec::new();
+        for piece in input.chunks(step) {
+            pending.extend_from_slice(piece);
+            let used = decoder.feed(&pending, &mut out)?;
+            pending.drain(..used);
+            if decoder.is_done() {
+                break;
+            }
+        }
+        decoder.finish_at_eof()?;
+        Ok(out)
+    }
+
+    #[test]
+    fn the_request_is_one_buffer_with_an_exact_length() {
+        let mut out = Vec::new();
+        write_request(
+            &mut out,
+            "gw:8080",
+            "/a/b.json",
+            "application/json",
+            b"{}",
+            true,
+        );
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("POST /a/b.json HTTP/1.1\r\nHost: gw:8080\r\n"));
+        assert!(text.contains("\r\nContent-Length: 2\r\n"));
+        assert!(!text.contains("Connection"));
+        assert!(text.ends_with("\r\n\r\n{}"));
+        let mut out = Vec::new();
+        write_request(&mut out, "gw", "/x", "application/json", b"{}", false);
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains("\r\nConnection: close\r\n\r\n{}"));
+    }
+
+    #[test]
+    fn heads_are_read_for_status_framing_connection_and_charset() {
+        let h = head("HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=GBK\r\nContent-Length: 12\r\n\r\n");
+        assert_eq!(
+            h,
+            Head {
+                status: 200,
+                framing: Framing::Length(12),
+                close: false,
+                charset: Some("GBK".into()),
+            }
+        );
+        let h = head("HTTP/1.1 502 Bad Gateway\ntransfer-encoding: Chunked\nCONNECTION: Close\ncontent-type: text/json; Charset=\"utf-8\"\n\n");
+        assert_eq!(h.status, 502);
+        assert_eq!(h.framing, Framing::Chunked);
+        assert!(h.close);
+        assert_eq!(h.charset.as_deref(), Some("utf-8"));
+        // HTTP/1.0 closes unless asked not to; no length means the body runs to the close.
+        assert!(head("HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\n").close);
+        assert!(
+            !head("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\n").close
+        );
+        let h = head("HTTP/1.1 200 OK\r\n\r\n");
+        assert_eq!((h.framing, h.close), (Framing::UntilClose, true));
+        // Chunked wins over a length, and such a connection is not reused.
+        let h = head("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n");
+        assert_eq!((h.framing, h.close), (Framing::Chunked, true));
+        assert_eq!(
+            head("HTTP/1.1 200 OK\r\nContent-Length: 7, 7\r\n\r\n").framing,
+            Framing::Length(7)
+        );
+    }
+
+    #[test]
+    fn a_head_is_complete_only_at_its_empty_line() {
+        let full = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
+        for cut in 0..full.len() - 2 {
+            assert_eq!(parse_head(&full[..cut]), Ok(None), "cut at {cut}");
+        }
+        let (_, used) = parse_head(full).unwrap().unwrap();
+        assert_eq!(&full[used..], b"{}");
+    }
+
+    #[test]
+    fn malformed_heads_are_refused_with_the_reason() {
+        for (bad, why) in [
+            ("ICY 200 OK\r\n\r\n", "status line"),
+            ("HTTP/2 200\r\n\r\n", "status line"),
+            ("HTTP/1.1 20 OK\r\n\r\n", "status code"),
+            ("HTTP/1.1 abc OK\r\n\r\n", "status code"),
+            (
+                "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+                "Content-Length",
+            ),
+            (
+                "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+                "conflicting",
+            ),
+            (
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
+                "Transfer-Encoding",
+            ),
+            (
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+                "Transfer-Encoding",
+            ),
+            ("HTTP/1.1 200 OK\r\nno colon\r\n\r\n", "colon"),
+            ("HTTP/1.1 200 OK\r\nA: b\r\n c\r\n\r\n", "folded"),
+        ] {
+            let e = parse_head(bad.as_bytes()).unwrap_err();
+            assert!(e.contains(why), "{bad:?}: {e}");
+        }
+        let endless = format!("HTTP/1.1 200 OK\r\nX: {}", "a".repeat(MAX_HEAD_BYTES));
+        assert!(parse_head(endless.as_bytes())
+            .unwrap_err()
+            .contains("larger"));
+    }
+
+    #[test]
+    fn lengths_stop_at_the_length_and_leave_the_rest() {
+        let mut d = BodyDecoder::new(Framing::Length(3), 64).unwrap();
+        let mut out = Vec::new();
+        assert_eq!(d.feed(b"abcdef", &mut out), Ok(3));
+        assert!(d.is_done());
+        assert_eq!(out, b"abc");
+        assert!(BodyDecoder::new(Framing::Length(0), 64).unwrap().is_done());
+        assert_eq!(
+            decode(Framing::Length(5), b"ab", 1),
+            Err("connection closed mid-answer".into())
+        );
+        let e = BodyDecoder::new(Framing::Length(65), 64).unwrap_err();
+        assert_eq!(e, "answer is larger than 64 bytes");
+    }
+
+    #[test]
+    fn chunked_bodies_decode_whatever_the_pieces() {
+        let wire = b"4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nX-Trailer: y\r\n\r\n";
+        for step in [1, 2, 3, 7, wire.len()] {
+            assert_eq!(
+                decode(Framing::Chunked, wire, step).unwrap(),
+                b"Wikipedia in\r\n\r\nchunks.",
+                "step {step}"
+            );
+        }
+        assert_eq!(decode(Framing::Chunked, b"2\nab\n0\n\n", 1).unwrap(), b"ab");
+    }
+
+    #[test]
+    fn bad_or_cut_chunked_bodies_are_refused() {
+        for (bad, why) in [
+            (&b"zz\r\n"[..], "chunk size"),
+            (b"\r\n", "chunk size"),
+            (b"ffffffffffffffffff\r\n", "chunk size"),
+            (b"2\r\nabX\r\n", "CRLF"),
+            (b"2\r\nab\r\n", "mid-answer"),
+            (b"2\r\nab\r\n0\r\n", "mid-answer"),
+            (b"41\r\n", "larger than 64"),
+            (b"40\r\n", "mid-answer"),
+        ] {
+            let e = decode(Framing::Chunked, bad, 1).unwrap_err();
+            assert!(e.contains(why), "{bad:?}: {e}");
+        }
+        let mut endless = vec![b'1'; MAX_CHUNK_LINE_BYTES + 1];
+        for _ in 0..2 {
+            assert!(decode(Framing::Chunked, &endless, endless.len())
+                .unwrap_err()
+                .contains("too long"));
+            // The same, whether or not the line's end has arrived.
+            endless.extend_from_slice(b"\r\n");
+        }
+        // The limit counts decoded bytes across chunks.
+        let many = b"20\r\n................................\r\n21\r\n";
+        assert!(decode(Framing::Chunked, many, 5)
+            .unwrap_err()
+            .contains("larger"));
+    }
+
+    #[test]
+    fn until_close_bodies_end_at_eof_within_the_limit() {
+        assert_eq!(decode(Framing::UntilClose, b"{}", 1).unwrap(), b"{}");
+        assert!(decode(Framing::UntilClose, &[b'x'; 65], 10)
+            .unwrap_err()
+            .contains("larger"));
+    }
+}

@@ -1,0 +1,459 @@
+//! Plain `http://` over a pool of kept-alive `TcpStream`s, shared by every thread.
+//!
+//! One call is: take a pooled connection (checked alive with one non-blocking peek, outside the
+//! pool's lock) or connect; write head and body with one `send`; `poll` against the call's
+//! deadline before each read; parse with [`super::http1`]; put the connection back.
+//!
+//! What each failure means for the caller:
+//! - `Connect`, nothing was sent: lookup failure, refused, connect timeout, or the connection
+//!   closed before the kernel took a single byte of the request.
+//! - `Timeout` or `Protocol`, in doubt: any failure once a byte of the request has been taken.
+
+use super::dns;
+use super::http1::{self, BodyDecoder};
+use super::{Reply, Timeouts};
+use crate::error::{Error, Status};
+use crate::limits::MAX_ANSWER_BYTES;
+use std::io::{self, Read};
+use std::net::TcpStream;
+use std::os::fd::AsRawFd;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// Most idle connections kept, over all gateways.
+const MAX_IDLE: usize = 64;
+
+/// An idle connection older than this is closed rather than reused (below the keep-alive
+/// timeout of common servers, e.g. nginx's 75 s).
+const MAX_IDLE_AGE: Duration = Duration::from_secs(50);
+
+/// An idle, kept-alive connection.
+struct Idle {
+    authority: String,
+    stream: TcpStream,
+    since: Instant,
+}
+
+/// Idle connections, most recently used last.
+static POOL: Mutex<Vec<Idle>> = Mutex::new(Vec::new());
+
+/// The parts of an `http://` URL a request needs.
+#[derive(Debug, PartialEq, Eq)]
+struct Target<'a> {
+    /// `host[:port]` as written: the `Host` header and the pool's key.
+    authority: &'a str,
+    /// A name, an IPv4 address, or a bracketed IPv6 address.
+    host: &'a str,
+    port: u16,
+    /// From the first `/` on.
+    path: &'a str,
+}
+
+fn target(url: &str) -> Result<Target<'_>, Error> {
+    let bad = |rule: &str| Error::invalid("base_url", rule);
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| bad("must start with http://"))?;
+    let cut = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(cut);
+    if !path.is_empty() && !path.starts_with('/') {
+        return Err(bad("must have a path ending in / after the host"));
+    }
+    let path = if path.is_empty() { "/" } else { path };
+    if authority.contains('@') {
+        return Err(bad("must not carry a user name or password"));
+    }
+    let (host, port) = match authority.rfind(':') {
+        Some(colon) if !authority[colon..].contains(']') => {
+            let port = authority[colon + 1..]
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p != 0)
+                .ok_or_else(|| bad("has a port that is not a number from 1 to 65535"))?;
+            (&authority[..colon], port)
+        }
+        _ => (authority, 80),
+    };
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        return Err(bad("must name a host"));
+    }
+    Ok(Target {
+        authority,
+        host,
+        port,
+        path,
+    })
+}
+
+/// True when `stream` is open with nothing unread: the peer has not closed it, and sent
+/// nothing unasked.
+fn idle_and_open(stream: &TcpStream) -> bool {
+    let mut byte = 0u8;
+    // SAFETY: reads at most one byte into a local; the fd is owned by `stream`.
+    let n = unsafe {
+        libc::recv(
+            stream.as_raw_fd(),
+            (&mut byte as *mut u8).cast(),
+            1,
+            libc::MSG_PEEK | libc::MSG_DONTWAIT,
+        )
+    };
+    n < 0 && io::Error::last_os_error().kind() == io::ErrorKind::WouldBlock
+}
+
+/// The most recently used open connection to `authority`, if any.
+fn take_idle(authority: &str) -> Option<TcpStream> {
+    loop {
+        let idle = {
+            let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
+            let at = pool.iter().rposition(|i| i.authority == authority)?;
+            pool.remove(at)
+        };
+        // Checked (and if dead, closed) outside the lock: other callers never wait on it.
+        if idle.since.elapsed() < MAX_IDLE_AGE && idle_and_open(&idle.stream) {
+            return Some(idle.stream);
+        }
+    }
+}
+
+fn put_idle(authority: &str, stream: TcpStream) {
+    let evicted = {
+        let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
+        let evicted = (pool.len() >= MAX_IDLE).then(|| pool.remove(0));
+        pool.push(Idle {
+            authority: authority.to_owned(),
+            stream,
+            since: Instant::now(),
+        });
+        evicted
+    };
+    drop(evicted);
+}
+
+/// Milliseconds for `poll` until `deadline`, rounded up; `None` once it has passed.
+fn poll_ms(deadline: Instant) -> Option<i32> {
+    let left = deadline.checked_duration_since(Instant::now())?;
+    if left.is_zero() {
+        return None;
+    }
+    let ms = left.as_nanos().div_ceil(1_000_000);
+    Some(i32::try_from(ms).unwrap_or(i32::MAX))
+}
+
+/// Waits until `stream` is ready for `events`; `Ok(false)` when `deadline` came first.
+fn wait_for(stream: &TcpStream, events: libc::c_short, deadline: Instant) -> io::Result<bool> {
+    loop {
+        let Some(ms) = poll_ms(deadline) else {
+            return Ok(false);
+        };
+        let mut pfd = libc::pollfd {
+            fd: stream.as_raw_fd(),
+            events,
+            revents: 0,
+        };
+        // SAFETY: one pollfd on the stack, for the duration of the call.
+        match unsafe { libc::poll(&mut pfd, 1, ms) } {
+            n if n > 0 => return Ok(true),
+            0 => {}
+            _ => {
+                let e = io::Error::last_os_error();
+                if e.kind() != io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
+        }
+    }
+}
+
+/// A failure while sending, with how many bytes the kernel had taken.
+struct SendError {
+    sent: usize,
+    why: String,
+}
+
+/// Sends all of `bytes` before `deadline`. `MSG_NOSIGNAL`: a peer that has gone away must give
+/// an error, not a SIGPIPE that would kill the firmware's process.
+fn send_all(stream: &TcpStream, bytes: &[u8], deadline: Instant) -> Result<(), SendError> {
+    let mut sent = 0;
+    while sent < bytes.len() {
+        let rest = &bytes[sent..];
+        // SAFETY: `rest` is valid for its length; the fd is owned by `stream`.
+        let n = unsafe {
+            libc::send(
+                stream.as_raw_fd(),
+                rest.as_ptr().cast(),
+                rest.len(),
+                libc::MSG_NOSIGNAL,
+            )
+        };
+        if n >= 0 {
+            sent += n as usize;
+            continue;
+        }
+        let e = io::Error::last_os_error();
+        match e.kind() {
+            io::ErrorKind::Interrupted => {}
+            io::ErrorKind::WouldBlock => match wait_for(stream, libc::POLLOUT, deadline) {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Err(SendError {
+                        sent,
+                        why: "the request could not be sent in time".into(),
+                    })
+                }
+                Err(e) => {
+                    return Err(SendError {
+                        sent,
+                        why: e.to_string(),
+                    })
+                }
+            },
+            _ => {
+                return Err(SendError {
+                    sent,
+                    why: e.to_string(),
+                })
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A new connection to `target`, DNS and connect each within the connect budget.
+fn connect(target: &Target, timeouts: Timeouts, deadline: Instant) -> Result<TcpStream, Error> {
+    let phase = timeouts.connect_phase();
+    let addrs = dns::resolve(target.host, target.port, phase)?;
+    let connect_by = (Instant::now() + phase).min(deadline);
+    let mut last = None;
+    for addr in addrs {
+        let left = connect_by.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        match TcpStream::connect_timeout(&addr, left) {
+            Ok(stream) => {
+                // Small requests and answers: no Nagle delay. Non-blocking: every wait is a
+                // poll against the call's deadline.
+                let _ = stream.set_nodelay(true);
+                stream.set_nonblocking(true).map_err(|e| {
+                    Error::new(Status::Connect, format!("socket setup failed ({e})"))
+                })?;
+                return Ok(stream);
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(match last {
+        Some(e) if e.kind() != io::ErrorKind::TimedOut => Error::new(
+            Status::Connect,
+            format!("could not connect to the gateway ({e})"),
+        ),
+        _ => Error::new(
+            Status::Connect,
+            "gateway not reached within the connect timeout",
+        ),
+    })
+}
+
+fn broke(why: impl std::fmt::Display) -> Error {
+    Error::protocol(format!(
+        "connection broke after the request was sent ({why}): the request may have been processed"
+    ))
+}
+
+fn timed_out() -> Error {
+    Error::new(
+        Status::Timeout,
+        "no full answer in time: the request may have been processed",
+    )
+}
+
+/// Reads one answer from `stream`: the body of a 200, or the error the answer means.
+/// Returns whether the connection may be reused.
+fn read_answer(stream: &mut TcpStream, deadline: Instant) -> Result<(Reply, bool), Error> {
+    let mut raw: Vec<u8> = Vec::with_capacity(2048);
+    let mut used = 0; // bytes of `raw` already parsed
+    let mut head: Option<(http1::Head, BodyDecoder)> = None;
+    let mut body = Vec::new();
+    let mut eof = false;
+    loop {
+        // Parse what has arrived.
+        loop {
+            if head.is_none() {
+                match http1::parse_head(&raw[used..]).map_err(malformed)? {
+                    None => break,
+                    Some((h, n)) => {
+                        used += n;
+                        if (100..200).contains(&h.status) {
+                            continue; // "100 Continue" and friends: the answer follows.
+                        }
+                        if h.status != 200 {
+                            return Err(Error::new(
+                                Status::Http,
+                                format!("gateway answered HTTP {}", h.status),
+                            ));
+                        }
+                        let decoder = BodyDecoder::new(h.framing, MAX_ANSWER_BYTES)
+                            .map_err(Error::protocol)?;
+                        head = Some((h, decoder));
+                    }
+                }
+            }
+            if let Some((_, decoder)) = head.as_mut() {
+                used += decoder.feed(&raw[used..], &mut body).map_err(body_error)?;
+            }
+            break;
+        }
+        if let Some((h, decoder)) = head.as_mut() {
+            if eof {
+                decoder.finish_at_eof().map_err(broke)?;
+            }
+            if decoder.is_done() {
+                // Bytes past the answer were not asked for: do not trust the connection.
+                let reusable = !h.close && !eof && used == raw.len();
+                let charset = h.charset.take();
+                return Ok((Reply { body, charset }, reusable));
+            }
+        }
+        if eof {
+            return Err(broke(if raw.is_empty() {
+                "closed without an answer"
+            } else {
+                "closed mid-answer"
+            }));
+        }
+        // Compact, then read more.
+        if used == raw.len() {
+            raw.clear();
+            used = 0;
+        } else if used > 0 && head.is_some() {
+            raw.drain(..used);
+            used = 0;
+        }
+        if !wait_for(stream, libc::POLLIN, deadline).map_err(broke)? {
+            return Err(timed_out());
+        }
+        raw.reserve(8192);
+        let spare = raw.spare_capacity_mut();
+        // SAFETY: reading into spare capacity as bytes; only the `n` bytes read are exposed.
+        let buf = unsafe { std::slice::from_raw_parts_mut(spare.as_mut_ptr().cast(), spare.len()) };
+        match stream.read(buf) {
+            Ok(0) => eof = true,
+            // SAFETY: `read` initialised the first `n` bytes of the spare capacity.
+            Ok(n) => unsafe { raw.set_len(raw.len() + n) },
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                ) => {}
+            Err(e) => return Err(broke(e)),
+        }
+    }
+}
+
+fn malformed(why: String) -> Error {
+    Error::protocol(format!("malformed HTTP answer ({why})"))
+}
+
+fn body_error(why: String) -> Error {
+    if why.starts_with("answer is larger") {
+        Error::protocol(why)
+    } else {
+        malformed(why)
+    }
+}
+
+/// POSTs `body` to the `http://` `url` and returns the answer of an HTTP 200.
+pub fn post(
+    url: &str,
+    body: &[u8],
+    content_type: &str,
+    timeouts: Timeouts,
+    keep_alive: bool,
+) -> Result<Reply, Error> {
+    let deadline = Instant::now() + timeouts.total;
+    let target = target(url)?;
+    let mut request = Vec::new();
+    http1::write_request(
+        &mut request,
+        target.authority,
+        target.path,
+        content_type,
+        body,
+        keep_alive,
+    );
+    let mut reused = if keep_alive {
+        take_idle(target.authority)
+    } else {
+        None
+    };
+    let mut stream = loop {
+        let fresh = reused.is_none();
+        let stream = match reused.take() {
+            Some(stream) => stream,
+            None => connect(&target, timeouts, deadline)?,
+        };
+        match send_all(&stream, &request, deadline) {
+            Ok(()) => break stream,
+            // Not one byte left: the request was not sent. A kept-alive connection the server
+            // closed a moment ago is replaced by a new one, once.
+            Err(SendError { sent: 0, .. }) if !fresh => {}
+            Err(SendError { sent: 0, why }) => {
+                return Err(Error::new(
+                    Status::Connect,
+                    format!("connection closed before the request was sent ({why})"),
+                ))
+            }
+            Err(SendError { why, .. }) => return Err(broke(why)),
+        }
+    };
+    let (reply, reusable) = read_answer(&mut stream, deadline)?;
+    if keep_alive && reusable {
+        put_idle(target.authority, stream);
+    }
+    Ok(reply)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_split_into_authority_host_port_and_path() {
+        assert_eq!(
+            target("http://10.0.0.1:8080/adpweb/ehpspos3/pubSigPay.json").unwrap(),
+            Target {
+                authority: "10.0.0.1:8080",
+                host: "10.0.0.1",
+                port: 8080,
+                path: "/adpweb/ehpspos3/pubSigPay.json"
+            }
+        );
+        let t = target("http://gateway.example/x.json").unwrap();
+        assert_eq!((t.host, t.port), ("gateway.example", 80));
+        let t = target("http://[::1]:9/x").unwrap();
+        assert_eq!((t.authority, t.host, t.port), ("[::1]:9", "[::1]", 9));
+        let t = target("http://[::1]/x").unwrap();
+        assert_eq!((t.host, t.port), ("[::1]", 80));
+    }
+
+    #[test]
+    fn unusable_urls_name_base_url_and_the_rule() {
+        for (url, why) in [
+            ("https://h/x", "http://"),
+            ("http://u:p@h/x", "user name"),
+            ("http://h:0/x", "port"),
+            ("http://h:99999/x", "port"),
+            ("http://h:x/x", "port"),
+            ("http:///x", "host"),
+            ("http://h?q=1", "path"),
+        ] {
+            let e = target(url).unwrap_err();
+            assert_eq!(e.status(), Status::InvalidArgument, "{url}");
+            assert!(
+                e.to_string().contains("base_url") && e.to_string().contains(why),
+                "{url}: {e}"
+            );
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! The plain-http transport against a scripted server that answers exactly the bytes a test
+//! gives it: connection reuse, servers that close kept-alive connections, every body framing,
+//! and what each broken answer means (nothing sent, or in doubt).
+
+use starpos::transport::{post, Connection, Timeouts};
+use starpos::Status;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+/// What the scripted server does after writing an answer.
+#[derive(Clone, Copy, PartialEq)]
+enum Then {
+    /// Wait for the next request on the same connection.
+    Keep,
+    /// Close the connection.
+    Close,
+}
+
+/// One request as the server saw it.
+struct Seen {
+    /// Which accepted connection (0, 1, …) carried it.
+    connection: usize,
+    head: String,
+    body: Vec<u8>,
+}
+
+/// A server that answers the n-th request with `script[n]`; requests arrive on `seen`.
+struct Scripted {
+    url: String,
+    seen: mpsc::Receiver<Seen>,
+    /// The index of each connection the server has closed, once closed.
+    closed: mpsc::Receiver<usize>,
+}
+
+fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).ok()? == 0 {
+            return None;
+        }
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8(buf).ok()?;
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))?
+        .parse()
+        .ok()?;
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).ok()?;
+    Some((head, body))
+}
+
+fn scripted(script: Vec<(Vec<u8>, Then)>) -> Scripted {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/gw/x.json", listener.local_addr().unwrap());
+    let (tx, seen) = mpsc::channel();
+    let (closed_tx, closed) = mpsc::channel();
+    thread::spawn(move || {
+        let mut script = script.into_iter();
+        for (connection, stream) in listener.incoming().enumerate() {
+            let mut stream = stream.unwrap();
+            while let Some((head, body)) = read_request(&mut stream) {
+                let _ = tx.send(Seen {
+                    connection,
+                    head,
+                    body,
+                });
+                let Some((answer, then)) = script.next() else {
+                    return;
+                };
+                stream.write_all(&answer).unwrap();
+                if then == Then::Close {
+                    break;
+                }
+            }
+            drop(stream);
+            let _ = closed_tx.send(connection);
+        }
+    });
+    Scripted { url, seen, closed }
+}
+
+fn ok(body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+fn call(server: &Scripted, keep_alive: bool) -> Result<String, starpos::Error> {
+    let reply = post(
+        &server.url,
+        br#"{"a":"1"}"#,
+        "application/json;charset=UTF-8",
+        Timeouts {
+            connect: Duration::from_secs(2),
+            total: Duration::from_secs(3),
+        },
+        &Connection {
+            keep_alive,
+            ca_file: None,
+        },
+    )?;
+    Ok(String::from_utf8(reply.body).unwrap())
+}
+
+fn next(server: &Scripted) -> Seen {
+    server.seen.recv_timeout(Duration::from_secs(5)).unwrap()
+}
+
+#[test]
+fn kept_alive_calls_share_one_connection_and_one_request_is_exact() {
+    let server = scripted(vec![(ok("one"), Then::Keep), (ok("two"), Then::Keep)]);
+    assert_eq!(call(&server, true).unwrap(), "one");
+    assert_eq!(call(&server, true).unwrap(), "two");
+    let (first, second) = (next(&server), next(&server));
+    assert_eq!((first.connection, second.connection), (0, 0));
+    assert!(first.head.starts_with("POST /gw/x.json HTTP/1.1\r\n"));
+    assert!(first.head.contains("\r\nHost: 127.0.0.1:"));
+    assert!(!first.head.contains("Connection: close"));
+    assert_eq!(first.body, br#"{"a":"1"}"#);
+}
+
+#[test]
+fn keep_alive_off_asks_the_server_to_close_and_never_reuses() {
+    let server = scripted(vec![(ok("one"), Then::Keep), (ok("two"), Then::Keep)]);
+    assert_eq!(call(&server, false).unwrap(), "one");
+    assert_eq!(call(&server, false).unwrap(), "two");
+    let (first, second) = (next(&server), next(&server));
+    assert!(first.head.contains("\r\nConnection: close\r\n"));
+    assert_eq!((first.connection, second.connection), (0, 1));
+}
+
+#[test]
+fn a_kept_alive_connection_the_server_closed_is_replaced_without_an_error() {
+    // The server closes after each answer without saying so.
+    let server = scripted(vec![(ok("one"), Then::Close), (ok("two"), Then::Keep)]);
+    assert_eq!(call(&server, true).unwrap(), "one");
+    // The server has closed the idle connection, as one does while a terminal sits idle
+    // between sales (on loopback the FIN has arrived once close returns).
+    let seen = next(&server);
+    assert_eq!(server.closed.recv_timeout(Duration::from_secs(5)), Ok(0));
+    assert_eq!(call(&server, true).unwrap(), "two");
+    assert_eq!((seen.connection, next(&server).connection), (0, 1));
+}
+
+#[test]
+fn connection_close_and_extra_bytes_end_reuse() {
+    let mut extra = ok("two");
+    extra.extend_from_slice(b"HTTP/1.1 200 OK\r\n");
+    let closing = b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\none".to_vec();
+    let server = scripted(vec![
+        (closing, Then::Keep),
+        (extra, Then::Keep),
+        (ok("three"), Then::Keep),
+    ]);
+    assert_eq!(call(&server, true).unwrap(), "one");
+    assert_eq!(call(&server, true).unwrap(), "two");
+    assert_eq!(call(&server, true).unwrap(), "three");
+    let connections: Vec<_> = (0..3).map(|_| next(&server).connection).collect();
+    assert_eq!(connections, [0, 1, 2]);
+}
+
+#[test]
+fn chunked_interim_and_until_close_answers_are_read_whole() {
+    let chunked =
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n5\r\n\":\"b\"\r\n1\r\n}\r\n0\r\n\r\n"
+            .to_vec();
+    let until_close =
+        b"HTTP/1.0 200 OK\r\nContent-Type: application/json; charset=\"GBK\"\r\n\r\n{}".to_vec();
+    let server = scripted(vec![
+        (chunked, Then::Keep),
+        (until_close, Then::Close),
+        (ok("last"), Then::Keep),
+    ]);
+    assert_eq!(call(&server, true).unwrap(), r#"{"a":"b"}"#);
+    let reply = post(
+        &server.url,
+        b"{}",
+        "application/json",
+        Timeouts::DEFAULT,
+        &Connection {
+            keep_alive: true,
+            ca_file: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (reply.body.as_slice(), reply.charset.as_deref()),
+        (&b"{}"[..], Some("GBK"))
+    );
+    assert_eq!(call(&server, true).unwrap(), "last");
+    let connections: Vec<_> = (0..3).map(|_| next(&server).connection).collect();
+    assert_eq!(connections, [0, 0, 1]);
+}
+
+#[test]
+fn broken_answers_after_the_request_left_are_in_doubt() {
+    for (answer, status, why) in [
+        (&b""[..], Status::Protocol, "closed without an answer"),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{}",
+            Status::Protocol,
+            "closed mid-answer",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZ\r\n",
+            Status::Protocol,
+            "chunk size",
+        ),
+        (b"SMTP ready\r\n\r\n", Status::Protocol, "status line"),
+        (
+            b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n",
+            Status::Http,
+            "HTTP 503",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 65537\r\n\r\n",
+            Status::Protocol,
+            "larger than 65536",
+        ),
+    ] {
+        let server = scripted(vec![(answer.to_vec(), Then::Close)]);
+        let e = call(&server, true).unwrap_err();
+        assert_eq!(e.status(), status, "{answer:?}: {e}");
+        assert!(e.to_string().contains(why), "{answer:?}: {e}");
+        assert!(e.in_doubt(), "{answer:?}: {e}");
+    }
+}
+
+#[test]
+fn no_answer_is_a_timeout_within_the_whole_call_budget() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/x.json", listener.local_addr().unwrap());
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        // Accept and read, never answer; keep the socket open until the test ends.
+        let (mut stream, _) = listener.accept().unwrap();
+        let request = read_request(&mut stream);
+        tx.send(request.is_some()).unwrap();
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest);
+    });
+    let started = std::time::Instant::now();
+    let e = post(
+        &url,
+        b"{}",
+        "application/json",
+        Timeouts {
+            connect: Duration::from_millis(200),
+            total: Duration::from_millis(300),
+        },
+        &Connection {
+            keep_alive: true,
+            ca_file: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.status(), Status::Timeout, "{e}");
+    assert!(e.in_doubt());
+    assert!(rx.recv().unwrap(), "the request reached the server");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
