@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 /// The most bytes a status line plus headers may take.
-pub const MAX_HEAD_BYTES: usize = 16 * 1024;
+const MAX_HEAD_BYTES: usize = 16 * 1024;
 
 /// The most bytes a chunk-size line (size, extensions) may take.
 const MAX_CHUNK_LINE_BYTES: usize = 1024;
