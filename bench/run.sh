@@ -18,8 +18,13 @@
 # latest). On a shared machine, combine several runs: every round of every run then counts, and
 # the ratios are still taken within each round:  python3 bench/summarize.py target/bench/runs/*
 #
-# Knobs (environment): ROUNDS=3 RUN_MS=1500 WARM_MS=300 THREADS="1 4 16" SKIP_MICRO=1 SKIP_SIM=1
-# MEM_CALLS=100000; CANDIDATE=/dir/with/libstarpos.so also runs the library client against that
+# Sequential runs pin the server and the client to one CPU (PIN=0, the CPU's number; PIN=off to
+# not pin): on an otherwise idle VM each sleep of an unpinned process costs a 35-40 us wake-up of
+# an idle vCPU, which then dominates every client alike and flips run to run (BENCHMARKS.md).
+# Runs with 4 and 16 threads are never pinned: they are about using both cores.
+#
+# Knobs (environment): ROUNDS=3 RUN_MS=1500 WARM_MS=300 THREADS="1 4 16" PIN=0 SKIP_MICRO=1
+# SKIP_SIM=1 MEM_CALLS=100000; CANDIDATE=/dir/with/libstarpos.so also runs the library client against that
 # build, right after the current one in every round (rows "cand_*"), to measure a change.
 # Nothing here is a test: no number fails the run. Takes about 6 minutes (more when cold).
 set -euo pipefail
@@ -32,6 +37,9 @@ RUN_MS=${RUN_MS:-1500}
 WARM_MS=${WARM_MS:-300}
 THREADS=${THREADS:-"1 4 16"}
 MEM_CALLS=${MEM_CALLS:-100000}
+PIN=${PIN:-0}
+ON=() # the prefix that pins a command, for sequential runs
+command -v taskset >/dev/null || PIN=off
 KEY=9E1D5C0A7B3F4E2D8C6A1B0F3E5D7C9A # the simulator's default merchant key
 
 step() { printf '\n=== %s\n' "$*" >&2; }
@@ -84,6 +92,7 @@ fi
     echo "libcurl: $(curl-config --version 2>/dev/null || echo '?')"
     echo "commit:  $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet -- src 2>/dev/null || echo ' (src/ modified)')"
     echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "pinning: sequential runs on CPU $PIN (PIN=off: none)"
 } >"$RES/machine.txt"
 cat "$RES/machine.txt" >&2
 
@@ -108,7 +117,7 @@ fi
 start() {
     local log=$1
     shift
-    "$@" >"$log" 2>&1 &
+    "${ON[@]}" "$@" >"$log" 2>&1 &
     PIDS+=($!)
     SERVER_PID=$!
     PORT=""
@@ -127,7 +136,7 @@ stop() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null 
 client() {
     local round=$1 server=$2
     shift 2
-    "$@" --port "$PORT" --warm-ms "$WARM_MS" --run-ms "$RUN_MS" 2>>"$RES/e2e-errors.txt" |
+    "${ON[@]}" "$@" --port "$PORT" --warm-ms "$WARM_MS" --run-ms "$RUN_MS" 2>>"$RES/e2e-errors.txt" |
         sed "s/^RESULT /RESULT round=$round server=$server /" | tee -a "$RES/e2e.txt" >&2 || true
 }
 
@@ -153,9 +162,16 @@ sim_order() {
 }
 
 step "end to end: $ROUNDS rounds x threads {$THREADS}, ${RUN_MS} ms each (+${WARM_MS} ms warm-up)"
+# Pins what starts next when $1 is 1 (a sequential run), unless PIN=off.
+pin_for() {
+    ON=()
+    if [ "$1" = 1 ] && [ "$PIN" != off ]; then ON=(taskset -c "$PIN"); fi
+}
+
 for round in $(seq "$ROUNDS"); do
-    start "$OUT/fixed_server.log" "$OUT/fixed_server" --port 0
     for t in $THREADS; do
+        pin_for "$t"
+        start "$OUT/fixed_server.log" "$OUT/fixed_server" --port 0
         client "$round" fixed "$OUT/abi_bench" --threads "$t"
         [ -z "${CANDIDATE:-}" ] || BENCH_NAME=cand client "$round" fixed "$OUT/candidate/abi_bench" --threads "$t"
         client "$round" fixed "$OUT/abi_bench" --threads "$t" --host localhost
@@ -165,12 +181,13 @@ for round in $(seq "$ROUNDS"); do
         client "$round" fixed "$OUT/abi_bench" --threads "$t" --no-keepalive
         [ -z "${CANDIDATE:-}" ] || BENCH_NAME=cand client "$round" fixed "$OUT/candidate/abi_bench" --threads "$t" --no-keepalive
         client "$round" fixed "$OUT/raw_floor" --threads "$t" --like-ureq
+        stop
     done
-    stop
     if [ -z "${SKIP_SIM:-}" ]; then
         # A fresh simulator for every run: it keeps every request it gets, so its memory (and
         # the work it does per request) would otherwise grow from run to run.
         for t in $THREADS; do
+            pin_for "$t"
             for c in abi ${CANDIDATE:+cand} curl raw abi_nk; do
                 start "$OUT/sim.log" "$ROOT/target/release/starpos-sim" --port 0
                 if ! q=$(sim_order); then
@@ -192,13 +209,14 @@ for round in $(seq "$ROUNDS"); do
 done
 
 step "memory: VmRSS over $MEM_CALLS calls, allocations per real call, library size"
+pin_for 1
 start "$OUT/fixed_server.log" "$OUT/fixed_server" --port 0
-"$OUT/abi_bench" --port "$PORT" --calls "$MEM_CALLS" | tee "$RES/memory.txt" >&2
-"$OUT/abi_bench_count" --port "$PORT" --calls 20000 | grep ALLOCS | tee -a "$RES/memory.txt" >&2
-"$OUT/abi_bench_count" --port "$PORT" --calls 5000 --no-keepalive | grep ALLOCS | tee -a "$RES/memory.txt" >&2
+"${ON[@]}" "$OUT/abi_bench" --port "$PORT" --calls "$MEM_CALLS" | tee "$RES/memory.txt" >&2
+"${ON[@]}" "$OUT/abi_bench_count" --port "$PORT" --calls 20000 | grep ALLOCS | tee -a "$RES/memory.txt" >&2
+"${ON[@]}" "$OUT/abi_bench_count" --port "$PORT" --calls 5000 --no-keepalive | grep ALLOCS | tee -a "$RES/memory.txt" >&2
 if [ -n "${CANDIDATE:-}" ]; then
-    BENCH_NAME=cand "$OUT/candidate/abi_bench" --port "$PORT" --calls "$MEM_CALLS" | sed 's/^MEM /MEM cand /' | tee -a "$RES/memory.txt" >&2
-    BENCH_NAME=cand "$OUT/candidate/abi_bench_count" --port "$PORT" --calls 20000 | grep ALLOCS | tee -a "$RES/memory.txt" >&2
+    BENCH_NAME=cand "${ON[@]}" "$OUT/candidate/abi_bench" --port "$PORT" --calls "$MEM_CALLS" | sed 's/^MEM /MEM cand /' | tee -a "$RES/memory.txt" >&2
+    BENCH_NAME=cand "${ON[@]}" "$OUT/candidate/abi_bench_count" --port "$PORT" --calls 20000 | grep ALLOCS | tee -a "$RES/memory.txt" >&2
 fi
 stop
 {
