@@ -33,12 +33,17 @@ TD=${CARGO_TARGET_DIR:-target}
 ARMV7_GLIBC=${ARMV7_GLIBC:-2.17}
 # Which Rust std goes into the armv7 library:
 #   prebuilt  rustup's std for the target (with the backtrace symbolizer the default panic hook
-#             can reach: about 200 KB of armv7 code)
+#             can reach: about 200 KB of armv7 code). The default: an ordinary build.
 #   min       std rebuilt from rust-src without its `backtrace` feature (-Zbuild-std, allowed
 #             on the stable compiler through RUSTC_BOOTSTRAP=1; needs `rustup component add
 #             rust-src`). Panics still unwind and are caught at the C boundary.
-# docs/terminal.md has the sizes of both; only `min` fits the 700 KiB budget.
-ARMV7_STD=${ARMV7_STD:-min}
+# docs/terminal.md has the sizes of both: both fit the 700 KiB budget; `min` leaves room for
+# `--features gbk` (ARMV7_FEATURES=gbk).
+ARMV7_STD=${ARMV7_STD:-prebuilt}
+# The armv7 opt-level ("s" is the release profile's; "z" is about 6% smaller and slower).
+ARMV7_OPT_LEVEL=${ARMV7_OPT_LEVEL:-s}
+# Cargo features of the armv7 build (comma-separated; none by default).
+ARMV7_FEATURES=${ARMV7_FEATURES:-}
 
 version=$(make -s print-version)
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
@@ -76,8 +81,7 @@ release_one() {
       build=(env -u CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_LINKER
              -u CC_armv7_unknown_linux_gnueabihf -u CFLAGS_armv7_unknown_linux_gnueabihf
              -u AR_armv7_unknown_linux_gnueabihf)
-      # The terminal's flash: armv7 ships at opt-level "z" (docs/terminal.md, "Footprint").
-      build+=(CARGO_PROFILE_RELEASE_OPT_LEVEL=z)
+      build+=(CARGO_PROFILE_RELEASE_OPT_LEVEL="$ARMV7_OPT_LEVEL")
       case $ARMV7_STD in
         prebuilt) ;;
         min) build+=(RUSTC_BOOTSTRAP=1) ;;
@@ -85,6 +89,7 @@ release_one() {
       esac
       build+=(cargo zigbuild --locked --release -p starpos --lib
               --target "$target.$ARMV7_GLIBC" --target-dir "$TD/zigbuild")
+      if [ -n "$ARMV7_FEATURES" ]; then build+=(--features "$ARMV7_FEATURES"); fi
       if [ "$ARMV7_STD" = min ]; then
         build+=("-Zbuild-std=std,panic_unwind" "-Zbuild-std-features=panic-unwind")
       fi
