@@ -175,3 +175,33 @@ fn an_unusable_ca_file_is_refused_before_sending() {
         text(&out.error)
     );
 }
+
+#[test]
+fn an_unreachable_https_gateway_is_connect_within_the_timeout() {
+    // Bind to learn a free port, then close it: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    for url in [
+        format!("https://127.0.0.1:{port}/adpweb/ehpspos3/"),
+        format!("https://localhost:{port}/adpweb/ehpspos3/"),
+        "https://starpos-no-such-host.invalid/adpweb/ehpspos3/".to_owned(),
+    ] {
+        let started = std::time::Instant::now();
+        let (status, out) = qry(&url, None);
+        assert_eq!(
+            status,
+            starpos_status::STARPOS_ERR_CONNECT,
+            "{url}: {}",
+            text(&out.error)
+        );
+        assert!(!starpos_status_in_doubt(status as i32), "nothing was sent");
+        // qry's timeout_ms is 5000.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(6),
+            "{url}"
+        );
+    }
+}

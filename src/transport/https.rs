@@ -11,74 +11,41 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 use ureq::http::Uri;
 // The "unversioned" API is only for the resolver wrapper; Cargo.lock pins the ureq release.
-use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 use ureq::Agent;
 
-/// ureq's own resolver, with its failures labelled for what they are: a failed DNS lookup
-/// happens before anything is sent, so it must be CONNECT, never an in-doubt I/O error.
+/// Name lookup through [`super::dns`], shared with plain http: IP literals directly, names
+/// from the same 30 s cache, a lookup bounded by ureq's resolve timeout. A failed lookup happens
+/// before anything is sent, so it is reported as one (CONNECT), never as an in-doubt I/O error.
 #[derive(Debug, Default)]
-struct LookupResolver(DefaultResolver, DnsCache);
-
-/// Recent lookups: (host, port, when, addresses).
-type DnsCache = std::sync::Mutex<Vec<(String, u16, std::time::Instant, ResolvedSocketAddrs)>>;
-
-/// How long a looked-up address is reused before the name is looked up again.
-const DNS_CACHE_FOR: Duration = Duration::from_secs(30);
+struct LookupResolver;
 
 impl Resolver for LookupResolver {
     fn resolve(
         &self,
         uri: &Uri,
-        config: &ureq::config::Config,
+        _config: &ureq::config::Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        // ureq resolves before it looks in its pool, and DefaultResolver spawns a thread per
-        // lookup when a timeout is set: without this, every call spawned a thread.
-        let key = uri.authority().map(|a| {
-            let https = uri.scheme_str() == Some("https");
-            (
-                a.host(),
-                a.port_u16().unwrap_or(if https { 443 } else { 80 }),
-            )
-        });
-        if let Some((host, port)) = key {
-            let literal = host.trim_start_matches('[').trim_end_matches(']');
-            if let Ok(ip) = literal.parse::<std::net::IpAddr>() {
-                let mut out = self.empty();
-                out.push(std::net::SocketAddr::new(ip, port));
-                return Ok(out);
+        let authority = uri.authority().ok_or(ureq::Error::HostNotFound)?;
+        let https = uri.scheme_str() == Some("https");
+        let port = authority.port_u16().unwrap_or(if https { 443 } else { 80 });
+        let budget: Duration = *timeout.after;
+        let started = std::time::Instant::now();
+        let addrs = super::dns::resolve(authority.host(), port, budget).map_err(|_| {
+            if started.elapsed() >= budget {
+                ureq::Error::Timeout(ureq::Timeout::Resolve)
+            } else {
+                ureq::Error::HostNotFound
             }
-            let cache = self
-                .1
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Some((_, _, _, addrs)) = cache
-                .iter()
-                .find(|(h, p, at, _)| h == host && *p == port && at.elapsed() < DNS_CACHE_FOR)
-            {
-                return Ok(addrs.clone());
-            }
-        }
-        let addrs = self.0.resolve(uri, config, timeout).map_err(|e| match e {
-            ureq::Error::Io(_) => ureq::Error::HostNotFound,
-            other => other,
         })?;
-        if let Some((host, port)) = key {
-            let mut cache = self
-                .1
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            cache
-                .retain(|(h, p, at, _)| !(h == host && *p == port) && at.elapsed() < DNS_CACHE_FOR);
-            cache.push((
-                host.to_owned(),
-                port,
-                std::time::Instant::now(),
-                addrs.clone(),
-            ));
+        let mut out = self.empty();
+        // ureq keeps at most 16 addresses.
+        for addr in addrs.into_iter().take(16) {
+            out.push(addr);
         }
-        Ok(addrs)
+        Ok(out)
     }
 }
 
@@ -96,7 +63,7 @@ fn new_agent(keep_alive: bool, ca_file: Option<&Path>) -> Result<Agent, Error> {
     Ok(Agent::with_parts(
         builder.build(),
         DefaultConnector::new(),
-        LookupResolver::default(),
+        LookupResolver,
     ))
 }
 
