@@ -140,17 +140,31 @@ pub fn amount(field: &str, fen: u64) -> Result<(), Error> {
     Ok(())
 }
 
-/// A base URL: `http://` or `https://` followed by a host.
-pub fn base_url(value: &str) -> Result<(), Error> {
-    no_controls("base_url", value)?;
+/// A web URL in `field`: `http://` or `https://` followed by a host, without spaces.
+pub fn web_url(field: &str, value: &str) -> Result<(), Error> {
+    no_controls(field, value)?;
     let rest = value
         .strip_prefix("http://")
         .or_else(|| value.strip_prefix("https://"))
-        .ok_or_else(|| Error::invalid("base_url", "must start with http:// or https://"))?;
+        .ok_or_else(|| Error::invalid(field, "must start with http:// or https://"))?;
     if rest.is_empty() || rest.starts_with('/') || value.contains(' ') {
+        return Err(Error::invalid(field, "must name a host, without spaces"));
+    }
+    Ok(())
+}
+
+/// The gateway's base URL: a [`web_url`] that goes into the request line as written, so only
+/// the characters a URL may carry unencoded (RFC 3986), and no `#` fragment. Anything else
+/// would be sent and refused by the server, which would read as an in-doubt HTTP error.
+pub fn base_url(value: &str) -> Result<(), Error> {
+    web_url("base_url", value)?;
+    if let Some(bad) = value
+        .chars()
+        .find(|c| !c.is_ascii_graphic() || "#\"<>\\^`{|}".contains(*c))
+    {
         return Err(Error::invalid(
             "base_url",
-            "must name a host, without spaces",
+            format!("must be plain URL characters (percent-encode the rest), got {bad:?}"),
         ));
     }
     Ok(())
@@ -225,5 +239,20 @@ mod tests {
         assert!(base_url("http://127.0.0.1:8080/adpweb/").is_ok());
         assert!(base_url("ftp://x").is_err());
         assert!(base_url("http://").is_err());
+        assert!(base_url("http://gw.example:8080/a-b_c.d~e/%E6%94%AF/?x=1&y=2/").is_ok());
+        for bad in [
+            "http://h/a#b/",
+            "http://h/支付/",
+            "http://h/a|b/",
+            "http://h/{x}/",
+        ] {
+            let e = base_url(bad).unwrap_err();
+            assert!(
+                e.detail().starts_with("base_url: must be plain URL"),
+                "{bad}: {e}"
+            );
+        }
+        // Other URLs (a WeChat redirect_uri) may carry a fragment.
+        assert!(web_url("redirect_uri", "https://shop.example/#/pay").is_ok());
     }
 }

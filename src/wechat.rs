@@ -18,7 +18,7 @@ pub fn oauth_url(app_id: &str, redirect_uri: &str, state: Option<&str>) -> Resul
     if redirect_uri.len() > 1024 {
         return Err(Error::invalid("redirect_uri", "must be at most 1024 bytes"));
     }
-    fields::base_url(redirect_uri).map_err(|_| {
+    fields::web_url("redirect_uri", redirect_uri).map_err(|_| {
         Error::invalid(
             "redirect_uri",
             "must be an http:// or https:// URL without spaces",

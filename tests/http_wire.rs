@@ -73,8 +73,9 @@ fn scripted(script: Vec<(Vec<u8>, Then)>) -> Scripted {
                 let Some((answer, then)) = script.next() else {
                     return;
                 };
-                stream.write_all(&answer).unwrap();
-                if then == Then::Close {
+                // A client that stopped reading (it refused the answer) may have closed.
+                let written = stream.write_all(&answer).is_ok();
+                if then == Then::Close || !written {
                     break;
                 }
             }
@@ -266,4 +267,65 @@ fn no_answer_is_a_timeout_within_the_whole_call_budget() {
     assert!(e.in_doubt());
     assert!(rx.recv().unwrap(), "the request reached the server");
     assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn interim_answers_are_bounded_and_101_is_refused() {
+    let endless = b"HTTP/1.1 102 Processing\r\n\r\n".repeat(1000);
+    for (answer, why) in [
+        (endless, "interim"),
+        (b"HTTP/1.1 101 Switching Protocols\r\n\r\n".to_vec(), "101"),
+    ] {
+        let server = scripted(vec![(answer, Then::Close)]);
+        let e = call(&server, true).unwrap_err();
+        assert_eq!(e.status(), Status::Protocol, "{e}");
+        assert!(e.to_string().contains(why), "{e}");
+    }
+}
+
+#[test]
+fn a_gbk_reason_phrase_is_no_error() {
+    let mut answer = b"HTTP/1.1 200 \xb3\xc9\xb9\xa6\r\nX-Msg: \xbd\xbb\xd2\xd7\r\n".to_vec();
+    answer.extend_from_slice(b"Content-Length: 2\r\n\r\n{}");
+    let server = scripted(vec![(answer, Then::Keep)]);
+    assert_eq!(call(&server, true).unwrap(), "{}");
+}
+
+#[test]
+fn a_server_keep_alive_timeout_is_honoured() {
+    // timeout=1: less the one-second margin nothing is left, so the connection is not kept.
+    let short =
+        b"HTTP/1.1 200 OK\r\nKeep-Alive: timeout=1\r\nContent-Length: 3\r\n\r\none".to_vec();
+    let long =
+        b"HTTP/1.1 200 OK\r\nKeep-Alive: timeout=30\r\nContent-Length: 3\r\n\r\ntwo".to_vec();
+    let server = scripted(vec![
+        (short, Then::Keep),
+        (long, Then::Keep),
+        (ok("three"), Then::Keep),
+    ]);
+    assert_eq!(call(&server, true).unwrap(), "one");
+    assert_eq!(call(&server, true).unwrap(), "two");
+    assert_eq!(call(&server, true).unwrap(), "three");
+    let connections: Vec<_> = (0..3).map(|_| next(&server).connection).collect();
+    assert_eq!(connections, [0, 1, 1]);
+}
+
+#[test]
+fn an_absurd_timeout_from_the_rust_api_does_not_panic() {
+    let server = scripted(vec![(ok("fine"), Then::Keep)]);
+    let reply = post(
+        &server.url,
+        b"{}",
+        "application/json",
+        Timeouts {
+            connect: Duration::MAX,
+            total: Duration::MAX,
+        },
+        &Connection {
+            keep_alive: true,
+            ca_file: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(reply.body, b"fine");
 }

@@ -33,24 +33,35 @@ pub fn resolve(host: &str, port: u16, timeout: Duration) -> Result<Vec<SocketAdd
             return Ok(addrs.clone());
         }
     }
-    let addrs = lookup(host, port, timeout)?;
+    lookup(host, port, timeout)
+}
+
+/// Remembers the addresses of `host:port` for [`CACHE_FOR`].
+fn remember(host: &str, port: u16, addrs: &[SocketAddr]) {
     let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
     cache.retain(|(h, p, at, _)| !(h == host && *p == port) && at.elapsed() < CACHE_FOR);
-    cache.push((host.to_owned(), port, Instant::now(), addrs.clone()));
-    Ok(addrs)
+    cache.push((host.to_owned(), port, Instant::now(), addrs.to_vec()));
 }
 
 /// `getaddrinfo` has no timeout, so it runs on its own thread and is waited for at most
-/// `timeout`; a lookup that outlives it finishes in the background and is dropped.
+/// `timeout`. The thread caches what it finds even when the caller has stopped waiting, so a
+/// resolver slower than the connect timeout still serves the next call.
 fn lookup(host: &str, port: u16, timeout: Duration) -> Result<Vec<SocketAddr>, Error> {
     let (tx, rx) = mpsc::channel();
     let name = host.to_owned();
     std::thread::Builder::new()
         .name("starpos-dns".into())
+        // getaddrinfo needs far less than the 2 MiB default; a terminal has little memory.
+        .stack_size(256 * 1024)
         .spawn(move || {
             let found = (name.as_str(), port)
                 .to_socket_addrs()
                 .map(|addrs| addrs.collect::<Vec<_>>());
+            if let Ok(addrs) = &found {
+                if !addrs.is_empty() {
+                    remember(&name, port, addrs);
+                }
+            }
             // The caller may have given up waiting: nobody to tell then.
             let _ = tx.send(found);
         })

@@ -65,6 +65,8 @@ pub struct Head {
     pub close: bool,
     /// The `charset` parameter of `Content-Type`, unquoted.
     pub charset: Option<String>,
+    /// `Keep-Alive: timeout=N`: how many seconds the server keeps an idle connection open.
+    pub keep_alive_secs: Option<u64>,
 }
 
 /// Finds the end of the head in `buf`: the index just past the empty line, accepting CRLF or a
@@ -94,8 +96,9 @@ pub fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, String> {
     if end > MAX_HEAD_BYTES {
         return Err(format!("HTTP head larger than {MAX_HEAD_BYTES} bytes"));
     }
-    let text =
-        std::str::from_utf8(&buf[..end]).map_err(|_| "HTTP head is not ASCII text".to_owned())?;
+    // Names and the values read here are ASCII; other bytes (a GBK reason phrase or header
+    // value, which HTTP allows) only reach text we do not look at.
+    let text = String::from_utf8_lossy(&buf[..end]);
     let mut lines = text.lines();
     let status_line = lines.next().unwrap_or_default();
     let mut parts = status_line.splitn(3, ' ');
@@ -116,6 +119,7 @@ pub fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, String> {
     let mut chunked = false;
     let mut close = http10;
     let mut charset = None;
+    let mut keep_alive_secs = None;
     for line in lines {
         if line.is_empty() {
             break;
@@ -157,6 +161,13 @@ pub fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, String> {
                     close = false;
                 }
             }
+        } else if name.eq_ignore_ascii_case("keep-alive") {
+            keep_alive_secs = value.split(',').find_map(|param| {
+                let (key, val) = param.split_once('=')?;
+                key.trim()
+                    .eq_ignore_ascii_case("timeout")
+                    .then(|| val.trim().parse::<u64>().ok())?
+            });
         } else if name.eq_ignore_ascii_case("content-type") {
             charset = value.split(';').skip(1).find_map(|param| {
                 let (key, val) = param.split_once('=')?;
@@ -184,6 +195,7 @@ pub fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, String> {
             framing,
             close,
             charset,
+            keep_alive_secs,
         },
         end,
     )))
@@ -210,6 +222,8 @@ pub struct BodyDecoder {
     left: u64,
     chunk: Chunk,
     limit: u64,
+    /// Bytes of trailer lines seen, held to [`MAX_HEAD_BYTES`].
+    trailer_bytes: usize,
     done: bool,
 }
 
@@ -228,6 +242,7 @@ impl BodyDecoder {
             left,
             chunk: Chunk::Size,
             limit,
+            trailer_bytes: 0,
             done: left == 0 && framing != Framing::Chunked && framing != Framing::UntilClose,
         })
     }
@@ -284,6 +299,10 @@ impl BodyDecoder {
                     let line = rest[..nl].strip_suffix(b"\r").unwrap_or(&rest[..nl]);
                     at += nl + 1;
                     if self.chunk == Chunk::Trailer {
+                        self.trailer_bytes += nl + 1;
+                        if self.trailer_bytes > MAX_HEAD_BYTES {
+                            return Err(format!("trailer larger than {MAX_HEAD_BYTES} bytes"));
+                        }
                         self.done = line.is_empty();
                         continue;
                     }
@@ -294,7 +313,11 @@ impl BodyDecoder {
                         .trim_ascii();
                     let size = std::str::from_utf8(digits)
                         .ok()
-                        .filter(|d| !d.is_empty() && d.len() <= 15)
+                        .filter(|d| {
+                            !d.is_empty()
+                                && d.len() <= 15
+                                && d.bytes().all(|b| b.is_ascii_hexdigit())
+                        })
                         .and_then(|d| u64::from_str_radix(d, 16).ok())
                         .ok_or_else(|| "bad chunk size".to_owned())?;
                     if out.len() as u64 + size > self.limit {
@@ -407,7 +430,18 @@ mod tests {
                 framing: Framing::Length(12),
                 close: false,
                 charset: Some("GBK".into()),
+                keep_alive_secs: None,
             }
+        );
+        let h =
+            head("HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5, max=100\r\nContent-Length: 0\r\n\r\n");
+        assert_eq!(h.keep_alive_secs, Some(5));
+        // Bytes beyond ASCII in a reason phrase or a value we do not read are no error.
+        let gbk = b"HTTP/1.1 200 \xb3\xc9\xb9\xa6\r\nX-Msg: \xbd\xbb\xd2\xd7\r\nContent-Length: 2\r\n\r\n";
+        let (h, used) = parse_head(gbk).unwrap().unwrap();
+        assert_eq!(
+            (h.status, h.framing, used),
+            (200, Framing::Length(2), gbk.len())
         );
         let h = head("HTTP/1.1 502 Bad Gateway\ntransfer-encoding: Chunked\nCONNECTION: Close\ncontent-type: text/json; Charset=\"utf-8\"\n\n");
         assert_eq!(h.status, 502);
@@ -510,6 +544,7 @@ mod tests {
             (&b"zz\r\n"[..], "chunk size"),
             (b"\r\n", "chunk size"),
             (b"ffffffffffffffffff\r\n", "chunk size"),
+            (b"+2\r\nab\r\n0\r\n\r\n", "chunk size"),
             (b"2\r\nabX\r\n", "CRLF"),
             (b"2\r\nab\r\n", "mid-answer"),
             (b"2\r\nab\r\n0\r\n", "mid-answer"),
@@ -527,6 +562,13 @@ mod tests {
             // The same, whether or not the line's end has arrived.
             endless.extend_from_slice(b"\r\n");
         }
+        let mut trailers = b"0\r\n".to_vec();
+        for _ in 0..2000 {
+            trailers.extend_from_slice(b"X-Trailer: y\r\n");
+        }
+        assert!(decode(Framing::Chunked, &trailers, 100)
+            .unwrap_err()
+            .contains("trailer larger"));
         // The limit counts decoded bytes across chunks.
         let many = b"20\r\n................................\r\n21\r\n";
         assert!(decode(Framing::Chunked, many, 5)

@@ -14,7 +14,7 @@ use super::http1::{self, BodyDecoder};
 use super::{Reply, Timeouts};
 use crate::error::{Error, Status};
 use crate::limits::MAX_ANSWER_BYTES;
-use std::io::{self, Read};
+use std::io;
 use std::net::TcpStream;
 use std::os::fd::AsRawFd;
 use std::sync::{Mutex, PoisonError};
@@ -24,14 +24,31 @@ use std::time::{Duration, Instant};
 const MAX_IDLE: usize = 64;
 
 /// An idle connection older than this is closed rather than reused (below the keep-alive
-/// timeout of common servers, e.g. nginx's 75 s).
+/// timeout of common servers, e.g. nginx's 75 s). A server that announces a shorter one
+/// (`Keep-Alive: timeout=N`) is taken at its word, less [`KEEP_ALIVE_MARGIN`].
 const MAX_IDLE_AGE: Duration = Duration::from_secs(50);
+
+/// How long before a server's announced keep-alive timeout a connection stops being reused,
+/// so that a call does not race the server closing it.
+const KEEP_ALIVE_MARGIN: Duration = Duration::from_secs(1);
+
+/// Most interim (1xx) answers accepted before the real one.
+const MAX_INTERIM_ANSWERS: usize = 8;
 
 /// An idle, kept-alive connection.
 struct Idle {
     authority: String,
     stream: TcpStream,
-    since: Instant,
+    /// When it stops being reused.
+    expires: Instant,
+}
+
+/// `now + duration`, or a day from now when that is not representable (a caller's absurd
+/// timeout must not panic).
+fn after(duration: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(duration)
+        .unwrap_or_else(|| now + Duration::from_secs(86_400))
 }
 
 /// Idle connections, most recently used last.
@@ -110,24 +127,37 @@ fn take_idle(authority: &str) -> Option<TcpStream> {
             pool.remove(at)
         };
         // Checked (and if dead, closed) outside the lock: other callers never wait on it.
-        if idle.since.elapsed() < MAX_IDLE_AGE && idle_and_open(&idle.stream) {
+        if Instant::now() < idle.expires && idle_and_open(&idle.stream) {
             return Some(idle.stream);
         }
     }
 }
 
-fn put_idle(authority: &str, stream: TcpStream) {
-    let evicted = {
+/// Keeps `stream` for reuse during `idle_for`. Connections past their time, to any gateway,
+/// are closed here, after the lock is released.
+fn put_idle(authority: &str, stream: TcpStream, idle_for: Duration) {
+    let now = Instant::now();
+    let mut closed = Vec::new();
+    {
         let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
-        let evicted = (pool.len() >= MAX_IDLE).then(|| pool.remove(0));
+        let mut i = 0;
+        while i < pool.len() {
+            if pool[i].expires <= now {
+                closed.push(pool.remove(i));
+            } else {
+                i += 1;
+            }
+        }
+        if pool.len() >= MAX_IDLE {
+            closed.push(pool.remove(0));
+        }
         pool.push(Idle {
             authority: authority.to_owned(),
             stream,
-            since: Instant::now(),
+            expires: now + idle_for,
         });
-        evicted
-    };
-    drop(evicted);
+    }
+    drop(closed);
 }
 
 /// Milliseconds for `poll` until `deadline`, rounded up; `None` once it has passed.
@@ -221,12 +251,18 @@ fn send_all(stream: &TcpStream, bytes: &[u8], deadline: Instant) -> Result<(), S
 
 /// A new connection to `target`, DNS and connect each within the connect budget.
 fn connect(target: &Target, timeouts: Timeouts, deadline: Instant) -> Result<TcpStream, Error> {
-    let phase = timeouts.connect_phase();
+    let phase = timeouts
+        .connect_phase()
+        .min(deadline.saturating_duration_since(Instant::now()));
     let addrs = dns::resolve(target.host, target.port, phase)?;
-    let connect_by = (Instant::now() + phase).min(deadline);
+    let connect_by = after(phase).min(deadline);
     let mut last = None;
-    for addr in addrs {
-        let left = connect_by.saturating_duration_since(Instant::now());
+    let count = addrs.len();
+    for (i, addr) in addrs.into_iter().enumerate() {
+        // Each address gets an equal share of what is left, so one that never answers (an
+        // unroutable IPv6 address, say) cannot use up the time the others need.
+        let share = u32::try_from(count - i).unwrap_or(u32::MAX);
+        let left = connect_by.saturating_duration_since(Instant::now()) / share;
         if left.is_zero() {
             break;
         }
@@ -269,11 +305,15 @@ fn timed_out() -> Error {
 }
 
 /// Reads one answer from `stream`: the body of a 200, or the error the answer means.
-/// Returns whether the connection may be reused.
-fn read_answer(stream: &mut TcpStream, deadline: Instant) -> Result<(Reply, bool), Error> {
+/// Returns how long the connection may be kept for reuse (`None`: not at all).
+fn read_answer(
+    stream: &mut TcpStream,
+    deadline: Instant,
+) -> Result<(Reply, Option<Duration>), Error> {
     let mut raw: Vec<u8> = Vec::with_capacity(2048);
     let mut used = 0; // bytes of `raw` already parsed
     let mut head: Option<(http1::Head, BodyDecoder)> = None;
+    let mut interim = 0;
     let mut body = Vec::new();
     let mut eof = false;
     loop {
@@ -284,8 +324,18 @@ fn read_answer(stream: &mut TcpStream, deadline: Instant) -> Result<(Reply, bool
                     None => break,
                     Some((h, n)) => {
                         used += n;
+                        if h.status == 101 {
+                            return Err(malformed("unasked 101 Switching Protocols".into()));
+                        }
                         if (100..200).contains(&h.status) {
-                            continue; // "100 Continue" and friends: the answer follows.
+                            // "100 Continue" and friends: the answer follows, within reason.
+                            interim += 1;
+                            if interim > MAX_INTERIM_ANSWERS {
+                                return Err(malformed(format!(
+                                    "more than {MAX_INTERIM_ANSWERS} interim (1xx) answers"
+                                )));
+                            }
+                            continue;
                         }
                         if h.status != 200 {
                             return Err(Error::new(
@@ -311,8 +361,14 @@ fn read_answer(stream: &mut TcpStream, deadline: Instant) -> Result<(Reply, bool
             if decoder.is_done() {
                 // Bytes past the answer were not asked for: do not trust the connection.
                 let reusable = !h.close && !eof && used == raw.len();
+                let idle_for = match h.keep_alive_secs {
+                    Some(secs) => Duration::from_secs(secs).saturating_sub(KEEP_ALIVE_MARGIN),
+                    None => MAX_IDLE_AGE,
+                }
+                .min(MAX_IDLE_AGE);
+                let keep = (reusable && !idle_for.is_zero()).then_some(idle_for);
                 let charset = h.charset.take();
-                return Ok((Reply { body, charset }, reusable));
+                return Ok((Reply { body, charset }, keep));
             }
         }
         if eof {
@@ -322,31 +378,37 @@ fn read_answer(stream: &mut TcpStream, deadline: Instant) -> Result<(Reply, bool
                 "closed mid-answer"
             }));
         }
-        // Compact, then read more.
-        if used == raw.len() {
-            raw.clear();
-            used = 0;
-        } else if used > 0 && head.is_some() {
-            raw.drain(..used);
-            used = 0;
-        }
+        // Drop what has been parsed (interim heads included), then read more.
+        raw.drain(..used);
+        used = 0;
         if !wait_for(stream, libc::POLLIN, deadline).map_err(broke)? {
             return Err(timed_out());
         }
         raw.reserve(8192);
         let spare = raw.spare_capacity_mut();
-        // SAFETY: reading into spare capacity as bytes; only the `n` bytes read are exposed.
-        let buf = unsafe { std::slice::from_raw_parts_mut(spare.as_mut_ptr().cast(), spare.len()) };
-        match stream.read(buf) {
-            Ok(0) => eof = true,
-            // SAFETY: `read` initialised the first `n` bytes of the spare capacity.
-            Ok(n) => unsafe { raw.set_len(raw.len() + n) },
-            Err(e)
-                if matches!(
+        // SAFETY: `recv` writes at most `spare.len()` bytes into the spare capacity, which it
+        // may do uninitialised; the fd is owned by `stream`.
+        let n = unsafe {
+            libc::recv(
+                stream.as_raw_fd(),
+                spare.as_mut_ptr().cast(),
+                spare.len(),
+                0,
+            )
+        };
+        match n {
+            0 => eof = true,
+            // SAFETY: `recv` initialised the first `n` bytes of the spare capacity.
+            n if n > 0 => unsafe { raw.set_len(raw.len() + n as usize) },
+            _ => {
+                let e = io::Error::last_os_error();
+                if !matches!(
                     e.kind(),
                     io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
-                ) => {}
-            Err(e) => return Err(broke(e)),
+                ) {
+                    return Err(broke(e));
+                }
+            }
         }
     }
 }
@@ -371,7 +433,7 @@ pub fn post(
     timeouts: Timeouts,
     keep_alive: bool,
 ) -> Result<Reply, Error> {
-    let deadline = Instant::now() + timeouts.total;
+    let deadline = after(timeouts.total);
     let target = target(url)?;
     let mut request = Vec::new();
     http1::write_request(
@@ -393,6 +455,13 @@ pub fn post(
             Some(stream) => stream,
             None => connect(&target, timeouts, deadline)?,
         };
+        if poll_ms(deadline).is_none() {
+            // Sending now could only end in an in-doubt timeout; nothing has left yet.
+            return Err(Error::new(
+                Status::Connect,
+                "no time left to send the request after connecting",
+            ));
+        }
         match send_all(&stream, &request, deadline) {
             Ok(()) => break stream,
             // Not one byte left: the request was not sent. A kept-alive connection the server
@@ -407,9 +476,9 @@ pub fn post(
             Err(SendError { why, .. }) => return Err(broke(why)),
         }
     };
-    let (reply, reusable) = read_answer(&mut stream, deadline)?;
-    if keep_alive && reusable {
-        put_idle(target.authority, stream);
+    let (reply, keep) = read_answer(&mut stream, deadline)?;
+    if let (true, Some(idle_for)) = (keep_alive, keep) {
+        put_idle(target.authority, stream, idle_for);
     }
     Ok(reply)
 }
