@@ -184,8 +184,8 @@ typedef enum starpos_status {
  */
 typedef struct starpos_config {
   /**
-   * Base URL ending in `/`, `http://` (or `https://` in TLS builds). NULL or "" = the
-   * production gateway.
+   * Base URL ending in `/`, `http://` (or `https://` in TLS builds), in plain URL characters
+   * (percent-encode the rest; no `#`). NULL or "" = the production gateway.
    */
   const char *base_url;
   /**

@@ -51,8 +51,8 @@ pub const STARPOS_FLAG_GBK_BODY: u32 = 4;
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct starpos_config {
-    /// Base URL ending in `/`, `http://` (or `https://` in TLS builds). NULL or "" = the
-    /// production gateway.
+    /// Base URL ending in `/`, `http://` (or `https://` in TLS builds), in plain URL characters
+    /// (percent-encode the rest; no `#`). NULL or "" = the production gateway.
     pub base_url: *const c_char,
     /// `orgNo`, the institution number: 1–15 letters/digits. Required.
     pub org_no: *const c_char,
