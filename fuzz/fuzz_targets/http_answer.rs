@@ -4,12 +4,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use starpos::transport::http1::{parse_head, BodyDecoder, Framing};
+use starpos::transport::http1::{parse_head, BodyDecoder, BodyError, Framing};
 
 const LIMIT: u64 = 4096;
 
 /// The body after the head, fed `step` bytes at a time, then the end of the connection.
-fn decode(framing: Framing, wire: &[u8], step: usize) -> Result<Vec<u8>, String> {
+fn decode(framing: Framing, wire: &[u8], step: usize) -> Result<Vec<u8>, BodyError> {
     let mut decoder = BodyDecoder::new(framing, LIMIT)?;
     let mut body = Vec::new();
     let mut pending = Vec::new();

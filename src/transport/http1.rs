@@ -6,7 +6,7 @@
 //! the I/O. Every error is a message for [`crate::Error::protocol`]: by the time an answer is
 //! being parsed, the request has left.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 /// The most bytes a status line plus headers may take.
 const MAX_HEAD_BYTES: usize = 16 * 1024;
@@ -214,6 +214,28 @@ enum Chunk {
     Trailer,
 }
 
+/// Why a body could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyError {
+    /// The body is over the decoder's limit, in bytes.
+    TooLarge(u64),
+    /// The framing is broken, or the connection ended before the body did.
+    Malformed(String),
+}
+
+impl fmt::Display for BodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BodyError::TooLarge(limit) => write!(f, "answer is larger than {limit} bytes"),
+            BodyError::Malformed(why) => f.write_str(why),
+        }
+    }
+}
+
+fn malformed(why: impl Into<String>) -> BodyError {
+    BodyError::Malformed(why.into())
+}
+
 /// Decodes a body, fed as it arrives, into at most `limit` bytes.
 #[derive(Debug)]
 pub struct BodyDecoder {
@@ -229,10 +251,10 @@ pub struct BodyDecoder {
 
 impl BodyDecoder {
     /// A decoder for `framing` that refuses bodies over `limit` bytes.
-    pub fn new(framing: Framing, limit: u64) -> Result<BodyDecoder, String> {
+    pub fn new(framing: Framing, limit: u64) -> Result<BodyDecoder, BodyError> {
         let left = match framing {
             Framing::Length(n) if n > limit => {
-                return Err(format!("answer is larger than {limit} bytes"));
+                return Err(BodyError::TooLarge(limit));
             }
             Framing::Length(n) => n,
             _ => 0,
@@ -252,9 +274,9 @@ impl BodyDecoder {
         self.done
     }
 
-    fn push(&self, out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), String> {
+    fn push(&self, out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), BodyError> {
         if (out.len() + bytes.len()) as u64 > self.limit {
-            return Err(format!("answer is larger than {} bytes", self.limit));
+            return Err(BodyError::TooLarge(self.limit));
         }
         out.extend_from_slice(bytes);
         Ok(())
@@ -262,7 +284,7 @@ impl BodyDecoder {
 
     /// Decodes what it can of `input` into `out` and returns how many input bytes it used;
     /// unused bytes (an incomplete chunk line) must be offered again with more behind them.
-    pub fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<usize, String> {
+    pub fn feed(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<usize, BodyError> {
         match self.framing {
             Framing::UntilClose => {
                 self.push(out, input)?;
@@ -281,7 +303,7 @@ impl BodyDecoder {
         }
     }
 
-    fn feed_chunked(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<usize, String> {
+    fn feed_chunked(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<usize, BodyError> {
         let mut at = 0;
         while !self.done && at < input.len() {
             let rest = &input[at..];
@@ -289,19 +311,21 @@ impl BodyDecoder {
                 Chunk::Size | Chunk::Trailer => {
                     let Some(nl) = rest.iter().position(|&b| b == b'\n') else {
                         if rest.len() > MAX_CHUNK_LINE_BYTES {
-                            return Err("chunk line too long".to_owned());
+                            return Err(malformed("chunk line too long"));
                         }
                         return Ok(at);
                     };
                     if nl > MAX_CHUNK_LINE_BYTES {
-                        return Err("chunk line too long".to_owned());
+                        return Err(malformed("chunk line too long"));
                     }
                     let line = rest[..nl].strip_suffix(b"\r").unwrap_or(&rest[..nl]);
                     at += nl + 1;
                     if self.chunk == Chunk::Trailer {
                         self.trailer_bytes += nl + 1;
                         if self.trailer_bytes > MAX_HEAD_BYTES {
-                            return Err(format!("trailer larger than {MAX_HEAD_BYTES} bytes"));
+                            return Err(malformed(format!(
+                                "trailer larger than {MAX_HEAD_BYTES} bytes"
+                            )));
                         }
                         self.done = line.is_empty();
                         continue;
@@ -319,9 +343,9 @@ impl BodyDecoder {
                                 && d.bytes().all(|b| b.is_ascii_hexdigit())
                         })
                         .and_then(|d| u64::from_str_radix(d, 16).ok())
-                        .ok_or_else(|| "bad chunk size".to_owned())?;
+                        .ok_or_else(|| malformed("bad chunk size"))?;
                     if out.len() as u64 + size > self.limit {
-                        return Err(format!("answer is larger than {} bytes", self.limit));
+                        return Err(BodyError::TooLarge(self.limit));
                     }
                     self.chunk = if size == 0 {
                         Chunk::Trailer
@@ -348,7 +372,7 @@ impl BodyDecoder {
                     } else if rest == b"\r" {
                         return Ok(at);
                     } else {
-                        return Err("chunk data not followed by CRLF".to_owned());
+                        return Err(malformed("chunk data not followed by CRLF"));
                     }
                     self.chunk = Chunk::Size;
                 }
@@ -358,14 +382,14 @@ impl BodyDecoder {
     }
 
     /// The connection ended: fine only for a body framed by the end of the connection.
-    pub fn finish_at_eof(&mut self) -> Result<(), String> {
+    pub fn finish_at_eof(&mut self) -> Result<(), BodyError> {
         if self.framing == Framing::UntilClose {
             self.done = true;
         }
         if self.done {
             Ok(())
         } else {
-            Err("connection closed mid-answer".to_owned())
+            Err(malformed("connection closed mid-answer"))
         }
     }
 }
@@ -382,6 +406,10 @@ mod tests {
 
     /// Feeds `input` in pieces of `step` bytes, as a slow network would deliver it.
     fn decode(framing: Framing, input: &[u8], step: usize) -> Result<Vec<u8>, String> {
+        decode_or(framing, input, step).map_err(|e| e.to_string())
+    }
+
+    fn decode_or(framing: Framing, input: &[u8], step: usize) -> Result<Vec<u8>, BodyError> {
         let mut decoder = BodyDecoder::new(framing, 64)?;
         let mut out = Vec::new();
         let mut pending = Vec::new();
@@ -522,7 +550,8 @@ mod tests {
             Err("connection closed mid-answer".into())
         );
         let e = BodyDecoder::new(Framing::Length(65), 64).unwrap_err();
-        assert_eq!(e, "answer is larger than 64 bytes");
+        assert_eq!(e, BodyError::TooLarge(64));
+        assert_eq!(e.to_string(), "answer is larger than 64 bytes");
     }
 
     #[test]

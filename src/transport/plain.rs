@@ -10,7 +10,7 @@
 //! - `Timeout` or `Protocol`, in doubt: any failure once a byte of the request has been taken.
 
 use super::dns;
-use super::http1::{self, BodyDecoder};
+use super::http1::{self, BodyDecoder, BodyError};
 use super::{Reply, Timeouts};
 use crate::error::{Error, Status};
 use crate::limits::MAX_ANSWER_BYTES;
@@ -221,30 +221,16 @@ fn send_all(stream: &TcpStream, bytes: &[u8], deadline: Instant) -> Result<(), S
             continue;
         }
         let e = io::Error::last_os_error();
-        match e.kind() {
-            io::ErrorKind::Interrupted => {}
+        let why = match e.kind() {
+            io::ErrorKind::Interrupted => continue,
             io::ErrorKind::WouldBlock => match wait_for(stream, libc::POLLOUT, deadline) {
-                Ok(true) => {}
-                Ok(false) => {
-                    return Err(SendError {
-                        sent,
-                        why: "the request could not be sent in time".into(),
-                    })
-                }
-                Err(e) => {
-                    return Err(SendError {
-                        sent,
-                        why: e.to_string(),
-                    })
-                }
+                Ok(true) => continue,
+                Ok(false) => "the request could not be sent in time".to_owned(),
+                Err(e) => e.to_string(),
             },
-            _ => {
-                return Err(SendError {
-                    sent,
-                    why: e.to_string(),
-                })
-            }
-        }
+            _ => e.to_string(),
+        };
+        return Err(SendError { sent, why });
     }
     Ok(())
 }
@@ -317,44 +303,36 @@ fn read_answer(
     let mut body = Vec::new();
     let mut eof = false;
     loop {
-        // Parse what has arrived.
-        loop {
-            if head.is_none() {
-                match http1::parse_head(&raw[used..]).map_err(malformed)? {
-                    None => break,
-                    Some((h, n)) => {
-                        used += n;
-                        if h.status == 101 {
-                            return Err(malformed("unasked 101 Switching Protocols".into()));
-                        }
-                        if (100..200).contains(&h.status) {
-                            // "100 Continue" and friends: the answer follows, within reason.
-                            interim += 1;
-                            if interim > MAX_INTERIM_ANSWERS {
-                                return Err(malformed(format!(
-                                    "more than {MAX_INTERIM_ANSWERS} interim (1xx) answers"
-                                )));
-                            }
-                            continue;
-                        }
-                        if h.status != 200 {
-                            return Err(Error::new(
-                                Status::Http,
-                                format!("gateway answered HTTP {}", h.status),
-                            ));
-                        }
-                        let decoder = BodyDecoder::new(h.framing, MAX_ANSWER_BYTES)
-                            .map_err(Error::protocol)?;
-                        head = Some((h, decoder));
-                    }
+        // Parse what has arrived: the head (after any interim ones), then the body.
+        while head.is_none() {
+            let Some((h, n)) = http1::parse_head(&raw[used..]).map_err(malformed)? else {
+                break;
+            };
+            used += n;
+            if h.status == 101 {
+                return Err(malformed("unasked 101 Switching Protocols".into()));
+            }
+            if (100..200).contains(&h.status) {
+                // "100 Continue" and friends: the answer follows, within reason.
+                interim += 1;
+                if interim > MAX_INTERIM_ANSWERS {
+                    return Err(malformed(format!(
+                        "more than {MAX_INTERIM_ANSWERS} interim (1xx) answers"
+                    )));
                 }
+                continue;
             }
-            if let Some((_, decoder)) = head.as_mut() {
-                used += decoder.feed(&raw[used..], &mut body).map_err(body_error)?;
+            if h.status != 200 {
+                return Err(Error::new(
+                    Status::Http,
+                    format!("gateway answered HTTP {}", h.status),
+                ));
             }
-            break;
+            let decoder = BodyDecoder::new(h.framing, MAX_ANSWER_BYTES).map_err(body_error)?;
+            head = Some((h, decoder));
         }
         if let Some((h, decoder)) = head.as_mut() {
+            used += decoder.feed(&raw[used..], &mut body).map_err(body_error)?;
             if eof {
                 decoder.finish_at_eof().map_err(broke)?;
             }
@@ -417,11 +395,10 @@ fn malformed(why: String) -> Error {
     Error::protocol(format!("malformed HTTP answer ({why})"))
 }
 
-fn body_error(why: String) -> Error {
-    if why.starts_with("answer is larger") {
-        Error::protocol(why)
-    } else {
-        malformed(why)
+fn body_error(e: BodyError) -> Error {
+    match e {
+        BodyError::TooLarge(_) => Error::protocol(e.to_string()),
+        BodyError::Malformed(why) => malformed(why),
     }
 }
 
