@@ -70,27 +70,7 @@ fn hundred_thousand_calls_do_not_grow_memory() {
     // Keep reading what the child prints later, so it never writes into a closed pipe.
     let drain = std::thread::spawn(move || lines.for_each(drop));
 
-    let strings: Vec<_> = [
-        url.as_str(),
-        starpos_sim::DEFAULT_ORG_NO,
-        starpos_sim::DEFAULT_MERC_ID,
-        starpos_sim::DEFAULT_TRM_NO,
-        starpos_sim::DEFAULT_KEY,
-    ]
-    .iter()
-    .map(|s| c(s))
-    .collect();
-    let cfg = starpos_config {
-        base_url: strings[0].as_ptr(),
-        org_no: strings[1].as_ptr(),
-        merc_id: strings[2].as_ptr(),
-        trm_no: strings[3].as_ptr(),
-        key: strings[4].as_ptr(),
-        connect_timeout_ms: 2000,
-        timeout_ms: 5000,
-        flags: 0,
-        ca_file: std::ptr::null(),
-    };
+    let cfg = c_config_at(&url);
     let attach = c("soak");
     let request = starpos_qry_request {
         txn_time: ptr::null(),
@@ -100,7 +80,7 @@ fn hundred_thousand_calls_do_not_grow_memory() {
     let mut samples = Vec::new();
     for i in 1..=CALLS {
         let mut out: starpos_qry_response = zeroed();
-        let status = unsafe { starpos_qry(&cfg, &request, &mut out) };
+        let status = unsafe { starpos_qry(&cfg.raw, &request, &mut out) };
         assert_eq!(
             status,
             starpos_status::STARPOS_OK,

@@ -95,30 +95,11 @@ fn https_gateway() -> (u16, String) {
 
 fn qry(base_url: &str, ca_file: Option<&str>) -> (starpos_status, starpos_qry_response) {
     install_secret_guard();
-    let strings: Vec<_> = [
-        base_url,
-        "489",
-        starpos_sim::DEFAULT_MERC_ID,
-        "XB006439",
-        KEY,
-    ]
-    .iter()
-    .map(|s| c(s))
-    .collect();
     let ca = ca_file.map(c);
-    let cfg = starpos_config {
-        base_url: strings[0].as_ptr(),
-        org_no: strings[1].as_ptr(),
-        merc_id: strings[2].as_ptr(),
-        trm_no: strings[3].as_ptr(),
-        key: strings[4].as_ptr(),
-        connect_timeout_ms: 2000,
-        timeout_ms: 5000,
-        flags: 0,
-        ca_file: ca.as_ref().map_or(ptr::null(), |c| c.as_ptr()),
-    };
+    let mut cfg = c_config_at(base_url);
+    cfg.raw.ca_file = ca.as_ref().map_or(ptr::null(), |c| c.as_ptr());
     let mut out: starpos_qry_response = zeroed();
-    let status = unsafe { starpos_qry(&cfg, ptr::null(), &mut out) };
+    let status = unsafe { starpos_qry(&cfg.raw, ptr::null(), &mut out) };
     (status, out)
 }
 

@@ -112,10 +112,24 @@ pub struct CConfig {
 /// The C configuration for `sim`.
 pub fn c_config(sim: &Simulator) -> CConfig {
     let c = config(sim);
-    let strings: Vec<CString> = [&c.base_url, &c.org_no, &c.merc_id, &c.trm_no, &c.key]
-        .iter()
-        .map(|s| CString::new(s.as_str()).unwrap())
-        .collect();
+    c_config_of([&c.base_url, &c.org_no, &c.merc_id, &c.trm_no, &c.key])
+}
+
+/// The C configuration for the simulator's default merchant at `base_url`: a simulator in
+/// another process, or another server that speaks the protocol.
+pub fn c_config_at(base_url: &str) -> CConfig {
+    c_config_of([
+        base_url,
+        starpos_sim::DEFAULT_ORG_NO,
+        starpos_sim::DEFAULT_MERC_ID,
+        starpos_sim::DEFAULT_TRM_NO,
+        starpos_sim::DEFAULT_KEY,
+    ])
+}
+
+/// base URL, org_no, merc_id, trm_no, key; 2 s to connect, 5 s per call.
+fn c_config_of(fields: [&str; 5]) -> CConfig {
+    let strings: Vec<CString> = fields.iter().map(|s| CString::new(*s).unwrap()).collect();
     let raw = starpos_config {
         base_url: strings[0].as_ptr(),
         org_no: strings[1].as_ptr(),
