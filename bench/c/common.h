@@ -504,4 +504,17 @@ BENCH_FN long vm_rss_kib(void) {
 #define BENCH_SUBJECT "Latte grande"
 #define BENCH_AMOUNT "1234"
 
+/* Writes the fields every request starts with into f[0..6) and returns 6; `txn_time` is the
+ * 14-digit local time (txn_time_now). */
+BENCH_FN size_t bench_common_fields(field *f, const char *txn_time) {
+    size_t n = 0;
+    f[n++] = (field){"orgNo", BENCH_ORG_NO};
+    f[n++] = (field){"mercId", BENCH_MERC_ID};
+    f[n++] = (field){"trmNo", BENCH_TRM_NO};
+    f[n++] = (field){"txnTime", txn_time};
+    f[n++] = (field){"signType", "MD5"};
+    f[n++] = (field){"version", "V1.0.0"};
+    return n;
+}
+
 #endif

@@ -61,13 +61,7 @@ static int call(void *arg, uint64_t seq) {
     char tt[15], code[64], sel[48], trade_no[40], sig[33];
     txn_time_now(tt);
     field f[16];
-    size_t n = 0;
-    f[n++] = (field){"orgNo", BENCH_ORG_NO};
-    f[n++] = (field){"mercId", BENCH_MERC_ID};
-    f[n++] = (field){"trmNo", BENCH_TRM_NO};
-    f[n++] = (field){"txnTime", tt};
-    f[n++] = (field){"signType", "MD5"};
-    f[n++] = (field){"version", "V1.0.0"};
+    size_t n = bench_common_fields(f, tt);
     if (o.mode[0] == 'p') {
         snprintf(code, sizeof code, "curl%d%llx%08llx", getpid(), (unsigned long long)now_ns(),
                  (unsigned long long)seq);

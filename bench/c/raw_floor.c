@@ -34,13 +34,7 @@ static void build_request(void) {
     char tt[15];
     txn_time_now(tt);
     field f[16];
-    size_t n = 0;
-    f[n++] = (field){"orgNo", BENCH_ORG_NO};
-    f[n++] = (field){"mercId", BENCH_MERC_ID};
-    f[n++] = (field){"trmNo", BENCH_TRM_NO};
-    f[n++] = (field){"txnTime", tt};
-    f[n++] = (field){"signType", "MD5"};
-    f[n++] = (field){"version", "V1.0.0"};
+    size_t n = bench_common_fields(f, tt);
     const char *endpoint;
     if (o.mode[0] == 'p') {
         endpoint = "pubSigPay";
