@@ -6,7 +6,8 @@
 //! the I/O. Every error is a message for [`crate::Error::protocol`]: by the time an answer is
 //! being parsed, the request has left.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
+use std::io::Write as _;
 
 /// The most bytes a status line plus headers may take.
 const MAX_HEAD_BYTES: usize = 16 * 1024;
@@ -25,21 +26,19 @@ pub fn write_request(
     body: &[u8],
     keep_alive: bool,
 ) {
-    let mut head = String::with_capacity(160);
-    // Writing into a String cannot fail.
+    out.reserve(160 + body.len());
+    // Writing into a Vec cannot fail.
     let _ = write!(
-        head,
+        out,
         "POST {path} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: starpos/{}\r\n\
          Content-Type: {content_type}\r\nContent-Length: {}\r\n",
         env!("CARGO_PKG_VERSION"),
         body.len()
     );
     if !keep_alive {
-        head.push_str("Connection: close\r\n");
+        out.extend_from_slice(b"Connection: close\r\n");
     }
-    head.push_str("\r\n");
-    out.reserve(head.len() + body.len());
-    out.extend_from_slice(head.as_bytes());
+    out.extend_from_slice(b"\r\n");
     out.extend_from_slice(body);
 }
 
