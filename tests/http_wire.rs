@@ -2,7 +2,7 @@
 //! gives it: connection reuse, servers that close kept-alive connections, every body framing,
 //! and what each broken answer means (nothing sent, or in doubt).
 
-use starpos::transport::{post, Connection, Timeouts};
+use starpos::transport::{post, Connection, Reply, Timeouts};
 use starpos::Status;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -94,20 +94,27 @@ fn ok(body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-fn call(server: &Scripted, keep_alive: bool) -> Result<String, starpos::Error> {
-    let reply = post(
-        &server.url,
+/// POSTs `{"a":"1"}` to `url`.
+fn send(url: &str, keep_alive: bool, timeouts: Timeouts) -> Result<Reply, starpos::Error> {
+    post(
+        url,
         br#"{"a":"1"}"#,
         "application/json;charset=UTF-8",
-        Timeouts {
-            connect: Duration::from_secs(2),
-            total: Duration::from_secs(3),
-        },
+        timeouts,
         &Connection {
             keep_alive,
             ca_file: None,
         },
-    )?;
+    )
+}
+
+/// One call to `server` (2 s to connect, 3 s in all); the answer's body as text.
+fn call(server: &Scripted, keep_alive: bool) -> Result<String, starpos::Error> {
+    let timeouts = Timeouts {
+        connect: Duration::from_secs(2),
+        total: Duration::from_secs(3),
+    };
+    let reply = send(&server.url, keep_alive, timeouts)?;
     Ok(String::from_utf8(reply.body).unwrap())
 }
 
@@ -181,17 +188,7 @@ fn chunked_interim_and_until_close_answers_are_read_whole() {
         (ok("last"), Then::Keep),
     ]);
     assert_eq!(call(&server, true).unwrap(), r#"{"a":"b"}"#);
-    let reply = post(
-        &server.url,
-        b"{}",
-        "application/json",
-        Timeouts::DEFAULT,
-        &Connection {
-            keep_alive: true,
-            ca_file: None,
-        },
-    )
-    .unwrap();
+    let reply = send(&server.url, true, Timeouts::DEFAULT).unwrap();
     assert_eq!(
         (reply.body.as_slice(), reply.charset.as_deref()),
         (&b"{}"[..], Some("GBK"))
@@ -249,17 +246,12 @@ fn no_answer_is_a_timeout_within_the_whole_call_budget() {
         let _ = stream.read_to_end(&mut rest);
     });
     let started = std::time::Instant::now();
-    let e = post(
+    let e = send(
         &url,
-        b"{}",
-        "application/json",
+        true,
         Timeouts {
             connect: Duration::from_millis(200),
             total: Duration::from_millis(300),
-        },
-        &Connection {
-            keep_alive: true,
-            ca_file: None,
         },
     )
     .unwrap_err();
@@ -313,17 +305,12 @@ fn a_server_keep_alive_timeout_is_honoured() {
 #[test]
 fn an_absurd_timeout_from_the_rust_api_does_not_panic() {
     let server = scripted(vec![(ok("fine"), Then::Keep)]);
-    let reply = post(
+    let reply = send(
         &server.url,
-        b"{}",
-        "application/json",
+        true,
         Timeouts {
             connect: Duration::MAX,
             total: Duration::MAX,
-        },
-        &Connection {
-            keep_alive: true,
-            ca_file: None,
         },
     )
     .unwrap();
