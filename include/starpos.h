@@ -68,7 +68,7 @@
 #define STARPOS_APP_ID_KEY_SIZE 264
 
 /**
- * `attach` (documented max 256 characters).
+ * `attach` (documented max 512 GBK bytes in the `sdk*` answers: 768 UTF-8 bytes + NUL).
  */
 #define STARPOS_ATTACH_SIZE 776
 
@@ -108,7 +108,7 @@
 #define STARPOS_API_PAYSIGN_SIZE 136
 
 /**
- * `subject` (documented max 256 characters).
+ * `subject` (documented max 512 GBK bytes in the `sdk*` answers: 768 UTF-8 bytes + NUL).
  */
 #define STARPOS_SUBJECT_SIZE 776
 
@@ -118,14 +118,29 @@
 #define STARPOS_SEL_ORDER_NO_SIZE 104
 
 /**
- * `goodsTag` (documented max 250 characters).
+ * `goodsTag` (documented max 512 GBK bytes in the `sdk*` answers: 768 UTF-8 bytes + NUL).
  */
-#define STARPOS_GOODS_TAG_SIZE 760
+#define STARPOS_GOODS_TAG_SIZE 776
 
 /**
  * `payChannel` (`ALIPAY`, `WXPAY`, `YLPAY`).
  */
 #define STARPOS_PAY_CHANNEL_SIZE 24
+
+/**
+ * `payCode` of the QR sale (documented max 256): the text to render as the QR code.
+ */
+#define STARPOS_PAY_CODE_SIZE 520
+
+/**
+ * `txnTime` (14 digits).
+ */
+#define STARPOS_TXN_TIME_SIZE 16
+
+/**
+ * The `kind` of a journal entry (`"barcode_pay"` is the longest).
+ */
+#define STARPOS_KIND_SIZE 16
 
 /**
  * The `error` text of every response struct (cut at a UTF-8 boundary when longer).
@@ -222,6 +237,37 @@ typedef struct starpos_config {
    * = the built-in roots. Ignored for http.
    */
   const char *ca_file;
+  /**
+   * `trmTyp`, sent with every `sdk*` call: "P" smart POS, "A" app, "C" PC, "T" table sign.
+   * NULL or "" = not sent.
+   */
+  const char *trm_typ;
+  /**
+   * `oprId`, sent with every `sdk*` call: the cashier, ≤ 6 letters/digits. NULL or "" = not
+   * sent.
+   */
+  const char *opr_id;
+  /**
+   * `latitude`, sent with every `sdk*` call: where the terminal is, a decimal number of
+   * ≤ 15 characters ("31.2304"). NULL or "" = not sent.
+   */
+  const char *latitude;
+  /**
+   * `longitude`, as `latitude` ("121.4737").
+   */
+  const char *longitude;
+  /**
+   * The sale journal: a file the library owns (and `<journal_path>.lock` beside it). With a
+   * journal, every pay, barcode pay, QR pay and refund is recorded on stable storage before
+   * its first byte leaves, its outcome when known; `starpos_recover` settles what a crash
+   * left open. NULL or "" = no journal.
+   */
+  const char *journal_path;
+  /**
+   * Days a settled sale stays in the journal (for reprints and end-of-day totals) before
+   * compaction drops it; 0 = 7.
+   */
+  uint32_t journal_retention_days;
 } starpos_config;
 
 /**
@@ -498,6 +544,10 @@ typedef struct starpos_query_response {
    * `total_amount` in fen.
    */
   uint64_t total_amount;
+  /**
+   * `refAmt`: fen already refunded on the order (answered to version "V1.0.1"; else 0).
+   */
+  uint64_t ref_amt;
   /**
    * `subject`.
    */

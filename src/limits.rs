@@ -2,9 +2,10 @@
 //! structs' fixed buffers and bound what the Rust API accepts from the gateway, so a value that
 //! one layer accepts always fits the other.
 //!
-//! Identifiers get at least twice their documented maximum plus the NUL; free text (`message`,
-//! `subject`, `goods_tag`, `attach`) gets three bytes per documented character, enough for
-//! Chinese in UTF-8.
+//! Identifiers get at least twice their documented maximum plus the NUL. Free text (`subject`,
+//! `goods_tag`, `attach`) is documented in GBK bytes (spec section 10: a Chinese character is 2
+//! bytes there, 3 in UTF-8), so its buffer holds 1.5 times the documented byte maximum plus the
+//! NUL: a legitimate answer always fits. `message` gets three bytes per documented character.
 
 /// `returnCode` (documented max 10).
 pub const STARPOS_RETURN_CODE_SIZE: usize = 24;
@@ -18,7 +19,7 @@ pub const STARPOS_MERC_ID_SIZE: usize = 32;
 pub const STARPOS_APP_ID_SIZE: usize = 72;
 /// `appIdKey` (documented max 128).
 pub const STARPOS_APP_ID_KEY_SIZE: usize = 264;
-/// `attach` (documented max 256 characters).
+/// `attach` (documented max 512 GBK bytes in the `sdk*` answers: 768 UTF-8 bytes + NUL).
 pub const STARPOS_ATTACH_SIZE: usize = 776;
 /// `logNo` (documented max 20).
 pub const STARPOS_LOG_NO_SIZE: usize = 48;
@@ -34,14 +35,20 @@ pub const STARPOS_API_SHORT_SIZE: usize = 72;
 pub const STARPOS_API_PACKAGE_SIZE: usize = 264;
 /// `apiPaysign` (documented max 64).
 pub const STARPOS_API_PAYSIGN_SIZE: usize = 136;
-/// `subject` (documented max 256 characters).
+/// `subject` (documented max 512 GBK bytes in the `sdk*` answers: 768 UTF-8 bytes + NUL).
 pub const STARPOS_SUBJECT_SIZE: usize = 776;
 /// `selOrderNo` (documented max 50).
 pub const STARPOS_SEL_ORDER_NO_SIZE: usize = 104;
-/// `goodsTag` (documented max 250 characters).
-pub const STARPOS_GOODS_TAG_SIZE: usize = 760;
+/// `goodsTag` (documented max 512 GBK bytes in the `sdk*` answers: 768 UTF-8 bytes + NUL).
+pub const STARPOS_GOODS_TAG_SIZE: usize = 776;
 /// `payChannel` (`ALIPAY`, `WXPAY`, `YLPAY`).
 pub const STARPOS_PAY_CHANNEL_SIZE: usize = 24;
+/// `payCode` of the QR sale (documented max 256): the text to render as the QR code.
+pub const STARPOS_PAY_CODE_SIZE: usize = 520;
+/// `txnTime` (14 digits).
+pub const STARPOS_TXN_TIME_SIZE: usize = 16;
+/// The `kind` of a journal entry (`"barcode_pay"` is the longest).
+pub const STARPOS_KIND_SIZE: usize = 16;
 /// The `error` text of every response struct (cut at a UTF-8 boundary when longer).
 pub const STARPOS_ERROR_SIZE: usize = 512;
 

@@ -2,6 +2,7 @@
 //! appended.
 
 use crate::limits::*;
+use std::ffi::c_void;
 use std::os::raw::c_char;
 
 /// The outcome of every call. 0 is success; the values never change and new ones are only
@@ -72,6 +73,25 @@ pub struct starpos_config {
     /// trust instead of the built-in Mozilla roots (terminals have no system store). NULL or ""
     /// = the built-in roots. Ignored for http.
     pub ca_file: *const c_char,
+    /// `trmTyp`, sent with every `sdk*` call: "P" smart POS, "A" app, "C" PC, "T" table sign.
+    /// NULL or "" = not sent.
+    pub trm_typ: *const c_char,
+    /// `oprId`, sent with every `sdk*` call: the cashier, ≤ 6 letters/digits. NULL or "" = not
+    /// sent.
+    pub opr_id: *const c_char,
+    /// `latitude`, sent with every `sdk*` call: where the terminal is, a decimal number of
+    /// ≤ 15 characters ("31.2304"). NULL or "" = not sent.
+    pub latitude: *const c_char,
+    /// `longitude`, as `latitude` ("121.4737").
+    pub longitude: *const c_char,
+    /// The sale journal: a file the library owns (and `<journal_path>.lock` beside it). With a
+    /// journal, every pay, barcode pay, QR pay and refund is recorded on stable storage before
+    /// its first byte leaves, its outcome when known; `starpos_recover` settles what a crash
+    /// left open. NULL or "" = no journal.
+    pub journal_path: *const c_char,
+    /// Days a settled sale stays in the journal (for reprints and end-of-day totals) before
+    /// compaction drops it; 0 = 7.
+    pub journal_retention_days: u32,
 }
 
 /// `pubSigQry` input. Every field may be NULL.
@@ -230,6 +250,8 @@ pub struct starpos_query_response {
     pub amount: u64,
     /// `total_amount` in fen.
     pub total_amount: u64,
+    /// `refAmt`: fen already refunded on the order (answered to version "V1.0.1"; else 0).
+    pub ref_amt: u64,
     /// `subject`.
     pub subject: [c_char; STARPOS_SUBJECT_SIZE],
     /// `selOrderNo`.
@@ -297,3 +319,192 @@ pub struct starpos_refund_response {
     /// 1 when the answer's signature was checked.
     pub verified: bool,
 }
+
+/// Barcode pay (`sdkBarcodePay`) input: the terminal scanned the payment code on the payer's
+/// phone. Also the input of `starpos_barcode_sale`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_barcode_pay_request {
+    /// `yyyyMMddHHmmss`; NULL = the terminal's local time now.
+    pub txn_time: *const c_char,
+    /// Protocol version ("V1.0.0" form, ≤ 10); NULL = V1.0.0.
+    pub version: *const c_char,
+    /// This sale's number, ≤ 64 printable ASCII, unique per merchant; NULL = generated. Always
+    /// returned in the response: it is the handle on a sale whose answer was lost.
+    pub trade_no: *const c_char,
+    /// The scanned payment code (≤ 256 digits). Required. Never logged or journaled.
+    pub auth_code: *const c_char,
+    /// "WXPAY", "ALIPAY" or "YLPAY"; NULL = from the code's prefix (WeChat 18 digits from 10–15,
+    /// Alipay 16–24 digits from 25–30, UnionPay 19 digits from 62). An explicit channel wins.
+    pub pay_channel: *const c_char,
+    /// Fen actually paid: 0 < amount ≤ total_amount.
+    pub amount: u64,
+    /// Order total in fen, < 10^13.
+    pub total_amount: u64,
+    /// Order title, ≤ 512 bytes counted in GBK (ASCII 1, other characters 2); may be NULL.
+    pub subject: *const c_char,
+    /// The merchant's order number, ≤ 50; may be NULL.
+    pub sel_order_no: *const c_char,
+    /// Discount note, ≤ 512 GBK bytes (sent as `goods_tag`); may be NULL.
+    pub goods_tag: *const c_char,
+    /// Free text echoed back, ≤ 512 GBK bytes; may be NULL.
+    pub attach: *const c_char,
+    /// `addField`, ≤ 256 GBK bytes, sent as given (does not change the version); may be NULL.
+    pub add_field: *const c_char,
+}
+
+/// Barcode pay output (see `starpos_qry_response` for when fields are filled; `trade_no` is
+/// filled whenever the request was valid, whatever the status). `result`: 'S' paid, 'F'
+/// failed (final); 'A' the payer is entering a password, 'Z' unknown: query `trade_no` until
+/// final (`starpos_wait`), never pay again.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_barcode_pay_response {
+    /// `returnCode` ("000000", or another code beside a `result`: the result rules).
+    pub return_code: [c_char; STARPOS_RETURN_CODE_SIZE],
+    /// `message`, URL-decoded.
+    pub message: [c_char; STARPOS_MESSAGE_SIZE],
+    /// `sysTime`.
+    pub sys_time: [c_char; STARPOS_SYS_TIME_SIZE],
+    /// `mercId`.
+    pub merc_id: [c_char; STARPOS_MERC_ID_SIZE],
+    /// The sale's `tradeNo` (generated when the request's was NULL): query it when in doubt.
+    pub trade_no: [c_char; STARPOS_TRADE_NO_SIZE],
+    /// `logNo`: the gateway's serial.
+    pub log_no: [c_char; STARPOS_LOG_NO_SIZE],
+    /// `result`: 'S', 'F', 'A', 'Z'; 0 when the call failed.
+    pub result: c_char,
+    /// The channel the sale was sent with ("WXPAY", "ALIPAY", "YLPAY").
+    pub pay_channel: [c_char; STARPOS_PAY_CHANNEL_SIZE],
+    /// `orderNo`: the channel's order number (a refund needs it).
+    pub order_no: [c_char; STARPOS_ORDER_NO_SIZE],
+    /// `amount` in fen (checked against the request).
+    pub amount: u64,
+    /// `total_amount` in fen (checked against the request).
+    pub total_amount: u64,
+    /// `subject`, echoed.
+    pub subject: [c_char; STARPOS_SUBJECT_SIZE],
+    /// `selOrderNo`, echoed (checked against the request).
+    pub sel_order_no: [c_char; STARPOS_SEL_ORDER_NO_SIZE],
+    /// `goodsTag`, echoed.
+    pub goods_tag: [c_char; STARPOS_GOODS_TAG_SIZE],
+    /// `attach`, echoed.
+    pub attach: [c_char; STARPOS_ATTACH_SIZE],
+    /// What went wrong, in words, when the status is not OK.
+    pub error: [c_char; STARPOS_ERROR_SIZE],
+    /// 1 when the answer's signature was checked.
+    pub verified: bool,
+}
+
+/// QR pay (`sdkBarcodePosPay`) input: the terminal shows a QR code that the payer scans.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_qr_pay_request {
+    /// `yyyyMMddHHmmss`; NULL = the terminal's local time now.
+    pub txn_time: *const c_char,
+    /// Protocol version; NULL = V1.0.0.
+    pub version: *const c_char,
+    /// This sale's number, ≤ 64; NULL = generated; always returned.
+    pub trade_no: *const c_char,
+    /// "WXPAY", "ALIPAY" or "YLPAY". Required.
+    pub pay_channel: *const c_char,
+    /// Fen actually paid: 0 < amount ≤ total_amount.
+    pub amount: u64,
+    /// Order total in fen, < 10^13.
+    pub total_amount: u64,
+    /// Order title, ≤ 512 GBK bytes; may be NULL.
+    pub subject: *const c_char,
+    /// The merchant's order number, ≤ 50; may be NULL.
+    pub sel_order_no: *const c_char,
+    /// Discount note, ≤ 512 GBK bytes (sent as `goods_tag`); may be NULL.
+    pub goods_tag: *const c_char,
+    /// Free text echoed back, ≤ 512 GBK bytes; may be NULL.
+    pub attach: *const c_char,
+    /// `addField`, ≤ 256 GBK bytes, sent as given; may be NULL.
+    pub add_field: *const c_char,
+}
+
+/// QR pay output: as `starpos_barcode_pay_response`, plus `pay_code`. `result` 'S' means the
+/// QR order was made, NOT that it is paid: show `pay_code`, then query `trade_no` until final
+/// (`starpos_wait`). 'F' = no order; 'Z' = unknown: query.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_qr_pay_response {
+    /// `returnCode`.
+    pub return_code: [c_char; STARPOS_RETURN_CODE_SIZE],
+    /// `message`, URL-decoded.
+    pub message: [c_char; STARPOS_MESSAGE_SIZE],
+    /// `sysTime`.
+    pub sys_time: [c_char; STARPOS_SYS_TIME_SIZE],
+    /// `mercId`.
+    pub merc_id: [c_char; STARPOS_MERC_ID_SIZE],
+    /// The sale's `tradeNo`, filled whenever the request was valid.
+    pub trade_no: [c_char; STARPOS_TRADE_NO_SIZE],
+    /// `logNo`: the gateway's serial.
+    pub log_no: [c_char; STARPOS_LOG_NO_SIZE],
+    /// `result`: 'S' QR order made (not yet paid), 'F', 'Z'; 0 when the call failed.
+    pub result: c_char,
+    /// The channel the sale was sent with.
+    pub pay_channel: [c_char; STARPOS_PAY_CHANNEL_SIZE],
+    /// `payCode`: the text to render as the QR code (valid for 15 minutes).
+    pub pay_code: [c_char; STARPOS_PAY_CODE_SIZE],
+    /// `orderNo`.
+    pub order_no: [c_char; STARPOS_ORDER_NO_SIZE],
+    /// `amount` in fen (checked against the request).
+    pub amount: u64,
+    /// `total_amount` in fen (checked against the request).
+    pub total_amount: u64,
+    /// `subject`, echoed.
+    pub subject: [c_char; STARPOS_SUBJECT_SIZE],
+    /// `selOrderNo`, echoed (checked against the request).
+    pub sel_order_no: [c_char; STARPOS_SEL_ORDER_NO_SIZE],
+    /// `goodsTag`, echoed.
+    pub goods_tag: [c_char; STARPOS_GOODS_TAG_SIZE],
+    /// `attach`, echoed.
+    pub attach: [c_char; STARPOS_ATTACH_SIZE],
+    /// What went wrong, in words, when the status is not OK.
+    pub error: [c_char; STARPOS_ERROR_SIZE],
+    /// 1 when the answer's signature was checked.
+    pub verified: bool,
+}
+
+/// One sale of the journal, as `starpos_recover` and `starpos_journal_list` report it. No key,
+/// payment code, OAuth code or openid is ever in it.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_journal_entry {
+    /// "pay" (pubSigPay), "barcode_pay", "qr_pay" or "refund".
+    pub kind: [c_char; STARPOS_KIND_SIZE],
+    /// The sale's `tradeNo` (empty for "pay", which has none).
+    pub trade_no: [c_char; STARPOS_TRADE_NO_SIZE],
+    /// The merchant's order number sent with it.
+    pub sel_order_no: [c_char; STARPOS_SEL_ORDER_NO_SIZE],
+    /// The gateway's `logNo`, once an answer told it.
+    pub log_no: [c_char; STARPOS_LOG_NO_SIZE],
+    /// The channel's `orderNo`, once an answer told it (a refund of this sale needs it; for a
+    /// "refund" entry, the order refunded).
+    pub order_no: [c_char; STARPOS_ORDER_NO_SIZE],
+    /// The `txnTime` the sale was sent with.
+    pub txn_time: [c_char; STARPOS_TXN_TIME_SIZE],
+    /// Fen paid (refund: fen refunded, 0 = all that remained).
+    pub amount: u64,
+    /// Order total in fen.
+    pub total_amount: u64,
+    /// OK = the final state is known (`result`); an in-doubt status = still unknown (`error`
+    /// says why and what to query); another status = the sale was refused, no money moved.
+    pub status: starpos_status,
+    /// 'S' 'F' 'D' when final; else 0 or the last 'A'/'Z'.
+    pub result: c_char,
+    /// 1 when nothing more will be learned or done for this sale (final, refused, or given up
+    /// with a reason in `error`): `starpos_recover` neither queries nor reports it again.
+    pub settled: bool,
+    /// When the sale was recorded: milliseconds since 1970-01-01 UTC.
+    pub created_unix_ms: u64,
+    /// Why the sale is not final, or what recovery found, in words.
+    pub error: [c_char; STARPOS_ERROR_SIZE],
+}
+
+/// Called once per journal entry by `starpos_recover` and `starpos_journal_list`, on the
+/// calling thread, before the function returns. `entry` is valid only during the call.
+pub type starpos_journal_fn =
+    Option<unsafe extern "C" fn(entry: *const starpos_journal_entry, userdata: *mut c_void)>;

@@ -139,7 +139,7 @@ fn c_config_of(fields: [&str; 5]) -> CConfig {
         connect_timeout_ms: 2000,
         timeout_ms: 5000,
         flags: 0,
-        ca_file: std::ptr::null(),
+        ..zeroed()
     };
     CConfig {
         _strings: strings,
