@@ -85,7 +85,9 @@ mod gbk;
 mod handlers;
 mod http;
 mod orders;
+mod sales;
 mod sock;
+mod stale;
 
 pub use config::{
     SimConfig, DEFAULT_APP_ID, DEFAULT_APP_ID_KEY, DEFAULT_KEY, DEFAULT_MERC_ID, DEFAULT_ORG_NO,
@@ -93,7 +95,7 @@ pub use config::{
 };
 pub use faults::{Fault, FAULT_NAMES};
 pub use http::{BASE_PATH, MAX_BODY};
-pub use orders::{Order, Refund};
+pub use orders::{Order, OrderKind, Refund, QR_LIFETIME};
 
 use orders::OrderBook;
 use serde_json::{Map, Value};
@@ -141,6 +143,8 @@ pub(crate) struct Shared {
     book: Mutex<OrderBook>,
     log: Mutex<Vec<Received>>,
     faults: Mutex<Vec<faults::Rule>>,
+    /// The last answer made per endpoint, for the `stale` fault.
+    last_answers: Mutex<stale::LastAnswers>,
     /// Response writers never answered (faults), kept so their connections stay open.
     parked: Mutex<Vec<Box<dyn Write + Send>>>,
     /// Threads running slow faults and 413 answers, joined at shutdown.
@@ -189,6 +193,7 @@ impl Simulator {
             local,
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
+            last_answers: Mutex::new(stale::LastAnswers::new()),
             parked: Mutex::new(Vec::new()),
             threads: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
@@ -244,14 +249,14 @@ impl Simulator {
         lock(&self.shared.log).len()
     }
 
-    /// The payer pays: the order known by `no` (its `logNo`, either `orderNo` or its
-    /// `selOrderNo`) goes from `A` to `S` and gets its channel order number. False when no order
-    /// has that number or it is not `A`.
+    /// The payer pays: the order known by `no` (its `logNo`, either `orderNo`, a counter
+    /// sale's `tradeNo` or a `pubSigPay`'s `selOrderNo`) goes from `A` to `S` and gets its
+    /// channel order number. False when no order has that number or it is not `A`.
     pub fn confirm(&self, no: &str) -> bool {
         lock(&self.shared.book).confirm(no)
     }
 
-    /// The payer cancels: `A` → `F`. False when unknown or not `A`.
+    /// The payer cancels (or a QR sale is closed): `A` → `F`. False when unknown or not `A`.
     pub fn cancel(&self, no: &str) -> bool {
         lock(&self.shared.book).cancel(no)
     }
@@ -267,9 +272,23 @@ impl Simulator {
         lock(&self.shared.book).get(no)
     }
 
-    /// Snapshots of every order, oldest first.
+    /// Snapshots of every order, oldest first (settled or expired first if their time has
+    /// come).
     pub fn orders(&self) -> Vec<Order> {
         self.shared.orders()
+    }
+
+    /// Moves the simulator's clock forward by `by` (real time keeps passing too): orders
+    /// settle ([`SimConfig::settle_after`]) and QR sales expire ([`QR_LIFETIME`]) by it. The
+    /// clock runs at most a century ahead. Returns how far it is ahead of real time now.
+    pub fn advance(&self, by: Duration) -> Duration {
+        lock(&self.shared.book).advance(by)
+    }
+
+    /// How far the simulator's clock runs ahead of real time (the sum of every
+    /// [`Simulator::advance`]).
+    pub fn advanced(&self) -> Duration {
+        lock(&self.shared.book).skew()
     }
 
     /// Spoils the answer to the next gateway request, whatever its endpoint.
