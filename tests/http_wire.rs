@@ -350,6 +350,33 @@ fn a_server_keep_alive_timeout_is_honoured() {
 }
 
 #[test]
+fn a_url_base_url_would_refuse_is_invalid_and_nothing_is_sent() {
+    let server = scripted(vec![(ok("fine"), Then::Keep)]);
+    let base = server.url.trim_end_matches("/gw/x.json");
+    for bad in [
+        format!("{}\r\nX-Injected: 1", server.url),
+        format!("{base}/gw/x y.json"),
+        format!("{base}/gw/x\tz.json"),
+        format!("{base}/gw/x.json#top"),
+        format!("{base}/gw/{{x}}.json"),
+        format!("{base}/gw/\u{e9}.json"),
+        format!("ftp{}", base.trim_start_matches("http")),
+        "http://".to_owned(),
+    ] {
+        let e = send(&bad, true, Timeouts::DEFAULT).unwrap_err();
+        assert_eq!(e.status(), Status::InvalidArgument, "{bad:?}: {e}");
+        assert!(e.to_string().contains("base_url"), "{bad:?}: {e}");
+        assert!(!e.in_doubt(), "{bad:?}: {e}");
+    }
+    // The first request the server sees is the good one that follows.
+    assert_eq!(call(&server, true).unwrap(), "fine");
+    let seen = next(&server);
+    assert_eq!(seen.connection, 0);
+    assert!(seen.head.starts_with("POST /gw/x.json HTTP/1.1\r\n"));
+    assert!(!seen.head.contains("X-Injected"));
+}
+
+#[test]
 fn an_absurd_timeout_from_the_rust_api_does_not_panic() {
     let server = scripted(vec![(ok("fine"), Then::Keep)]);
     let reply = send(
