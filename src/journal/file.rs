@@ -167,19 +167,14 @@ pub(super) fn length(file: &File, path: &Path) -> Result<u64, Error> {
         .map_err(|e| io_error(path, "cannot stat", &e))
 }
 
-/// Every byte from `offset` to the end.
-pub(super) fn read_from(file: &File, path: &Path, offset: u64) -> Result<Vec<u8>, Error> {
-    let mut bytes = Vec::new();
-    let mut chunk = vec![0u8; 16 * 1024];
-    loop {
-        let at = offset + bytes.len() as u64;
-        match file.read_at(&mut chunk, at) {
-            Ok(0) => return Ok(bytes),
-            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(io_error(path, "cannot read", &e)),
-        }
-    }
+/// The bytes from `offset` to `len` (the file's length, read under the lock).
+pub(super) fn read_from(file: &File, path: &Path, offset: u64, len: u64) -> Result<Vec<u8>, Error> {
+    let size = usize::try_from(len.saturating_sub(offset))
+        .map_err(|_| format_error(path, "too large to read: move it away"))?;
+    let mut bytes = vec![0u8; size];
+    file.read_exact_at(&mut bytes, offset)
+        .map_err(|e| io_error(path, "cannot read", &e))?;
+    Ok(bytes)
 }
 
 /// Appends `bytes` at the end (the file is open for appending, and its end is `len`) and
@@ -214,12 +209,17 @@ pub(super) fn truncate(file: &File, path: &Path, len: u64) -> Result<(), Error> 
 /// directory. Returns the new file, open for reading and appending.
 pub(super) fn replace(path: &Path, bytes: &[u8]) -> Result<File, Error> {
     let tmp = sidecar(path, ".tmp");
+    let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
     let written = OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
         .open(&tmp)
         .and_then(|mut file| {
+            // The copy keeps the journal's mode (a 0600 journal stays private).
+            if let Some(permissions) = permissions {
+                file.set_permissions(permissions)?;
+            }
             file.write_all(bytes)?;
             file.sync_all()
         });
@@ -231,8 +231,14 @@ pub(super) fn replace(path: &Path, bytes: &[u8]) -> Result<File, Error> {
             &e,
         ));
     }
-    std::fs::rename(&tmp, path)
-        .map_err(|e| io_error(path, "cannot rename <path>.tmp over the journal", &e))?;
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io_error(
+            path,
+            "cannot rename <path>.tmp over the journal",
+            &e,
+        ));
+    }
     sync_directory(path)?;
     let (file, _) = open_journal(path)?;
     Ok(file)

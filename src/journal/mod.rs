@@ -347,7 +347,7 @@ impl Shared {
             state.clear();
             return self.refresh(state);
         }
-        let bytes = file::read_from(&state.file, path, state.read_offset)?;
+        let bytes = file::read_from(&state.file, path, state.read_offset, len)?;
         if state.read_offset == 0 && !bytes.contains(&b'\n') {
             return self.start_file(state, &bytes);
         }

@@ -316,3 +316,19 @@ fn kinds_have_stable_names() {
         Status::InvalidArgument
     );
 }
+
+#[test]
+fn compaction_keeps_the_file_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("mode");
+    let path = dir.file();
+    let journal = Journal::open(&path, WEEK).unwrap();
+    journal.begin(sale("T1", 1)).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    let before = inode(&path);
+    journal.compact().unwrap();
+    assert_ne!(inode(&path), before, "a new file was renamed in");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
