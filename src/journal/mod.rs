@@ -13,7 +13,6 @@ use crate::error::{Error, Status};
 use crate::log::{log, Level};
 use crate::model::TxnResult;
 use record::Record;
-use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -152,10 +151,10 @@ struct State {
     read_offset: u64,
     /// The header's format version (0 until read).
     version: u32,
-    /// The sales in order of their first record, each with its latest record line.
+    /// The sales in order of their first record, each with its latest record line. Looked
+    /// up by a search from the end (recent sales are the ones updated): no hash map, whose
+    /// code the armv7 `.so` has no room for, for a list that compaction keeps short.
     sales: Vec<(Entry, Vec<u8>)>,
-    /// Index into `sales` by id.
-    index: HashMap<String, usize>,
     /// Records of kinds this version does not know, kept as they are by compaction.
     unknown: Vec<Vec<u8>>,
     /// Record lines read or written (superseded, damaged and unknown ones included).
@@ -172,7 +171,6 @@ impl State {
             read_offset: 0,
             version: 0,
             sales: Vec::new(),
-            index: HashMap::new(),
             unknown: Vec::new(),
             lines: 0,
             compacted_len: 0,
@@ -184,21 +182,22 @@ impl State {
         self.read_offset = 0;
         self.version = 0;
         self.sales.clear();
-        self.index.clear();
         self.unknown.clear();
         self.lines = 0;
         self.compacted_len = 0;
     }
 
+    /// Where the sale `id` is in `sales`.
+    fn position(&self, id: &str) -> Option<usize> {
+        self.sales.iter().rposition(|(entry, _)| entry.id == id)
+    }
+
     /// Folds one sale record (the whole state) into the cache.
     fn apply(&mut self, entry: Entry, line: Vec<u8>) {
         self.lines += 1;
-        match self.index.get(&entry.id) {
-            Some(&i) => self.sales[i] = (entry, line),
-            None => {
-                self.index.insert(entry.id.clone(), self.sales.len());
-                self.sales.push((entry, line));
-            }
+        match self.position(&entry.id) {
+            Some(i) => self.sales[i] = (entry, line),
+            None => self.sales.push((entry, line)),
         }
     }
 
@@ -273,7 +272,7 @@ impl Journal {
             loop {
                 let n = COUNTER.fetch_add(1, Ordering::Relaxed);
                 entry.id = format!("{now:x}-{:x}-{n:x}", std::process::id());
-                if !state.index.contains_key(&entry.id) {
+                if state.position(&entry.id).is_none() {
                     break;
                 }
             }
@@ -329,6 +328,13 @@ impl Journal {
 }
 
 impl Shared {
+    /// Logs `journal <path>: <message>` (one instance of the logging code for all messages).
+    fn log(&self, level: Level, message: std::fmt::Arguments<'_>) {
+        log(level, || {
+            format!("journal {}: {message}", self.path.display())
+        });
+    }
+
     /// Brings the cache up to date with the file: reopens it when another process's
     /// compaction replaced it, writes the header into an empty file, reads new lines.
     fn refresh(&self, state: &mut State) -> Result<(), Error> {
@@ -402,49 +408,45 @@ impl Shared {
     fn read_header(&self, state: &mut State, line: &[u8]) -> Result<(), Error> {
         let version = record::parse_header(line).ok_or_else(|| self.not_a_journal())?;
         if version > record::VERSION {
-            log(Level::Warn, || {
-                format!(
-                    "journal {}: written by a newer version of the format ({version}; this \
-                     library writes {}): reading the records it understands, not compacting",
-                    self.path.display(),
+            self.log(
+                Level::Warn,
+                format_args!(
+                    "written by a newer version of the format ({version}; this library writes \
+                     {}): reading the records it understands, not compacting",
                     record::VERSION
-                )
-            });
+                ),
+            );
         }
         state.version = version;
         Ok(())
     }
 
     fn read_record(&self, state: &mut State, line: &[u8], offset: u64) {
+        let mut bytes = Vec::with_capacity(line.len() + 1);
+        bytes.extend_from_slice(line);
+        bytes.push(b'\n');
         match record::decode(line) {
-            Record::Sale(entry) => {
-                let mut bytes = line.to_vec();
-                bytes.push(b'\n');
-                state.apply(entry, bytes);
-            }
+            Record::Sale(entry) => state.apply(entry, bytes),
             Record::Unknown(kind) => {
                 state.lines += 1;
-                let mut bytes = line.to_vec();
-                bytes.push(b'\n');
                 state.unknown.push(bytes);
-                log(Level::Debug, || {
-                    format!(
-                        "journal {}: skipped a \"{kind}\" record at byte {offset} (a newer \
-                         version's; kept)",
-                        self.path.display()
-                    )
-                });
+                self.log(
+                    Level::Debug,
+                    format_args!(
+                        "kept a \"{kind}\" record at byte {offset} unread (a newer version's)"
+                    ),
+                );
             }
             Record::Damaged(why) => {
                 state.lines += 1;
-                log(Level::Warn, || {
-                    format!(
-                        "journal {}: the {}-byte record at byte {offset} is damaged ({why}): \
-                         skipped, every other record is kept",
-                        self.path.display(),
+                self.log(
+                    Level::Warn,
+                    format_args!(
+                        "the {}-byte record at byte {offset} is damaged ({why}): skipped, every \
+                         other record is kept",
                         line.len()
-                    )
-                });
+                    ),
+                );
             }
         }
     }
@@ -455,15 +457,15 @@ impl Shared {
         let path = &self.path;
         let len = file::length(&state.file, path)?;
         if len > state.read_offset {
-            log(Level::Warn, || {
-                format!(
-                    "journal {}: cut off an unfinished last record ({} bytes at byte {}; a \
-                     write was interrupted, it was never acknowledged)",
-                    path.display(),
+            self.log(
+                Level::Warn,
+                format_args!(
+                    "cut off an unfinished last record ({} bytes at byte {}; a write was \
+                     interrupted, it was never acknowledged)",
                     len - state.read_offset,
                     state.read_offset
-                )
-            });
+                ),
+            );
             file::truncate(&state.file, path, state.read_offset)?;
         }
         let line = record::encode(entry);
@@ -473,7 +475,9 @@ impl Shared {
         if state.read_offset > COMPACT_MIN_BYTES.max(2 * state.compacted_len) {
             // The record is safe already; a failed compaction only leaves the file longer.
             if let Err(e) = self.compact(state) {
-                log(Level::Warn, || format!("{e}"));
+                log(Level::Warn, || {
+                    format!("{} (compaction skipped; the record is stored)", e.detail())
+                });
             }
         }
         Ok(())
@@ -488,34 +492,28 @@ impl Shared {
         for line in &state.unknown {
             bytes.extend_from_slice(line);
         }
-        let mut kept = Vec::new();
-        for (entry, line) in &state.sales {
-            if !expired(entry, self.retention_ms, now_ms) {
-                bytes.extend_from_slice(line);
-                kept.push((entry.clone(), line.clone()));
-            }
+        let retention_ms = self.retention_ms;
+        let kept = |(entry, _): &(Entry, Vec<u8>)| !expired(entry, retention_ms, now_ms);
+        for (_, line) in state.sales.iter().filter(|sale| kept(sale)) {
+            bytes.extend_from_slice(line);
         }
-        let dropped = state.sales.len() - kept.len();
-        let file = file::replace(&self.path, &bytes)?;
-        let identity = file::identity_of(&file, &self.path)?;
-        let unknown = std::mem::take(&mut state.unknown);
-        *state = State::new(file, identity);
+        state.file = file::replace(&self.path, &bytes)?;
+        state.identity = file::identity_of(&state.file, &self.path)?;
+        let before = state.sales.len();
+        state.sales.retain(kept);
+        let dropped = before - state.sales.len();
         state.version = record::VERSION;
         state.read_offset = bytes.len() as u64;
         state.compacted_len = state.read_offset;
-        state.lines = unknown.len();
-        state.unknown = unknown;
-        for (entry, line) in kept {
-            state.apply(entry, line);
-        }
-        log(Level::Debug, || {
-            format!(
-                "journal {}: compacted to {} bytes, {} sales ({dropped} settled ones dropped)",
-                self.path.display(),
+        state.lines = state.sales.len() + state.unknown.len();
+        self.log(
+            Level::Debug,
+            format_args!(
+                "compacted to {} bytes, {} sales ({dropped} settled ones dropped)",
                 state.read_offset,
                 state.sales.len()
-            )
-        });
+            ),
+        );
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 use super::{Entry, Kind};
 use crate::error::Status;
 use crate::model::TxnResult;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// The first word of a journal file.
 pub(super) const MAGIC: &str = "starpos-journal";
@@ -59,32 +59,59 @@ pub(super) fn crc32(bytes: &[u8]) -> u32 {
     })
 }
 
-/// The record line for a sale's whole state, newline included. The JSON is compact, so it
-/// never holds a raw newline.
+/// The record line for a sale's whole state, newline included. Written by hand rather than
+/// through `serde_json::Value` (smaller code); the JSON is compact and escapes control
+/// characters, so it never holds a raw newline.
 pub(super) fn encode(entry: &Entry) -> Vec<u8> {
-    let payload = json!({
-        "rec": SALE,
-        "id": entry.id,
-        "kind": entry.kind.as_str(),
-        "trade_no": entry.trade_no,
-        "sel_order_no": entry.sel_order_no,
-        "log_no": entry.log_no,
-        "order_no": entry.order_no,
-        "txn_time": entry.txn_time,
-        "amount": entry.amount,
-        "total_amount": entry.total_amount,
-        "status": entry.status.name(),
-        "result": entry.result.map(|r| r.as_char().to_string()),
-        "error": entry.error,
-        "settled": entry.settled,
-        "created_unix_ms": entry.created_unix_ms,
-        "updated_unix_ms": entry.updated_unix_ms,
-    })
-    .to_string();
+    let mut payload = format!("{{\"rec\":\"{SALE}\"");
+    let texts = [
+        ("id", entry.id.as_str()),
+        ("kind", entry.kind.as_str()),
+        ("trade_no", &entry.trade_no),
+        ("sel_order_no", &entry.sel_order_no),
+        ("log_no", &entry.log_no),
+        ("order_no", &entry.order_no),
+        ("txn_time", &entry.txn_time),
+        ("status", entry.status.name()),
+        ("error", &entry.error),
+    ];
+    for (name, value) in texts {
+        payload.push_str(&format!(",\"{name}\":"));
+        push_json_string(&mut payload, value);
+    }
+    let numbers = [
+        ("amount", entry.amount),
+        ("total_amount", entry.total_amount),
+        ("created_unix_ms", entry.created_unix_ms),
+        ("updated_unix_ms", entry.updated_unix_ms),
+    ];
+    for (name, value) in numbers {
+        payload.push_str(&format!(",\"{name}\":{value}"));
+    }
+    match entry.result {
+        Some(result) => payload.push_str(&format!(",\"result\":\"{}\"", result.as_char())),
+        None => payload.push_str(",\"result\":null"),
+    }
+    payload.push_str(&format!(",\"settled\":{}}}", entry.settled));
     let mut line = format!("{:08x} ", crc32(payload.as_bytes())).into_bytes();
     line.extend_from_slice(payload.as_bytes());
     line.push(b'\n');
     line
+}
+
+/// Appends `text` as a JSON string: quoted, `"` and `\` escaped, control characters as
+/// `\u00XX`.
+fn push_json_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// What one record line (without its newline) holds.
@@ -125,48 +152,54 @@ pub(super) fn decode(line: &[u8]) -> Record {
     }
 }
 
+/// A text field, empty when missing or not a string.
+fn text(object: &Map<String, Value>, name: &str) -> String {
+    object
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// A number field, 0 when missing or not a whole number.
+fn number(object: &Map<String, Value>, name: &str) -> u64 {
+    object.get(name).and_then(Value::as_u64).unwrap_or(0)
+}
+
 /// The sale in a record's fields; a missing text or number field reads as empty or 0.
 fn sale(object: &Map<String, Value>) -> Result<Entry, String> {
-    let text = |name: &str| {
-        object
-            .get(name)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned()
-    };
-    let number = |name: &str| object.get(name).and_then(Value::as_u64).unwrap_or(0);
-    let id = text("id");
+    let id = text(object, "id");
     if id.is_empty() {
         return Err("sale without an id".into());
     }
-    let kind = text("kind")
+    let kind = text(object, "kind")
         .parse::<Kind>()
         .map_err(|_| format!("sale {id}: unknown kind"))?;
-    let status_name = text("status");
+    let status_name = text(object, "status");
     // A status this version does not know (a newer library's) reads as in doubt.
     let status = Status::ALL
         .into_iter()
         .find(|s| s.name() == status_name)
         .unwrap_or(Status::Internal);
-    let result = text("result").chars().next().and_then(TxnResult::from_char);
+    let result = text(object, "result")
+        .chars()
+        .next()
+        .and_then(TxnResult::from_char);
     Ok(Entry {
         kind,
-        trade_no: text("trade_no"),
-        sel_order_no: text("sel_order_no"),
-        log_no: text("log_no"),
-        order_no: text("order_no"),
-        txn_time: text("txn_time"),
-        amount: number("amount"),
-        total_amount: number("total_amount"),
+        trade_no: text(object, "trade_no"),
+        sel_order_no: text(object, "sel_order_no"),
+        log_no: text(object, "log_no"),
+        order_no: text(object, "order_no"),
+        txn_time: text(object, "txn_time"),
+        amount: number(object, "amount"),
+        total_amount: number(object, "total_amount"),
         status,
         result,
-        error: text("error"),
-        settled: object
-            .get("settled")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-        created_unix_ms: number("created_unix_ms"),
-        updated_unix_ms: number("updated_unix_ms"),
+        error: text(object, "error"),
+        settled: object.get("settled") == Some(&Value::Bool(true)),
+        created_unix_ms: number(object, "created_unix_ms"),
+        updated_unix_ms: number(object, "updated_unix_ms"),
         id,
     })
 }
@@ -182,7 +215,7 @@ mod tests {
             amount: 100,
             total_amount: 120,
             result: Some(TxnResult::Waiting),
-            error: "timed out after 30000 ms \"quoted\"\nnext line".into(),
+            error: "timed out after 30000 ms \"quoted\"\nnext\tline \\ \u{1}\u{7f} 超时".into(),
             created_unix_ms: 5,
             updated_unix_ms: 6,
             ..Entry::new(Kind::QrPay)
