@@ -278,6 +278,10 @@ fn two_processes_append_to_one_journal() {
                 })
                 .unwrap();
             tell(&format!("ACK {}", entry.id));
+            if i % 10 == 9 {
+                // The other process must notice the replaced file and follow it.
+                journal.compact().unwrap();
+            }
         }
         std::process::exit(0);
     }
