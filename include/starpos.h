@@ -190,6 +190,11 @@ typedef enum starpos_status {
    * A bug was caught (a panic); the process lives on (in doubt).
    */
   STARPOS_ERR_INTERNAL = 8,
+  /**
+   * The sale journal could not be read or written (no space, read-only, locked, not a
+   * journal file); nothing was sent. `error` names the file and what to do.
+   */
+  STARPOS_ERR_JOURNAL = 9,
 } starpos_status;
 
 /**
@@ -939,6 +944,8 @@ typedef struct starpos_qr_pay_response {
  * valid only during the call; `userdata` is what was given to `starpos_set_logger`.
  */
 typedef void (*starpos_log_fn)(int32_t level, const char *message, void *userdata);
+
+
 
 
 

@@ -15,6 +15,7 @@ pub mod clock;
 pub mod error;
 pub mod ffi;
 pub mod fields;
+pub mod journal;
 pub mod limits;
 pub mod log;
 pub mod model;

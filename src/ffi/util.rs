@@ -23,6 +23,7 @@ pub extern "C" fn starpos_status_str(status: c_int) -> *const c_char {
         Some(Status::Signature) => c"SIGNATURE",
         Some(Status::Gateway) => c"GATEWAY",
         Some(Status::Internal) => c"INTERNAL",
+        Some(Status::Journal) => c"JOURNAL",
         None => c"UNKNOWN",
     };
     name.as_ptr()
