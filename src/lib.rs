@@ -20,6 +20,7 @@ pub mod limits;
 pub mod log;
 pub mod model;
 pub mod percent;
+pub mod recover;
 pub mod sign;
 pub mod transport;
 pub mod wechat;
