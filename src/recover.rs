@@ -151,7 +151,8 @@ impl Client {
             }
         };
         let learned = journal.entries().and_then(|entries| {
-            for mut entry in entries.into_iter().filter(|e| names(e, qry_no)) {
+            for before in entries.into_iter().filter(|e| names(e, qry_no)) {
+                let mut entry = before.clone();
                 entry.result = answer.result;
                 if !answer.log_no.is_empty() && entry.kind != Kind::Refund {
                     entry.log_no.clone_from(&answer.log_no);
@@ -160,7 +161,10 @@ impl Client {
                     entry.order_no.clone_from(&answer.order_no);
                 }
                 settle(&mut entry, answer.result.is_some_and(TxnResult::is_final));
-                journal.update(&entry)?;
+                // A wait polls every few seconds: only news is worth a sync.
+                if entry != before {
+                    journal.update(&entry)?;
+                }
             }
             Ok(())
         });

@@ -572,3 +572,65 @@ fn counter_sales_from_the_command_line() {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(stderr(&out).contains("pay_channel: not given"), "{out:?}");
 }
+
+#[test]
+fn the_journal_and_recover_from_the_command_line() {
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let dir = std::env::temp_dir().join(format!("starpos-cli-journal-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let journal = dir.join("sales.journal");
+    let journal = journal.to_str().unwrap();
+    // A QR order the payer has not scanned: recorded, open.
+    let out = starpos(
+        &sim,
+        &[
+            "--journal",
+            journal,
+            "--json",
+            "qr-pay",
+            "--pay-channel",
+            "WXPAY",
+            "--amount",
+            "4",
+            "--total-amount",
+            "4",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let trade_no = json(&out)["tradeNo"].as_str().unwrap().to_owned();
+    let listed = json(&bare(&["--journal", journal, "--json", "journal"]));
+    assert_eq!(
+        listed["entries"][0]["tradeNo"],
+        trade_no.as_str(),
+        "no credentials needed"
+    );
+    assert_eq!(listed["entries"][0]["settled"], false);
+    // Still unscanned: recover reports it open, exit 21.
+    let out = starpos(
+        &sim,
+        &[
+            "--journal",
+            journal,
+            "--json",
+            "recover",
+            "--deadline-ms",
+            "100",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(21), "{out:?}");
+    // Scanned: recover settles it, exit 0; then nothing is left to report.
+    assert!(sim.confirm(&trade_no));
+    let out = starpos(&sim, &["--journal", journal, "--json", "recover"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report = json(&out);
+    assert_eq!(report["entries"][0]["result"], "S");
+    assert_eq!(report["entries"][0]["settled"], true);
+    let out = starpos(&sim, &["--journal", journal, "--json", "recover"]);
+    assert_eq!(json(&out)["entries"].as_array().unwrap().len(), 0);
+    // Without a journal: a usage error naming the flag.
+    let out = bare(&["recover"]);
+    assert_eq!(out.status.code(), Some(64));
+    assert!(stderr(&out).contains("--journal"), "{out:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
