@@ -246,8 +246,8 @@ def c_program(header_path, items):
         elif kind in ("callback", "typedef"):
             lines.append(c_printf(f"{kind} {name}: size %zu, type {esc(data)}", f"sizeof({name})"))
         elif kind == "function":
-            # Taking the address checks that the declaration names a function of the header.
-            lines.append(f"  (void)&{name};")
+            # Naming it (unevaluated) checks that the header declares a function of this name.
+            lines.append(f"  (void)sizeof(&{name});")
             lines.append(c_printf(esc(f"function {name}: {data}")))
     lines += ["  return 0;", "}", ""]
     return "\n".join(lines)
