@@ -143,7 +143,8 @@ def strip_comments(text):
 def parse_header(text):
     """The header's ABI items, in header order: ("const", name, value_text),
     ("enum", c_type, [enumerators]), ("struct", c_type, [(field, type)]),
-    ("callback", name, signature), ("typedef", name, type), ("function", name, prototype)."""
+    ("callback", name, signature), ("typedef", name, type), ("opaque", name, tagged type),
+    ("function", name, prototype)."""
     text = strip_comments(text)
     items = []
     for m in re.finditer(rf"^[ \t]*#[ \t]*define[ \t]+(STARPOS_\w+)[ \t]+(\S[^\n]*?)[ \t]*$", text, re.M):
@@ -185,6 +186,11 @@ def parse_declaration(decl):
     if m:
         sig = normalise_type(f"{m.group(1)} (*)({normalise_params(m.group(3))})")
         return ("callback", m.group(2), sig)
+    m = re.match(rf"^typedef (struct|union|enum) ({IDENT}) ({IDENT})$", decl)
+    if m:
+        # An opaque handle (cbindgen's output for a type C only sees through pointers): it has
+        # a name and no size.
+        return ("opaque", m.group(3), f"{m.group(1)} {m.group(2)}")
     if decl.startswith("typedef "):
         name, typ = declarator(decl[len("typedef "):])
         return ("typedef", name, typ)
@@ -245,6 +251,8 @@ def c_program(header_path, items):
                 )
         elif kind in ("callback", "typedef"):
             lines.append(c_printf(f"{kind} {name}: size %zu, type {esc(data)}", f"sizeof({name})"))
+        elif kind == "opaque":
+            lines.append(c_printf(esc(f"typedef {name}: opaque {data}")))
         elif kind == "function":
             # Naming it (unevaluated) checks that the header declares a function of this name.
             lines.append(f"  (void)sizeof(&{name});")

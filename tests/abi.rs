@@ -209,9 +209,11 @@ fn appended_functions_enum_values_constants_and_structs_are_compatible() {
         "enum starpos_status starpos_close_batch(const struct starpos_config *config, \
          struct starpos_batch *batch);",
     );
+    copy.append_function("struct starpos_session *starpos_session_open(void);");
     copy.edit(
         "typedef void (*starpos_log_fn)",
-        "typedef struct starpos_batch {\n  uint64_t total_fen;\n  uint32_t count;\n} \
+        "typedef struct starpos_session starpos_session;\n\n\
+         typedef struct starpos_batch {\n  uint64_t total_fen;\n  uint32_t count;\n} \
          starpos_batch;\n\ntypedef void (*starpos_log_fn)",
     );
     copy.edit(
@@ -225,6 +227,8 @@ fn appended_functions_enum_values_constants_and_structs_are_compatible() {
     let run = copy.assert_compatible(&[
         "function starpos_close_batch: starpos_status (const starpos_config*, starpos_batch*)",
         "struct starpos_batch: size 16",
+        "typedef starpos_session: opaque struct starpos_session",
+        "function starpos_session_open: starpos_session* (void)",
         "enum starpos_status.STARPOS_ERR_BUSY: new enum value (9)",
         "const STARPOS_FLAG_TRACE: 8",
     ]);
