@@ -15,8 +15,8 @@
 #   6. cargo-c     `cargo cinstall --release --prefix=/usr --destdir=...` installs the same
 #                  library names, SONAME, header and pkg-config file name as `make install`.
 #                  cargo-c is installed first when missing (`cargo install --locked cargo-c`:
-#                  about 13 minutes of compiling on this 2-core machine, once; the cinstall
-#                  itself is a second release build of the library, about 1 minute).
+#                  25 minutes of compiling, measured on this shared 2-core machine, once);
+#                  the cinstall itself is a second release build of the library (~30 s).
 #                  STARPOS_SKIP_CARGO_C=1 skips this step (and says so).
 #
 # Exits non-zero on the first failure.
@@ -121,13 +121,13 @@ if [ "${STARPOS_SKIP_CARGO_C:-0}" = 1 ]; then
   exit 0
 fi
 if ! cargo cinstall --version >/dev/null 2>&1; then
-  echo "installing cargo-c $CARGO_C_VERSION (about 13 minutes of compiling)"
+  echo "installing cargo-c $CARGO_C_VERSION (about 25 minutes of compiling on 2 cores)"
   t0=$(date +%s)
   nice cargo install --locked cargo-c --version "$CARGO_C_VERSION"
   echo "cargo-c installed in $(($(date +%s) - t0)) s"
 fi
 cargo cinstall --version
-cargo cinstall --release --locked --prefix=/usr --destdir="$WORK/capi"
+cargo cinstall -p starpos --release --locked --prefix=/usr --destdir="$WORK/capi"
 make -s install PREFIX=/usr DESTDIR="$WORK/make-usr" BUILD_DIR="$TD/release"
 # The library's files (names and link targets), the header and the .pc file's name must be the
 # same; make install adds its CMake files, and the two .pc files are written differently.
