@@ -956,7 +956,7 @@ def _write_text(attempt: Any, size: int) -> "tuple[int, str, str]":
 
 
 def version() -> str:
-    """The library's version (``"0.1.0"``)."""
+    """The library's version (``"0.2.0"``)."""
     return _dec(_lib.starpos_version())
 
 
