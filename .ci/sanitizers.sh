@@ -24,23 +24,26 @@ export STARPOS_GATEWAY="$base_url" STARPOS_ORG_NO=489 STARPOS_MERC_ID=8002900000
        STARPOS_TRM_NO=XB006439 STARPOS_KEY=9E1D5C0A7B3F4E2D8C6A1B0F3E5D7C9A RUST_BACKTRACE=0
 echo "simulator at $base_url"
 
-make -s -C examples/c OUT="$out" LIBDIR="$PWD/$lib" sale-shared edge-shared
+make -s -C examples/c OUT="$out" LIBDIR="$PWD/$lib" sale-shared counter-shared edge-shared
+
+# counter.c keeps a sale journal: a fresh one per run.
+journal_arg() { case $1 in counter*) echo "--journal $out/$1.journal" ;; esac; }
 
 echo "--- valgrind (definite leaks and memory errors fail)"
-for prog in sale-shared edge-shared; do
+for prog in sale-shared counter-shared edge-shared; do
   valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-    --show-leak-kinds=definite "$out/$prog" >"$out/$prog.valgrind.out" 2>&1 \
+    --show-leak-kinds=definite "$out/$prog" $(journal_arg "$prog") >"$out/$prog.valgrind.out" 2>&1 \
     || { cat "$out/$prog.valgrind.out"; echo "valgrind: $prog failed"; exit 1; }
   echo "valgrind: $prog clean"
 done
 
 echo "--- clang -fsanitize=address,undefined"
-for prog in sale edge; do
+for prog in sale counter edge; do
   clang -std=c99 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
     -fno-sanitize-recover=all -Iinclude "examples/c/$prog.c" -o "$out/$prog-asan" \
     -L"$lib" -lstarpos -Wl,-rpath,"$out"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    "$out/$prog-asan" >"$out/$prog.asan.out" 2>&1 \
+    "$out/$prog-asan" $(journal_arg "$prog-asan") >"$out/$prog.asan.out" 2>&1 \
     || { cat "$out/$prog.asan.out"; echo "sanitizers: $prog failed"; exit 1; }
   echo "sanitizers: $prog clean"
 done

@@ -332,6 +332,88 @@ fn sale_with_the_static_library() {
     sale(Link::Static);
 }
 
+/// Builds counter.c linked as `link` and runs it twice on one journal against a fresh
+/// simulator: the counter sales end paid, each code was sent once, the journal holds both
+/// settled, and the second run's recovery finds nothing open.
+fn counter(link: Link) {
+    let Some(cc) = c_compiler() else { return };
+    let dir = work_dir(&format!("counter-{link:?}").to_lowercase());
+    let program = build_example(&cc, "counter", link, &dir);
+    let sim = simulator();
+    let journal = dir.join("sales.journal");
+    let counter_run = || {
+        let mut cmd = Command::new(&program);
+        cmd.env("STARPOS_ORG_NO", DEFAULT_ORG_NO)
+            .env("STARPOS_MERC_ID", DEFAULT_MERC_ID)
+            .env("STARPOS_TRM_NO", DEFAULT_TRM_NO)
+            .env("STARPOS_KEY", DEFAULT_KEY)
+            .args(["--gateway", &sim.base_url()])
+            .arg("--journal")
+            .arg(&journal)
+            .args([
+                "--amount",
+                "880",
+                "--interval-ms",
+                "50",
+                "--deadline-ms",
+                "15000",
+            ]);
+        run(cmd)
+    };
+    let first = counter_run();
+    let all = first.describe();
+    assert_eq!(
+        first.code,
+        Some(0),
+        "counter ({link:?}) did not succeed:\n{all}"
+    );
+    for line in [
+        "[0] recover: OK, 0 sale(s) still unknown",
+        "[1] barcode sale: final, result S (paid)",
+        "channel WXPAY",
+        "[2] QR order made: show https://",
+        "[2] QR sale: final, result S (paid)",
+        "[3] journal: 2 sale(s) paid, 1760 fen, 0 open",
+        "done: barcode S, QR S",
+    ] {
+        assert!(
+            first.stdout.contains(line),
+            "counter ({link:?}) stdout lacks {line:?}:\n{all}"
+        );
+    }
+    let orders = sim.orders();
+    assert_eq!(orders.len(), 2, "{orders:?}");
+    assert!(orders
+        .iter()
+        .all(|o| o.state == 'S' && o.trm_no == DEFAULT_TRM_NO));
+    let barcode: Vec<_> = orders.iter().filter(|o| o.auth_code_pays > 0).collect();
+    assert_eq!(barcode.len(), 1);
+    assert_eq!(barcode[0].auth_code_pays, 1, "the code was sent once");
+    let text = std::fs::read_to_string(&journal).expect("the journal was written");
+    assert!(!text.contains(DEFAULT_KEY), "the key is never journaled");
+    let second = counter_run();
+    assert_eq!(second.code, Some(0), "{}", second.describe());
+    assert!(
+        second
+            .stdout
+            .contains("[3] journal: 4 sale(s) paid, 3520 fen, 0 open"),
+        "{}",
+        second.describe()
+    );
+    sim.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn counter_with_the_shared_library() {
+    counter(Link::Shared);
+}
+
+#[test]
+fn counter_with_the_static_library() {
+    counter(Link::Static);
+}
+
 #[test]
 fn sale_without_credentials_is_a_usage_error() {
     let Some(cc) = c_compiler() else { return };
@@ -473,7 +555,14 @@ fn makefile_builds_both_flavours() {
         .args(["all", "check"]);
     let run = run(cmd);
     assert_eq!(run.code, Some(0), "make failed:\n{}", run.describe());
-    for program in ["sale-shared", "sale-static", "edge-shared", "edge-static"] {
+    for program in [
+        "sale-shared",
+        "sale-static",
+        "counter-shared",
+        "counter-static",
+        "edge-shared",
+        "edge-static",
+    ] {
         assert!(dir.join(program).is_file(), "make did not build {program}");
     }
     assert_eq!(

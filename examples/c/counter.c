@@ -1,0 +1,292 @@
+/*
+ * counter.c: the counter sales through libstarpos, with the sale journal, the way a till runs
+ * them. Copy from here.
+ *
+ *   0. starpos_recover        at start-up, before any new sale: every sale a crash or power
+ *                             cut left open is queried (never paid again) and reported
+ *   1. starpos_barcode_sale   the terminal scanned the payer's payment code: pay once, then
+ *                             follow 'A' (password) or 'Z' by the sale's own tradeNo
+ *   2. starpos_qr_pay         the terminal shows a QR code ('S' = the order was made) ...
+ *      starpos_wait           ... and waits until the payer has paid it
+ *   3. starpos_journal_list   the sales the journal holds: the end-of-day total
+ *
+ * With a journal, every sale is on stable storage before its first byte leaves; if it cannot
+ * be written the call is STARPOS_ERR_JOURNAL and nothing is sent. The journal never holds the
+ * key or a payment code.
+ *
+ * Usage:
+ *   counter --journal FILE [--gateway URL] [--org-no N] [--merc-id N] [--trm-no N] [--key K]
+ *           [--auth-code CODE] [--amount FEN] [--interval-ms MS] [--deadline-ms MS]
+ *
+ * Credentials fall back to STARPOS_GATEWAY, STARPOS_ORG_NO, STARPOS_MERC_ID, STARPOS_TRM_NO,
+ * STARPOS_KEY. --auth-code is the scanned payment code (a made-up WeChat one when absent,
+ * which only a simulator accepts; ending in 1, the simulator's payer enters a password).
+ *
+ * Exit status: 0 both sales paid; 1 a step failed or a sale was declined; 2 bad usage; 3 an
+ * outcome is still unknown (it stays open in the journal: run again, recovery settles it).
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "starpos.h"
+
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+#define EXIT_IN_DOUBT 3
+
+struct options {
+    const char *gateway, *org_no, *merc_id, *trm_no, *key, *journal, *auth_code;
+    uint64_t amount;
+    uint32_t interval_ms, deadline_ms;
+};
+
+static void usage(FILE *to)
+{
+    fprintf(to, "usage: counter --journal FILE [--gateway URL] [--org-no N] [--merc-id N]\n"
+                "               [--trm-no N] [--key K] [--auth-code CODE] [--amount FEN]\n"
+                "               [--interval-ms MS] [--deadline-ms MS]\n"
+                "env: STARPOS_GATEWAY STARPOS_ORG_NO STARPOS_MERC_ID STARPOS_TRM_NO STARPOS_KEY\n");
+}
+
+static int parse_number(const char *text, uint64_t max, uint64_t *out)
+{
+    char *end = NULL;
+    unsigned long long value;
+    if (text == NULL || *text < '0' || *text > '9') {
+        return -1;
+    }
+    value = strtoull(text, &end, 10);
+    if (*end != '\0' || value > max) {
+        return -1;
+    }
+    *out = value;
+    return 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    int i;
+    uint64_t n;
+    memset(o, 0, sizeof *o);
+    o->gateway = getenv("STARPOS_GATEWAY");
+    o->org_no = getenv("STARPOS_ORG_NO");
+    o->merc_id = getenv("STARPOS_MERC_ID");
+    o->trm_no = getenv("STARPOS_TRM_NO");
+    o->key = getenv("STARPOS_KEY");
+    o->amount = 880;
+    for (i = 1; i < argc; i++) {
+        const char *name = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) {
+            usage(stdout);
+            exit(0);
+        }
+        if (value == NULL) {
+            fprintf(stderr, "counter: %s needs a value\n", name);
+            return -1;
+        }
+        i++;
+        if (strcmp(name, "--gateway") == 0) {
+            o->gateway = value;
+        } else if (strcmp(name, "--org-no") == 0) {
+            o->org_no = value;
+        } else if (strcmp(name, "--merc-id") == 0) {
+            o->merc_id = value;
+        } else if (strcmp(name, "--trm-no") == 0) {
+            o->trm_no = value;
+        } else if (strcmp(name, "--key") == 0) {
+            o->key = value;
+        } else if (strcmp(name, "--journal") == 0) {
+            o->journal = value;
+        } else if (strcmp(name, "--auth-code") == 0) {
+            o->auth_code = value;
+        } else if (strcmp(name, "--amount") == 0) {
+            if (parse_number(value, UINT64_C(9999999999999), &o->amount) != 0 || o->amount == 0) {
+                fprintf(stderr, "counter: --amount must be a positive number of fen\n");
+                return -1;
+            }
+        } else if (strcmp(name, "--interval-ms") == 0 || strcmp(name, "--deadline-ms") == 0) {
+            if (parse_number(value, UINT32_MAX, &n) != 0) {
+                fprintf(stderr, "counter: %s must be a number of milliseconds\n", name);
+                return -1;
+            }
+            if (name[2] == 'i') {
+                o->interval_ms = (uint32_t)n;
+            } else {
+                o->deadline_ms = (uint32_t)n;
+            }
+        } else {
+            fprintf(stderr, "counter: unknown option %s\n", name);
+            return -1;
+        }
+    }
+    if (o->gateway == NULL || o->org_no == NULL || o->merc_id == NULL || o->trm_no == NULL ||
+        o->key == NULL || o->journal == NULL) {
+        fprintf(stderr, "counter: the gateway URL, org_no, merc_id, trm_no, key and --journal "
+                        "are required\n");
+        return -1;
+    }
+    return 0;
+}
+
+static const char *result_str(char result)
+{
+    switch (result) {
+    case 'S': return "S (paid)";
+    case 'F': return "F (failed)";
+    case 'D': return "D (revoked)";
+    case 'A': return "A (waiting for the payer)";
+    case 'Z': return "Z (unknown)";
+    case 0: return "(none)";
+    default: return "(unexpected)";
+    }
+}
+
+/* Step 0's callback: one sale that a crash had left open, now settled or still unknown. */
+static void on_recovered(const starpos_journal_entry *e, void *userdata)
+{
+    int *open = userdata;
+    if (e->status == STARPOS_OK) {
+        /* Final: settle the till (print the receipt it never printed, or void the sale). */
+        printf("[0] recovered %s %s: %s, %llu fen\n", e->kind, e->trade_no,
+               result_str(e->result), (unsigned long long)e->amount);
+    } else if (starpos_status_in_doubt((int)e->status)) {
+        /* Still unknown: it stays open; the next start (or a query of trade_no) settles it. */
+        printf("[0] still unknown %s %s: %s\n", e->kind, e->trade_no, e->error);
+        (*open)++;
+    } else {
+        printf("[0] %s %s: no money moved (%s)\n", e->kind, e->trade_no, e->error);
+    }
+}
+
+/* Step 3's callback: adds up what was paid. */
+struct totals {
+    unsigned paid, open;
+    unsigned long long fen;
+};
+
+static void on_listed(const starpos_journal_entry *e, void *userdata)
+{
+    struct totals *t = userdata;
+    printf("    journal: %-11s %-28s %-9s %c %8llu fen %s\n", e->kind,
+           e->trade_no[0] ? e->trade_no : e->log_no, starpos_status_str((int)e->status),
+           e->result ? e->result : '-', (unsigned long long)e->amount,
+           e->settled ? "settled" : "OPEN");
+    if (!e->settled) {
+        t->open++;
+    } else if (e->status == STARPOS_OK && e->result == 'S' && strcmp(e->kind, "refund") != 0) {
+        t->paid++;
+        t->fen += e->amount;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct options opt;
+    starpos_config cfg = {0};
+    starpos_status st;
+    starpos_barcode_pay_request scan = {0};
+    starpos_qr_pay_request qr = {0};
+    starpos_qr_pay_response made;
+    starpos_query_response done;
+    struct totals totals = {0, 0, 0};
+    char code[32];
+    int open = 0, unknown = 0;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    printf("libstarpos %s\n", starpos_version());
+    if (parse_options(argc, argv, &opt) != 0) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    cfg.base_url = opt.gateway;
+    cfg.org_no = opt.org_no;
+    cfg.merc_id = opt.merc_id;
+    cfg.trm_no = opt.trm_no;
+    cfg.key = opt.key;
+    cfg.trm_typ = "P";        /* a smart POS; sent with every sdk* call */
+    cfg.opr_id = "01";        /* the cashier */
+    cfg.journal_path = opt.journal;
+
+    /* 0. Before any new sale: settle what the last run left open. Queries only. */
+    st = starpos_recover(&cfg, 10000, on_recovered, &open);
+    if (st != STARPOS_OK) {
+        /* JOURNAL: the file cannot be read; fix the storage before selling. */
+        fprintf(stderr, "[0] recover failed: %s: %s\n", starpos_status_str((int)st),
+                starpos_last_error());
+        return EXIT_FAILED;
+    }
+    printf("[0] recover: OK, %d sale(s) still unknown\n", open);
+
+    /* 1. The payer's payment code, scanned. The channel comes from the code's prefix. */
+    if (opt.auth_code == NULL) {
+        snprintf(code, sizeof code, "13%06lu%09lu1", (unsigned long)(time(NULL) % 1000000UL),
+                 (unsigned long)clock() % 1000000000UL);
+        opt.auth_code = code;
+    }
+    scan.auth_code = opt.auth_code;
+    scan.amount = opt.amount;
+    scan.total_amount = opt.amount;
+    scan.subject = "Coffee";
+    st = starpos_barcode_sale(&cfg, &scan, opt.interval_ms, opt.deadline_ms, &done);
+    if (st == STARPOS_OK) {
+        printf("[1] barcode sale: final, result %s, tradeNo %s, channel %s\n",
+               result_str(done.result), done.trade_no, done.pay_channel);
+        if (done.result != 'S') {
+            return EXIT_FAILED;
+        }
+    } else if (starpos_status_in_doubt((int)st)) {
+        /* The payer may have been charged: never scan the code again. The journal keeps the
+         * sale open; recovery (or a query of trade_no) settles it. */
+        printf("[1] barcode sale still unknown: tradeNo %s (%s): %s\n", done.trade_no,
+               starpos_status_str((int)st), done.error);
+        unknown = 1;
+    } else {
+        /* Refused, not reached, bad input, or the journal could not record it: no money moved. */
+        fprintf(stderr, "[1] barcode sale failed: %s: %s\n", starpos_status_str((int)st),
+                done.error);
+        return EXIT_FAILED;
+    }
+
+    /* 2. A QR order for the payer to scan. 'S' only means it was made. */
+    qr.pay_channel = "WXPAY";
+    qr.amount = opt.amount;
+    qr.total_amount = opt.amount;
+    qr.subject = "Cake";
+    st = starpos_qr_pay(&cfg, &qr, &made);
+    if (st != STARPOS_OK || made.result != 'S') {
+        fprintf(stderr, "[2] QR order failed: %s: %s (result %s, tradeNo %s)\n",
+                starpos_status_str((int)st), made.error, result_str(made.result),
+                made.trade_no);
+        return starpos_status_in_doubt((int)st) ? EXIT_IN_DOUBT : EXIT_FAILED;
+    }
+    printf("[2] QR order made: show %s (tradeNo %s)\n", made.pay_code, made.trade_no);
+    st = starpos_wait(&cfg, made.trade_no, opt.interval_ms, opt.deadline_ms, &done);
+    if (st == STARPOS_OK) {
+        printf("[2] QR sale: final, result %s\n", result_str(done.result));
+        if (done.result != 'S') {
+            return EXIT_FAILED;
+        }
+    } else {
+        printf("[2] QR sale still unknown (%s): %s\n", starpos_status_str((int)st), done.error);
+        unknown = 1;
+    }
+
+    /* 3. What the journal holds: the end-of-day total. */
+    st = starpos_journal_list(&cfg, on_listed, &totals);
+    if (st != STARPOS_OK) {
+        fprintf(stderr, "[3] journal list failed: %s\n", starpos_last_error());
+        return EXIT_FAILED;
+    }
+    printf("[3] journal: %u sale(s) paid, %llu fen, %u open\n", totals.paid, totals.fen,
+           totals.open);
+    if (unknown) {
+        return EXIT_IN_DOUBT;
+    }
+    printf("done: barcode S, QR S\n");
+    return 0;
+}
