@@ -298,6 +298,63 @@ static void check_logger(void)
     expect(st != STARPOS_OK && log_count == before, "logger: NULL turns it off", log_last);
 }
 
+/* The counter sales and the journal: bad input is refused before anything is sent. */
+static void check_counter_and_journal(void)
+{
+    starpos_config cfg = valid_config();
+    starpos_config bad_typ = valid_config();
+    starpos_barcode_pay_request scan = {0};
+    starpos_barcode_pay_response paid;
+    starpos_qr_pay_request qr = {0};
+    starpos_qr_pay_response made;
+    starpos_query_response done;
+    starpos_status st;
+
+    expect(strcmp(starpos_status_str(STARPOS_ERR_JOURNAL), "JOURNAL") == 0,
+           "status_str(9) is JOURNAL", starpos_status_str(9));
+    expect(!starpos_status_in_doubt(STARPOS_ERR_JOURNAL), "JOURNAL is not in doubt",
+           "nothing was sent");
+
+    st = starpos_barcode_pay(&cfg, NULL, &paid);
+    expect_status("barcode_pay: request NULL", st, STARPOS_ERR_INVALID_ARGUMENT, paid.error,
+                  "request");
+    scan.amount = 100;
+    scan.total_amount = 100;
+    st = starpos_barcode_pay(&cfg, &scan, &paid);
+    expect_status("barcode_pay: auth_code NULL", st, STARPOS_ERR_INVALID_ARGUMENT, paid.error,
+                  "auth_code");
+    scan.auth_code = "999";
+    st = starpos_barcode_pay(&cfg, &scan, &paid);
+    expect_status("barcode_pay: a code of no known shape needs pay_channel", st,
+                  STARPOS_ERR_INVALID_ARGUMENT, paid.error, "pay_channel");
+    expect(paid.trade_no[0] == '\0', "barcode_pay: no trade_no for an invalid request",
+           paid.trade_no);
+    st = starpos_barcode_sale(&cfg, &scan, 0, 0, NULL);
+    expect_status("barcode_sale: out NULL", st, STARPOS_ERR_INVALID_ARGUMENT,
+                  starpos_last_error(), "response");
+    st = starpos_barcode_sale(&cfg, &scan, 0, 0, &done);
+    expect_status("barcode_sale: bad code", st, STARPOS_ERR_INVALID_ARGUMENT, done.error,
+                  "pay_channel");
+
+    qr.amount = 100;
+    qr.total_amount = 100;
+    st = starpos_qr_pay(&cfg, &qr, &made);
+    expect_status("qr_pay: pay_channel NULL", st, STARPOS_ERR_INVALID_ARGUMENT, made.error,
+                  "pay_channel");
+    bad_typ.trm_typ = "X";
+    qr.pay_channel = "WXPAY";
+    st = starpos_qr_pay(&bad_typ, &qr, &made);
+    expect_status("qr_pay: trm_typ X", st, STARPOS_ERR_INVALID_ARGUMENT, made.error, "trm_typ");
+
+    st = starpos_recover(&cfg, 0, NULL, NULL);
+    expect_status("recover: no journal_path", st, STARPOS_ERR_INVALID_ARGUMENT,
+                  starpos_last_error(), "journal_path");
+    cfg.journal_path = "/";
+    st = starpos_journal_list(&cfg, NULL, NULL);
+    expect_status("journal_list: callback NULL", st, STARPOS_ERR_INVALID_ARGUMENT,
+                  starpos_last_error(), "callback");
+}
+
 int main(void)
 {
     printf("libstarpos %s\n", starpos_version());
@@ -305,6 +362,7 @@ int main(void)
     check_null_pointers();
     check_buffers();
     check_logger();
+    check_counter_and_journal();
     printf("edge: %d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }
