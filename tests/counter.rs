@@ -436,3 +436,50 @@ fn a_lost_barcode_answer_through_the_c_abi_keeps_the_trade_no() {
     assert!(!trade_no.is_empty(), "the handle on the lost sale");
     assert_eq!(sim.order(&trade_no).unwrap().state, 'S', "the money moved");
 }
+
+#[test]
+fn the_documented_barcode_request_comes_out_byte_for_byte() {
+    // Spec section 2's worked example is a real sdkBarcodePay request: the same inputs must
+    // give exactly its fields and its signature, nothing more (empty optional fields send
+    // nothing), in the key order the library always writes.
+    use std::sync::{Arc, Mutex};
+    let sent: Arc<Mutex<Vec<u8>>> = Arc::default();
+    let seen = sent.clone();
+    let config = Config::new(
+        "489",
+        "800290000000441",
+        "95006888",
+        "Pz5meIuUxRKcF7rlvPglliyfwvC9vhjGcBy61WHM00Qfwz0E6yTTLwgxJsFYE9IQ",
+    );
+    let client =
+        Client::new(config)
+            .unwrap()
+            .with_exchange(Arc::new(move |_url: &str, body: &[u8]| {
+                *seen.lock().unwrap() = body.to_vec();
+                Err(starpos::Error::new(
+                    Status::Connect,
+                    "not sent: the test only looks",
+                ))
+            }));
+    let _ = client.barcode_pay(&BarcodePayRequest {
+        txn_time: Some("20170804103115"),
+        version: Some("V1.0.0"),
+        trade_no: Some("20170804103115431251"),
+        auth_code: "130219205322723729",
+        amount: 1,
+        total_amount: 1,
+        subject: Some(""),
+        ..Default::default()
+    });
+    let body = String::from_utf8(sent.lock().unwrap().clone()).unwrap();
+    assert_eq!(
+        body,
+        concat!(
+            r#"{"amount":"1","authCode":"130219205322723729","characterSet":"00","#,
+            r#""mercId":"800290000000441","opSys":"3","orgNo":"489","payChannel":"WXPAY","#,
+            r#""signType":"MD5","signValue":"a8fda4082fbdd3e3ff679097cd4fae72","#,
+            r#""total_amount":"1","tradeNo":"20170804103115431251","trmNo":"95006888","#,
+            r#""txnTime":"20170804103115","version":"V1.0.0"}"#
+        )
+    );
+}
