@@ -16,7 +16,9 @@ Usage:
           [--code CODE] [--amount FEN] [--interval-ms MS] [--deadline-ms MS]
 
 The first five fall back to STARPOS_GATEWAY, STARPOS_ORG_NO, STARPOS_MERC_ID, STARPOS_TRM_NO,
-STARPOS_KEY. The library is found as python/starpos.py says (STARPOS_LIBRARY first).
+STARPOS_KEY. The ``starpos`` package is the installed one (``pip install ./python``), else
+python/ of this checkout; it finds libstarpos as its documentation says (STARPOS_LIBRARY
+first).
 
 Exit status: 0 the sale ended 'S' and the refund 'S'; 1 a step failed or the payment was
 declined; 2 bad usage; 3 an outcome is still unknown (follow up with a query later).
@@ -29,9 +31,13 @@ import sys
 import time
 import uuid
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
-
-import starpos  # noqa: E402  (after the path insert)
+try:
+    import starpos  # installed: pip install ./python
+except ImportError:
+    # Run from a checkout without installing: the package is in python/ of this repository.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                    "python"))
+    import starpos
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
