@@ -9,7 +9,10 @@ after ``pip install ./python``; ``cargo test --test python`` (tests/python.rs) t
 - ``STARPOS_GATEWAY_UNSETTLED``: the same merchant on a simulator whose payments stay 'A';
 - ``STARPOS_ABI_SIZES``: JSON ``{"starpos_config": [size, align], ...}`` from the Rust types;
 - ``STARPOS_HEADER``: ``include/starpos.h`` (default: ``../include/starpos.h`` from here);
-- ``CC``: the C compiler that checks the struct layouts (default ``cc``).
+- ``CC``: the C compiler that checks the struct layouts (default ``cc``);
+- ``STARPOS_PACKAGE_DIR``: where the ``starpos`` package under test must come from (default
+  ``starpos/`` beside this file; ``.ci/python.sh`` names the venv's copy);
+- ``STARPOS_PYPROJECT``: ``pyproject.toml`` (default: beside this file).
 
 The tests that need one that is missing are skipped.
 """
@@ -29,6 +32,8 @@ import uuid
 import starpos
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+PACKAGE_DIR = os.environ.get("STARPOS_PACKAGE_DIR") or os.path.join(HERE, "starpos")
+PYPROJECT = os.environ.get("STARPOS_PYPROJECT") or os.path.join(HERE, "pyproject.toml")
 
 HEADER = os.environ.get("STARPOS_HEADER") or os.path.join(HERE, "..", "include", "starpos.h")
 
@@ -236,6 +241,18 @@ class Abi(unittest.TestCase):
                 self.assertEqual(ctypes.alignment(cls), align, "alignment")
                 mine = {field: getattr(cls, field).offset for field, _ in cls._fields_}
                 self.assertEqual(mine, offsets, "field offsets")
+
+    def test_the_package_under_test_is_the_expected_one(self):
+        self.assertEqual(os.path.realpath(os.path.dirname(starpos.__file__)),
+                         os.path.realpath(PACKAGE_DIR))
+        self.assertTrue(os.path.exists(os.path.join(PACKAGE_DIR, "py.typed")), "no py.typed")
+
+    def test_package_version_is_the_library_version(self):
+        with open(PYPROJECT, encoding="utf-8") as f:
+            declared = re.search(r'^version = "([^"]+)"', f.read(), flags=re.M)
+        self.assertIsNotNone(declared, "pyproject.toml has no version")
+        self.assertEqual(declared.group(1), starpos.__version__)
+        self.assertEqual(starpos.__version__, starpos.version())
 
     def test_status_helpers(self):
         self.assertEqual(starpos.status_str(0), "OK")

@@ -1,7 +1,8 @@
-"""Python bindings for libstarpos, the StarPOS gateway client (WeChat official-account pay).
+"""Python bindings for libstarpos, the StarPOS gateway client (WeChat official-account pay and
+the counter sales).
 
 A thin ``ctypes`` layer over the C ABI in ``include/starpos.h``, with no dependencies beyond
-the standard library::
+the standard library (``pip install ./python`` from the repository)::
 
     import starpos
 
@@ -16,14 +17,23 @@ the standard library::
     if final.result == "S":
         client.refund(final.order_no)             # the channel order number
 
+    # At the counter: the terminal scans the payer's payment code.
+    sale = client.barcode_sale("134567890123456789", amount=100)
+
 Every call returns a plain object (a dataclass with snake_case attributes; amounts are ``int``
 fen; ``result`` is a one-character ``str`` or ``None``) or raises :class:`StarposError` (one
 subclass per status). When ``error.in_doubt`` is true after a pay or refund, the money may have
-moved: query the order, never send the pay again.
+moved: query the order (``error.trade_no`` when the library made one), never send the pay
+again.
+
+Arguments are checked before anything is sent: a wrong type, or text that C would read
+differently from what Python holds (a NUL character, a lone surrogate, a character that GBK
+cannot write for a client with :data:`FLAG_GBK_STRINGS`), raises :class:`InvalidArgumentError`
+naming the argument (:class:`ArgumentTypeError`, also a ``TypeError``, for the wrong types).
 
 The library is found through, in order: the environment variable ``STARPOS_LIBRARY`` (a path),
-``libstarpos.so`` beside this file, ``ctypes.util.find_library("starpos")``, then the system
-loader (``libstarpos.so`` on its search path).
+``libstarpos.so`` beside this file (inside the package), ``ctypes.util.find_library("starpos")``,
+then the system loader (``libstarpos.so`` on its search path).
 """
 
 from __future__ import annotations
@@ -36,6 +46,10 @@ import json
 import os
 import re
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+
+#: This package's version: the libstarpos version it mirrors (python/pyproject.toml says the
+#: same; a unit test compares both with the loaded library's).
+__version__ = "0.1.0"
 
 __all__ = [
     "Status",
@@ -443,31 +457,35 @@ STRUCTS = {
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _find_library() -> str:
-    """The path (or loader name) of libstarpos, per the order in the module documentation."""
+def _candidates() -> List[str]:
+    """The paths (or loader names) to try for libstarpos, in the order of the module
+    documentation. ``STARPOS_LIBRARY``, when set, is the only one."""
     explicit = os.environ.get("STARPOS_LIBRARY")
     if explicit:
         if not os.path.exists(explicit):
             raise OSError(f"STARPOS_LIBRARY={explicit!r}: no such file")
-        return explicit
+        return [explicit]
     beside = os.path.join(_HERE, "libstarpos.so")
     if os.path.exists(beside):
-        return beside
+        return [beside]
     found = ctypes.util.find_library("starpos")
-    if found:
-        return found
-    return "libstarpos.so"
+    # find_library answers the SONAME (libstarpos.so.0), which exists only where the library
+    # was installed with its links (make install): the plain name is tried after it.
+    return [found, "libstarpos.so"] if found and found != "libstarpos.so" else ["libstarpos.so"]
 
 
 def _load() -> ctypes.CDLL:
-    path = _find_library()
-    try:
-        return ctypes.CDLL(path)
-    except OSError as e:
-        raise OSError(
-            f"cannot load libstarpos ({path}): {e}. Set STARPOS_LIBRARY to the path of "
-            "libstarpos.so (cargo build puts it in target/<profile>/)"
-        ) from e
+    """Loads the first candidate that loads; the error lists what was tried."""
+    failures = []
+    for path in _candidates():
+        try:
+            return ctypes.CDLL(path)
+        except OSError as e:
+            failures.append(f"{path}: {e}")
+    raise OSError(
+        f"cannot load libstarpos ({'; '.join(failures)}). Set STARPOS_LIBRARY to the path of "
+        "libstarpos.so (cargo build puts it in target/<profile>/), or install it (make install)"
+    )
 
 
 _lib = _load()
