@@ -671,6 +671,270 @@ typedef struct starpos_refund_response {
 } starpos_refund_response;
 
 /**
+ * Barcode pay (`sdkBarcodePay`) input: the terminal scanned the payment code on the payer's
+ * phone. Also the input of `starpos_barcode_sale`.
+ */
+typedef struct starpos_barcode_pay_request {
+  /**
+   * `yyyyMMddHHmmss`; NULL = the terminal's local time now.
+   */
+  const char *txn_time;
+  /**
+   * Protocol version ("V1.0.0" form, ≤ 10); NULL = V1.0.0.
+   */
+  const char *version;
+  /**
+   * This sale's number, ≤ 64 printable ASCII, unique per merchant; NULL = generated. Always
+   * returned in the response: it is the handle on a sale whose answer was lost.
+   */
+  const char *trade_no;
+  /**
+   * The scanned payment code (≤ 256 digits). Required. Never logged or journaled.
+   */
+  const char *auth_code;
+  /**
+   * "WXPAY", "ALIPAY" or "YLPAY"; NULL = from the code's prefix (WeChat 18 digits from 10–15,
+   * Alipay 16–24 digits from 25–30, UnionPay 19 digits from 62). An explicit channel wins.
+   */
+  const char *pay_channel;
+  /**
+   * Fen actually paid: 0 < amount ≤ total_amount.
+   */
+  uint64_t amount;
+  /**
+   * Order total in fen, < 10^13.
+   */
+  uint64_t total_amount;
+  /**
+   * Order title, ≤ 512 bytes counted in GBK (ASCII 1, other characters 2); may be NULL.
+   */
+  const char *subject;
+  /**
+   * The merchant's order number, ≤ 50; may be NULL.
+   */
+  const char *sel_order_no;
+  /**
+   * Discount note, ≤ 512 GBK bytes (sent as `goods_tag`); may be NULL.
+   */
+  const char *goods_tag;
+  /**
+   * Free text echoed back, ≤ 512 GBK bytes; may be NULL.
+   */
+  const char *attach;
+  /**
+   * `addField`, ≤ 256 GBK bytes, sent as given (does not change the version); may be NULL.
+   */
+  const char *add_field;
+} starpos_barcode_pay_request;
+
+/**
+ * Barcode pay output (see `starpos_qry_response` for when fields are filled; `trade_no` is
+ * filled whenever the request was valid, whatever the status). `result`: 'S' paid, 'F'
+ * failed (final); 'A' the payer is entering a password, 'Z' unknown: query `trade_no` until
+ * final (`starpos_wait`), never pay again.
+ */
+typedef struct starpos_barcode_pay_response {
+  /**
+   * `returnCode` ("000000", or another code beside a `result`: the result rules).
+   */
+  char return_code[STARPOS_RETURN_CODE_SIZE];
+  /**
+   * `message`, URL-decoded.
+   */
+  char message[STARPOS_MESSAGE_SIZE];
+  /**
+   * `sysTime`.
+   */
+  char sys_time[STARPOS_SYS_TIME_SIZE];
+  /**
+   * `mercId`.
+   */
+  char merc_id[STARPOS_MERC_ID_SIZE];
+  /**
+   * The sale's `tradeNo` (generated when the request's was NULL): query it when in doubt.
+   */
+  char trade_no[STARPOS_TRADE_NO_SIZE];
+  /**
+   * `logNo`: the gateway's serial.
+   */
+  char log_no[STARPOS_LOG_NO_SIZE];
+  /**
+   * `result`: 'S', 'F', 'A', 'Z'; 0 when the call failed.
+   */
+  char result;
+  /**
+   * The channel the sale was sent with ("WXPAY", "ALIPAY", "YLPAY").
+   */
+  char pay_channel[STARPOS_PAY_CHANNEL_SIZE];
+  /**
+   * `orderNo`: the channel's order number (a refund needs it).
+   */
+  char order_no[STARPOS_ORDER_NO_SIZE];
+  /**
+   * `amount` in fen (checked against the request).
+   */
+  uint64_t amount;
+  /**
+   * `total_amount` in fen (checked against the request).
+   */
+  uint64_t total_amount;
+  /**
+   * `subject`, echoed.
+   */
+  char subject[STARPOS_SUBJECT_SIZE];
+  /**
+   * `selOrderNo`, echoed (checked against the request).
+   */
+  char sel_order_no[STARPOS_SEL_ORDER_NO_SIZE];
+  /**
+   * `goodsTag`, echoed.
+   */
+  char goods_tag[STARPOS_GOODS_TAG_SIZE];
+  /**
+   * `attach`, echoed.
+   */
+  char attach[STARPOS_ATTACH_SIZE];
+  /**
+   * What went wrong, in words, when the status is not OK.
+   */
+  char error[STARPOS_ERROR_SIZE];
+  /**
+   * 1 when the answer's signature was checked.
+   */
+  bool verified;
+} starpos_barcode_pay_response;
+
+/**
+ * QR pay (`sdkBarcodePosPay`) input: the terminal shows a QR code that the payer scans.
+ */
+typedef struct starpos_qr_pay_request {
+  /**
+   * `yyyyMMddHHmmss`; NULL = the terminal's local time now.
+   */
+  const char *txn_time;
+  /**
+   * Protocol version; NULL = V1.0.0.
+   */
+  const char *version;
+  /**
+   * This sale's number, ≤ 64; NULL = generated; always returned.
+   */
+  const char *trade_no;
+  /**
+   * "WXPAY", "ALIPAY" or "YLPAY". Required.
+   */
+  const char *pay_channel;
+  /**
+   * Fen actually paid: 0 < amount ≤ total_amount.
+   */
+  uint64_t amount;
+  /**
+   * Order total in fen, < 10^13.
+   */
+  uint64_t total_amount;
+  /**
+   * Order title, ≤ 512 GBK bytes; may be NULL.
+   */
+  const char *subject;
+  /**
+   * The merchant's order number, ≤ 50; may be NULL.
+   */
+  const char *sel_order_no;
+  /**
+   * Discount note, ≤ 512 GBK bytes (sent as `goods_tag`); may be NULL.
+   */
+  const char *goods_tag;
+  /**
+   * Free text echoed back, ≤ 512 GBK bytes; may be NULL.
+   */
+  const char *attach;
+  /**
+   * `addField`, ≤ 256 GBK bytes, sent as given; may be NULL.
+   */
+  const char *add_field;
+} starpos_qr_pay_request;
+
+/**
+ * QR pay output: as `starpos_barcode_pay_response`, plus `pay_code`. `result` 'S' means the
+ * QR order was made, NOT that it is paid: show `pay_code`, then query `trade_no` until final
+ * (`starpos_wait`). 'F' = no order; 'Z' = unknown: query.
+ */
+typedef struct starpos_qr_pay_response {
+  /**
+   * `returnCode`.
+   */
+  char return_code[STARPOS_RETURN_CODE_SIZE];
+  /**
+   * `message`, URL-decoded.
+   */
+  char message[STARPOS_MESSAGE_SIZE];
+  /**
+   * `sysTime`.
+   */
+  char sys_time[STARPOS_SYS_TIME_SIZE];
+  /**
+   * `mercId`.
+   */
+  char merc_id[STARPOS_MERC_ID_SIZE];
+  /**
+   * The sale's `tradeNo`, filled whenever the request was valid.
+   */
+  char trade_no[STARPOS_TRADE_NO_SIZE];
+  /**
+   * `logNo`: the gateway's serial.
+   */
+  char log_no[STARPOS_LOG_NO_SIZE];
+  /**
+   * `result`: 'S' QR order made (not yet paid), 'F', 'Z'; 0 when the call failed.
+   */
+  char result;
+  /**
+   * The channel the sale was sent with.
+   */
+  char pay_channel[STARPOS_PAY_CHANNEL_SIZE];
+  /**
+   * `payCode`: the text to render as the QR code (valid for 15 minutes).
+   */
+  char pay_code[STARPOS_PAY_CODE_SIZE];
+  /**
+   * `orderNo`.
+   */
+  char order_no[STARPOS_ORDER_NO_SIZE];
+  /**
+   * `amount` in fen (checked against the request).
+   */
+  uint64_t amount;
+  /**
+   * `total_amount` in fen (checked against the request).
+   */
+  uint64_t total_amount;
+  /**
+   * `subject`, echoed.
+   */
+  char subject[STARPOS_SUBJECT_SIZE];
+  /**
+   * `selOrderNo`, echoed (checked against the request).
+   */
+  char sel_order_no[STARPOS_SEL_ORDER_NO_SIZE];
+  /**
+   * `goodsTag`, echoed.
+   */
+  char goods_tag[STARPOS_GOODS_TAG_SIZE];
+  /**
+   * `attach`, echoed.
+   */
+  char attach[STARPOS_ATTACH_SIZE];
+  /**
+   * What went wrong, in words, when the status is not OK.
+   */
+  char error[STARPOS_ERROR_SIZE];
+  /**
+   * 1 when the answer's signature was checked.
+   */
+  bool verified;
+} starpos_qr_pay_response;
+
+/**
  * A C logging callback: `level` 1 error, 2 warning, 3 info, 4 debug; `message` is UTF-8,
  * valid only during the call; `userdata` is what was given to `starpos_set_logger`.
  */
@@ -740,8 +1004,10 @@ enum starpos_status starpos_refund(const struct starpos_config *config,
  * or `deadline_ms` (0 = 60000) has passed.
  *
  * OK: `response` holds the final answer. TIMEOUT: the deadline passed; `response` holds the
- * last answer ('A' or 'Z') if any came, else `error` tells the last failure. A failed poll
- * (network, bad answer) does not end the wait; INVALID_ARGUMENT and GATEWAY do.
+ * last answer ('A' or 'Z') if any came; if only refusals came (right after a pay the gateway
+ * may not know the order yet), `return_code` and `message` hold the last one; else `error`
+ * tells the last failure. A failed poll (network, bad answer) or a refusal does not end the
+ * wait; only INVALID_ARGUMENT does.
  *
  * # Safety
  * Each pointer is NULL or valid for the call; strings are NUL-terminated.
@@ -768,6 +1034,54 @@ enum starpos_status starpos_call(const struct starpos_config *config,
                                  const char *fields_json,
                                  char *answer_json,
                                  size_t answer_len);
+
+/**
+ * `sdkBarcodePay`: charge the payment code scanned from the payer's phone.
+ *
+ * `response.trade_no` is filled whenever the request was valid, whatever the status: it is
+ * the handle on the sale. OK with 'S' (paid) or 'F' (failed) is final; 'A' (the payer is
+ * entering a password) or 'Z': follow with `starpos_wait` on `trade_no`. After an in-doubt
+ * status (`starpos_status_in_doubt`) the payer may have been charged: query `trade_no`, never
+ * send the code again. `starpos_barcode_sale` does all of that.
+ *
+ * # Safety
+ * Each pointer is NULL or valid for the call; strings are NUL-terminated.
+ */
+enum starpos_status starpos_barcode_pay(const struct starpos_config *config,
+                                        const struct starpos_barcode_pay_request *request,
+                                        struct starpos_barcode_pay_response *response);
+
+/**
+ * `sdkBarcodePosPay`: make a QR order for the payer to scan. OK with 'S': show `pay_code` as
+ * a QR code, then follow with `starpos_wait` on `trade_no` (the order is paid only when the
+ * query says 'S'; it closes after 15 minutes). `trade_no` is filled whenever the request was
+ * valid.
+ *
+ * # Safety
+ * Each pointer is NULL or valid for the call; strings are NUL-terminated.
+ */
+enum starpos_status starpos_qr_pay(const struct starpos_config *config,
+                                   const struct starpos_qr_pay_request *request,
+                                   struct starpos_qr_pay_response *response);
+
+/**
+ * The whole barcode sale: pay once, then follow an 'A', a 'Z' or an in-doubt failure by
+ * querying the sale's own `tradeNo` (never paying again) every `interval_ms` (0 = 3000)
+ * until 'S', 'F' or 'D', or until `deadline_ms` (0 = 60000) has passed since the pay.
+ *
+ * OK = final: `out->result` says which way ('S' paid). An in-doubt status = still unknown:
+ * query `out->trade_no` later (`out` holds the last non-final answer if one came). Any other
+ * status = nothing moved (bad input, not reached, refused). `out->trade_no` is the sale's
+ * `tradeNo` whenever the request was valid.
+ *
+ * # Safety
+ * Each pointer is NULL or valid for the call; strings are NUL-terminated.
+ */
+enum starpos_status starpos_barcode_sale(const struct starpos_config *config,
+                                         const struct starpos_barcode_pay_request *request,
+                                         uint32_t interval_ms,
+                                         uint32_t deadline_ms,
+                                         struct starpos_query_response *out);
 
 /**
  * The name of a status (`"OK"`, `"SIGNATURE"`, ...): static, never NULL; `"UNKNOWN"` for a

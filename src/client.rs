@@ -5,8 +5,9 @@
 use crate::error::{Error, Status};
 use crate::log::{log, Level};
 use crate::model::{
-    PayRequest, PayResponse, QryRequest, QryResponse, QueryRequest, QueryResponse, RefundRequest,
-    RefundResponse,
+    bind, BarcodePayRequest, BarcodePayResponse, CounterPayResponse, PayRequest, PayResponse,
+    QrPayRequest, QrPayResponse, QryRequest, QryResponse, QueryRequest, QueryResponse,
+    RefundRequest, RefundResponse, TxnResult,
 };
 use crate::transport::{self, Reply, Timeouts};
 use crate::wire::{self, Answer};
@@ -42,6 +43,19 @@ pub struct Config {
     /// How request bodies are encoded: UTF-8 (the default) or GBK, the gateway's documented
     /// transport encoding. The signature is computed over the UTF-8 text either way.
     pub body_charset: BodyCharset,
+    /// `trmTyp`, sent with every `sdk*` call when not empty: `P` smart POS, `A` app, `C` PC,
+    /// `T` table sign.
+    pub trm_typ: String,
+    /// `oprId`, sent with every `sdk*` call when not empty: the cashier (≤ 6 letters/digits).
+    pub opr_id: String,
+    /// `latitude`, sent with every `sdk*` call when not empty (a decimal number, ≤ 15).
+    pub latitude: String,
+    /// `longitude`, sent with every `sdk*` call when not empty (a decimal number, ≤ 15).
+    pub longitude: String,
+    /// The sale journal's file; `None` = no journal.
+    pub journal_path: Option<PathBuf>,
+    /// How long a settled sale stays in the journal; zero = 7 days.
+    pub journal_retention: Duration,
 }
 
 /// The character set of request bodies.
@@ -67,6 +81,12 @@ impl Config {
             keep_alive: true,
             ca_file: None,
             body_charset: BodyCharset::Utf8,
+            trm_typ: String::new(),
+            opr_id: String::new(),
+            latitude: String::new(),
+            longitude: String::new(),
+            journal_path: None,
+            journal_retention: Duration::ZERO,
         }
     }
 
@@ -95,9 +115,18 @@ impl std::fmt::Debug for Config {
             .field("keep_alive", &self.keep_alive)
             .field("ca_file", &self.ca_file)
             .field("body_charset", &self.body_charset)
+            .field("trm_typ", &self.trm_typ)
+            .field("opr_id", &self.opr_id)
+            .field("latitude", &self.latitude)
+            .field("longitude", &self.longitude)
+            .field("journal_path", &self.journal_path)
+            .field("journal_retention", &self.journal_retention)
             .finish()
     }
 }
+
+/// How long a settled sale stays in the journal by default: 7 days.
+pub const DEFAULT_JOURNAL_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// Why [`Client::wait`] stopped without a final answer: the error, and the last answer the
 /// gateway gave (still `A` or `Z`) if any came.
@@ -164,6 +193,30 @@ impl Client {
                 "a GBK body needs a build with the `gbk` feature",
             ));
         }
+        if !config.trm_typ.is_empty() && !["P", "A", "C", "T"].contains(&config.trm_typ.as_str()) {
+            return Err(Error::invalid(
+                "trm_typ",
+                format!(
+                    "must be P (smart POS), A (app), C (PC) or T (table sign), got {:?}",
+                    config.trm_typ
+                ),
+            ));
+        }
+        if !config.opr_id.is_empty() {
+            fields::alnum("opr_id", &config.opr_id, 6)?;
+        }
+        fields::coordinate("latitude", &config.latitude, 90)?;
+        fields::coordinate("longitude", &config.longitude, 180)?;
+        if config
+            .journal_path
+            .as_ref()
+            .is_some_and(|p| p.as_os_str().is_empty())
+        {
+            config.journal_path = None;
+        }
+        if config.journal_retention.is_zero() {
+            config.journal_retention = DEFAULT_JOURNAL_RETENTION;
+        }
         if config.timeouts.connect.is_zero() {
             config.timeouts.connect = Timeouts::DEFAULT.connect;
         }
@@ -203,6 +256,92 @@ impl Client {
         PayResponse::from_answer(&answer)
     }
 
+    /// `sdkBarcodePay`: charge the payment code scanned from the payer's phone. `S` is paid,
+    /// `F` failed; `A` (password) and `Z` mean: query the answer's `trade_no` until final
+    /// ([`Client::wait`]), or use [`Client::barcode_sale`], which does all of it. On an
+    /// in-doubt error the money may have moved: query [`Error::trade_no`], never pay again
+    /// (a second pay with the same code can charge twice).
+    pub fn barcode_pay(&self, request: &BarcodePayRequest) -> Result<BarcodePayResponse, Error> {
+        let own = request.wire_fields()?;
+        let trade_no = trade_no_of(&own);
+        let channel = field_of(&own, "payChannel");
+        self.exchange_sdk(BarcodePayRequest::ENDPOINT, request.txn_time, own, None)
+            .and_then(|answer| CounterPayResponse::from_answer(&answer, &trade_no, &channel, false))
+            .map_err(|e| e.with_trade_no(&trade_no))
+    }
+
+    /// `sdkBarcodePosPay`: make a QR order for the payer to scan. `S` means the order was
+    /// made: show `pay_code`, then query `trade_no` until final ([`Client::wait`]).
+    pub fn qr_pay(&self, request: &QrPayRequest) -> Result<QrPayResponse, Error> {
+        let own = request.wire_fields()?;
+        let trade_no = trade_no_of(&own);
+        let channel = field_of(&own, "payChannel");
+        self.exchange_sdk(QrPayRequest::ENDPOINT, request.txn_time, own, None)
+            .and_then(|answer| CounterPayResponse::from_answer(&answer, &trade_no, &channel, true))
+            .map_err(|e| e.with_trade_no(&trade_no))
+    }
+
+    /// The whole barcode sale: pay once, then follow an `A`, a `Z` or an in-doubt failure by
+    /// querying the sale's own `tradeNo` (never paying again) every `interval` until `S`, `F`
+    /// or `D`, or until `deadline` (zero durations: 3 s and 60 s) has passed since the pay
+    /// was answered.
+    ///
+    /// `Ok`: the sale is final; `result` says which way, and `trade_no` is the sale's. `Err`:
+    /// a refusal or bad input (nothing moved), or an in-doubt status (still unknown: query
+    /// [`Error::trade_no`] later), with the last non-final answer if one came.
+    pub fn barcode_sale(
+        &self,
+        request: &BarcodePayRequest,
+        interval: Duration,
+        deadline: Duration,
+    ) -> Result<QueryResponse, WaitError> {
+        let no_answer = |error| WaitError {
+            error,
+            last_answer: None,
+        };
+        let own_trade_no;
+        let request = match request.trade_no.filter(|t| !t.is_empty()) {
+            Some(_) => request.clone(),
+            None => {
+                own_trade_no = clock::new_trade_no();
+                BarcodePayRequest {
+                    trade_no: Some(&own_trade_no),
+                    ..request.clone()
+                }
+            }
+        };
+        let trade_no = request.trade_no.unwrap_or_default();
+        let paid = match self.barcode_pay(&request) {
+            Ok(paid) if paid.result.is_some_and(TxnResult::is_final) => {
+                return Ok(QueryResponse::from_sale(paid));
+            }
+            Ok(paid) => Some(paid),
+            Err(e) if e.in_doubt() => {
+                log(Level::Warn, || {
+                    format!("barcode sale {trade_no}: the pay is in doubt ({e}); querying it")
+                });
+                None
+            }
+            Err(e) => return Err(no_answer(e)),
+        };
+        match self.wait(trade_no, interval, deadline) {
+            Ok(mut done) => {
+                done.trade_no = trade_no.to_owned();
+                Ok(done)
+            }
+            Err(mut waited) => {
+                if waited.last_answer.is_none() {
+                    waited.last_answer = paid.map(|p| Box::new(QueryResponse::from_sale(p)));
+                }
+                if let Some(answer) = waited.last_answer.as_mut() {
+                    answer.trade_no = trade_no.to_owned();
+                }
+                waited.error = waited.error.with_trade_no(trade_no);
+                Err(waited)
+            }
+        }
+    }
+
     /// `sdkQryBarcodePay`: the order's state now. Safe to repeat.
     pub fn query(&self, request: &QueryRequest) -> Result<QueryResponse, Error> {
         self.query_within(request, None)
@@ -215,7 +354,7 @@ impl Client {
     ) -> Result<QueryResponse, Error> {
         let own = request.wire_fields()?;
         let trade_no = trade_no_of(&own);
-        self.exchange(QueryRequest::ENDPOINT, request.txn_time, own, budget)
+        self.exchange_sdk(QueryRequest::ENDPOINT, request.txn_time, own, budget)
             .and_then(|answer| QueryResponse::from_answer(&answer, &trade_no))
             .map_err(|e| e.with_trade_no(&trade_no))
     }
@@ -225,14 +364,18 @@ impl Client {
     pub fn refund(&self, request: &RefundRequest) -> Result<RefundResponse, Error> {
         let own = request.wire_fields()?;
         let trade_no = trade_no_of(&own);
-        self.exchange(RefundRequest::ENDPOINT, request.txn_time, own, None)
+        self.exchange_sdk(RefundRequest::ENDPOINT, request.txn_time, own, None)
             .and_then(|answer| RefundResponse::from_answer(&answer, &trade_no))
             .map_err(|e| e.with_trade_no(&trade_no))
     }
 
     /// Queries `qry_no` every `interval` until the order is final (`S`, `F`, `D`) or `deadline`
-    /// has passed (then TIMEOUT). A failed poll (network, bad answer) does not end the wait;
-    /// INVALID_ARGUMENT and a gateway refusal do. Zero durations mean 3 s and 60 s.
+    /// has passed (then TIMEOUT). Only INVALID_ARGUMENT ends the wait early: a failed poll
+    /// (network, bad answer) and a refusal do not, since right after a pay the gateway may
+    /// refuse ("order not found") until the order reaches its query service (spec section 5).
+    /// When the deadline passes with no answer but refusals, the error is TIMEOUT (in doubt:
+    /// the order may still appear) carrying the last refusal ([`Error::refusal`]). Zero
+    /// durations mean 3 s and 60 s.
     pub fn wait(
         &self,
         qry_no: &str,
@@ -264,9 +407,7 @@ impl Client {
             match self.query_within(&request, Some(remaining)) {
                 Ok(answer) if answer.result.is_some_and(|r| r.is_final()) => return Ok(answer),
                 Ok(answer) => last_answer = Some(Box::new(answer)),
-                Err(error)
-                    if matches!(error.status(), Status::InvalidArgument | Status::Gateway) =>
-                {
+                Err(error) if error.status() == Status::InvalidArgument => {
                     return Err(WaitError { error, last_answer });
                 }
                 Err(error) => last_error = Some(error),
@@ -286,6 +427,21 @@ impl Client {
                     answer.result.map_or('-', |r| r.as_char())
                 ),
             ),
+            (None, Some(error)) if error.status() == Status::Gateway => {
+                let refused = Error::new(
+                    Status::Timeout,
+                    format!(
+                        "order {qry_no} not found final within {} ms: every query was refused, \
+                         the last: {} (the order may still appear: query again later)",
+                        deadline.as_millis(),
+                        error.detail()
+                    ),
+                );
+                match error.refusal() {
+                    Some(answer) => refused.with_refusal(answer.clone()),
+                    None => refused,
+                }
+            }
             (None, Some(error)) => error.context(&format!(
                 "no answer to any query of {qry_no} within {} ms; the last failure",
                 deadline.as_millis()
@@ -340,6 +496,28 @@ impl Client {
         }
         all.extend(own.iter().map(|(n, v)| (n.as_str(), v.as_str())));
         self.send(endpoint, &all, None)
+    }
+
+    /// [`Client::exchange`] for an `sdk*` endpoint: the terminal's optional common parameters
+    /// (`trmTyp`, `oprId`, `latitude`, `longitude`) are added when configured.
+    fn exchange_sdk(
+        &self,
+        endpoint: &str,
+        txn_time: Option<&str>,
+        mut own: Vec<(&'static str, String)>,
+        budget: Option<Duration>,
+    ) -> Result<Answer, Error> {
+        for (name, value) in [
+            ("trmTyp", &self.config.trm_typ),
+            ("oprId", &self.config.opr_id),
+            ("latitude", &self.config.latitude),
+            ("longitude", &self.config.longitude),
+        ] {
+            if !value.is_empty() {
+                own.push((name, value.clone()));
+            }
+        }
+        self.exchange(endpoint, txn_time, own, budget)
     }
 
     /// Adds the merchant's fields to `own`, signs, sends and verifies.
@@ -412,7 +590,13 @@ impl Client {
         };
         let result = reply.and_then(|reply| {
             let text = wire::answer_utf8(&reply.body, reply.charset.as_deref())?;
-            wire::decode_answer(&text, &self.config.key)
+            match wire::decode_answer(&text, &self.config.key) {
+                Ok(answer) => bind::check(fields, &answer, false).map(|()| answer),
+                Err(e) => match e.refusal() {
+                    Some(refusal) => Err(bind::check(fields, refusal, true).err().unwrap_or(e)),
+                    None => Err(e),
+                },
+            }
         });
         let ms = started.elapsed().as_millis();
         // What the gateway says back can echo the request: never let a secret through.
@@ -461,7 +645,7 @@ impl Client {
 }
 
 /// Request fields whose values never appear in a log message (the key never does either).
-const SECRET_REQUEST_FIELDS: [&str; 2] = ["code", "openid"];
+const SECRET_REQUEST_FIELDS: [&str; 3] = ["code", "openid", "authCode"];
 
 /// `message` with the key and every secret request value replaced by `***`.
 fn redact(mut message: String, fields: &[(&str, &str)], key: &str) -> String {
@@ -479,9 +663,13 @@ fn redact(mut message: String, fields: &[(&str, &str)], key: &str) -> String {
 }
 
 fn trade_no_of(fields: &[(&'static str, String)]) -> String {
+    field_of(fields, "tradeNo")
+}
+
+fn field_of(fields: &[(&'static str, String)], name: &str) -> String {
     fields
         .iter()
-        .find(|(n, _)| *n == "tradeNo")
+        .find(|(n, _)| *n == name)
         .map(|(_, v)| v.clone())
         .unwrap_or_default()
 }

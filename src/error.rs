@@ -144,7 +144,8 @@ impl Error {
         &self.detail
     }
 
-    /// For [`Status::Gateway`]: the refusal as the gateway sent it (`message` decoded).
+    /// For [`Status::Gateway`] (and a wait that timed out after refusals): the refusal as the
+    /// gateway sent it (`message` decoded).
     pub fn refusal(&self) -> Option<&Answer> {
         self.refusal.as_deref()
     }
@@ -164,6 +165,13 @@ impl Error {
     /// See [`Status::in_doubt`].
     pub fn in_doubt(&self) -> bool {
         self.status.in_doubt()
+    }
+
+    /// The same error carrying `answer` as the gateway's last word: [`Error::refusal`] then
+    /// returns it whatever the status (a wait that ended on the deadline after refusals).
+    pub(crate) fn with_refusal(mut self, answer: Answer) -> Error {
+        self.refusal = Some(Box::new(answer));
+        self
     }
 
     /// The same error with `context: ` put before its description.

@@ -55,14 +55,71 @@ pub fn token(field: &str, value: &str, max: usize) -> Result<(), Error> {
     Ok(())
 }
 
-/// Free text of at most `max_chars` characters (`subject`, `attach`, `goods_tag`, ...).
-pub fn text(field: &str, value: &str, max_chars: usize) -> Result<(), Error> {
+/// The length of `value` as the gateway counts it: bytes in GBK, its documented charset, where
+/// an ASCII character is 1 byte and any other character 2 (spec section 10).
+pub fn gbk_len(value: &str) -> usize {
+    value
+        .chars()
+        .map(|c| if c.is_ascii() { 1 } else { 2 })
+        .sum()
+}
+
+/// Free text of at most `max_bytes` GBK bytes (`subject`, `attach`, `goods_tag`, ...): ASCII
+/// counts 1, any other character 2 (spec section 10).
+pub fn text(field: &str, value: &str, max_bytes: usize) -> Result<(), Error> {
     no_controls(field, value)?;
-    let chars = value.chars().count();
-    if chars > max_chars {
+    let bytes = gbk_len(value);
+    if bytes > max_bytes {
         return Err(Error::invalid(
             field,
-            format!("must be at most {max_chars} characters, got {chars}"),
+            format!(
+                "must be at most {max_bytes} bytes counted in GBK (ASCII 1, other characters 2), \
+                 got {bytes}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A protocol version: `V` and dot-separated numbers (`V1.0.0`, `V1.0.1`), at most 10
+/// characters.
+pub fn version(field: &str, value: &str) -> Result<(), Error> {
+    let shaped = value.len() <= 10
+        && value.strip_prefix('V').is_some_and(|rest| {
+            rest.split('.')
+                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+        });
+    if !shaped {
+        return Err(Error::invalid(
+            field,
+            format!("must look like V1.0.0 (V and numbers with dots, at most 10 characters), got {value:?}"),
+        ));
+    }
+    Ok(())
+}
+
+/// A coordinate (`latitude`, `longitude`): empty (not sent), or a decimal number of at most
+/// 15 characters within ±`limit` degrees.
+pub fn coordinate(field: &str, value: &str, limit: u32) -> Result<(), Error> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let shaped = value.len() <= 15
+        && !whole.is_empty()
+        && !fraction.is_empty()
+        && whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit());
+    let within = whole
+        .parse::<u32>()
+        .is_ok_and(|w| w < limit || (w == limit && fraction.bytes().all(|b| b == b'0')));
+    if !shaped || !within {
+        return Err(Error::invalid(
+            field,
+            format!("must be a decimal number of degrees within ±{limit}, at most 15 characters, got {value:?}"),
         ));
     }
     Ok(())
@@ -213,13 +270,43 @@ mod tests {
     }
 
     #[test]
-    fn text_counts_characters_and_refuses_controls() {
-        assert!(text("subject", &"好".repeat(256), 256).is_ok());
-        assert!(text("subject", &"好".repeat(257), 256).is_err());
+    fn text_counts_gbk_bytes_and_refuses_controls() {
+        assert!(text("subject", &"好".repeat(128), 256).is_ok());
+        let e = text("subject", &"好".repeat(129), 256).unwrap_err();
+        assert!(
+            e.detail().starts_with("subject: must be at most 256 bytes"),
+            "{e}"
+        );
+        assert!(e.detail().ends_with("got 258"), "{e}");
+        assert!(text("subject", &format!("{}a", "好".repeat(127)), 256).is_ok());
+        assert!(text("subject", &"a".repeat(256), 256).is_ok());
+        assert!(text("subject", &"a".repeat(257), 256).is_err());
         assert!(text("subject", "a\nb", 256)
             .unwrap_err()
             .detail()
             .contains("control"));
+    }
+
+    #[test]
+    fn versions_are_shaped_like_the_gateways() {
+        for good in ["V1.0.0", "V1.0.1", "V2", "V10.20.300"] {
+            assert!(version("version", good).is_ok(), "{good}");
+        }
+        for bad in [
+            "1",
+            "v1.0.0",
+            "V1..0",
+            "V1.0.",
+            "V",
+            "V1.0.0.0.00",
+            "V1.0.0x",
+        ] {
+            let e = version("version", bad).unwrap_err();
+            assert!(
+                e.detail().starts_with("version: must look like V1.0.0"),
+                "{bad}: {e}"
+            );
+        }
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub mod wire;
 pub use client::{BodyCharset, Client, Config, WaitError, PRODUCTION_URL, SANDBOX_URL};
 pub use error::{Error, Status};
 pub use model::{
-    PayRequest, PayResponse, QryRequest, QryResponse, QueryRequest, QueryResponse, RefundRequest,
-    RefundResponse, TxnResult,
+    BarcodePayRequest, BarcodePayResponse, CounterPayResponse, PayRequest, PayResponse,
+    QrPayRequest, QrPayResponse, QryRequest, QryResponse, QueryRequest, QueryResponse,
+    RefundRequest, RefundResponse, TxnResult,
 };
 pub use transport::Timeouts;

@@ -254,14 +254,18 @@ pub fn answer_utf8<'a>(body: &'a [u8], charset: Option<&str>) -> Result<Cow<'a, 
     }
 }
 
-/// Decodes and verifies an answer body (spec section 2):
+/// Decodes and verifies an answer body (spec sections 2 and 5):
 ///
 /// - not a JSON object of plain values: PROTOCOL;
 /// - `message` not decodable: PROTOCOL;
-/// - a `signValue` that does not match, or none on a `000000` answer: SIGNATURE;
+/// - a `signValue` that does not match, or none on a `000000` answer or on any answer that
+///   carries a `result`: SIGNATURE;
 /// - no `returnCode`: PROTOCOL;
-/// - `returnCode` other than `000000`: GATEWAY, with the answer (marked unverified when it
-///   carried no `signValue`).
+/// - a non-empty `result`, whatever the `returnCode` (result first: the gateway's FAQ says to
+///   judge by `result`, not `returnCode`): the answer, for the model to judge (`S`/`F`/`D`
+///   final, `A`/`Z` to be followed up);
+/// - `returnCode` other than `000000` and no `result`: GATEWAY, the gateway's refusal, with
+///   the answer (marked unverified when it carried no `signValue`).
 pub fn decode_answer(body: &[u8], key: &str) -> Result<Answer, Error> {
     let flat: Flat<'_> = match serde_json::from_slice(body) {
         Ok(flat) => flat,
@@ -273,6 +277,7 @@ pub fn decode_answer(body: &[u8], key: &str) -> Result<Answer, Error> {
     let mut fields = flat.0;
     let mut signature = None;
     let mut return_code = String::new();
+    let mut has_result = false;
     fields.retain(|(n, v)| {
         if n == sign::SIGN_VALUE {
             signature = Some(v.clone());
@@ -290,6 +295,9 @@ pub fn decode_answer(body: &[u8], key: &str) -> Result<Answer, Error> {
         if name == "returnCode" {
             return_code = value.to_string();
         }
+        if name == "result" && !value.is_empty() {
+            has_result = true;
+        }
     }
     let pairs = fields.iter().map(|(n, v)| (n.as_ref(), v.as_ref()));
     let verified = match signature.as_deref() {
@@ -302,10 +310,17 @@ pub fn decode_answer(body: &[u8], key: &str) -> Result<Answer, Error> {
             }
             true
         }
-        _ if return_code == SUCCESS_CODE => {
+        _ if return_code == SUCCESS_CODE || has_result => {
             return Err(Error::new(
                 Status::Signature,
-                "answer with returnCode 000000 carries no signValue: not trusted",
+                format!(
+                    "answer with {} carries no signValue: not trusted",
+                    if has_result {
+                        "a result"
+                    } else {
+                        "returnCode 000000"
+                    }
+                ),
             ));
         }
         _ => false,
@@ -315,7 +330,7 @@ pub fn decode_answer(body: &[u8], key: &str) -> Result<Answer, Error> {
     if return_code.is_empty() {
         return Err(Error::protocol("answer has no returnCode"));
     }
-    if return_code != SUCCESS_CODE {
+    if return_code != SUCCESS_CODE && !has_result {
         return Err(Error::gateway(answer));
     }
     Ok(answer)
@@ -435,6 +450,28 @@ mod tests {
         assert!(!refusal.verified());
         assert_eq!(refusal.text("message"), "商户不存在");
         assert!(e.detail().contains("unverified"));
+    }
+
+    #[test]
+    fn a_result_is_judged_whatever_the_return_code() {
+        // Spec section 5: judge by result, not returnCode.
+        let fields = [
+            ("returnCode", "100001"),
+            ("message", "处理中"),
+            ("result", "Z"),
+        ];
+        let answer = decode_answer(&encode_answer(&fields, SANDBOX_KEY), SANDBOX_KEY).unwrap();
+        assert_eq!(answer.text("result"), "Z");
+        assert_eq!(answer.text("returnCode"), "100001");
+        assert!(answer.verified());
+        // Such an answer must be signed like any success.
+        let unsigned = r#"{"returnCode":"100001","message":"x","result":"S"}"#;
+        let e = decode_answer(unsigned.as_bytes(), SANDBOX_KEY).unwrap_err();
+        assert_eq!(e.status(), Status::Signature, "{e}");
+        // An empty result is no result: the refusal stands.
+        let fields = [("returnCode", "100001"), ("message", "no"), ("result", "")];
+        let e = decode_answer(&encode_answer(&fields, SANDBOX_KEY), SANDBOX_KEY).unwrap_err();
+        assert_eq!(e.status(), Status::Gateway);
     }
 
     #[test]

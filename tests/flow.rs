@@ -158,13 +158,24 @@ fn wait_gives_timeout_with_the_last_answer_when_the_deadline_passes() {
 }
 
 #[test]
-fn wait_stops_at_a_refusal() {
+fn wait_keeps_querying_through_refusals_and_reports_the_last_one_as_in_doubt() {
+    // Right after a pay the gateway may answer "order not found" for a moment (spec section
+    // 5): a refusal does not end the wait, and after the deadline it is not final either.
     let sim = sim();
     let waited = client(&sim)
-        .wait("999999", Duration::from_millis(10), Duration::from_secs(5))
+        .wait(
+            "999999",
+            Duration::from_millis(20),
+            Duration::from_millis(300),
+        )
         .unwrap_err();
-    assert_eq!(waited.error.status(), Status::Gateway);
-    assert_eq!(sim.request_count(), 1);
+    assert_eq!(waited.error.status(), Status::Timeout, "{}", waited.error);
+    assert!(waited.error.in_doubt());
+    assert!(waited.error.detail().contains("every query was refused"));
+    let refusal = waited.error.refusal().expect("the last refusal is kept");
+    assert_ne!(refusal.text("returnCode"), "000000");
+    assert!(waited.last_answer.is_none());
+    assert!(sim.request_count() >= 3, "it kept querying");
 }
 
 #[test]

@@ -30,10 +30,12 @@ pub struct SimConfig {
     pub app_id: String,
     /// The `appIdKey` that `pubSigQry` answers.
     pub app_id_key: String,
-    /// `pubSigPay` always answers `A`; once this much time has passed since the payment, the
-    /// order counts as paid (`S`) the next time it is looked at. `None`: it stays `A` until
+    /// `pubSigPay` always answers `A` (and so does a barcode sale whose code ends in `1`; a QR
+    /// sale's order starts `A` too); once this much time has passed on the simulator's clock
+    /// (real time plus [`Simulator::advance`](crate::Simulator::advance)), such an order counts
+    /// as paid (`S`) the next time it is looked at. `None`: it stays `A` until
     /// [`Simulator::confirm`](crate::Simulator::confirm) or
-    /// [`Simulator::cancel`](crate::Simulator::cancel).
+    /// [`Simulator::cancel`](crate::Simulator::cancel) (or, for a QR sale, until it expires).
     pub settle_after: Option<Duration>,
     /// Where to listen. The default `127.0.0.1:0` takes any free loopback port.
     pub bind: SocketAddr,

@@ -7,7 +7,7 @@
 
 use crate::codes::{self, Refusal};
 use crate::handlers::{Endpoint, Reply};
-use crate::{gbk, lock, sock, Shared};
+use crate::{gbk, lock, sock, stale, Shared};
 use serde_json::{Map, Value};
 use starpos::sign::{md5_hex, sign, SIGN_VALUE};
 use std::io::Write;
@@ -72,10 +72,26 @@ pub enum Fault {
         /// Milliseconds between two bytes.
         byte_every_ms: u64,
     },
+    /// (`stale`) A correctly signed answer that belongs to another request of the same
+    /// endpoint: the answer the simulator last made on that endpoint when it was for another
+    /// request (another `tradeNo`; for `pubSigQry`/`pubSigPay` another body), else this
+    /// request's answer made into another's: a different `tradeNo` (sdk endpoints); for
+    /// `pubSigPay` a different `logNo` (and `orderNo` with it), `amount` + 1 and another
+    /// `selOrderNo`; for `pubSigQry` a `sysTime` a day earlier and another `attach`.
+    Stale,
+    /// (`mismatched_amount`) This request's real answer with `amount` (refund: `txnAmt`) one
+    /// fen higher, correctly re-signed. An answer without that field goes out unchanged.
+    MismatchedAmount,
+    /// (`delay`, `"ms"`, default 1000) The real answer, whole, after holding it this many
+    /// milliseconds (the request was processed before the wait).
+    Delay {
+        /// Milliseconds to hold the answer.
+        ms: u64,
+    },
 }
 
 /// Every fault name `POST /_sim/fault` accepts (`none` clears the pending faults).
-pub const FAULT_NAMES: [&str; 16] = [
+pub const FAULT_NAMES: [&str; 19] = [
     "never_answer",
     "stall_after_headers",
     "close_mid_body",
@@ -92,6 +108,9 @@ pub const FAULT_NAMES: [&str; 16] = [
     "gbk_body",
     "broken_percent",
     "slow_trickle",
+    "stale",
+    "mismatched_amount",
+    "delay",
 ];
 
 impl Fault {
@@ -114,11 +133,15 @@ impl Fault {
             Fault::GbkBody => "gbk_body",
             Fault::BrokenPercent => "broken_percent",
             Fault::SlowTrickle { .. } => "slow_trickle",
+            Fault::Stale => "stale",
+            Fault::MismatchedAmount => "mismatched_amount",
+            Fault::Delay { .. } => "delay",
         }
     }
 
     /// The fault called `name`, its parameter taken from `params` (`status` for `http`,
-    /// `bytes` for `huge_body`, `byte_every_ms` for `slow_trickle`; numbers or digit strings).
+    /// `bytes` for `huge_body`, `byte_every_ms` for `slow_trickle`, `ms` for `delay`; numbers or
+    /// digit strings).
     pub fn from_name(name: &str, params: &Map<String, Value>) -> Result<Fault, String> {
         let number = |field: &str, default: u64| -> Result<u64, String> {
             match params.get(field) {
@@ -161,6 +184,11 @@ impl Fault {
             "broken_percent" => Fault::BrokenPercent,
             "slow_trickle" => Fault::SlowTrickle {
                 byte_every_ms: number("byte_every_ms", 10)?,
+            },
+            "stale" => Fault::Stale,
+            "mismatched_amount" => Fault::MismatchedAmount,
+            "delay" => Fault::Delay {
+                ms: number("ms", 1000)?,
             },
             other => {
                 return Err(format!(
@@ -242,13 +270,15 @@ fn raw_json(reply: &Reply, signature: Option<&str>) -> String {
     serde_json::to_string(&map).unwrap_or_default()
 }
 
-/// Sends `reply` for a request to `endpoint`, spoiled by `fault` if there is one.
+/// Sends `reply` for a request to `endpoint`, spoiled by `fault` if there is one. `previous`
+/// is the last answer made on this endpoint for another request (for [`Fault::Stale`]).
 pub(crate) fn send(
     shared: &Arc<Shared>,
     request: Request,
     endpoint: Endpoint,
     mut reply: Reply,
     fault: Option<Fault>,
+    previous: Option<Reply>,
 ) {
     let key = shared.config.key.as_str();
     let Some(fault) = fault else {
@@ -356,6 +386,33 @@ pub(crate) fn send(
                 raw_json(&reply, signature.as_deref()).into_bytes(),
             );
         }
+        Fault::Stale => {
+            let mut stale = previous.unwrap_or_else(|| stale::disguise(endpoint, reply));
+            stale.signed = true;
+            respond(request, 200, JSON_TYPE, stale.body(key));
+        }
+        Fault::MismatchedAmount => {
+            let field = if endpoint == Endpoint::Refund {
+                "txnAmt"
+            } else {
+                "amount"
+            };
+            if let Some(amount) = reply.get(field).and_then(|a| a.parse::<u64>().ok()) {
+                reply.set(field, &amount.saturating_add(1).to_string());
+            }
+            respond(request, 200, JSON_TYPE, reply.body(key));
+        }
+        Fault::Delay { ms } => {
+            let body = reply.body(key);
+            spawn(shared, move |shared| {
+                if pause(&shared, Duration::from_millis(ms)) {
+                    respond(request, 200, JSON_TYPE, body);
+                } else {
+                    // Stopping: dropping the request would make tiny_http answer 500.
+                    park(&shared, request.into_writer());
+                }
+            });
+        }
         Fault::SlowTrickle { byte_every_ms } => {
             let body = reply.body(key);
             let mut bytes = head(200, JSON_TYPE, body.len());
@@ -432,15 +489,20 @@ fn trickle(shared: &Shared, mut writer: Box<dyn Write + Send>, bytes: &[u8], eve
     }
 }
 
-/// Sleeps for `total`, in short naps so that shutdown is not held up.
-fn pause(shared: &Shared, total: Duration) {
+/// Sleeps for `total`, in short naps so that shutdown is not held up. False when the
+/// simulator began to stop before the time was up.
+fn pause(shared: &Shared, total: Duration) -> bool {
     const NAP: Duration = Duration::from_millis(10);
     let mut left = total;
-    while !left.is_zero() && !shared.stop.load(Ordering::Relaxed) {
+    while !left.is_zero() {
+        if shared.stop.load(Ordering::Relaxed) {
+            return false;
+        }
         let nap = left.min(NAP);
         std::thread::sleep(nap);
         left -= nap;
     }
+    true
 }
 
 #[cfg(test)]

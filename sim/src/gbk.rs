@@ -55,6 +55,12 @@ fn slot(lead: u8, trail: u8) -> Option<usize> {
     }
 }
 
+/// How many bytes `text` takes in GBK, as the gateway counts field lengths: 1 for an ASCII
+/// character, 2 for any other.
+pub fn byte_len(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
 /// Encodes `text` as GBK; a character GBK does not have becomes `?`.
 pub fn encode(text: &str) -> Vec<u8> {
     let table = table();
@@ -124,6 +130,7 @@ mod tests {
             Some("退款成功 ok，咖啡")
         );
         assert_eq!(encode("😀"), b"?");
+        assert_eq!(byte_len("ab咖啡"), 6);
         assert_eq!(decode(&[0xBD]), None);
         assert_eq!(decode(&[0xBD, 0x7F]), None);
         assert_eq!(decode(&[0xFF, 0x40]), None);

@@ -1,9 +1,10 @@
-//! The four gateway endpoints: parse, check merchant and signature, validate, act, answer.
+//! The gateway endpoints: parse, check merchant and signature, validate, act, answer. The two
+//! counter sales live in [`crate::sales`].
 
 use crate::codes::{self, Refusal};
 use crate::config::SimConfig;
 use crate::orders::{NewOrder, Order, OrderBook};
-use crate::{clock, gbk, lock};
+use crate::{clock, gbk, lock, sales};
 use serde_json::{Map, Value};
 use starpos::sign::{md5_hex, verify, SIGN_VALUE};
 use starpos::wire::{encode_answer, value_text};
@@ -11,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 /// The endpoints the simulator serves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Endpoint {
     /// `pubSigQry`: the merchant's official account.
     Qry,
@@ -21,6 +22,10 @@ pub(crate) enum Endpoint {
     Query,
     /// `sdkRefundBarcodePay`: refund.
     Refund,
+    /// `sdkBarcodePay`: the terminal scanned the payer's code.
+    BarcodePay,
+    /// `sdkBarcodePosPay`: the terminal shows a QR code.
+    PosPay,
 }
 
 impl Endpoint {
@@ -31,8 +36,16 @@ impl Endpoint {
             "pubSigPay" => Some(Endpoint::Pay),
             "sdkQryBarcodePay" => Some(Endpoint::Query),
             "sdkRefundBarcodePay" => Some(Endpoint::Refund),
+            "sdkBarcodePay" => Some(Endpoint::BarcodePay),
+            "sdkBarcodePosPay" => Some(Endpoint::PosPay),
             _ => None,
         }
+    }
+
+    /// True for the `sdk*` endpoints: the common parameters of section 6, a unique `tradeNo`,
+    /// echoed in every answer.
+    pub fn is_sdk(self) -> bool {
+        !matches!(self, Endpoint::Qry | Endpoint::Pay)
     }
 
     /// The fields a success answer of this endpoint cannot do without.
@@ -47,8 +60,9 @@ impl Endpoint {
                 "apiPackage",
                 "apiPaysign",
             ],
-            Endpoint::Query => &["logNo", "result", "orderNo"],
+            Endpoint::Query | Endpoint::BarcodePay => &["logNo", "result", "orderNo"],
             Endpoint::Refund => &["logNo", "result", "txnAmt"],
+            Endpoint::PosPay => &["logNo", "result", "orderNo", "payCode"],
         }
     }
 
@@ -57,7 +71,7 @@ impl Endpoint {
         match self {
             Endpoint::Qry => "appId",
             Endpoint::Pay => "PrepayId",
-            Endpoint::Query => "orderNo",
+            Endpoint::Query | Endpoint::BarcodePay | Endpoint::PosPay => "orderNo",
             Endpoint::Refund => "logNo",
         }
     }
@@ -71,7 +85,8 @@ pub(crate) struct Reply {
 }
 
 impl Reply {
-    fn success(merc_id: &str, message: &str) -> Reply {
+    /// A `000000` answer with `message`, `sysTime` and `mercId`, to be signed.
+    pub fn success(merc_id: &str, message: &str) -> Reply {
         let mut reply = Reply {
             fields: Vec::new(),
             signed: true,
@@ -115,7 +130,7 @@ impl Reply {
     }
 
     /// Sets a field unless `value` is empty (optional echoes are left out when empty).
-    fn set_some(&mut self, name: &str, value: &str) {
+    pub fn set_some(&mut self, name: &str, value: &str) {
         if !value.is_empty() {
             self.set(name, value);
         }
@@ -178,12 +193,21 @@ pub(crate) fn handle(
             }
         }
     };
-    let reply = match check_and_act(endpoint, &map, config, book) {
+    let mut reply = match check_and_act(endpoint, &map, config, book) {
         Ok(reply) => reply,
         Err((refusal, signed)) => {
             Reply::refusal(&refusal, signed.then_some(config.merc_id.as_str()), signed)
         }
     };
+    // Every sdk answer, refusals included, carries the request's tradeNo.
+    if endpoint.is_sdk() && reply.get("tradeNo").is_none() {
+        if let Some(trade_no) = map
+            .get("tradeNo")
+            .and_then(|v| value_text("tradeNo", v).ok())
+        {
+            reply.set_some("tradeNo", &trade_no);
+        }
+    }
     Handled { reply, fields: map }
 }
 
@@ -212,10 +236,11 @@ fn parse_body(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
 }
 
 /// A request's fields as text.
-struct Fields(HashMap<String, String>);
+pub(crate) struct Fields(HashMap<String, String>);
 
 impl Fields {
-    fn get(&self, name: &str) -> &str {
+    /// The field's text, empty when absent.
+    pub fn get(&self, name: &str) -> &str {
         self.0.get(name).map_or("", String::as_str)
     }
 }
@@ -271,11 +296,14 @@ fn check_and_act(
         Endpoint::Pay => pay(&fields, config, book),
         Endpoint::Query => query(&fields, config, book),
         Endpoint::Refund => refund(&fields, config, book),
+        Endpoint::BarcodePay => sales::barcode_pay(&fields, config, book),
+        Endpoint::PosPay => sales::qr_pay(&fields, config, book),
     }
     .map_err(signed)
 }
 
-fn required<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, Refusal> {
+/// The field's text, or a refusal naming it when absent or empty.
+pub(crate) fn required<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, Refusal> {
     match fields.get(name) {
         "" => Err(Refusal::field(name, "is required")),
         value => Ok(value),
@@ -292,7 +320,8 @@ fn alnum(name: &str, value: &str, max: usize) -> Result<(), Refusal> {
     Ok(())
 }
 
-fn token(name: &str, value: &str, max: usize) -> Result<(), Refusal> {
+/// 1 to `max` printable ASCII characters without spaces.
+pub(crate) fn token(name: &str, value: &str, max: usize) -> Result<(), Refusal> {
     if value.is_empty() || value.len() > max || !value.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(Refusal::field(
             name,
@@ -302,7 +331,8 @@ fn token(name: &str, value: &str, max: usize) -> Result<(), Refusal> {
     Ok(())
 }
 
-fn text(name: &str, value: &str, max_chars: usize) -> Result<(), Refusal> {
+/// Free text of at most `max_chars` characters, no control characters.
+pub(crate) fn text(name: &str, value: &str, max_chars: usize) -> Result<(), Refusal> {
     if value.chars().any(char::is_control) {
         return Err(Refusal::field(name, "must not contain control characters"));
     }
@@ -316,7 +346,7 @@ fn text(name: &str, value: &str, max_chars: usize) -> Result<(), Refusal> {
 }
 
 /// A positive amount in fen: 1 to 13 decimal digits, not zero.
-fn fen(name: &str, value: &str) -> Result<u64, Refusal> {
+pub(crate) fn fen(name: &str, value: &str) -> Result<u64, Refusal> {
     let bad = || {
         Refusal::field(
             name,
@@ -370,8 +400,11 @@ fn check_common(endpoint: Endpoint, fields: &Fields) -> Result<(), Refusal> {
     if !matches!(required(fields, "version")?, "V1.0.0" | "V1.0.1") {
         return Err(Refusal::field("version", "must be V1.0.0 or V1.0.1"));
     }
-    text("attach", fields.get("attach"), 256)?;
-    if matches!(endpoint, Endpoint::Query | Endpoint::Refund) {
+    if !matches!(endpoint, Endpoint::BarcodePay | Endpoint::PosPay) {
+        // The counter sales allow 512 GBK bytes (checked with their other fields).
+        text("attach", fields.get("attach"), 256)?;
+    }
+    if endpoint.is_sdk() {
         let op_sys = required(fields, "opSys")?;
         if op_sys.len() > 2 || !op_sys.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Refusal::field(
@@ -431,6 +464,7 @@ fn pay(fields: &Fields, config: &SimConfig, book: &Mutex<OrderBook>) -> Result<R
         code: code.to_owned(),
         openid: openid.to_owned(),
         trm_no: fields.get("trmNo").to_owned(),
+        ..NewOrder::default()
     };
     let (order, nonce) = {
         let mut book = lock(book);
@@ -467,15 +501,20 @@ fn pay(fields: &Fields, config: &SimConfig, book: &Mutex<OrderBook>) -> Result<R
     Ok(reply)
 }
 
-fn echo_order(reply: &mut Reply, order: &Order) {
+/// Echoes the order's optional texts (`subject`, `selOrderNo`, `goodsTag`, `attach`).
+pub(crate) fn echo_order(reply: &mut Reply, order: &Order) {
     reply.set_some("subject", &order.subject);
     reply.set_some("selOrderNo", &order.sel_order_no);
     reply.set_some("goodsTag", &order.goods_tag);
     reply.set_some("attach", &order.attach);
 }
 
-fn state_message(state: char) -> &'static str {
-    match state {
+/// The query's `message` for the order's state.
+fn state_message(order: &Order) -> &'static str {
+    if order.expired {
+        return "订单已关闭: the QR code expired unpaid after 15 minutes";
+    }
+    match order.state {
         'S' => "交易成功",
         'A' => "等待支付",
         'F' => "交易失败",
@@ -487,18 +526,25 @@ fn state_message(state: char) -> &'static str {
 fn query(fields: &Fields, config: &SimConfig, book: &Mutex<OrderBook>) -> Result<Reply, Refusal> {
     let qry_no = required(fields, "qryNo")?;
     token("qryNo", qry_no, 64)?;
-    let found = lock(book).get(qry_no);
+    let found = {
+        let mut book = lock(book);
+        book.take_trade_no(fields.get("tradeNo"))?;
+        book.get(qry_no)
+    };
     let Some(order) = found else {
         return query_refund(qry_no, fields, config, book);
     };
-    let mut reply = Reply::success(&config.merc_id, state_message(order.state));
+    let mut reply = Reply::success(&config.merc_id, state_message(&order));
     reply.set("logNo", &order.log_no);
     reply.set("result", &order.state.to_string());
-    reply.set("payChannel", "WXPAY");
+    reply.set("payChannel", &order.pay_channel);
     reply.set("orderNo", &order.order_no);
     reply.set("amount", &order.amount.to_string());
     reply.set("total_amount", &order.total_amount.to_string());
     reply.set("tradeNo", fields.get("tradeNo"));
+    if fields.get("version") == "V1.0.1" {
+        reply.set("refAmt", &order.refunded.to_string());
+    }
     echo_order(&mut reply, &order);
     Ok(reply)
 }
@@ -520,7 +566,7 @@ fn query_refund(
     let mut reply = Reply::success(&config.merc_id, "退款成功");
     reply.set("logNo", &refund.log_no);
     reply.set("result", "S");
-    reply.set("payChannel", "WXPAY");
+    reply.set("payChannel", &order.pay_channel);
     reply.set("orderNo", &order.order_no);
     reply.set("txnAmt", &refund.amount.to_string());
     reply.set("amount", &refund.amount.to_string());
@@ -538,7 +584,11 @@ fn refund(fields: &Fields, config: &SimConfig, book: &Mutex<OrderBook>) -> Resul
         text => Some(fen("txnAmt", text)?),
     };
     let trade_no = fields.get("tradeNo");
-    let (order, refund) = lock(book).refund(order_no, amount, trade_no)?;
+    let (order, refund) = {
+        let mut book = lock(book);
+        book.take_trade_no(trade_no)?;
+        book.refund(order_no, amount, trade_no)?
+    };
     let mut reply = Reply::success(&config.merc_id, "退款成功");
     reply.set("logNo", &refund.log_no);
     reply.set("result", "S");

@@ -4,7 +4,7 @@
 use crate::faults::{self, respond, Fault, Rule, JSON_TYPE};
 use crate::handlers::{self, Endpoint};
 use crate::orders::Order;
-use crate::{lock, sock, Received, Shared};
+use crate::{lock, sock, stale, Received, Shared};
 use serde_json::{json, Map, Value};
 use std::io::Read;
 use std::sync::Arc;
@@ -51,9 +51,11 @@ pub(crate) fn serve(shared: &Arc<Shared>, request: Request) {
         return not_found(request);
     };
     let handled = handlers::handle(endpoint, &body, &shared.config, &shared.book);
+    let identity = stale::identity(&handled.fields, &body);
+    let previous = stale::remember(shared, endpoint, identity, &handled.reply);
     log(shared, name, handled.fields, body);
     let fault = faults::take(&mut lock(&shared.faults), name);
-    faults::send(shared, request, endpoint, handled.reply, fault);
+    faults::send(shared, request, endpoint, handled.reply, fault, previous);
 }
 
 /// Reads the body, at most [`MAX_BODY`] bytes. `None` when the request has been dealt with
@@ -110,7 +112,12 @@ fn not_found(request: Request) {
     );
 }
 
-fn log(shared: &Shared, endpoint: &str, fields: Map<String, Value>, body: Vec<u8>) {
+/// Logs a request, its `authCode` masked (in the fields and in the body).
+fn log(shared: &Shared, endpoint: &str, mut fields: Map<String, Value>, mut body: Vec<u8>) {
+    if let Some(code) = fields.get_mut(AUTH_CODE) {
+        *code = Value::String(mask(&code.to_string()));
+    }
+    mask_in_body(&mut body);
     lock(&shared.log).push(Received {
         endpoint: endpoint.to_owned(),
         fields,
@@ -118,9 +125,58 @@ fn log(shared: &Shared, endpoint: &str, fields: Map<String, Value>, body: Vec<u8
     });
 }
 
-/// An order as the control surface lists it.
+/// The scanned payment code's field: never logged or listed.
+const AUTH_CODE: &str = "authCode";
+
+/// Stars in place of a secret (as many as its characters, quotes of a JSON string left out).
+fn mask(secret: &str) -> String {
+    "*".repeat(secret.trim_matches('"').chars().count())
+}
+
+/// Overwrites with `*` the value of every `"authCode"` member in a JSON body (string or bare
+/// value), keeping the body's length.
+fn mask_in_body(body: &mut [u8]) {
+    let key = b"\"authCode\"";
+    let mut from = 0;
+    while let Some(at) = body[from..]
+        .windows(key.len())
+        .position(|w| w == key)
+        .map(|p| p + from)
+    {
+        let mut i = at + key.len();
+        while i < body.len() && (body[i].is_ascii_whitespace() || body[i] == b':') {
+            i += 1;
+        }
+        if body.get(i) == Some(&b'"') {
+            i += 1;
+            let mut escaped = false;
+            while i < body.len() && (escaped || body[i] != b'"') {
+                escaped = !escaped && body[i] == b'\\';
+                body[i] = b'*';
+                i += 1;
+            }
+        } else {
+            while i < body.len()
+                && !matches!(body[i], b',' | b'}' | b']')
+                && !body[i].is_ascii_whitespace()
+            {
+                body[i] = b'*';
+                i += 1;
+            }
+        }
+        from = i.max(at + 1);
+    }
+}
+
+/// An order as the control surface lists it (never a barcode sale's `authCode`).
 pub(crate) fn order_json(order: &Order) -> Value {
     json!({
+        "endpoint": order.kind.endpoint(),
+        "tradeNo": order.trade_no,
+        "payChannel": order.pay_channel,
+        "payCode": order.pay_code,
+        "authCodePays": order.auth_code_pays,
+        "expired": order.expired,
         "state": order.state.to_string(),
         "logNo": order.log_no,
         "orderNo": order.order_no,
@@ -170,7 +226,7 @@ fn control(shared: &Arc<Shared>, request: Request, command: &str) {
                 .collect();
             answer_json(request, 200, &Value::Array(requests));
         }
-        (Method::Post, "confirm" | "cancel" | "state" | "fault") => {
+        (Method::Post, "confirm" | "cancel" | "state" | "fault" | "advance") => {
             let Some((request, body)) = read_body(shared, request) else {
                 return;
             };
@@ -180,6 +236,7 @@ fn control(shared: &Arc<Shared>, request: Request, command: &str) {
             };
             match command {
                 "fault" => control_fault(shared, request, &map),
+                "advance" => control_advance(shared, request, &map),
                 _ => control_order(shared, request, command, &map),
             }
         }
@@ -220,6 +277,19 @@ fn control_order(shared: &Shared, request: Request, command: &str, map: &Map<Str
         200,
         &json!({ "ok": true, "order": order.as_ref().map(order_json) }),
     );
+}
+
+fn control_advance(shared: &Shared, request: Request, map: &Map<String, Value>) {
+    let Some(ms) = map.get("ms").and_then(Value::as_u64) else {
+        return refuse(
+            request,
+            400,
+            "field \"ms\" (milliseconds to move the clock forward) must be a whole number",
+        );
+    };
+    let skew = lock(&shared.book).advance(std::time::Duration::from_millis(ms));
+    let skew_ms = u64::try_from(skew.as_millis()).unwrap_or(u64::MAX);
+    answer_json(request, 200, &json!({ "ok": true, "advancedMs": skew_ms }));
 }
 
 fn control_fault(shared: &Shared, request: Request, map: &Map<String, Value>) {

@@ -13,11 +13,12 @@
 //! # Gateway endpoints
 //!
 //! `POST <base>/<endpoint>.json` with a JSON object body, for `pubSigQry`, `pubSigPay`,
-//! `sdkQryBarcodePay` and `sdkRefundBarcodePay`. Answers are HTTP 200,
-//! `Content-Type: application/json;charset=UTF-8`, built like the gateway's: signed over the
-//! plain `message`, then `message` percent-encoded. Any other path is 404, another method on an
-//! endpoint path 405, a body over 64 KiB 413. A body that is not UTF-8 is read as GBK (the
-//! signature is checked over the decoded text either way).
+//! `sdkQryBarcodePay`, `sdkRefundBarcodePay` and the two counter sales `sdkBarcodePay` (the
+//! terminal scanned the payer's code) and `sdkBarcodePosPay` (the terminal shows a QR code).
+//! Answers are HTTP 200, `Content-Type: application/json;charset=UTF-8`, built like the
+//! gateway's: signed over the plain `message`, then `message` percent-encoded. Any other path
+//! is 404, another method on an endpoint path 405, a body over 64 KiB 413. A body that is not
+//! UTF-8 is read as GBK (the signature is checked over the decoded text either way).
 //!
 //! A request is checked in this order, the first failure answering a refusal
 //! ([`codes`]; `message` is Chinese followed by English detail naming the field):
@@ -28,15 +29,31 @@
 //! 3. `signValue` is present and right, else [`codes::BAD_SIGNATURE`], signed;
 //! 4. the fields are well formed ([`codes::BAD_REQUEST`], signed): `trmNo` 1-8 letters/digits,
 //!    `txnTime` 14 digits naming a plausible moment, `signType` `MD5`, `version` `V1.0.0` or
-//!    `V1.0.1`, `attach` ≤ 256 characters; for the query and refund also `opSys` (digits),
-//!    `characterSet` `00`, `tradeNo`; for `pubSigPay` exactly one of `code` (≤ 64) / `openid`,
-//!    `amount` and `total_amount` positive fen of ≤ 13 digits with `amount` ≤ `total_amount`,
-//!    `subject` ≤ 256, `selOrderNo` ≤ 50, `goods_tag` ≤ 250; `qryNo` / `orderNo` ≤ 64;
-//!    `txnAmt` positive fen;
-//! 5. the business rules: an OAuth `code` works once ([`codes::CODE_USED`]), a `selOrderNo`
-//!    once ([`codes::DUPLICATE`]), a refund `tradeNo` once ([`codes::DUPLICATE`]); unknown
-//!    `qryNo`/`orderNo` is [`codes::ORDER_NOT_FOUND`]; a refund needs an `S` order
-//!    ([`codes::ORDER_STATE`]) and no more than what remains ([`codes::REFUND_TOO_LARGE`]).
+//!    `V1.0.1`; `attach` ≤ 256 characters (except the counter sales, below);
+//!    - every `sdk*` endpoint: the common parameters `opSys` (digits), `characterSet` `00`,
+//!      `tradeNo` (1-64 printable ASCII, required), optional `trmTyp` (`P`, `A`, `C`, `T`),
+//!      `oprId` ≤ 6, `latitude` / `longitude` ≤ 15, `addField` ≤ 256;
+//!    - `pubSigPay`: exactly one of `code` (≤ 64) / `openid`, `amount` and `total_amount`
+//!      positive fen of ≤ 13 digits with `amount` ≤ `total_amount`, `subject` ≤ 256,
+//!      `selOrderNo` ≤ 50, `goods_tag` ≤ 250;
+//!    - `sdkBarcodePay`: `authCode` (1-256 printable ASCII); both sales: `payChannel` `WXPAY`,
+//!      `ALIPAY` or `YLPAY`, `amount` / `total_amount` as for `pubSigPay`, `subject`,
+//!      `goods_tag`, `attach` ≤ 512 **GBK bytes** (ASCII 1, any other character 2),
+//!      `selOrderNo` ≤ 50;
+//!    - `qryNo` / `orderNo` ≤ 64, `txnAmt` positive fen;
+//! 5. the business rules: a `tradeNo` is taken by the first well-formed `sdk*` request that
+//!    carries it, whatever its endpoint or outcome, and any later one is
+//!    [`codes::DUPLICATE`]; an OAuth `code` works once ([`codes::CODE_USED`]), a `pubSigPay`
+//!    `selOrderNo` once ([`codes::DUPLICATE`]); an `authCode` pays once (a second
+//!    `sdkBarcodePay` with it is [`codes::CODE_USED`], but still counted, see
+//!    [`Order::auth_code_pays`]); unknown `qryNo`/`orderNo` is [`codes::ORDER_NOT_FOUND`]; a
+//!    refund needs an `S` order ([`codes::ORDER_STATE`]) and no more than what remains
+//!    ([`codes::REFUND_TOO_LARGE`]).
+//!
+//! Every `sdk*` answer (query, refund, both sales), refusals included, echoes the request's
+//! `tradeNo`. The pays echo `amount`, `total_amount`, `selOrderNo`, `subject`, `goodsTag`,
+//! `attach`. A query sent with version `V1.0.1` also answers `refAmt` (fen refunded so far on
+//! that order); with `V1.0.0` it does not.
 //!
 //! # Orders
 //!
@@ -44,17 +61,50 @@
 //! sequence) with `orderNo` equal to it, as the sandbox does. The order becomes `S` when
 //! [`Simulator::confirm`] is called, or when [`SimConfig::settle_after`] has passed (checked
 //! whenever the order is looked at); it becomes `F` with [`Simulator::cancel`]. On becoming
-//! `S` it gets a channel order number (`4200…`, 28 digits) which the query then reports as
-//! `orderNo`. The query (`qryNo`) and the refund (`orderNo`) find an order by its `logNo`,
-//! either `orderNo`, or its `selOrderNo`.
+//! `S` it gets a channel order number (`4200…`, 28 digits) which answers then report as
+//! `orderNo`.
+//!
+//! `sdkBarcodePay` plays the payer by the **last digit of the scanned `authCode`**:
+//!
+//! | last digit | answer `result` | the order |
+//! |---|---|---|
+//! | `1` | `A` (the payer enters a password) | `A`, then `S` on confirm or after `settle_after` (`F` on cancel) |
+//! | `2` | `F` (the wallet refuses) | `F` |
+//! | `3` | `Z` (the gateway lost track) | `S`: the money moved; a query says `S` |
+//! | any other | `S` | `S` |
+//!
+//! An `S` answer's `orderNo` is the channel number (for refunds); `A`, `F` and `Z` answer
+//! `orderNo` = `logNo`.
+//!
+//! `sdkBarcodePosPay` answers `S` ("the QR order was made") with `payCode`
+//! (`https://qr.sim.starpos/<32 hex>`, the text to show as a QR code) and `orderNo` =
+//! `logNo`; the order itself is `A` (waiting for the payer to scan) until confirm (`S`),
+//! cancel (`F`), `settle_after` (`S`), or [`QR_LIFETIME`] (15 minutes) passing unpaid: then it
+//! is `F`, [`Order::expired`], and the query's `message` says it was closed (expired).
+//!
+//! **Simulated time:** settling and QR expiry read the simulator's own clock, which is real
+//! time plus everything [`Simulator::advance`] (or `POST /_sim/advance`) added; a test moves
+//! it instead of sleeping. `sysTime` and the dates in numbers stay wall-clock time.
+//!
+//! The query (`qryNo`), the refund (`orderNo`), [`Simulator::confirm`], [`Simulator::cancel`]
+//! and [`Simulator::force_state`] find an order by its `logNo`, either `orderNo`, a counter
+//! sale's `tradeNo`, or a `pubSigPay`'s `selOrderNo`. A query whose `qryNo` is a refund's
+//! `tradeNo` or `logNo` answers that refund. Refunds work the same on every kind of order.
+//!
+//! [`Simulator::orders`] and `GET /_sim/orders` list every order: its endpoint (kind),
+//! `tradeNo`, `logNo`, `orderNo`, `selOrderNo`, state, amounts, refunded fen and, for barcode
+//! sales, how many pay requests arrived with its `authCode` (1 unless something sent the code
+//! twice). **A scanned `authCode` is never listed or logged:** the request log
+//! ([`Simulator::requests`], `GET /_sim/requests`) shows it as `*`s, in the fields and the body.
 //!
 //! # Faults
 //!
 //! [`Simulator::inject`] / [`Simulator::inject_for`] make the next answer(s) go wrong on the
 //! socket; see [`Fault`] for each one. **Every fault lets the request be processed first** (a
 //! payment is booked, a code used up, a refund made) and spoils only the answer, so a faulty
-//! `pubSigPay` is "in doubt" for the client: only a query tells. Faults apply to gateway
-//! endpoints only, never to the control surface.
+//! pay is "in doubt" for the client: only a query tells. Faults apply to gateway endpoints
+//! only, never to the control surface. On the counter sales, `missing_fields` drops `logNo`,
+//! `result`, `orderNo` (and `payCode` for the QR sale); `overlong_fields` stretches `orderNo`.
 //!
 //! # Control surface (for the CLI)
 //!
@@ -62,16 +112,19 @@
 //!   `{"ok":true,"order":{…}}`, or 404 `{"ok":false,"error":"…"}`.
 //! - `POST /_sim/cancel` `{"no":"…"}`: the payer cancels (`A` → `F`). Same answers.
 //! - `POST /_sim/state` `{"no":"…","state":"Z"}`: sets any state (S, F, A, Z, D).
-//! - `GET /_sim/orders`: a JSON list of every order (`state`, `logNo`, `orderNo`,
-//!   `channelOrderNo`, `amount`, `total_amount`, `refunded`, `refunds`, …).
+//! - `POST /_sim/advance` `{"ms":900000}`: moves the simulated clock forward; answers
+//!   `{"ok":true,"advancedMs":N}` (how far it now runs ahead of real time).
+//! - `GET /_sim/orders`: a JSON list of every order (`endpoint`, `tradeNo`, `state`, `logNo`,
+//!   `orderNo`, `channelOrderNo`, `selOrderNo`, `amount`, `total_amount`, `refunded`,
+//!   `refunds`, `payChannel`, `payCode`, `authCodePays`, `expired`, …).
 //! - `GET /_sim/requests`: a JSON list of every gateway request (`endpoint`, `fields`).
 //! - `POST /_sim/fault` `{"fault":"never_answer","endpoint":"pubSigPay","count":1}`: queues a
 //!   fault; `endpoint` (any when absent) and `count` (1 when absent) are optional. Names:
 //!   `never_answer`, `stall_after_headers`, `close_mid_body`, `http` (`"status":502`),
 //!   `empty_body`, `not_json`, `json_array`, `huge_body` (`"bytes":8388608`),
 //!   `wrong_signature`, `missing_signature`, `unsigned_refusal`, `missing_fields`,
-//!   `overlong_fields`, `gbk_body`, `broken_percent`, `slow_trickle` (`"byte_every_ms":10`);
-//!   `none` clears every pending fault.
+//!   `overlong_fields`, `gbk_body`, `broken_percent`, `slow_trickle` (`"byte_every_ms":10`),
+//!   `stale`, `mismatched_amount`, `delay` (`"ms":1000`); `none` clears every pending fault.
 //!
 //! Malformed control requests get 400 with `{"ok":false,"error":"…"}`.
 
@@ -85,7 +138,9 @@ mod gbk;
 mod handlers;
 mod http;
 mod orders;
+mod sales;
 mod sock;
+mod stale;
 
 pub use config::{
     SimConfig, DEFAULT_APP_ID, DEFAULT_APP_ID_KEY, DEFAULT_KEY, DEFAULT_MERC_ID, DEFAULT_ORG_NO,
@@ -93,7 +148,7 @@ pub use config::{
 };
 pub use faults::{Fault, FAULT_NAMES};
 pub use http::{BASE_PATH, MAX_BODY};
-pub use orders::{Order, Refund};
+pub use orders::{Order, OrderKind, Refund, QR_LIFETIME};
 
 use orders::OrderBook;
 use serde_json::{Map, Value};
@@ -141,6 +196,8 @@ pub(crate) struct Shared {
     book: Mutex<OrderBook>,
     log: Mutex<Vec<Received>>,
     faults: Mutex<Vec<faults::Rule>>,
+    /// The last answer made per endpoint, for the `stale` fault.
+    last_answers: Mutex<stale::LastAnswers>,
     /// Response writers never answered (faults), kept so their connections stay open.
     parked: Mutex<Vec<Box<dyn Write + Send>>>,
     /// Threads running slow faults and 413 answers, joined at shutdown.
@@ -189,6 +246,7 @@ impl Simulator {
             local,
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
+            last_answers: Mutex::new(stale::LastAnswers::new()),
             parked: Mutex::new(Vec::new()),
             threads: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
@@ -244,14 +302,14 @@ impl Simulator {
         lock(&self.shared.log).len()
     }
 
-    /// The payer pays: the order known by `no` (its `logNo`, either `orderNo` or its
-    /// `selOrderNo`) goes from `A` to `S` and gets its channel order number. False when no order
-    /// has that number or it is not `A`.
+    /// The payer pays: the order known by `no` (its `logNo`, either `orderNo`, a counter
+    /// sale's `tradeNo` or a `pubSigPay`'s `selOrderNo`) goes from `A` to `S` and gets its
+    /// channel order number. False when no order has that number or it is not `A`.
     pub fn confirm(&self, no: &str) -> bool {
         lock(&self.shared.book).confirm(no)
     }
 
-    /// The payer cancels: `A` → `F`. False when unknown or not `A`.
+    /// The payer cancels (or a QR sale is closed): `A` → `F`. False when unknown or not `A`.
     pub fn cancel(&self, no: &str) -> bool {
         lock(&self.shared.book).cancel(no)
     }
@@ -267,9 +325,23 @@ impl Simulator {
         lock(&self.shared.book).get(no)
     }
 
-    /// Snapshots of every order, oldest first.
+    /// Snapshots of every order, oldest first (settled or expired first if their time has
+    /// come).
     pub fn orders(&self) -> Vec<Order> {
         self.shared.orders()
+    }
+
+    /// Moves the simulator's clock forward by `by` (real time keeps passing too): orders
+    /// settle ([`SimConfig::settle_after`]) and QR sales expire ([`QR_LIFETIME`]) by it. The
+    /// clock runs at most a century ahead. Returns how far it is ahead of real time now.
+    pub fn advance(&self, by: Duration) -> Duration {
+        lock(&self.shared.book).advance(by)
+    }
+
+    /// How far the simulator's clock runs ahead of real time (the sum of every
+    /// [`Simulator::advance`]).
+    pub fn advanced(&self) -> Duration {
+        lock(&self.shared.book).skew()
     }
 
     /// Spoils the answer to the next gateway request, whatever its endpoint.

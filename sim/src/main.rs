@@ -18,8 +18,8 @@ Serves a simulated StarPOS gateway until killed.
 options:
   --port P              port to listen on (default: any free port)
   --bind ADDR           address to listen on, IP or IP:PORT (default 127.0.0.1)
-  --settle-after-ms N   payments become S this many ms after pubSigPay
-                        (default: they stay A until confirmed)
+  --settle-after-ms N   waiting (A) payments become S this many ms after the
+                        pay (default: they stay A until confirmed)
   --org-no NO           the merchant's orgNo
   --merc-id ID          the merchant's mercId
   --key KEY             the merchant key
@@ -28,8 +28,19 @@ options:
   --show-secrets        print the keys in full instead of masked
   -h, --help            this text
 
-Control: POST <host>/_sim/confirm {\"no\":\"...\"}, /_sim/cancel, /_sim/state, /_sim/fault;
-GET /_sim/orders, /_sim/requests.";
+Endpoints: pubSigQry, pubSigPay, sdkQryBarcodePay, sdkRefundBarcodePay,
+sdkBarcodePay, sdkBarcodePosPay.
+
+The payer of sdkBarcodePay, by the scanned authCode's last digit:
+  1  enters a password: answers A, S on confirm (or after --settle-after-ms)
+  2  the wallet refuses: answers F
+  3  answers Z although the money moved: the order is S, a query says S
+  other digits pay at once: S
+sdkBarcodePosPay answers S with payCode; its order is A until confirm (S),
+cancel (F) or 15 minutes of simulated time unpaid (F, expired).
+
+Control: POST <host>/_sim/confirm {\"no\":\"...\"}, /_sim/cancel, /_sim/state, /_sim/fault,
+/_sim/advance {\"ms\":N} (moves the simulated clock); GET /_sim/orders, /_sim/requests.";
 
 struct Args {
     config: SimConfig,
@@ -135,13 +146,15 @@ fn main() -> ExitCode {
     println!("  appIdKey:   {}", mask(&c.app_id_key, args.show_secrets));
     match c.settle_after {
         Some(d) => println!(
-            "  settle:     payments become S {} ms after pubSigPay",
+            "  settle:     waiting payments become S {} ms after the pay",
             d.as_millis()
         ),
         None => println!("  settle:     payments stay A until POST /_sim/confirm or /_sim/cancel"),
     }
+    println!("  payer:      sdkBarcodePay authCode ending 1 = password (A), 2 = refused (F),");
+    println!("              3 = Z but paid, other = paid (S); --help for the rest");
     println!(
-        "  control:    http://{}/_sim/ (confirm, cancel, state, fault, orders, requests)",
+        "  control:    http://{}/_sim/ (confirm, cancel, state, advance, fault, orders, requests)",
         sim.local_addr()
     );
     loop {

@@ -1,6 +1,7 @@
-//! The simulated orders: what `pubSigPay` creates, `sdkQryBarcodePay` reports and
-//! `sdkRefundBarcodePay` refunds, with the payer's side (`confirm`, `cancel`) and lazy
-//! settlement.
+//! The simulated orders: what the three pays (`pubSigPay`, `sdkBarcodePay`,
+//! `sdkBarcodePosPay`) create, `sdkQryBarcodePay` reports and `sdkRefundBarcodePay` refunds,
+//! with the payer's side (`confirm`, `cancel`), lazy settlement and QR expiry on the
+//! simulator's own clock (real time plus whatever [`OrderBook::advance`] added).
 
 use crate::clock;
 use crate::codes::{self, Refusal};
@@ -10,9 +11,51 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::time::{Duration, Instant};
 
+/// How long a QR sale (`sdkBarcodePosPay`) waits for the payer before it is closed (`F`).
+pub const QR_LIFETIME: Duration = Duration::from_secs(15 * 60);
+
+/// The most simulated time can run ahead of real time (a century: far beyond any test, and
+/// still an `Instant` the platform can represent).
+const MAX_SKEW: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+/// Which request created an order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OrderKind {
+    /// `pubSigPay`: the payer pays in WeChat with the official account.
+    OfficialAccount,
+    /// `sdkBarcodePay`: the terminal scanned the payer's payment code.
+    Barcode,
+    /// `sdkBarcodePosPay`: the terminal shows a QR code for the payer to scan.
+    Qr,
+}
+
+impl OrderKind {
+    /// The endpoint that creates orders of this kind.
+    pub fn endpoint(self) -> &'static str {
+        match self {
+            OrderKind::OfficialAccount => "pubSigPay",
+            OrderKind::Barcode => "sdkBarcodePay",
+            OrderKind::Qr => "sdkBarcodePosPay",
+        }
+    }
+}
+
 /// A snapshot of one simulated order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Order {
+    /// The request that created it.
+    pub kind: OrderKind,
+    /// The `tradeNo` of the counter sale that created it (empty for `pubSigPay`).
+    pub trade_no: String,
+    /// The wallet: `WXPAY` for `pubSigPay`, as sent for the counter sales.
+    pub pay_channel: String,
+    /// The QR sale's `payCode` (empty for the other kinds).
+    pub pay_code: String,
+    /// For a barcode sale: how many pay requests arrived with its `authCode`, this one
+    /// included (1 unless something sent the code again). 0 for the other kinds.
+    pub auth_code_pays: u32,
+    /// True when a QR sale was closed (`F`) because nobody paid within [`QR_LIFETIME`].
+    pub expired: bool,
     /// `S` paid, `F` failed (the payer cancelled), `A` waiting for the payer, `Z` unknown,
     /// `D` revoked (`Z` and `D` only through [`Simulator::force_state`](crate::Simulator::force_state)).
     pub state: char,
@@ -39,7 +82,8 @@ pub struct Order {
     pub goods_tag: String,
     /// `attach` as sent (empty when absent).
     pub attach: String,
-    /// The OAuth `code` the payment used (empty when it used `openid`).
+    /// The OAuth `code` a `pubSigPay` used (empty when it used `openid`, and for the counter
+    /// sales: their `authCode` is never kept in a snapshot).
     pub code: String,
     /// The `openid` the payment used (empty when it used `code`).
     pub openid: String,
@@ -67,9 +111,14 @@ pub struct Refund {
     pub amount: u64,
 }
 
-/// What a valid `pubSigPay` asks for.
-#[derive(Clone, Debug, Default)]
+/// What a valid pay request asks for.
+#[derive(Clone, Debug)]
 pub(crate) struct NewOrder {
+    pub kind: OrderKind,
+    pub trade_no: String,
+    pub pay_channel: String,
+    /// The barcode sale's scanned code (kept in the book only, never in a snapshot).
+    pub auth_code: String,
     pub amount: u64,
     pub total_amount: u64,
     pub subject: String,
@@ -81,8 +130,64 @@ pub(crate) struct NewOrder {
     pub trm_no: String,
 }
 
+impl Default for NewOrder {
+    fn default() -> Self {
+        NewOrder {
+            kind: OrderKind::OfficialAccount,
+            trade_no: String::new(),
+            pay_channel: "WXPAY".to_owned(),
+            auth_code: String::new(),
+            amount: 0,
+            total_amount: 0,
+            subject: String::new(),
+            sel_order_no: String::new(),
+            goods_tag: String::new(),
+            attach: String::new(),
+            code: String::new(),
+            openid: String::new(),
+            trm_no: String::new(),
+        }
+    }
+}
+
+/// What a barcode sale answers and how its order starts, by the scanned code's last digit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Payer {
+    /// `1`: the payer must enter a password: `A` until confirmed (or `settle_after`).
+    Password,
+    /// `2`: the payer's wallet refuses: `F`.
+    Refuses,
+    /// `3`: the money moves (`S` in the book) but the gateway answers `Z`.
+    LostInTransit,
+    /// Any other: paid at once, `S`.
+    PaysAtOnce,
+}
+
+impl Payer {
+    /// The behaviour a scanned code asks for.
+    pub fn of(auth_code: &str) -> Payer {
+        match auth_code.chars().last() {
+            Some('1') => Payer::Password,
+            Some('2') => Payer::Refuses,
+            Some('3') => Payer::LostInTransit,
+            _ => Payer::PaysAtOnce,
+        }
+    }
+
+    /// The `result` the sale's answer carries.
+    pub fn answered(self) -> char {
+        match self {
+            Payer::Password => 'A',
+            Payer::Refuses => 'F',
+            Payer::LostInTransit => 'Z',
+            Payer::PaysAtOnce => 'S',
+        }
+    }
+}
+
 struct Entry {
     order: Order,
+    /// When it was booked, on the simulated clock.
     created: Instant,
 }
 
@@ -92,9 +197,16 @@ pub(crate) struct OrderBook {
     /// logNo, every orderNo and selOrderNo → index in `orders`.
     index: HashMap<String, usize>,
     used_codes: HashSet<String>,
-    refund_trade_nos: HashSet<String>,
+    /// Every `tradeNo` an sdk request has taken (unique per merchant).
+    trade_nos: HashSet<String>,
+    /// Barcode `authCode` → how many pay requests carried it.
+    auth_code_pays: HashMap<String, u32>,
+    /// Barcode `authCode` → the order it paid (a code works once).
+    auth_code_orders: HashMap<String, usize>,
     seq: u64,
     settle_after: Option<Duration>,
+    /// How far simulated time runs ahead of real time.
+    skew: Duration,
     hasher: RandomState,
 }
 
@@ -107,12 +219,44 @@ impl OrderBook {
             orders: Vec::new(),
             index: HashMap::new(),
             used_codes: HashSet::new(),
-            refund_trade_nos: HashSet::new(),
+            trade_nos: HashSet::new(),
+            auth_code_pays: HashMap::new(),
+            auth_code_orders: HashMap::new(),
             // Start somewhere that depends on the time, so numbers differ between runs.
             seq: (clock::unix_nanos() % 1_000_000_000) as u64,
             settle_after,
+            skew: Duration::ZERO,
             hasher: RandomState::new(),
         }
+    }
+
+    /// Now on the simulated clock: real time plus everything [`OrderBook::advance`] added.
+    fn now(&self) -> Instant {
+        let real = Instant::now();
+        real.checked_add(self.skew).unwrap_or(real)
+    }
+
+    /// Moves the simulated clock forward by `by` (at most a century in all); returns how far
+    /// it is ahead of real time now.
+    pub fn advance(&mut self, by: Duration) -> Duration {
+        self.skew = self.skew.saturating_add(by).min(MAX_SKEW);
+        self.skew
+    }
+
+    /// How far the simulated clock is ahead of real time.
+    pub fn skew(&self) -> Duration {
+        self.skew
+    }
+
+    /// Takes `trade_no` for an sdk request; [`codes::DUPLICATE`] when some request had it.
+    pub fn take_trade_no(&mut self, trade_no: &str) -> Result<(), Refusal> {
+        if !self.trade_nos.insert(trade_no.to_owned()) {
+            return Err(Refusal::new(
+                codes::DUPLICATE,
+                format!("交易流水号重复: tradeNo {trade_no} was already used by another request"),
+            ));
+        }
+        Ok(())
     }
 
     fn next_seq(&mut self) -> u64 {
@@ -149,17 +293,30 @@ impl OrderBook {
         Some(idx)
     }
 
-    /// Settles an `A` order whose time has come.
+    /// Settles an `A` order whose payer's time has come, or closes a QR sale nobody paid
+    /// within [`QR_LIFETIME`], whichever came first.
     fn refresh(&mut self, idx: usize) {
-        let Some(after) = self.settle_after else {
+        let now = self.now();
+        let Some(entry) = self.orders.get(idx).filter(|e| e.order.state == 'A') else {
             return;
         };
-        let due = self
-            .orders
-            .get(idx)
-            .is_some_and(|e| e.order.state == 'A' && e.created.elapsed() >= after);
-        if due {
-            self.settle(idx);
+        let elapsed = now.saturating_duration_since(entry.created);
+        let settle = self.settle_after.filter(|after| elapsed >= *after);
+        let expire =
+            (entry.order.kind == OrderKind::Qr && elapsed >= QR_LIFETIME).then_some(QR_LIFETIME);
+        match (settle, expire) {
+            (Some(after), Some(lifetime)) if after > lifetime => self.expire(idx),
+            (Some(_), _) => self.settle(idx),
+            (None, Some(_)) => self.expire(idx),
+            (None, None) => {}
+        }
+    }
+
+    /// Closes an unpaid QR sale.
+    fn expire(&mut self, idx: usize) {
+        if let Some(entry) = self.orders.get_mut(idx) {
+            entry.order.state = 'F';
+            entry.order.expired = true;
         }
     }
 
@@ -174,7 +331,8 @@ impl OrderBook {
         }
     }
 
-    /// Books a payment (state `A`), or refuses it: a used OAuth code, a repeated `selOrderNo`.
+    /// Books a `pubSigPay` (state `A`), or refuses it: a used OAuth code, a repeated
+    /// `selOrderNo`.
     pub fn pay(&mut self, new: NewOrder, prepay_id: String) -> Result<Order, Refusal> {
         if !new.code.is_empty() && self.used_codes.contains(&new.code) {
             return Err(Refusal::new(
@@ -188,8 +346,73 @@ impl OrderBook {
                 "订单号重复: selOrderNo was already used",
             ));
         }
+        if !new.code.is_empty() {
+            self.used_codes.insert(new.code.clone());
+        }
+        let idx = self.insert(new, prepay_id, String::new());
+        if let Some(sel) = self.orders.get(idx).map(|e| e.order.sel_order_no.clone()) {
+            if !sel.is_empty() {
+                self.index.insert(sel, idx);
+            }
+        }
+        Ok(self.orders[idx].order.clone())
+    }
+
+    /// Books a barcode sale, or refuses it. Every call with a well-formed request counts as a
+    /// pay attempt with its `authCode`, refused or not; then the `tradeNo` must be new
+    /// ([`codes::DUPLICATE`]) and the code unused ([`codes::CODE_USED`]). The order starts as
+    /// the code's last digit says ([`Payer`]); the answer's `result` is
+    /// [`Payer::answered`].
+    pub fn barcode_pay(&mut self, new: NewOrder) -> Result<(Order, Payer), Refusal> {
+        let attempts = {
+            let count = self
+                .auth_code_pays
+                .entry(new.auth_code.clone())
+                .or_insert(0);
+            *count = count.saturating_add(1);
+            *count
+        };
+        if let Some(&idx) = self.auth_code_orders.get(&new.auth_code) {
+            self.orders[idx].order.auth_code_pays = attempts;
+        }
+        self.take_trade_no(&new.trade_no)?;
+        if self.auth_code_orders.contains_key(&new.auth_code) {
+            return Err(Refusal::new(
+                codes::CODE_USED,
+                "付款码已使用: authCode was already used by an earlier pay (a code pays once)",
+            ));
+        }
+        let payer = Payer::of(&new.auth_code);
+        let auth_code = new.auth_code.clone();
+        let idx = self.insert(new, String::new(), String::new());
+        self.auth_code_orders.insert(auth_code, idx);
+        self.orders[idx].order.auth_code_pays = attempts;
+        match payer {
+            Payer::Password => {}
+            Payer::Refuses => self.orders[idx].order.state = 'F',
+            Payer::LostInTransit | Payer::PaysAtOnce => self.settle(idx),
+        }
+        Ok((self.orders[idx].order.clone(), payer))
+    }
+
+    /// Books a QR sale (state `A`, closed after [`QR_LIFETIME`]), or refuses a repeated
+    /// `tradeNo`. `pay_code` is the text the terminal shows as the QR code.
+    pub fn qr_pay(&mut self, new: NewOrder, pay_code: String) -> Result<Order, Refusal> {
+        self.take_trade_no(&new.trade_no)?;
+        let idx = self.insert(new, String::new(), pay_code);
+        Ok(self.orders[idx].order.clone())
+    }
+
+    /// Adds an order in state `A`, indexed by its `logNo` and its sale's `tradeNo`.
+    fn insert(&mut self, new: NewOrder, prepay_id: String, pay_code: String) -> usize {
         let log_no = self.new_log_no();
         let order = Order {
+            kind: new.kind,
+            trade_no: new.trade_no,
+            pay_channel: new.pay_channel,
+            pay_code,
+            auth_code_pays: 0,
+            expired: false,
             state: 'A',
             log_no: log_no.clone(),
             order_no: log_no.clone(),
@@ -208,18 +431,13 @@ impl OrderBook {
             prepay_id,
         };
         let idx = self.orders.len();
-        if !order.code.is_empty() {
-            self.used_codes.insert(order.code.clone());
-        }
-        if !order.sel_order_no.is_empty() {
-            self.index.insert(order.sel_order_no.clone(), idx);
+        if !order.trade_no.is_empty() {
+            self.index.insert(order.trade_no.clone(), idx);
         }
         self.index.insert(log_no, idx);
-        self.orders.push(Entry {
-            order: order.clone(),
-            created: Instant::now(),
-        });
-        Ok(order)
+        let created = self.now();
+        self.orders.push(Entry { order, created });
+        idx
     }
 
     /// The refund whose `tradeNo` or `logNo` is `no`, with its order: how a terminal learns
@@ -285,6 +503,7 @@ impl OrderBook {
     }
 
     /// Refunds `amount` fen (all that remains when `None`) of the paid order known by `no`.
+    /// The caller has taken `trade_no` ([`OrderBook::take_trade_no`]) already.
     pub fn refund(
         &mut self,
         no: &str,
@@ -321,13 +540,6 @@ impl OrderBook {
                 format!("退款金额超限: txnAmt {amount} exceeds the {remaining} fen that remain refundable"),
             ));
         }
-        if self.refund_trade_nos.contains(trade_no) {
-            return Err(Refusal::new(
-                codes::DUPLICATE,
-                "交易流水号重复: tradeNo was already used by a refund",
-            ));
-        }
-        self.refund_trade_nos.insert(trade_no.to_owned());
         let refund = Refund {
             log_no: self.new_log_no(),
             trade_no: trade_no.to_owned(),
@@ -376,12 +588,10 @@ mod tests {
                 .code,
             codes::REFUND_TOO_LARGE
         );
+        book.take_trade_no("t2").unwrap();
         let (after, refund) = book.refund(&paid.order_no, Some(30), "t2").unwrap();
         assert_eq!((after.refunded, refund.amount), (30, 30));
-        assert_eq!(
-            book.refund(&paid.order_no, None, "t2").unwrap_err().code,
-            codes::DUPLICATE
-        );
+        assert_eq!(book.take_trade_no("t2").unwrap_err().code, codes::DUPLICATE);
         let (after, refund) = book.refund(&paid.order_no, None, "t3").unwrap();
         assert_eq!((after.refunded, refund.amount), (100, 70));
         assert_eq!(
@@ -401,5 +611,60 @@ mod tests {
         assert_eq!(book.get(&b.log_no).unwrap().state, 'F');
         assert!(!book.confirm(&b.log_no));
         assert!(!book.cancel("nope"));
+    }
+
+    fn sale(kind: OrderKind, trade_no: &str, auth_code: &str) -> NewOrder {
+        NewOrder {
+            kind,
+            trade_no: trade_no.into(),
+            auth_code: auth_code.into(),
+            ..new_order("", 10)
+        }
+    }
+
+    #[test]
+    fn barcode_payers_and_attempts() {
+        let mut book = OrderBook::new(None);
+        let cases = [
+            ("131", 'A', 'A'),
+            ("132", 'F', 'F'),
+            ("133", 'Z', 'S'),
+            ("130", 'S', 'S'),
+        ];
+        for (code, answered, state) in cases {
+            let (order, payer) = book
+                .barcode_pay(sale(OrderKind::Barcode, &format!("t{code}"), code))
+                .unwrap();
+            assert_eq!((payer.answered(), order.state), (answered, state), "{code}");
+            assert_eq!(order.auth_code_pays, 1);
+            assert!(order.code.is_empty());
+        }
+        let again = book.barcode_pay(sale(OrderKind::Barcode, "t-again", "130"));
+        assert_eq!(again.unwrap_err().code, codes::CODE_USED);
+        let reused = book.barcode_pay(sale(OrderKind::Barcode, "t130", "999"));
+        assert_eq!(reused.unwrap_err().code, codes::DUPLICATE);
+        assert_eq!(book.get("t130").unwrap().auth_code_pays, 2);
+        assert!(book.confirm("t131"));
+        assert_eq!(book.get("t131").unwrap().state, 'S');
+    }
+
+    #[test]
+    fn qr_sales_expire_on_the_simulated_clock() {
+        let mut book = OrderBook::new(None);
+        let qr = book
+            .qr_pay(sale(OrderKind::Qr, "q1", ""), "https://qr".into())
+            .unwrap();
+        book.advance(QR_LIFETIME - Duration::from_secs(1));
+        assert_eq!(book.get("q1").unwrap().state, 'A');
+        book.advance(Duration::from_secs(1));
+        let closed = book.get(&qr.log_no).unwrap();
+        assert_eq!((closed.state, closed.expired), ('F', true));
+        // settle_after shorter than the QR lifetime: the payer pays first.
+        let mut book = OrderBook::new(Some(Duration::from_secs(60)));
+        book.qr_pay(sale(OrderKind::Qr, "q2", ""), "p".into())
+            .unwrap();
+        book.advance(QR_LIFETIME * 2);
+        assert_eq!(book.get("q2").unwrap().state, 'S');
+        assert_eq!(book.advance(Duration::MAX), MAX_SKEW);
     }
 }

@@ -106,3 +106,62 @@ fn faults_over_http() {
     conn.send("GET", "/_sim/nothing", b"").unwrap();
     assert_eq!(conn.read_response().unwrap().status, 404);
 }
+
+#[test]
+fn advance_moves_the_clock_and_orders_list_the_sales() {
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let code = auth_code('0');
+    let sale = barcode_fields(&code, "100", "100");
+    call(&sim, "sdkBarcodePay", &pairs(&sale)).answer().unwrap();
+    let qr = qr_fields("7", "9");
+    call(&sim, "sdkBarcodePosPay", &pairs(&qr))
+        .answer()
+        .unwrap();
+
+    let resp = control(&sim, "advance", json!({ "ms": 900_000 }));
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    assert_eq!(resp.json()["advancedMs"], 900_000);
+    assert_eq!(sim.advanced(), starpos_sim::QR_LIFETIME);
+    for bad in [json!({}), json!({ "ms": -1 }), json!({ "ms": "x" })] {
+        assert_eq!(control(&sim, "advance", bad.clone()).status, 400, "{bad}");
+    }
+
+    let orders = get(&sim, "orders");
+    assert!(
+        !orders.to_string().contains(&code),
+        "the authCode is never listed"
+    );
+    let orders = orders.as_array().unwrap();
+    assert_eq!(orders[0]["endpoint"], "sdkBarcodePay");
+    assert_eq!(orders[0]["tradeNo"], field(&sale, "tradeNo"));
+    assert_eq!(orders[0]["state"], "S");
+    assert_eq!(orders[0]["authCodePays"], 1);
+    assert_eq!(orders[0]["refunded"], 0);
+    assert_eq!(orders[1]["endpoint"], "sdkBarcodePosPay");
+    assert_eq!(orders[1]["state"], "F", "expired");
+    assert_eq!(orders[1]["expired"], true);
+    assert_eq!(
+        (
+            orders[1]["amount"].clone(),
+            orders[1]["total_amount"].clone()
+        ),
+        (json!(7), json!(9))
+    );
+    assert_eq!(orders[1]["payChannel"], "ALIPAY");
+    let requests = get(&sim, "requests");
+    assert!(!requests.to_string().contains(&code), "nor logged");
+
+    for (fault, extra) in [
+        ("stale", json!(null)),
+        ("mismatched_amount", json!(null)),
+        ("delay", json!(5)),
+    ] {
+        let resp = control(
+            &sim,
+            "fault",
+            json!({ "fault": fault, "ms": extra, "endpoint": "sdkBarcodePosPay" }),
+        );
+        assert_eq!(resp.status, 200, "{fault}: {}", resp.text());
+    }
+    assert_eq!(sim.pending_faults(), 3);
+}

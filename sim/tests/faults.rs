@@ -312,3 +312,147 @@ fn shutdown_is_prompt_with_slow_faults_running() {
         started.elapsed()
     );
 }
+
+#[test]
+fn stale_sends_the_previous_answer_of_another_request() {
+    let sim = sim();
+    let first = barcode_fields(&auth_code('0'), "10", "10");
+    let first_answer = call(&sim, "sdkBarcodePay", &pairs(&first))
+        .answer()
+        .expect("verified");
+    sim.inject_for(Some("sdkBarcodePay"), 1, Fault::Stale);
+    let second = barcode_fields(&auth_code('0'), "20", "20");
+    let stale = call(&sim, "sdkBarcodePay", &pairs(&second))
+        .answer()
+        .expect("correctly signed");
+    assert_eq!(stale.text("tradeNo"), field(&first, "tradeNo"));
+    assert_eq!(stale.text("logNo"), first_answer.text("logNo"));
+    assert_eq!(stale.text("amount"), "10");
+    assert_eq!(
+        sim.orders().len(),
+        2,
+        "the second sale was booked all the same"
+    );
+}
+
+#[test]
+fn stale_without_another_answer_disguises_this_one() {
+    let sim = sim();
+    sim.inject_for(Some("sdkQryBarcodePay"), 1, Fault::Stale);
+    let fields = barcode_fields(&auth_code('0'), "10", "10");
+    let order_no = call(&sim, "sdkBarcodePay", &pairs(&fields))
+        .answer()
+        .unwrap()
+        .text("orderNo")
+        .to_owned();
+    let q = query_fields(&order_no);
+    let stale = call(&sim, "sdkQryBarcodePay", &pairs(&q))
+        .answer()
+        .expect("correctly signed");
+    assert_ne!(stale.text("tradeNo"), field(&q, "tradeNo"));
+    assert_eq!(stale.text("tradeNo").len(), field(&q, "tradeNo").len());
+    assert_eq!(stale.text("orderNo"), order_no, "otherwise the real answer");
+
+    // pubSigPay has no tradeNo: another logNo, amount + 1, another selOrderNo.
+    sim.inject_for(Some("pubSigPay"), 1, Fault::Stale);
+    let mut pay = pay_fields(&unique("code"), "5", "9");
+    pay.push(("selOrderNo", "SEL-1".to_owned()));
+    let stale = call(&sim, "pubSigPay", &pairs(&pay))
+        .answer()
+        .expect("correctly signed");
+    let booked = sim
+        .orders()
+        .into_iter()
+        .find(|o| o.sel_order_no == "SEL-1")
+        .expect("the pay was booked");
+    assert_ne!(stale.text("logNo"), booked.log_no);
+    assert_eq!(stale.text("orderNo"), stale.text("logNo"));
+    assert_eq!(stale.text("amount"), "6");
+    assert_ne!(stale.text("selOrderNo"), "SEL-1");
+}
+
+#[test]
+fn stale_repeats_nothing_for_the_same_request() {
+    let sim = sim();
+    // The same body twice (no tradeNo): the remembered answer is this request's own, so the
+    // stale answer is a disguised one, not the earlier answer.
+    let body = starpos::wire::encode_request(&pairs(&qry_fields()), DEFAULT_KEY);
+    let mut conn = Conn::open(sim.port());
+    let real = conn
+        .post("/adpweb/ehpspos3/pubSigQry.json", &body)
+        .unwrap()
+        .answer()
+        .unwrap();
+    sim.inject(Fault::Stale);
+    let stale = conn
+        .post("/adpweb/ehpspos3/pubSigQry.json", &body)
+        .unwrap()
+        .answer()
+        .expect("correctly signed");
+    assert_ne!(stale.text("sysTime"), real.text("sysTime"));
+    assert_eq!(stale.text("attach"), "1");
+}
+
+#[test]
+fn mismatched_amount_is_one_fen_more_and_signed() {
+    let sim = sim();
+    sim.inject_for(Some("sdkBarcodePay"), 1, Fault::MismatchedAmount);
+    let fields = barcode_fields(&auth_code('0'), "10", "10");
+    let answer = call(&sim, "sdkBarcodePay", &pairs(&fields))
+        .answer()
+        .expect("correctly signed");
+    assert_eq!(answer.text("amount"), "11");
+    assert_eq!(answer.text("tradeNo"), field(&fields, "tradeNo"));
+    assert_eq!(sim.orders()[0].amount, 10);
+
+    sim.inject_for(Some("sdkRefundBarcodePay"), 1, Fault::MismatchedAmount);
+    let refund = refund_fields(answer.text("orderNo"), Some("4"));
+    let answer = call(&sim, "sdkRefundBarcodePay", &pairs(&refund))
+        .answer()
+        .expect("correctly signed");
+    assert_eq!(answer.text("txnAmt"), "5");
+    assert_eq!(sim.orders()[0].refunded, 4);
+}
+
+#[test]
+fn delay_books_first_and_answers_late() {
+    let sim = sim();
+    sim.inject_for(Some("sdkBarcodePay"), 1, Fault::Delay { ms: 400 });
+    let fields = barcode_fields(&auth_code('0'), "10", "10");
+    let body = starpos::wire::encode_request(&pairs(&fields), DEFAULT_KEY);
+    let mut conn = Conn::open(sim.port());
+    conn.stream()
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let started = Instant::now();
+    conn.send("POST", "/adpweb/ehpspos3/sdkBarcodePay.json", &body)
+        .unwrap();
+    let e = conn.read_head().expect_err("not yet");
+    assert!(is_timeout(&e), "{e}");
+    assert_eq!(sim.orders().len(), 1, "booked before the answer left");
+    conn.stream()
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let answer = conn.read_response().unwrap().answer().expect("verified");
+    assert!(started.elapsed() >= Duration::from_millis(400));
+    assert_eq!(answer.text("result"), "S");
+}
+
+#[test]
+fn missing_and_overlong_fields_on_the_sales() {
+    let sim = sim();
+    sim.inject_for(Some("sdkBarcodePosPay"), 1, Fault::MissingFields);
+    let answer = call(&sim, "sdkBarcodePosPay", &pairs(&qr_fields("1", "1")))
+        .answer()
+        .expect("verified");
+    for name in ["logNo", "result", "orderNo", "payCode"] {
+        assert!(answer.get(name).is_none(), "{name}");
+    }
+    sim.inject_for(Some("sdkBarcodePay"), 1, Fault::OverlongFields);
+    let fields = barcode_fields(&auth_code('0'), "1", "1");
+    let answer = call(&sim, "sdkBarcodePay", &pairs(&fields))
+        .answer()
+        .expect("verified");
+    assert_eq!(answer.text("orderNo").len(), 500);
+    assert_eq!(sim.orders().len(), 2);
+}

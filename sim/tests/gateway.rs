@@ -531,3 +531,20 @@ fn gbk_request_bodies_are_read() {
     assert_eq!(sim.requests()[0].fields["subject"], "咖啡");
     assert_eq!(sim.requests()[0].body, gbk);
 }
+
+#[test]
+fn sdk_answers_echo_the_request_trade_no() {
+    let sim = sim();
+    let log_no = pay(&sim, "10", "10").text("logNo").to_owned();
+    let q = query_fields(&log_no);
+    let answer = call(&sim, "sdkQryBarcodePay", &pairs(&q)).answer().unwrap();
+    assert_eq!(answer.text("tradeNo"), field(&q, "tradeNo"));
+    let refused = refund_fields(&log_no, None);
+    let resp = call(&sim, "sdkRefundBarcodePay", &pairs(&refused));
+    let not_paid = refusal(&resp);
+    assert_eq!(not_paid.text("returnCode"), codes::ORDER_STATE);
+    assert_eq!(not_paid.text("tradeNo"), field(&refused, "tradeNo"));
+    let unknown = query_fields("0000");
+    let resp = call(&sim, "sdkQryBarcodePay", &pairs(&unknown));
+    assert_eq!(refusal(&resp).text("tradeNo"), field(&unknown, "tradeNo"));
+}

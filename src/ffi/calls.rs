@@ -2,9 +2,11 @@
 
 use super::convert::*;
 use super::types::*;
+use crate::client::WaitError;
 use crate::error::Error;
 use crate::model::{
-    PayRequest, PayResponse, QryRequest, QueryRequest, QueryResponse, RefundRequest,
+    BarcodePayRequest, PayRequest, PayResponse, QrPayRequest, QryRequest, QueryRequest,
+    QueryResponse, RefundRequest,
 };
 use std::os::raw::c_char;
 use std::time::Duration;
@@ -39,15 +41,11 @@ pub unsafe extern "C" fn starpos_qry(
             attach: attach.as_deref(),
             version: version.as_deref(),
         })?;
-        s.put(&mut out.return_code, &a.return_code, "returnCode")?;
-        s.put(&mut out.message, &a.message, "message")?;
-        s.put(&mut out.sys_time, &a.sys_time, "sysTime")?;
-        s.put(&mut out.merc_id, &a.merc_id, "mercId")?;
-        s.put(&mut out.app_id, &a.app_id, "appId")?;
-        s.put(&mut out.app_id_key, &a.app_id_key, "appIdKey")?;
-        s.put(&mut out.attach, &a.attach, "attach")?;
-        out.verified = true;
-        Ok(())
+        fill!(s, out, a;
+            text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
+                merc_id = "mercId", app_id = "appId", app_id_key = "appIdKey",
+                attach = "attach"];
+            plain: [])
     })
 }
 
@@ -104,28 +102,15 @@ pub fn copy_pay_response(
 }
 
 fn fill_pay(out: &mut starpos_pay_response, a: &PayResponse, s: Strings) -> Result<(), Error> {
-    s.put(&mut out.return_code, &a.return_code, "returnCode")?;
-    s.put(&mut out.message, &a.message, "message")?;
-    s.put(&mut out.sys_time, &a.sys_time, "sysTime")?;
-    s.put(&mut out.merc_id, &a.merc_id, "mercId")?;
-    s.put(&mut out.log_no, &a.log_no, "logNo")?;
-    out.result = result_char(a.result);
-    s.put(&mut out.order_no, &a.order_no, "orderNo")?;
-    out.amount = a.amount;
-    out.total_amount = a.total_amount;
-    s.put(&mut out.prepay_id, &a.prepay_id, "PrepayId")?;
-    s.put(&mut out.api_appid, &a.api_appid, "apiAppid")?;
-    s.put(&mut out.api_timestamp, &a.api_timestamp, "apiTimestamp")?;
-    s.put(&mut out.api_noncestr, &a.api_noncestr, "apiNoncestr")?;
-    s.put(&mut out.api_package, &a.api_package, "apiPackage")?;
-    s.put(&mut out.api_signtype, &a.api_signtype, "apiSigntype")?;
-    s.put(&mut out.api_paysign, &a.api_paysign, "apiPaysign")?;
-    s.put(&mut out.subject, &a.subject, "subject")?;
-    s.put(&mut out.sel_order_no, &a.sel_order_no, "selOrderNo")?;
-    s.put(&mut out.goods_tag, &a.goods_tag, "goodsTag")?;
-    s.put(&mut out.attach, &a.attach, "attach")?;
-    out.verified = true;
-    Ok(())
+    fill!(s, out, a;
+        text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
+            merc_id = "mercId", log_no = "logNo", order_no = "orderNo", prepay_id = "PrepayId",
+            api_appid = "apiAppid", api_timestamp = "apiTimestamp", api_noncestr = "apiNoncestr",
+            api_package = "apiPackage", api_signtype = "apiSigntype", api_paysign = "apiPaysign",
+            subject = "subject", sel_order_no = "selOrderNo", goods_tag = "goodsTag",
+            attach = "attach"];
+        plain: [amount, total_amount];
+        result)
 }
 
 fn fill_query(
@@ -133,23 +118,13 @@ fn fill_query(
     a: &QueryResponse,
     s: Strings,
 ) -> Result<(), Error> {
-    s.put(&mut out.return_code, &a.return_code, "returnCode")?;
-    s.put(&mut out.message, &a.message, "message")?;
-    s.put(&mut out.sys_time, &a.sys_time, "sysTime")?;
-    s.put(&mut out.merc_id, &a.merc_id, "mercId")?;
-    s.put(&mut out.trade_no, &a.trade_no, "tradeNo")?;
-    s.put(&mut out.log_no, &a.log_no, "logNo")?;
-    out.result = result_char(a.result);
-    s.put(&mut out.pay_channel, &a.pay_channel, "payChannel")?;
-    s.put(&mut out.order_no, &a.order_no, "orderNo")?;
-    out.amount = a.amount;
-    out.total_amount = a.total_amount;
-    s.put(&mut out.subject, &a.subject, "subject")?;
-    s.put(&mut out.sel_order_no, &a.sel_order_no, "selOrderNo")?;
-    s.put(&mut out.goods_tag, &a.goods_tag, "goodsTag")?;
-    s.put(&mut out.attach, &a.attach, "attach")?;
-    out.verified = true;
-    Ok(())
+    fill!(s, out, a;
+        text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
+            merc_id = "mercId", trade_no = "tradeNo", log_no = "logNo",
+            pay_channel = "payChannel", order_no = "orderNo", subject = "subject",
+            sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach"];
+        plain: [amount, total_amount, ref_amt];
+        result)
 }
 
 /// `sdkQryBarcodePay`: the order's state now. Safe to repeat. `response.trade_no` is the
@@ -209,22 +184,12 @@ pub unsafe extern "C" fn starpos_refund(
             order_no: &order_no,
             txn_amt: r.txn_amt,
         })?;
-        s.put(&mut out.return_code, &a.return_code, "returnCode")?;
-        s.put(&mut out.message, &a.message, "message")?;
-        s.put(&mut out.sys_time, &a.sys_time, "sysTime")?;
-        s.put(&mut out.merc_id, &a.merc_id, "mercId")?;
-        s.put(&mut out.trade_no, &a.trade_no, "tradeNo")?;
-        s.put(&mut out.log_no, &a.log_no, "logNo")?;
-        out.result = result_char(a.result);
-        out.txn_amt = a.txn_amt;
-        out.amount = a.amount;
-        out.total_amount = a.total_amount;
-        s.put(&mut out.subject, &a.subject, "subject")?;
-        s.put(&mut out.sel_order_no, &a.sel_order_no, "selOrderNo")?;
-        s.put(&mut out.goods_tag, &a.goods_tag, "goodsTag")?;
-        s.put(&mut out.attach, &a.attach, "attach")?;
-        out.verified = true;
-        Ok(())
+        fill!(s, out, a;
+            text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
+                merc_id = "mercId", trade_no = "tradeNo", log_no = "logNo", subject = "subject",
+                sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach"];
+            plain: [txn_amt, amount, total_amount];
+            result)
     })
 }
 
@@ -232,8 +197,10 @@ pub unsafe extern "C" fn starpos_refund(
 /// or `deadline_ms` (0 = 60000) has passed.
 ///
 /// OK: `response` holds the final answer. TIMEOUT: the deadline passed; `response` holds the
-/// last answer ('A' or 'Z') if any came, else `error` tells the last failure. A failed poll
-/// (network, bad answer) does not end the wait; INVALID_ARGUMENT and GATEWAY do.
+/// last answer ('A' or 'Z') if any came; if only refusals came (right after a pay the gateway
+/// may not know the order yet), `return_code` and `message` hold the last one; else `error`
+/// tells the last failure. A failed poll (network, bad answer) or a refusal does not end the
+/// wait; only INVALID_ARGUMENT does.
 ///
 /// # Safety
 /// Each pointer is NULL or valid for the call; strings are NUL-terminated.
@@ -246,21 +213,36 @@ pub unsafe extern "C" fn starpos_wait(
     response: *mut starpos_query_response,
 ) -> starpos_status {
     let s = Strings::of(config);
-    let mut last_answer = None;
-    let status = respond(response, s, |out| {
+    respond_waited(response, s, || {
         let client = client_from(config)?;
         let qry_no = s.req(qry_no, "qry_no")?;
-        let ms = |v: u32| Duration::from_millis(u64::from(v));
-        match client.wait(&qry_no, ms(interval_ms), ms(deadline_ms)) {
-            Ok(answer) => fill_query(out, &answer, s),
-            Err(waited) => {
-                last_answer = waited.last_answer;
-                Err(waited.error)
-            }
+        Ok(client.wait(&qry_no, ms(interval_ms), ms(deadline_ms)))
+    })
+}
+
+fn ms(value: u32) -> Duration {
+    Duration::from_millis(u64::from(value))
+}
+
+/// [`respond`] for the calls that follow an order until it is final: the final answer on OK;
+/// on failure the error, and the last (non-final) answer if one came — it is still the
+/// gateway's verified word, handed out with the error so the till can show it.
+///
+/// # Safety
+/// `response` is NULL or valid for writes.
+unsafe fn respond_waited(
+    response: *mut starpos_query_response,
+    s: Strings,
+    follow: impl FnOnce() -> Result<Result<QueryResponse, WaitError>, Error>,
+) -> starpos_status {
+    let mut last_answer = None;
+    let status = respond(response, s, |out| match follow()? {
+        Ok(answer) => fill_query(out, &answer, s),
+        Err(waited) => {
+            last_answer = waited.last_answer;
+            Err(waited.error)
         }
     });
-    // The last (non-final) answer is still the gateway's verified word: hand it out with the
-    // TIMEOUT so the till can show it.
     if let (Some(answer), Some(out)) = (last_answer, response.as_mut()) {
         let error = out.error;
         if fill_query(out, &answer, s).is_ok() {
@@ -301,4 +283,148 @@ pub unsafe extern "C" fn starpos_call(
         },
         |refusal| Some(serde_json::Value::Object(refusal.to_json()).to_string()),
     )
+}
+
+/// `sdkBarcodePay`: charge the payment code scanned from the payer's phone.
+///
+/// `response.trade_no` is filled whenever the request was valid, whatever the status: it is
+/// the handle on the sale. OK with 'S' (paid) or 'F' (failed) is final; 'A' (the payer is
+/// entering a password) or 'Z': follow with `starpos_wait` on `trade_no`. After an in-doubt
+/// status (`starpos_status_in_doubt`) the payer may have been charged: query `trade_no`, never
+/// send the code again. `starpos_barcode_sale` does all of that.
+///
+/// # Safety
+/// Each pointer is NULL or valid for the call; strings are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn starpos_barcode_pay(
+    config: *const starpos_config,
+    request: *const starpos_barcode_pay_request,
+    response: *mut starpos_barcode_pay_response,
+) -> starpos_status {
+    let s = Strings::of(config);
+    respond(response, s, |out| {
+        let client = client_from(config)?;
+        let r = arg(request, "request")?;
+        let a = with_barcode_request(r, s, |request| client.barcode_pay(request))?;
+        fill!(s, out, a;
+            text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
+            merc_id = "mercId", trade_no = "tradeNo", log_no = "logNo",
+            pay_channel = "payChannel", order_no = "orderNo", subject = "subject",
+            sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach"];
+            plain: [amount, total_amount];
+            result)
+    })
+}
+
+/// `sdkBarcodePosPay`: make a QR order for the payer to scan. OK with 'S': show `pay_code` as
+/// a QR code, then follow with `starpos_wait` on `trade_no` (the order is paid only when the
+/// query says 'S'; it closes after 15 minutes). `trade_no` is filled whenever the request was
+/// valid.
+///
+/// # Safety
+/// Each pointer is NULL or valid for the call; strings are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn starpos_qr_pay(
+    config: *const starpos_config,
+    request: *const starpos_qr_pay_request,
+    response: *mut starpos_qr_pay_response,
+) -> starpos_status {
+    let s = Strings::of(config);
+    respond(response, s, |out| {
+        let client = client_from(config)?;
+        let r = arg(request, "request")?;
+        let txn_time = s.opt(r.txn_time, "txn_time")?;
+        let version = s.opt(r.version, "version")?;
+        let trade_no = s.opt(r.trade_no, "trade_no")?;
+        let pay_channel = s.opt(r.pay_channel, "pay_channel")?;
+        let subject = s.opt(r.subject, "subject")?;
+        let sel_order_no = s.opt(r.sel_order_no, "sel_order_no")?;
+        let goods_tag = s.opt(r.goods_tag, "goods_tag")?;
+        let attach = s.opt(r.attach, "attach")?;
+        let add_field = s.opt(r.add_field, "add_field")?;
+        let a = client.qr_pay(&QrPayRequest {
+            txn_time: txn_time.as_deref(),
+            version: version.as_deref(),
+            trade_no: trade_no.as_deref(),
+            pay_channel: pay_channel.as_deref().unwrap_or_default(),
+            amount: r.amount,
+            total_amount: r.total_amount,
+            subject: subject.as_deref(),
+            sel_order_no: sel_order_no.as_deref(),
+            goods_tag: goods_tag.as_deref(),
+            attach: attach.as_deref(),
+            add_field: add_field.as_deref(),
+        })?;
+        fill!(s, out, a;
+            text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
+            merc_id = "mercId", trade_no = "tradeNo", log_no = "logNo",
+            pay_channel = "payChannel", order_no = "orderNo", subject = "subject",
+            sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach", pay_code = "payCode"];
+            plain: [amount, total_amount];
+            result)
+    })
+}
+
+/// The whole barcode sale: pay once, then follow an 'A', a 'Z' or an in-doubt failure by
+/// querying the sale's own `tradeNo` (never paying again) every `interval_ms` (0 = 3000)
+/// until 'S', 'F' or 'D', or until `deadline_ms` (0 = 60000) has passed since the pay.
+///
+/// OK = final: `out->result` says which way ('S' paid). An in-doubt status = still unknown:
+/// query `out->trade_no` later (`out` holds the last non-final answer if one came). Any other
+/// status = nothing moved (bad input, not reached, refused). `out->trade_no` is the sale's
+/// `tradeNo` whenever the request was valid.
+///
+/// # Safety
+/// Each pointer is NULL or valid for the call; strings are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn starpos_barcode_sale(
+    config: *const starpos_config,
+    request: *const starpos_barcode_pay_request,
+    interval_ms: u32,
+    deadline_ms: u32,
+    out: *mut starpos_query_response,
+) -> starpos_status {
+    let s = Strings::of(config);
+    respond_waited(out, s, || {
+        let client = client_from(config)?;
+        let r = arg(request, "request")?;
+        with_barcode_request(r, s, |request| {
+            Ok(client.barcode_sale(request, ms(interval_ms), ms(deadline_ms)))
+        })
+    })
+}
+
+/// Reads a C barcode pay request and hands it to `call`.
+///
+/// # Safety
+/// The request's strings are NULL or NUL-terminated.
+unsafe fn with_barcode_request<T>(
+    r: &starpos_barcode_pay_request,
+    s: Strings,
+    call: impl FnOnce(&BarcodePayRequest) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let txn_time = s.opt(r.txn_time, "txn_time")?;
+    let version = s.opt(r.version, "version")?;
+    let trade_no = s.opt(r.trade_no, "trade_no")?;
+    let auth_code = s.opt(r.auth_code, "auth_code")?;
+    let pay_channel = s.opt(r.pay_channel, "pay_channel")?;
+    let subject = s.opt(r.subject, "subject")?;
+    let sel_order_no = s.opt(r.sel_order_no, "sel_order_no")?;
+    let goods_tag = s.opt(r.goods_tag, "goods_tag")?;
+    let attach = s.opt(r.attach, "attach")?;
+    let add_field = s.opt(r.add_field, "add_field")?;
+    call(&BarcodePayRequest {
+        txn_time: txn_time.as_deref(),
+        version: version.as_deref(),
+        trade_no: trade_no.as_deref(),
+        auth_code: auth_code.as_deref().unwrap_or_default(),
+        pay_channel: pay_channel.as_deref(),
+        amount: r.amount,
+        total_amount: r.total_amount,
+        subject: subject.as_deref(),
+        sel_order_no: sel_order_no.as_deref(),
+        goods_tag: goods_tag.as_deref(),
+        attach: attach.as_deref(),
+        add_field: add_field.as_deref(),
+    })
 }

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
+use std::os::unix::ffi::OsStrExt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -269,8 +270,39 @@ pub(crate) unsafe fn client_from(config: *const starpos_config) -> Result<Client
         } else {
             BodyCharset::Utf8
         },
+        trm_typ: opt_str(c.trm_typ, "trm_typ")?
+            .unwrap_or_default()
+            .to_owned(),
+        opr_id: opt_str(c.opr_id, "opr_id")?.unwrap_or_default().to_owned(),
+        latitude: opt_str(c.latitude, "latitude")?
+            .unwrap_or_default()
+            .to_owned(),
+        longitude: opt_str(c.longitude, "longitude")?
+            .unwrap_or_default()
+            .to_owned(),
+        // A path is bytes on Linux: taken as given, whatever its encoding.
+        journal_path: opt_bytes(c.journal_path, "journal_path")?
+            .map(|b| PathBuf::from(std::ffi::OsStr::from_bytes(b))),
+        journal_retention: Duration::from_secs(u64::from(c.journal_retention_days) * 24 * 3600),
     })
 }
+
+/// Copies a verified answer `a` into the C response struct `out` and marks it verified: each
+/// `text` field through [`Strings::put`] (PROTOCOL naming its wire name if it does not fit),
+/// each `plain` field as it is, and `result` as its letter. Evaluates to `Ok(())`.
+macro_rules! fill {
+    ($s:expr, $out:expr, $a:expr;
+     text: [$($text:ident = $wire:literal),* $(,)?];
+     plain: [$($plain:ident),* $(,)?]
+     $(; $result:ident)?) => {{
+        $( $s.put(&mut $out.$text, &$a.$text, $wire)?; )*
+        $( $out.$plain = $a.$plain; )*
+        $( $out.$result = result_char($a.$result); )?
+        $out.verified = true;
+        Ok(())
+    }};
+}
+pub(crate) use fill;
 
 /// What every response struct shares: the error text, the refusal's common fields and the
 /// `verified` flag.
@@ -306,6 +338,8 @@ impl_response_struct!(starpos_qry_response);
 impl_response_struct!(starpos_pay_response);
 impl_response_struct!(starpos_query_response, trade_no);
 impl_response_struct!(starpos_refund_response, trade_no);
+impl_response_struct!(starpos_barcode_pay_response, trade_no);
+impl_response_struct!(starpos_qr_pay_response, trade_no);
 
 /// The skeleton of every call with a response struct: clear the last error, reject a NULL
 /// `out`, zero it, run `fill` behind a panic boundary, and on failure zero it again before

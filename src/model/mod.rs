@@ -2,11 +2,17 @@
 //! their wire fields; answers are read out of a verified [`Answer`] with every field checked
 //! against its size in [`crate::limits`].
 
+pub(crate) mod bind;
+mod counter;
 mod pay;
 mod qry;
 mod query;
 mod refund;
 
+pub use counter::{
+    channel_of_code, BarcodePayRequest, BarcodePayResponse, CounterPayResponse, QrPayRequest,
+    QrPayResponse, PAY_CHANNELS,
+};
 pub use pay::{PayRequest, PayResponse};
 pub use qry::{QryRequest, QryResponse};
 pub use query::{QueryRequest, QueryResponse};
@@ -79,7 +85,7 @@ pub(crate) fn result_text(result: Option<TxnResult>) -> String {
 pub(crate) fn version_for(explicit: Option<&str>, extended: bool) -> Result<String, Error> {
     match explicit.filter(|v| !v.is_empty()) {
         Some(v) => {
-            fields::token("version", v, 10)?;
+            fields::version("version", v)?;
             Ok(v.to_owned())
         }
         None if extended => Ok(EXTENDED_VERSION.to_owned()),
@@ -190,6 +196,7 @@ mod tests {
         assert_eq!(version_for(None, true).unwrap(), "V1.0.1");
         assert_eq!(version_for(Some("V2.0.0"), true).unwrap(), "V2.0.0");
         assert!(version_for(Some("V 1"), false).is_err());
+        assert!(version_for(Some("1"), false).is_err());
         assert!(version_for(Some("V1.0.0.0.0.0"), false).is_err());
     }
 

@@ -75,6 +75,8 @@ pub struct QueryResponse {
     pub amount: u64,
     /// `total_amount` in fen.
     pub total_amount: u64,
+    /// `refAmt`: fen already refunded on the order (answered to version `V1.0.1`; else 0).
+    pub ref_amt: u64,
     /// `subject`.
     pub subject: String,
     /// `selOrderNo`.
@@ -100,11 +102,35 @@ impl QueryResponse {
             ("orderNo", self.order_no.clone()),
             ("amount", self.amount.to_string()),
             ("total_amount", self.total_amount.to_string()),
+            ("refAmt", self.ref_amt.to_string()),
             ("subject", self.subject.clone()),
             ("selOrderNo", self.sel_order_no.clone()),
             ("goodsTag", self.goods_tag.clone()),
             ("attach", self.attach.clone()),
         ]
+    }
+
+    /// A counter sale's own answer, read as the order's state: a barcode pay that answered
+    /// `S` or `F` needs no query to be final. `trade_no` is the sale's.
+    pub fn from_sale(sale: super::CounterPayResponse) -> QueryResponse {
+        QueryResponse {
+            return_code: sale.return_code,
+            message: sale.message,
+            sys_time: sale.sys_time,
+            merc_id: sale.merc_id,
+            trade_no: sale.trade_no,
+            log_no: sale.log_no,
+            result: sale.result,
+            pay_channel: sale.pay_channel,
+            order_no: sale.order_no,
+            amount: sale.amount,
+            total_amount: sale.total_amount,
+            ref_amt: 0,
+            subject: sale.subject,
+            sel_order_no: sale.sel_order_no,
+            goods_tag: sale.goods_tag,
+            attach: sale.attach,
+        }
     }
 
     /// Reads the answer to a query sent with `trade_no`.
@@ -122,6 +148,7 @@ impl QueryResponse {
             order_no: r.text("orderNo", STARPOS_ORDER_NO_SIZE)?,
             amount: r.fen("amount")?,
             total_amount: r.fen("total_amount")?,
+            ref_amt: r.fen("refAmt")?,
             subject: r.text("subject", STARPOS_SUBJECT_SIZE)?,
             sel_order_no: r.text("selOrderNo", STARPOS_SEL_ORDER_NO_SIZE)?,
             goods_tag: r.text("goodsTag", STARPOS_GOODS_TAG_SIZE)?,

@@ -1,6 +1,7 @@
 //! Shared test helpers: a simulator, a client for it, C views of both, and unique codes.
 #![allow(dead_code)]
 
+pub mod answerer;
 pub mod process;
 
 use starpos::ffi::starpos_config;

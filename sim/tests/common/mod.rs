@@ -225,3 +225,67 @@ pub fn pay(sim: &Simulator, amount: &str, total: &str) -> Answer {
 pub fn query(sim: &Simulator, qry_no: &str) -> Result<Answer, starpos::Error> {
     call(sim, "sdkQryBarcodePay", &pairs(&query_fields(qry_no))).answer()
 }
+
+/// The common parameters of the sdk endpoints with a fresh `tradeNo`.
+pub fn sdk_base() -> Vec<(&'static str, String)> {
+    let mut f = base();
+    f.push(("opSys", "3".to_owned()));
+    f.push(("characterSet", "00".to_owned()));
+    f.push(("tradeNo", unique("S")));
+    f
+}
+
+/// An `sdkBarcodePay` request for `auth_code` (its last digit picks the payer's behaviour).
+pub fn barcode_fields(auth_code: &str, amount: &str, total: &str) -> Vec<(&'static str, String)> {
+    let mut f = sdk_base();
+    f.push(("authCode", auth_code.to_owned()));
+    f.push(("payChannel", "WXPAY".to_owned()));
+    f.push(("amount", amount.to_owned()));
+    f.push(("total_amount", total.to_owned()));
+    f
+}
+
+/// An `sdkBarcodePosPay` request.
+pub fn qr_fields(amount: &str, total: &str) -> Vec<(&'static str, String)> {
+    let mut f = sdk_base();
+    f.push(("payChannel", "ALIPAY".to_owned()));
+    f.push(("amount", amount.to_owned()));
+    f.push(("total_amount", total.to_owned()));
+    f
+}
+
+/// A fresh WeChat-shaped payment code (18 digits from `13`) ending in `last`.
+pub fn auth_code(last: char) -> String {
+    let n = unique("");
+    format!("13{:015}{last}", n.parse::<u64>().unwrap_or(0))
+}
+
+/// The value of `name` in `fields`.
+pub fn field<'a>(fields: &'a [(&'static str, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// Sets (or adds) `name` in `fields`.
+pub fn set(fields: &mut Vec<(&'static str, String)>, name: &'static str, value: &str) {
+    match fields.iter_mut().find(|(n, _)| *n == name) {
+        Some(f) => f.1 = value.to_owned(),
+        None => fields.push((name, value.to_owned())),
+    }
+}
+
+/// Removes `name` from `fields`.
+pub fn unset(fields: &mut Vec<(&'static str, String)>, name: &str) {
+    fields.retain(|(n, _)| *n != name);
+}
+
+/// Queries `qry_no` with `version`; the verified answer.
+pub fn query_version(sim: &Simulator, qry_no: &str, version: &str) -> Answer {
+    let mut f = query_fields(qry_no);
+    set(&mut f, "version", version);
+    call(sim, "sdkQryBarcodePay", &pairs(&f))
+        .answer()
+        .expect("a verified query answer")
+}

@@ -1,0 +1,166 @@
+//! Binding an answer to the request it answers (spec section 9). The MD5 signature has no
+//! nonce: any signed answer ever captured stays valid, and on plain http anyone on the path
+//! (or a confused proxy, or a stale connection) can hand the terminal another request's
+//! answer. So an answer is only used when it echoes what this request sent:
+//!
+//! - `tradeNo`: an answer to an `sdk*` request (one that sent a `tradeNo`) must echo it — a
+//!   verified answer must carry it, and any answer (a refusal too) that carries one must
+//!   carry this one;
+//! - `amount`, `total_amount`, `txnAmt`: when the answer has them and the request sent them,
+//!   the same number of fen;
+//! - `selOrderNo` of a pay (a request that sent `amount`): when the answer has one, the one
+//!   sent.
+//!
+//! A mismatch is PROTOCOL (in doubt: this request's own answer never came) naming the field,
+//! and nothing of that answer reaches the caller.
+
+use crate::error::Error;
+use crate::wire::Answer;
+
+/// Checks that `answer` belongs to the request whose wire fields were `sent`. `refusal` is
+/// true for an answer without a result and with a `returnCode` other than `000000` (the
+/// gateway's refusal), of which only a `tradeNo` it carries is checked.
+pub(crate) fn check(sent: &[(&str, &str)], answer: &Answer, refusal: bool) -> Result<(), Error> {
+    let sent_value = |name: &str| {
+        sent.iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+            .filter(|v| !v.is_empty())
+    };
+    let echoed = |name: &str| answer.get(name).filter(|v| !v.is_empty());
+    if let Some(trade_no) = sent_value("tradeNo") {
+        match echoed("tradeNo") {
+            Some(echo) if echo == trade_no => {}
+            None if refusal => {}
+            None => return Err(mismatch("tradeNo", None, trade_no)),
+            Some(echo) => return Err(mismatch("tradeNo", Some(echo), trade_no)),
+        }
+    }
+    if refusal {
+        return Ok(());
+    }
+    for name in ["amount", "total_amount", "txnAmt"] {
+        if let (Some(sent), Some(echo)) = (sent_value(name), echoed(name)) {
+            if !same_fen(sent, echo) {
+                return Err(mismatch(name, Some(echo), sent));
+            }
+        }
+    }
+    if sent_value("amount").is_some() {
+        if let Some(echo) = echoed("selOrderNo") {
+            let sent = sent_value("selOrderNo").unwrap_or("");
+            if echo != sent {
+                return Err(mismatch("selOrderNo", Some(echo), sent));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Two amounts are the same number of fen (`"100"` and `"0100"` are; so is a JSON number).
+fn same_fen(a: &str, b: &str) -> bool {
+    match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn mismatch(field: &str, echo: Option<&str>, sent: &str) -> Error {
+    let got = match echo {
+        Some(echo) => format!("{field} {echo:?}"),
+        None => format!("no {field}"),
+    };
+    Error::protocol(format!(
+        "answer is not this request's (spec section 9): it carries {got} where the request \
+         sent {sent:?}; nothing in it was used, the outcome is unknown"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::{decode_answer, encode_answer};
+
+    const KEY: &str = "0123456789ABCDEF0123456789ABCDEF";
+
+    fn answer(fields: &[(&str, &str)]) -> Answer {
+        decode_answer(&encode_answer(fields, KEY), KEY)
+            .unwrap_or_else(|e| e.refusal().expect("a refusal").clone())
+    }
+
+    const PAY: [(&str, &str); 4] = [
+        ("tradeNo", "T1"),
+        ("amount", "100"),
+        ("total_amount", "200"),
+        ("selOrderNo", "S1"),
+    ];
+
+    #[test]
+    fn the_right_answer_binds() {
+        let a = answer(&[
+            ("returnCode", "000000"),
+            ("result", "S"),
+            ("tradeNo", "T1"),
+            ("amount", "0100"),
+            ("total_amount", "200"),
+            ("selOrderNo", "S1"),
+        ]);
+        check(&PAY, &a, false).unwrap();
+        // Fields the gateway leaves out are not held against it.
+        let a = answer(&[("returnCode", "000000"), ("result", "A"), ("tradeNo", "T1")]);
+        check(&PAY, &a, false).unwrap();
+    }
+
+    #[test]
+    fn another_requests_answer_is_refused_naming_the_field() {
+        for (field, value) in [
+            ("tradeNo", "T2"),
+            ("amount", "101"),
+            ("total_amount", "1"),
+            ("selOrderNo", "S2"),
+        ] {
+            let mut fields = vec![("returnCode", "000000"), ("result", "S")];
+            fields.extend(PAY.iter().filter(|(n, _)| *n != field));
+            fields.push((field, value));
+            let e = check(&PAY, &answer(&fields), false).unwrap_err();
+            assert_eq!(e.status(), crate::Status::Protocol);
+            assert!(e.in_doubt());
+            assert!(e.detail().contains(&format!("{field} \"{value}\"")), "{e}");
+        }
+        let e = check(
+            &PAY,
+            &answer(&[("returnCode", "000000"), ("result", "S")]),
+            false,
+        )
+        .unwrap_err();
+        assert!(e.detail().contains("no tradeNo"), "{e}");
+    }
+
+    #[test]
+    fn a_refusal_is_only_held_to_a_trade_no_it_carries() {
+        let sent = [("tradeNo", "T1"), ("txnAmt", "5")];
+        let refusal = answer(&[("returnCode", "100002"), ("message", "no")]);
+        check(&sent, &refusal, true).unwrap();
+        let stale = answer(&[("returnCode", "100002"), ("tradeNo", "T0")]);
+        assert!(check(&sent, &stale, true).is_err());
+        let refund = answer(&[("returnCode", "000000"), ("tradeNo", "T1"), ("txnAmt", "6")]);
+        assert!(check(&sent, &refund, false)
+            .unwrap_err()
+            .detail()
+            .contains("txnAmt \"6\""));
+    }
+
+    #[test]
+    fn a_query_answer_may_name_its_order() {
+        // The query sends no amount: the order's amount and selOrderNo are the answer's own.
+        let sent = [("tradeNo", "Q1"), ("qryNo", "L1")];
+        let a = answer(&[
+            ("returnCode", "000000"),
+            ("tradeNo", "Q1"),
+            ("amount", "7"),
+            ("selOrderNo", "S9"),
+        ]);
+        check(&sent, &a, false).unwrap();
+    }
+}

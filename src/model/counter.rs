@@ -1,0 +1,455 @@
+//! The counter sales (spec section 8): `sdkBarcodePay`, the terminal scans the payment code on
+//! the payer's phone, and `sdkBarcodePosPay`, the terminal shows a QR code the payer scans.
+//! Both carry a `tradeNo` the terminal chooses, which is also the key to query the sale by
+//! when its answer was lost.
+
+use super::query::common_fields;
+use super::{optional, Reader, TxnResult};
+use crate::error::Error;
+use crate::fields;
+use crate::limits::*;
+use crate::wire::Answer;
+
+/// The payment channels the gateway knows (`payChannel`).
+pub const PAY_CHANNELS: [&str; 3] = ["WXPAY", "ALIPAY", "YLPAY"];
+
+/// The channel a scanned payment code belongs to, by the prefixes the wallets publish (spec
+/// section 8): WeChat 18 digits beginning 10–15, Alipay 16–24 digits beginning 25–30,
+/// UnionPay 19 digits beginning 62. `None` for a code of no known shape.
+pub fn channel_of_code(auth_code: &str) -> Option<&'static str> {
+    if auth_code.is_empty() || !auth_code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let prefix: u32 = auth_code.get(..2)?.parse().ok()?;
+    match (auth_code.len(), prefix) {
+        (18, 10..=15) => Some("WXPAY"),
+        (16..=24, 25..=30) => Some("ALIPAY"),
+        (19, 62) => Some("YLPAY"),
+        _ => None,
+    }
+}
+
+fn channel(field: &str, value: &str) -> Result<(), Error> {
+    if PAY_CHANNELS.contains(&value) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("must be WXPAY, ALIPAY or YLPAY, got {value:?}"),
+        ))
+    }
+}
+
+/// What a counter sale pays for: the fields `sdkBarcodePay` and `sdkBarcodePosPay` share.
+struct Order<'a> {
+    amount: u64,
+    total_amount: u64,
+    subject: Option<&'a str>,
+    sel_order_no: Option<&'a str>,
+    goods_tag: Option<&'a str>,
+    attach: Option<&'a str>,
+    add_field: Option<&'a str>,
+}
+
+impl Order<'_> {
+    /// Validates the order and appends its wire fields to `out`.
+    fn push_fields(&self, out: &mut Vec<(&'static str, String)>) -> Result<(), Error> {
+        fields::amount("amount", self.amount)?;
+        fields::amount("total_amount", self.total_amount)?;
+        if self.amount > self.total_amount {
+            return Err(Error::invalid(
+                "amount",
+                format!(
+                    "must not exceed total_amount ({} fen), got {} fen",
+                    self.total_amount, self.amount
+                ),
+            ));
+        }
+        let subject = optional(self.subject, |v| fields::text("subject", v, 512))?;
+        let sel_order_no = optional(self.sel_order_no, |v| fields::token("sel_order_no", v, 50))?;
+        let goods_tag = optional(self.goods_tag, |v| fields::text("goods_tag", v, 512))?;
+        let attach = optional(self.attach, |v| fields::text("attach", v, 512))?;
+        let add_field = optional(self.add_field, |v| fields::text("add_field", v, 256))?;
+        out.push(("amount", self.amount.to_string()));
+        out.push(("total_amount", self.total_amount.to_string()));
+        for (wire, value) in [
+            ("subject", subject),
+            ("selOrderNo", sel_order_no),
+            ("goods_tag", goods_tag),
+            ("attach", attach),
+            ("addField", add_field),
+        ] {
+            if let Some(v) = value {
+                out.push((wire, v.to_owned()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What `sdkBarcodePay` asks: charge the payment code scanned from the payer's phone.
+#[derive(Debug, Clone, Default)]
+pub struct BarcodePayRequest<'a> {
+    /// `yyyyMMddHHmmss`; `None` = the terminal's local time now.
+    pub txn_time: Option<&'a str>,
+    /// Protocol version; `None` = `V1.0.0`.
+    pub version: Option<&'a str>,
+    /// This sale's number (≤ 64, unique per merchant); `None` = a new unique one. Always in
+    /// the answer and in every error after validation: the handle on a lost answer.
+    pub trade_no: Option<&'a str>,
+    /// The scanned payment code (≤ 256). Never logged or journaled.
+    pub auth_code: &'a str,
+    /// `WXPAY`, `ALIPAY` or `YLPAY`; `None` = from the code's prefix ([`channel_of_code`]).
+    pub pay_channel: Option<&'a str>,
+    /// Fen actually paid: 0 < amount ≤ total_amount.
+    pub amount: u64,
+    /// Order total in fen, < 10^13.
+    pub total_amount: u64,
+    /// Order title (≤ 512 GBK bytes).
+    pub subject: Option<&'a str>,
+    /// The merchant's order number (≤ 50).
+    pub sel_order_no: Option<&'a str>,
+    /// Discount note (≤ 512 GBK bytes), sent as `goods_tag`.
+    pub goods_tag: Option<&'a str>,
+    /// Free text echoed back (≤ 512 GBK bytes).
+    pub attach: Option<&'a str>,
+    /// `addField` (≤ 256 GBK bytes), sent as given; does not change the version.
+    pub add_field: Option<&'a str>,
+}
+
+impl BarcodePayRequest<'_> {
+    /// The endpoint name.
+    pub const ENDPOINT: &'static str = "sdkBarcodePay";
+
+    /// The channel this sale goes to: the caller's, else the one the code's shape names.
+    pub fn channel(&self) -> Result<&str, Error> {
+        match self.pay_channel.filter(|c| !c.is_empty()) {
+            Some(c) => channel("pay_channel", c).map(|()| c),
+            None => channel_of_code(self.auth_code).ok_or_else(|| {
+                Error::invalid(
+                    "pay_channel",
+                    "not given, and the payment code is of no known shape (WeChat: 18 digits \
+                     from 10-15; Alipay: 16-24 digits from 25-30; UnionPay: 19 digits from 62): \
+                     give the channel",
+                )
+            }),
+        }
+    }
+
+    /// Validates the request and lists its own wire fields, `tradeNo` included.
+    pub fn wire_fields(&self) -> Result<Vec<(&'static str, String)>, Error> {
+        if self.auth_code.is_empty() {
+            return Err(Error::invalid("auth_code", "is required"));
+        }
+        // The code's value never goes into an error text, only its shape.
+        if self.auth_code.len() > 256 || !self.auth_code.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::invalid(
+                "auth_code",
+                format!(
+                    "must be 1 to 256 printable ASCII characters without spaces (got {} bytes)",
+                    self.auth_code.len()
+                ),
+            ));
+        }
+        let channel = self.channel()?;
+        let mut out = common_fields(self.trade_no, self.version)?;
+        out.push(("authCode", self.auth_code.to_owned()));
+        out.push(("payChannel", channel.to_owned()));
+        self.order().push_fields(&mut out)?;
+        Ok(out)
+    }
+
+    fn order(&self) -> Order<'_> {
+        Order {
+            amount: self.amount,
+            total_amount: self.total_amount,
+            subject: self.subject,
+            sel_order_no: self.sel_order_no,
+            goods_tag: self.goods_tag,
+            attach: self.attach,
+            add_field: self.add_field,
+        }
+    }
+}
+
+/// What `sdkBarcodePosPay` asks: make a QR order for the payer to scan.
+#[derive(Debug, Clone, Default)]
+pub struct QrPayRequest<'a> {
+    /// `yyyyMMddHHmmss`; `None` = the terminal's local time now.
+    pub txn_time: Option<&'a str>,
+    /// Protocol version; `None` = `V1.0.0`.
+    pub version: Option<&'a str>,
+    /// This sale's number (≤ 64, unique per merchant); `None` = a new unique one.
+    pub trade_no: Option<&'a str>,
+    /// `WXPAY`, `ALIPAY` or `YLPAY` (required).
+    pub pay_channel: &'a str,
+    /// Fen actually paid: 0 < amount ≤ total_amount.
+    pub amount: u64,
+    /// Order total in fen, < 10^13.
+    pub total_amount: u64,
+    /// Order title (≤ 512 GBK bytes).
+    pub subject: Option<&'a str>,
+    /// The merchant's order number (≤ 50).
+    pub sel_order_no: Option<&'a str>,
+    /// Discount note (≤ 512 GBK bytes), sent as `goods_tag`.
+    pub goods_tag: Option<&'a str>,
+    /// Free text echoed back (≤ 512 GBK bytes).
+    pub attach: Option<&'a str>,
+    /// `addField` (≤ 256 GBK bytes), sent as given.
+    pub add_field: Option<&'a str>,
+}
+
+impl QrPayRequest<'_> {
+    /// The endpoint name.
+    pub const ENDPOINT: &'static str = "sdkBarcodePosPay";
+
+    /// Validates the request and lists its own wire fields, `tradeNo` included.
+    pub fn wire_fields(&self) -> Result<Vec<(&'static str, String)>, Error> {
+        if self.pay_channel.is_empty() {
+            return Err(Error::invalid(
+                "pay_channel",
+                "is required (WXPAY, ALIPAY or YLPAY)",
+            ));
+        }
+        channel("pay_channel", self.pay_channel)?;
+        let mut out = common_fields(self.trade_no, self.version)?;
+        out.push(("payChannel", self.pay_channel.to_owned()));
+        Order {
+            amount: self.amount,
+            total_amount: self.total_amount,
+            subject: self.subject,
+            sel_order_no: self.sel_order_no,
+            goods_tag: self.goods_tag,
+            attach: self.attach,
+            add_field: self.add_field,
+        }
+        .push_fields(&mut out)?;
+        Ok(out)
+    }
+}
+
+/// What a counter sale answered (verified, bound to its request). For the barcode pay,
+/// `result` `S` is paid and `F` failed (final), `A` (the payer is entering a password) and `Z`
+/// mean: query `trade_no` until final. For the QR pay, `S` means the QR order was made (show
+/// `pay_code`), not that it is paid: query `trade_no` until final.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CounterPayResponse {
+    /// `returnCode` (`000000`, or another code beside a result: spec section 5).
+    pub return_code: String,
+    /// `message`, decoded.
+    pub message: String,
+    /// `sysTime`.
+    pub sys_time: String,
+    /// `mercId`.
+    pub merc_id: String,
+    /// The sale's `tradeNo` (echoed by the answer, checked).
+    pub trade_no: String,
+    /// `logNo`: the gateway's serial.
+    pub log_no: String,
+    /// `result`.
+    pub result: Option<TxnResult>,
+    /// The channel: the answer's `payChannel`, else the one sent.
+    pub pay_channel: String,
+    /// `payCode` (QR pay only): the text to render as the QR code, valid 15 minutes.
+    pub pay_code: String,
+    /// `orderNo`: the channel's order number (a refund needs it).
+    pub order_no: String,
+    /// `amount` in fen.
+    pub amount: u64,
+    /// `total_amount` in fen.
+    pub total_amount: u64,
+    /// `subject`, echoed.
+    pub subject: String,
+    /// `selOrderNo`, echoed.
+    pub sel_order_no: String,
+    /// `goodsTag`, echoed.
+    pub goods_tag: String,
+    /// `attach`, echoed.
+    pub attach: String,
+}
+
+/// The answer to `sdkBarcodePay`.
+pub type BarcodePayResponse = CounterPayResponse;
+/// The answer to `sdkBarcodePosPay` (with `pay_code`).
+pub type QrPayResponse = CounterPayResponse;
+
+impl CounterPayResponse {
+    /// The answer's fields under their wire names, for printing (`payCode` only when set).
+    pub fn to_wire(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![
+            ("returnCode", self.return_code.clone()),
+            ("message", self.message.clone()),
+            ("sysTime", self.sys_time.clone()),
+            ("mercId", self.merc_id.clone()),
+            ("tradeNo", self.trade_no.clone()),
+            ("logNo", self.log_no.clone()),
+            ("result", super::result_text(self.result)),
+            ("payChannel", self.pay_channel.clone()),
+        ];
+        if !self.pay_code.is_empty() {
+            out.push(("payCode", self.pay_code.clone()));
+        }
+        out.extend([
+            ("orderNo", self.order_no.clone()),
+            ("amount", self.amount.to_string()),
+            ("total_amount", self.total_amount.to_string()),
+            ("subject", self.subject.clone()),
+            ("selOrderNo", self.sel_order_no.clone()),
+            ("goodsTag", self.goods_tag.clone()),
+            ("attach", self.attach.clone()),
+        ]);
+        out
+    }
+
+    /// Reads the answer to a counter sale sent with `trade_no` on `pay_channel`. `result` is
+    /// required, `logNo` unless the result is `F`, and for a QR order made (`S`) `payCode`.
+    pub fn from_answer(
+        answer: &Answer,
+        trade_no: &str,
+        pay_channel: &str,
+        qr: bool,
+    ) -> Result<CounterPayResponse, Error> {
+        let r = Reader::new(answer);
+        let result = r.required_result()?;
+        if qr && result == TxnResult::Waiting {
+            return Err(Error::protocol(
+                "answer field result is A, which a QR pay does not answer (S, F or Z)",
+            ));
+        }
+        if result == TxnResult::Revoked {
+            return Err(Error::protocol(
+                "answer field result is D, which a pay does not answer",
+            ));
+        }
+        let log_no = r.text_any(&["logNo", "LogNo"], STARPOS_LOG_NO_SIZE)?;
+        if log_no.is_empty() && result != TxnResult::Failed {
+            return Err(Error::protocol("answer lacks the field logNo"));
+        }
+        let pay_code = r.text("payCode", STARPOS_PAY_CODE_SIZE)?;
+        if qr && result == TxnResult::Success && pay_code.is_empty() {
+            return Err(Error::protocol(
+                "answer lacks the field payCode: the QR order cannot be shown",
+            ));
+        }
+        let mut channel = r.text("payChannel", STARPOS_PAY_CHANNEL_SIZE)?;
+        if channel.is_empty() {
+            channel = pay_channel.to_owned();
+        }
+        Ok(CounterPayResponse {
+            return_code: r.required("returnCode", STARPOS_RETURN_CODE_SIZE)?,
+            message: r.text("message", STARPOS_MESSAGE_SIZE)?,
+            sys_time: r.text("sysTime", STARPOS_SYS_TIME_SIZE)?,
+            merc_id: r.text("mercId", STARPOS_MERC_ID_SIZE)?,
+            trade_no: trade_no.to_owned(),
+            log_no,
+            result: Some(result),
+            pay_channel: channel,
+            pay_code,
+            order_no: r.text("orderNo", STARPOS_ORDER_NO_SIZE)?,
+            amount: r.fen("amount")?,
+            total_amount: r.fen("total_amount")?,
+            subject: r.text("subject", STARPOS_SUBJECT_SIZE)?,
+            sel_order_no: r.text("selOrderNo", STARPOS_SEL_ORDER_NO_SIZE)?,
+            goods_tag: r.text("goodsTag", STARPOS_GOODS_TAG_SIZE)?,
+            attach: r.text("attach", STARPOS_ATTACH_SIZE)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channels_by_the_wallets_prefixes() {
+        assert_eq!(channel_of_code("130219205322723729"), Some("WXPAY"));
+        assert_eq!(channel_of_code("100000000000000000"), Some("WXPAY"));
+        assert_eq!(channel_of_code("160000000000000000"), None);
+        assert_eq!(channel_of_code("1302192053227237"), None);
+        assert_eq!(channel_of_code("2800000000000000"), Some("ALIPAY"));
+        assert_eq!(channel_of_code("250000000000000000000000"), Some("ALIPAY"));
+        assert_eq!(channel_of_code("2500000000000000000000000"), None);
+        assert_eq!(channel_of_code("310000000000000000"), None);
+        assert_eq!(channel_of_code("6200000000000000000"), Some("YLPAY"));
+        assert_eq!(channel_of_code("620000000000000000"), None);
+        assert_eq!(channel_of_code("62000000000000000a0"), None);
+        assert_eq!(channel_of_code(""), None);
+    }
+
+    #[test]
+    fn an_explicit_channel_wins_and_unknown_codes_need_one() {
+        let mut r = BarcodePayRequest {
+            auth_code: "130219205322723729",
+            amount: 1,
+            total_amount: 1,
+            ..Default::default()
+        };
+        assert_eq!(r.channel().unwrap(), "WXPAY");
+        r.pay_channel = Some("ALIPAY");
+        assert_eq!(r.channel().unwrap(), "ALIPAY");
+        r.pay_channel = Some("PAYPAL");
+        assert!(r
+            .channel()
+            .unwrap_err()
+            .detail()
+            .starts_with("pay_channel: must be"));
+        r.pay_channel = None;
+        r.auth_code = "999999999";
+        let e = r.wire_fields().unwrap_err();
+        assert!(e.detail().starts_with("pay_channel: not given"), "{e}");
+        assert!(!e.detail().contains("999999999"), "{e}");
+    }
+
+    #[test]
+    fn the_documented_example_request_has_exactly_its_fields() {
+        // Spec section 2's worked example is an sdkBarcodePay request.
+        let r = BarcodePayRequest {
+            version: Some("V1.0.0"),
+            trade_no: Some("20170804103115431251"),
+            auth_code: "130219205322723729",
+            amount: 1,
+            total_amount: 1,
+            ..Default::default()
+        };
+        let mut names: Vec<&str> = r.wire_fields().unwrap().iter().map(|(n, _)| *n).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "amount",
+                "authCode",
+                "characterSet",
+                "opSys",
+                "payChannel",
+                "total_amount",
+                "tradeNo",
+                "version"
+            ]
+        );
+    }
+
+    #[test]
+    fn text_fields_count_gbk_bytes() {
+        let long = "好".repeat(256);
+        let r = QrPayRequest {
+            pay_channel: "WXPAY",
+            amount: 1,
+            total_amount: 1,
+            subject: Some(&long),
+            goods_tag: Some(&long),
+            attach: Some(&long),
+            ..Default::default()
+        };
+        assert!(r.wire_fields().is_ok());
+        let longer = format!("{long}a");
+        let r = QrPayRequest {
+            attach: Some(&longer),
+            ..r
+        };
+        assert!(r
+            .wire_fields()
+            .unwrap_err()
+            .detail()
+            .starts_with("attach: must be at most 512 bytes"));
+    }
+}

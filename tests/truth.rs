@@ -1,0 +1,412 @@
+//! Money truth (spec sections 5, 9, 10): every answer is bound to its request and judged by
+//! the gateway's own rule, on every endpoint that moves or reports money, through the Rust API
+//! and through the C ABI. The gateway here is a closure ([`common::answerer`]) that answers
+//! what no honest gateway would: another request's answer, a changed amount, a result beside
+//! a refusal, every free-text field at its documented maximum.
+
+mod common;
+
+use common::answerer::{answerer, field, Answerer};
+use common::{c, c_config_at, text, zeroed};
+use serde_json::{Map, Value};
+use starpos::ffi::*;
+use starpos::{
+    BarcodePayRequest, Client, Config, PayRequest, QrPayRequest, QueryRequest, RefundRequest,
+    Status,
+};
+use std::os::raw::c_char;
+use std::time::Duration;
+
+/// What the answerer does to the honest answer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Twist {
+    /// The honest answer.
+    None,
+    /// Another request's answer, correctly signed: another `tradeNo` (pubSigPay, which has
+    /// none: another amount and `selOrderNo`).
+    Stale,
+    /// This request's answer with the amount (refund: `txnAmt`) one fen higher.
+    MismatchedAmount,
+    /// `returnCode` 100001 with `result` Z: not a final refusal.
+    ZUnderRefusal,
+    /// `returnCode` 100001 with no result: the gateway's refusal.
+    Refusal,
+    /// `subject`, `goodsTag`, `attach` at 512 GBK bytes: 256 Chinese characters.
+    Longest,
+}
+
+const LONGEST: &str = "支";
+
+fn longest() -> String {
+    LONGEST.repeat(256)
+}
+
+/// The endpoints that move or report money.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Call {
+    Pay,
+    Query,
+    Refund,
+    BarcodePay,
+    QrPay,
+}
+
+const CALLS: [Call; 5] = [
+    Call::Pay,
+    Call::Query,
+    Call::Refund,
+    Call::BarcodePay,
+    Call::QrPay,
+];
+
+/// The honest answer to `request` on `endpoint`, then twisted.
+fn answer(endpoint: &str, request: &Map<String, Value>, twist: Twist) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = vec![
+        ("returnCode".into(), "000000".into()),
+        ("message".into(), "交易成功".into()),
+        ("sysTime".into(), "20261201120000".into()),
+        ("mercId".into(), field(request, "mercId").into()),
+        ("logNo".into(), "202612010000000001".into()),
+        ("orderNo".into(), "4200000001202612010000000001".into()),
+    ];
+    let mut set = |name: &str, value: String| {
+        out.retain(|(n, _)| n != name);
+        out.push((name.to_owned(), value));
+    };
+    let result = match endpoint {
+        "pubSigPay" => "A",
+        _ => "S",
+    };
+    set("result", result.into());
+    for name in ["tradeNo", "amount", "total_amount", "selOrderNo", "txnAmt"] {
+        if !field(request, name).is_empty() {
+            set(name, field(request, name).into());
+        }
+    }
+    if endpoint == "sdkQryBarcodePay" {
+        set("amount", "100".into());
+        set("total_amount", "100".into());
+        set("payChannel", "WXPAY".into());
+    }
+    if endpoint == "sdkBarcodePosPay" {
+        set("payCode", "https://qr.example/abc".into());
+    }
+    let bump = |v: &str| (v.parse::<u64>().unwrap_or(0) + 1).to_string();
+    match twist {
+        Twist::None => {}
+        Twist::Stale if endpoint == "pubSigPay" => {
+            set("amount", bump(field(request, "amount")));
+            set("selOrderNo", "ANOTHER-ORDER".into());
+        }
+        Twist::Stale => set("tradeNo", "20261201000000999999".into()),
+        Twist::MismatchedAmount if endpoint == "sdkRefundBarcodePay" => {
+            set("txnAmt", bump(field(request, "txnAmt")))
+        }
+        Twist::MismatchedAmount => set("amount", bump(field(request, "amount"))),
+        Twist::ZUnderRefusal => {
+            set("returnCode", "100001".into());
+            set("message", "处理中".into());
+            set("result", "Z".into());
+        }
+        Twist::Refusal => {
+            out = vec![
+                ("returnCode".into(), "100009".into()),
+                ("message".into(), "订单不存在".into()),
+            ];
+        }
+        Twist::Longest => {
+            for name in ["subject", "goodsTag", "attach"] {
+                set(name, longest());
+            }
+        }
+    }
+    out
+}
+
+fn gateway(twist: Twist) -> Answerer {
+    answerer(move |endpoint, request| answer(endpoint, request, twist))
+}
+
+fn client(gateway: &Answerer) -> Client {
+    let config = Config::new(
+        starpos_sim::DEFAULT_ORG_NO,
+        starpos_sim::DEFAULT_MERC_ID,
+        starpos_sim::DEFAULT_TRM_NO,
+        starpos_sim::DEFAULT_KEY,
+    )
+    .with_base_url(&gateway.base_url)
+    .with_timeouts(Duration::from_secs(2), Duration::from_secs(5));
+    Client::new(config).unwrap()
+}
+
+/// What a call gave back: the status, and on OK the result letter and the three free texts.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    status: Status,
+    result: char,
+    texts: [String; 3],
+    detail: String,
+}
+
+fn seen_ok(result: Option<starpos::TxnResult>, texts: [&str; 3]) -> Seen {
+    Seen {
+        status: Status::Ok,
+        result: result.map_or('-', |r| r.as_char()),
+        texts: texts.map(str::to_owned),
+        detail: String::new(),
+    }
+}
+
+fn seen_err(e: starpos::Error) -> Seen {
+    Seen {
+        status: e.status(),
+        result: '-',
+        texts: Default::default(),
+        detail: e.detail().to_owned(),
+    }
+}
+
+fn through_rust(client: &Client, call: Call) -> Seen {
+    let result = match call {
+        Call::Pay => client
+            .pay(&PayRequest {
+                code: Some("OAUTHCODE0001"),
+                amount: 100,
+                total_amount: 100,
+                sel_order_no: Some("SO-1"),
+                ..Default::default()
+            })
+            .map(|a| seen_ok(a.result, [&a.subject, &a.goods_tag, &a.attach])),
+        Call::Query => client
+            .query(&QueryRequest {
+                qry_no: "202612010000000001",
+                ..Default::default()
+            })
+            .map(|a| seen_ok(a.result, [&a.subject, &a.goods_tag, &a.attach])),
+        Call::Refund => client
+            .refund(&RefundRequest {
+                order_no: "4200000001202612010000000001",
+                txn_amt: 40,
+                ..Default::default()
+            })
+            .map(|a| seen_ok(a.result, [&a.subject, &a.goods_tag, &a.attach])),
+        Call::BarcodePay => client
+            .barcode_pay(&BarcodePayRequest {
+                auth_code: "130219205322723729",
+                amount: 100,
+                total_amount: 100,
+                ..Default::default()
+            })
+            .map(|a| seen_ok(a.result, [&a.subject, &a.goods_tag, &a.attach])),
+        Call::QrPay => client
+            .qr_pay(&QrPayRequest {
+                pay_channel: "ALIPAY",
+                amount: 100,
+                total_amount: 100,
+                ..Default::default()
+            })
+            .map(|a| seen_ok(a.result, [&a.subject, &a.goods_tag, &a.attach])),
+    };
+    result.unwrap_or_else(seen_err)
+}
+
+fn c_seen(status: starpos_status, result: c_char, texts: [&[c_char]; 3], error: &[c_char]) -> Seen {
+    let status = Status::from_code(status as i64).unwrap();
+    if status != Status::Ok {
+        return Seen {
+            status,
+            result: '-',
+            texts: Default::default(),
+            detail: text(error),
+        };
+    }
+    Seen {
+        status,
+        result: if result == 0 {
+            '-'
+        } else {
+            result as u8 as char
+        },
+        texts: texts.map(text),
+        detail: String::new(),
+    }
+}
+
+fn through_c(gateway: &Answerer, call: Call) -> Seen {
+    let config = c_config_at(&gateway.base_url);
+    let cfg = &config.raw;
+    unsafe {
+        match call {
+            Call::Pay => {
+                let (code, sel) = (c("OAUTHCODE0001"), c("SO-1"));
+                let mut req: starpos_pay_request = zeroed();
+                req.code = code.as_ptr();
+                req.sel_order_no = sel.as_ptr();
+                req.amount = 100;
+                req.total_amount = 100;
+                let mut out: starpos_pay_response = zeroed();
+                let st = starpos_pay(cfg, &req, &mut out);
+                c_seen(
+                    st,
+                    out.result,
+                    [&out.subject, &out.goods_tag, &out.attach],
+                    &out.error,
+                )
+            }
+            Call::Query => {
+                let qry_no = c("202612010000000001");
+                let mut req: starpos_query_request = zeroed();
+                req.qry_no = qry_no.as_ptr();
+                let mut out: starpos_query_response = zeroed();
+                let st = starpos_query(cfg, &req, &mut out);
+                c_seen(
+                    st,
+                    out.result,
+                    [&out.subject, &out.goods_tag, &out.attach],
+                    &out.error,
+                )
+            }
+            Call::Refund => {
+                let order_no = c("4200000001202612010000000001");
+                let mut req: starpos_refund_request = zeroed();
+                req.order_no = order_no.as_ptr();
+                req.txn_amt = 40;
+                let mut out: starpos_refund_response = zeroed();
+                let st = starpos_refund(cfg, &req, &mut out);
+                c_seen(
+                    st,
+                    out.result,
+                    [&out.subject, &out.goods_tag, &out.attach],
+                    &out.error,
+                )
+            }
+            Call::BarcodePay => {
+                let code = c("130219205322723729");
+                let mut req: starpos_barcode_pay_request = zeroed();
+                req.auth_code = code.as_ptr();
+                req.amount = 100;
+                req.total_amount = 100;
+                let mut out: starpos_barcode_pay_response = zeroed();
+                let st = starpos_barcode_pay(cfg, &req, &mut out);
+                assert!(!text(&out.trade_no).is_empty(), "trade_no is always filled");
+                c_seen(
+                    st,
+                    out.result,
+                    [&out.subject, &out.goods_tag, &out.attach],
+                    &out.error,
+                )
+            }
+            Call::QrPay => {
+                let channel = c("ALIPAY");
+                let mut req: starpos_qr_pay_request = zeroed();
+                req.pay_channel = channel.as_ptr();
+                req.amount = 100;
+                req.total_amount = 100;
+                let mut out: starpos_qr_pay_response = zeroed();
+                let st = starpos_qr_pay(cfg, &req, &mut out);
+                assert!(!text(&out.trade_no).is_empty(), "trade_no is always filled");
+                c_seen(
+                    st,
+                    out.result,
+                    [&out.subject, &out.goods_tag, &out.attach],
+                    &out.error,
+                )
+            }
+        }
+    }
+}
+
+/// Runs `check` on what every call gives, through both layers, against a gateway twisted so.
+fn every_call(twist: Twist, check: impl Fn(Call, &Seen)) {
+    let gateway = gateway(twist);
+    let client = client(&gateway);
+    for call in CALLS {
+        let rust = through_rust(&client, call);
+        check(call, &rust);
+        let c = through_c(&gateway, call);
+        check(call, &c);
+        assert_eq!(rust.status, c.status, "{call:?}: both layers agree");
+    }
+}
+
+#[test]
+fn honest_answers_are_accepted_on_every_endpoint() {
+    every_call(Twist::None, |call, seen| {
+        assert_eq!(seen.status, Status::Ok, "{call:?}: {}", seen.detail);
+    });
+}
+
+#[test]
+fn another_requests_answer_is_in_doubt_and_says_which_field_differed() {
+    every_call(Twist::Stale, |call, seen| {
+        assert_eq!(seen.status, Status::Protocol, "{call:?}: {seen:?}");
+        assert!(seen.status.in_doubt());
+        let field = if call == Call::Pay {
+            "amount"
+        } else {
+            "tradeNo"
+        };
+        assert!(
+            seen.detail.contains(&format!("carries {field} ")),
+            "{call:?}: {}",
+            seen.detail
+        );
+        assert!(
+            seen.detail.contains("not this request's"),
+            "{}",
+            seen.detail
+        );
+    });
+}
+
+#[test]
+fn a_changed_amount_is_in_doubt_on_every_call_that_sent_one() {
+    every_call(Twist::MismatchedAmount, |call, seen| {
+        if call == Call::Query {
+            // The query sends no amount: the order's amount is the answer's own.
+            assert_eq!(seen.status, Status::Ok, "{}", seen.detail);
+            return;
+        }
+        assert_eq!(seen.status, Status::Protocol, "{call:?}: {seen:?}");
+        let field = if call == Call::Refund {
+            "txnAmt"
+        } else {
+            "amount"
+        };
+        assert!(
+            seen.detail.contains(&format!("carries {field} \"")),
+            "{}",
+            seen.detail
+        );
+    });
+}
+
+#[test]
+fn z_under_a_refusal_code_is_not_final_it_is_followed_up() {
+    // Spec section 5: judge by result, not returnCode. Z under 100001 is OK with Z (query
+    // again), never a final GATEWAY refusal.
+    every_call(Twist::ZUnderRefusal, |call, seen| {
+        assert_eq!(seen.status, Status::Ok, "{call:?}: {}", seen.detail);
+        assert_eq!(seen.result, 'Z', "{call:?}");
+    });
+}
+
+#[test]
+fn a_refusal_without_result_stays_final() {
+    every_call(Twist::Refusal, |call, seen| {
+        assert_eq!(seen.status, Status::Gateway, "{call:?}: {}", seen.detail);
+        assert!(!seen.status.in_doubt());
+    });
+}
+
+#[test]
+fn free_text_at_its_documented_maximum_comes_back_whole() {
+    // 512 GBK bytes = 256 Chinese characters = 768 UTF-8 bytes (spec section 10).
+    every_call(Twist::Longest, |call, seen| {
+        assert_eq!(seen.status, Status::Ok, "{call:?}: {}", seen.detail);
+        for t in &seen.texts {
+            assert_eq!(t, &longest(), "{call:?}");
+            assert_eq!(t.len(), 768);
+        }
+    });
+}
