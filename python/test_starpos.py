@@ -20,6 +20,7 @@ The tests that need one that is missing are skipped.
 import ctypes
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -508,8 +509,14 @@ class AgainstTheSimulator(unittest.TestCase):
         e = c.exception
         self.assertTrue(e.message)
         self.assertTrue(e.response.trade_no.startswith("QT"))
-        with self.assertRaises(starpos.GatewayError):
-            self.client.wait("999999999999999999", interval_ms=50, deadline_ms=5000)
+        # Right after a pay the gateway may not know the order yet: a wait keeps asking, and
+        # ends TIMEOUT (in doubt) carrying the last refusal.
+        with self.assertRaises(starpos.TimeoutError_) as c:
+            self.client.wait("999999999999999999", interval_ms=50, deadline_ms=300)
+        e = c.exception
+        self.assertTrue(e.in_doubt)
+        self.assertEqual(e.return_code, "100004")
+        self.assertIn("999999999999999999", e.message)
 
     def test_call_any_endpoint(self):
         answer = self.client.call("pubSigQry", {"version": "V1.0.0"})
@@ -527,13 +534,99 @@ class AgainstTheSimulator(unittest.TestCase):
         self.assertIn("endpoint", c.exception.error)
 
 
-def requests_received(gateway):
-    """How many gateway requests the simulator at ``gateway`` has received (its control
-    surface, ``GET /_sim/requests``)."""
+def control(gateway, path, body=None):
+    """The simulator's control surface at ``gateway``: GET ``/_sim/<path>``, or POST ``body``
+    (JSON) to it. Returns the decoded JSON answer."""
     parts = urllib.parse.urlsplit(gateway)
-    url = urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/_sim/requests", "", ""))
-    with urllib.request.urlopen(url, timeout=10) as answer:
-        return len(json.load(answer))
+    url = urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/_sim/{path}", "", ""))
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=10) as answer:
+        return json.load(answer)
+
+
+def requests_received(gateway):
+    """How many gateway requests the simulator at ``gateway`` has received."""
+    return len(control(gateway, "requests"))
+
+
+def payment_code(last_digit):
+    """A fresh WeChat payment code (18 digits from 13) whose last digit tells the simulator how
+    the payer behaves: 1 'A' then paid, 2 refused 'F', 3 'Z' but paid, others 'S'."""
+    return "13" + "".join(random.choice("0123456789") for _ in range(15)) + last_digit
+
+
+@unittest.skipUnless(GATEWAY, "STARPOS_GATEWAY not set")
+class CounterSales(unittest.TestCase):
+    """barcode_pay, qr_pay and barcode_sale against the simulator (payments settle)."""
+
+    def setUp(self):
+        self.client = starpos.Client(GATEWAY, trm_typ="P", opr_id="op01", latitude="31.2304",
+                                     longitude="121.4737", **CREDENTIALS)
+
+    def test_barcode_pay_by_what_the_payer_does(self):
+        for digit, result in [("0", "S"), ("2", "F"), ("3", "Z"), ("1", "A")]:
+            with self.subTest(result=result):
+                paid = self.client.barcode_pay(payment_code(digit), 150, 200,
+                                               subject="咖啡 coffee", sel_order_no=unique("SO"))
+                self.assertIsInstance(paid, starpos.BarcodePayResult)
+                self.assertEqual(paid.result, result)
+                self.assertTrue(paid.trade_no)
+                self.assertEqual(paid.pay_channel, "WXPAY")  # from the code's prefix
+                self.assertEqual((paid.amount, paid.total_amount), (150, 200))
+                self.assertEqual(paid.subject, "咖啡 coffee")
+                self.assertTrue(paid.verified)
+                if result in ("A", "Z"):
+                    final = self.client.wait(paid.trade_no, interval_ms=50, deadline_ms=15000)
+                    self.assertEqual(final.result, "S")
+        # The terminal's details went with every sdk call.
+        fields = control(GATEWAY, "requests")[-1]["fields"]
+        self.assertEqual((fields["trmTyp"], fields["oprId"], fields["latitude"],
+                          fields["longitude"]), ("P", "op01", "31.2304", "121.4737"))
+
+    def test_barcode_sale_waits_refund_and_ref_amt(self):
+        sale = self.client.barcode_sale(payment_code("1"), 500, interval_ms=50,
+                                        deadline_ms=15000, trade_no=unique("BS"))
+        self.assertIsInstance(sale, starpos.QueryResult)
+        self.assertEqual((sale.result, sale.amount), ("S", 500))
+        self.assertTrue(sale.order_no)
+        self.assertEqual(self.client.refund(sale.order_no, 120).result, "S")
+        again = self.client.query(sale.order_no, version="V1.0.1")
+        self.assertEqual((again.result, again.ref_amt), ("S", 120))
+        self.assertEqual(self.client.query(sale.order_no).ref_amt, 0, "V1.0.0 answers no refAmt")
+
+    def test_qr_pay_then_wait(self):
+        shown = self.client.qr_pay("ALIPAY", 200, attach="table 7")
+        self.assertIsInstance(shown, starpos.QrPayResult)
+        self.assertEqual((shown.result, shown.pay_channel, shown.attach),
+                         ("S", "ALIPAY", "table 7"))
+        self.assertTrue(shown.pay_code.startswith("https://"), shown.pay_code)
+        final = self.client.wait(shown.trade_no, interval_ms=50, deadline_ms=15000)
+        self.assertEqual((final.result, final.amount), ("S", 200))
+
+    def test_errors_carry_the_trade_no(self):
+        trade_no = unique("TN")
+        self.client.barcode_pay(payment_code("0"), 1, trade_no=trade_no)
+        with self.assertRaises(starpos.GatewayError) as c:
+            self.client.barcode_pay(payment_code("0"), 1, trade_no=trade_no)
+        self.assertEqual(c.exception.trade_no, trade_no)
+        self.assertFalse(c.exception.in_doubt)
+        # Lost answer: in doubt, and the generated tradeNo is the handle to query.
+        control(GATEWAY, "fault", {"fault": "close_mid_body", "endpoint": "sdkBarcodePay"})
+        with self.assertRaises(starpos.ProtocolError) as c:
+            self.client.barcode_pay(payment_code("0"), 2)
+        e = c.exception
+        self.assertTrue(e.in_doubt)
+        self.assertTrue(e.trade_no)
+        self.assertEqual(self.client.query(e.trade_no).result, "S")
+        control(GATEWAY, "fault", {"fault": "close_mid_body", "endpoint": "sdkBarcodePosPay"})
+        with self.assertRaises(starpos.ProtocolError) as c:
+            self.client.qr_pay("WXPAY", 3, trade_no=unique("QR"))
+        self.assertTrue(c.exception.trade_no.startswith("QR"))
+
+    def test_the_payment_code_is_not_in_any_result_or_error(self):
+        code = payment_code("2")
+        paid = self.client.barcode_pay(code, 1)
+        self.assertNotIn(code, repr(paid))
 
 
 #: Text C would read differently from what Python holds, and how the error must say so.

@@ -727,8 +727,9 @@ class StarposError(Exception):
         error: what went wrong, in words (names the field for INVALID_ARGUMENT).
         in_doubt: True when a pay or refund may have taken effect all the same: query the
             order, never resend.
-        return_code: the gateway's ``returnCode`` for GATEWAY (else ``None``).
-        message: the gateway's ``message`` (decoded) for GATEWAY (else ``None``).
+        return_code: the gateway's ``returnCode`` for GATEWAY, and for a wait's TIMEOUT when
+            only refusals came (else ``None``).
+        message: the gateway's ``message`` (decoded), when ``return_code`` is set.
         response: the partial result where one exists: the refusal's fields on GATEWAY,
             the last answer of :meth:`Client.wait` on TIMEOUT, ``trade_no`` of a failed query
             or refund; else ``None``.
@@ -1061,7 +1062,10 @@ def _check(
     if status == Status.GATEWAY:
         kwargs.update(_refusal_fields(struct, charset))
         kwargs["response"] = _from_struct(cls, struct, charset)
-    elif partial and struct.verified:
+        raise _error(status, error, **kwargs)
+    if partial and struct.return_code and struct.return_code != b"000000":
+        kwargs.update(_refusal_fields(struct, charset))  # wait: only refusals came
+    if partial and struct.verified:
         kwargs["response"] = _from_struct(cls, struct, charset)
     elif trade_no:
         kwargs["response"] = _from_struct(cls, struct, charset)
@@ -1448,8 +1452,9 @@ class Client:
 
         Returns the final answer (check its ``result``: only 'S' is paid). Raises
         :class:`TimeoutError_` when the deadline passed, with ``response`` the last answer
-        ('A' or 'Z') if any came; :class:`GatewayError` or :class:`InvalidArgumentError` end
-        the wait at once; failed polls (network) do not.
+        ('A' or 'Z') if any came, or ``return_code`` and ``message`` of the last refusal if
+        only refusals came (right after a pay the gateway may not know the order yet). Only
+        :class:`InvalidArgumentError` ends the wait early; failed polls and refusals do not.
         """
         qry_no_b = self._enc(qry_no, "qry_no", required=True)
         interval_ms = _ms(interval_ms, "interval_ms")
