@@ -21,7 +21,7 @@ use starpos::ffi::{
     starpos_query_response, starpos_refund_request, starpos_refund_response,
 };
 use starpos_sim::{
-    SimConfig, Simulator, DEFAULT_KEY, DEFAULT_MERC_ID, DEFAULT_ORG_NO, DEFAULT_TRM_NO,
+    OrderKind, SimConfig, Simulator, DEFAULT_KEY, DEFAULT_MERC_ID, DEFAULT_ORG_NO, DEFAULT_TRM_NO,
 };
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -190,7 +190,10 @@ fn python_sale_example() {
         "sale result: S",
         "txnAmt 321 fen",
         "refund result: S",
-        "done: sale S, refund S",
+        "[7] counter sale: result S",
+        "amount 321 fen",
+        "[8] counter refund: result S, txnAmt 321 fen",
+        "done: sale S, refund S, counter sale S, counter refund S",
     ] {
         assert!(
             run.stdout.contains(line),
@@ -202,10 +205,23 @@ fn python_sale_example() {
         "the key must never be printed:\n{all}"
     );
     let orders = sim.orders();
-    assert_eq!(orders.len(), 1, "exactly one order: {orders:?}");
     assert_eq!(
-        (orders[0].state, orders[0].amount, orders[0].refunded),
-        ('S', 321, 321)
+        orders.len(),
+        2,
+        "exactly one order per sale (WeChat, counter): {orders:?}"
+    );
+    for order in &orders {
+        assert_eq!(
+            (order.state, order.amount, order.refunded),
+            ('S', 321, 321),
+            "{order:?}"
+        );
+    }
+    let kinds: Vec<OrderKind> = orders.iter().map(|o| o.kind).collect();
+    assert_eq!(kinds, [OrderKind::OfficialAccount, OrderKind::Barcode]);
+    assert_eq!(
+        orders[1].auth_code_pays, 1,
+        "the payment code was sent once"
     );
     sim.shutdown();
 }
