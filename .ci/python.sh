@@ -7,7 +7,9 @@
 #   2. the unit tests (python/test_starpos.py, `python -m unittest`) against the installed
 #      package, the release library and two simulators (payments settle / stay 'A'), as
 #      tests/python.rs runs them against the source tree;
-#   3. examples/python/sale.py, run from outside the repository, against the simulator.
+#   3. examples/python/sale.py, run from outside the repository, against the simulator;
+#   4. the types: mypy --strict over the installed package and over a caller's code that
+#      imports it (which only type-checks because the package ships py.typed).
 #
 # Fails on the first broken step. PYTHON chooses the interpreter (default python3).
 set -euo pipefail
@@ -94,5 +96,27 @@ cp python/test_starpos.py "$TMP/tests/"
 step "examples/python/sale.py from outside the repository"
 (cd "$TMP" && STARPOS_GATEWAY=$SETTLED "$VPY" "$ROOT/examples/python/sale.py" \
   --amount 321 --interval-ms 50 --deadline-ms 15000)
+
+step "types: mypy --strict on the installed package and on a caller"
+"$VPY" -m pip install -q --disable-pip-version-check mypy
+cat >"$TMP/caller.py" <<'PY'
+import starpos
+
+client = starpos.Client("http://127.0.0.1:9/", "489", "800290000007906", "XB006439", "k" * 32)
+sale: starpos.QueryResult = client.barcode_sale("134567890123456781", 100, interval_ms=50)
+paid: int = sale.amount
+try:
+    client.qr_pay("WXPAY", 1)
+except starpos.StarposError as e:
+    doubt: bool = e.in_doubt
+PY
+(cd "$TMP" && "$VPY" -m mypy --strict --no-incremental -p starpos && \
+  "$VPY" -m mypy --strict --no-incremental caller.py)
+# A wrong use must fail: a str amount.
+sed -i 's/client.qr_pay("WXPAY", 1)/client.qr_pay("WXPAY", "1")/' "$TMP/caller.py"
+if (cd "$TMP" && "$VPY" -m mypy --strict --no-incremental caller.py >/dev/null); then
+  echo "mypy accepted a str amount: the package's types are not seen" >&2
+  exit 1
+fi
 
 step "python: OK"

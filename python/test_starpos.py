@@ -638,6 +638,75 @@ UNREADABLE = [
 ]
 
 
+JOURNAL_IN_LIBRARY = not {"starpos_journal_list", "starpos_recover"} & starpos.MISSING_FUNCTIONS
+
+
+@unittest.skipUnless(GATEWAY, "STARPOS_GATEWAY not set")
+class Journal(unittest.TestCase):
+    """The sale journal: journal() lists what was recorded, recover() settles what an answer
+    lost left open. (Against a library from before the journal, both say so.)"""
+
+    def setUp(self):
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        self.path = os.path.join(tmp.name, "sales.journal")
+        self.client = starpos.Client(GATEWAY, journal_path=self.path, **CREDENTIALS)
+
+    def lacks_the_journal(self):
+        """True (after checking that both calls say so) when the library is from before the
+        journal; the tests then check only that."""
+        if JOURNAL_IN_LIBRARY:
+            return False
+        for call, name in [(self.client.journal, "starpos_journal_list"),
+                           (self.client.recover, "starpos_recover")]:
+            with self.assertRaises(NotImplementedError) as c:
+                call()
+            self.assertIn(name, str(c.exception))
+        return True
+
+    def test_journal_lists_a_sale_without_its_payment_code(self):
+        if self.lacks_the_journal():
+            return
+        code = payment_code("0")
+        paid = self.client.barcode_pay(code, 250, sel_order_no=unique("SO"))
+        entries = self.client.journal()
+        self.assertEqual(len(entries), 1, entries)
+        entry = entries[0]
+        self.assertIsInstance(entry, starpos.JournalEntry)
+        self.assertEqual((entry.kind, entry.trade_no, entry.amount, entry.result),
+                         ("barcode_pay", paid.trade_no, 250, "S"))
+        self.assertEqual(entry.status, starpos.Status.OK)
+        self.assertTrue(entry.settled)
+        self.assertFalse(entry.in_doubt)
+        self.assertNotIn(code, repr(entries))
+        with open(self.path, "rb") as f:
+            self.assertNotIn(code.encode(), f.read(), "the payment code reached the disk")
+
+    def test_recover_settles_a_lost_answer_once(self):
+        if self.lacks_the_journal():
+            return
+        control(GATEWAY, "fault", {"fault": "close_mid_body", "endpoint": "sdkBarcodePay"})
+        with self.assertRaises(starpos.ProtocolError) as c:
+            self.client.barcode_pay(payment_code("0"), 300)
+        lost = c.exception.trade_no
+        recovered = self.client.recover(deadline_ms=15000)
+        self.assertEqual([(e.trade_no, e.result, e.settled) for e in recovered],
+                         [(lost, "S", True)])
+        self.assertEqual(self.client.recover(deadline_ms=15000), [], "reported twice")
+
+    def test_an_unwritable_journal_sends_nothing(self):
+        if self.lacks_the_journal():
+            return
+        client = starpos.Client(GATEWAY, journal_path=os.path.join(self.path, "no", "dir"),
+                                **CREDENTIALS)
+        before = requests_received(GATEWAY)
+        with self.assertRaises(starpos.JournalError) as c:
+            client.barcode_pay(payment_code("0"), 1)
+        self.assertEqual(c.exception.status, starpos.Status.JOURNAL)
+        self.assertFalse(c.exception.in_doubt)
+        self.assertEqual(requests_received(GATEWAY), before)
+
+
 @unittest.skipUnless(GATEWAY, "STARPOS_GATEWAY not set")
 class NothingSent(unittest.TestCase):
     """Every bad argument raises at the call, naming the argument, and nothing reaches the

@@ -45,7 +45,7 @@ import enum
 import json
 import os
 import re
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 #: This package's version: the libstarpos version it mirrors (python/pyproject.toml says the
 #: same; a unit test compares both with the loaded library's).
@@ -808,7 +808,7 @@ class JournalError(StarposError):
     """JOURNAL: the journal could not be read or written; nothing was sent (not in doubt)."""
 
 
-_ERROR_CLASSES = {
+_ERROR_CLASSES: Dict[int, Type[StarposError]] = {
     Status.INVALID_ARGUMENT: InvalidArgumentError,
     Status.CONNECT: ConnectError,
     Status.TIMEOUT: TimeoutError_,
@@ -823,7 +823,7 @@ _ERROR_CLASSES = {
 
 def _error(status: int, error: str, **kwargs: Any) -> StarposError:
     """The :class:`StarposError` subclass for ``status``."""
-    cls = _ERROR_CLASSES.get(status, StarposError)  # type: ignore[call-overload]
+    cls = _ERROR_CLASSES.get(int(status), StarposError)
     return cls(status, error, **kwargs)
 
 
@@ -1012,10 +1012,14 @@ class JournalEntry:
         return status_in_doubt(int(self.status))
 
 
-def _from_struct(cls: type, struct: ctypes.Structure, charset: str = _UTF8) -> Any:
+#: A result dataclass.
+_R = TypeVar("_R")
+
+
+def _from_struct(cls: Type[_R], struct: ctypes.Structure, charset: str = _UTF8) -> _R:
     """Builds the dataclass ``cls`` from the C struct's fields of the same names."""
     values: Dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         raw = getattr(struct, f.name)
         if f.name == "result":
             values[f.name] = _result(raw)
@@ -1044,10 +1048,10 @@ def _refusal_fields(struct: ctypes.Structure, charset: str) -> Dict[str, Any]:
 def _check(
     status: int,
     struct: ctypes.Structure,
-    cls: type,
+    cls: Type[_R],
     charset: str = _UTF8,
     partial: bool = False,
-) -> Any:
+) -> _R:
     """The result object on OK; else raises the error the struct describes.
 
     ``partial``: the struct holds a usable (non-final) answer even on failure (wait's TIMEOUT).
@@ -1518,7 +1522,8 @@ class Client:
 
         status, text, error = _write_text(attempt, 16 * 1024, self._charset)
         if status == Status.OK:
-            return json.loads(text)
+            answer: Dict[str, str] = json.loads(text)
+            return answer
         if status == Status.GATEWAY:
             try:
                 refusal = json.loads(text)
@@ -1622,12 +1627,13 @@ def _pay_struct(pay_result: Union[PayResult, Mapping[str, Any]]) -> starpos_pay_
         values = dict(pay_result)
     else:
         raise _wrong_type("pay_result", "a PayResult or a dict of its fields", pay_result)
-    known = {name for name, _ in starpos_pay_response._fields_}
+    fields = [(f[0], f[1]) for f in starpos_pay_response._fields_]
+    known = {name for name, _ in fields}
     unknown = sorted(str(k) for k in values if k not in known)
     if unknown:
         raise _invalid("pay_result", f"unknown field {unknown[0]!r}")
     struct = starpos_pay_response()
-    for name, ctype in starpos_pay_response._fields_:
+    for name, ctype in fields:
         value = values.get(name)
         if value is None:
             continue
@@ -1662,7 +1668,8 @@ def jsapi_params(pay_result: Union[PayResult, Mapping[str, Any]]) -> Dict[str, s
     )
     if status != Status.OK:
         raise _error(status, error)
-    return json.loads(text)
+    params: Dict[str, str] = json.loads(text)
+    return params
 
 
 def sign_json(obj_or_str: Union[str, bytes, Mapping[str, Any]], key: str) -> str:
@@ -1694,7 +1701,7 @@ def verify_json(obj_or_str: Union[str, bytes, Mapping[str, Any]], key: str) -> b
 
 #: Every callback ever installed, kept alive: the library may still be calling an old one on
 #: another thread at the moment it is replaced.
-_loggers = []
+_loggers: List[Any] = []
 
 
 def set_logger(callback: Optional[Callable[[int, str], Any]]) -> None:
