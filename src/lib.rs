@@ -32,3 +32,7 @@ pub use model::{
     RefundRequest, RefundResponse, TxnResult,
 };
 pub use transport::Timeouts;
+
+/// This library's version (the crate version, `MAJOR.MINOR.PATCH`), as `starpos --version`
+/// prints it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

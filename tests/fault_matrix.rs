@@ -1,4 +1,5 @@
-//! Every simulator fault against qry, pay, query and refund, through the C ABI. For each one:
+//! Every simulator fault against qry, pay, query, refund and the two counter sales, through
+//! the C ABI. For each one:
 //! the exact status; CONNECT only where nothing can have reached the gateway and an in-doubt
 //! status wherever the request may have been processed; the call returns within its timeout
 //! plus a margin; and no field of an unverified answer is handed out.
@@ -22,13 +23,17 @@ enum Endpoint {
     Pay,
     Query,
     Refund,
+    BarcodePay,
+    QrPay,
 }
 
-const ALL: [Endpoint; 4] = [
+const ALL: [Endpoint; 6] = [
     Endpoint::Qry,
     Endpoint::Pay,
     Endpoint::Query,
     Endpoint::Refund,
+    Endpoint::BarcodePay,
+    Endpoint::QrPay,
 ];
 
 impl Endpoint {
@@ -38,6 +43,8 @@ impl Endpoint {
             Endpoint::Pay => "pubSigPay",
             Endpoint::Query => "sdkQryBarcodePay",
             Endpoint::Refund => "sdkRefundBarcodePay",
+            Endpoint::BarcodePay => "sdkBarcodePay",
+            Endpoint::QrPay => "sdkBarcodePosPay",
         }
     }
 }
@@ -93,6 +100,41 @@ fn order(sim: &Simulator, cfg: &CConfig, confirm: bool) -> String {
         assert!(sim.confirm(&log_no));
     }
     log_no
+}
+
+/// A WeChat payment code the simulator pays at once (18 digits from 13, last digit 0).
+fn payment_code() -> String {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!(
+        "13{:09}{:06}0",
+        std::process::id() % 1_000_000_000,
+        n % 1_000_000
+    )
+}
+
+/// The fields a counter sale's response hands out.
+fn counter_fields(
+    return_code: &[c_char],
+    message: &[c_char],
+    sys_time: &[c_char],
+    merc_id: &[c_char],
+    log_no: &[c_char],
+    order_no: &[c_char],
+    (result, amount): (c_char, u64),
+) -> Vec<(&'static str, String)> {
+    let mut f = non_empty(&[
+        ("return_code", return_code),
+        ("message", message),
+        ("sys_time", sys_time),
+        ("merc_id", merc_id),
+        ("log_no", log_no),
+        ("order_no", order_no),
+    ]);
+    if result != 0 || amount != 0 {
+        f.push(("result/amount", format!("{result} {amount}")));
+    }
+    f
 }
 
 /// Runs `endpoint` with `fault` applied to its answer.
@@ -186,7 +228,8 @@ fn call(sim: &Simulator, endpoint: Endpoint, fault: &Fault) -> Outcome {
                     version: ptr::null(),
                     trade_no: ptr::null(),
                     order_no: no.as_ptr(),
-                    txn_amt: 0,
+                    // The whole order, named: an answer's txnAmt is then bound to it.
+                    txn_amt: 300,
                 };
                 let mut o: starpos_refund_response = zeroed();
                 let s = starpos_refund(&cfg.raw, &request, &mut o);
@@ -204,6 +247,47 @@ fn call(sim: &Simulator, endpoint: Endpoint, fault: &Fault) -> Outcome {
                     !text(&o.trade_no).is_empty(),
                     "the refund's tradeNo is kept for a later query"
                 );
+                (s, f, o.verified, text(&o.error))
+            }
+            Endpoint::BarcodePay => {
+                let code = c(&payment_code());
+                let mut request: starpos_barcode_pay_request = zeroed();
+                request.auth_code = code.as_ptr();
+                request.amount = 100;
+                request.total_amount = 100;
+                let mut o: starpos_barcode_pay_response = zeroed();
+                let s = starpos_barcode_pay(&cfg.raw, &request, &mut o);
+                let f = counter_fields(
+                    &o.return_code,
+                    &o.message,
+                    &o.sys_time,
+                    &o.merc_id,
+                    &o.log_no,
+                    &o.order_no,
+                    (o.result, o.amount),
+                );
+                assert!(!text(&o.trade_no).is_empty(), "the sale's tradeNo is kept");
+                (s, f, o.verified, text(&o.error))
+            }
+            Endpoint::QrPay => {
+                let channel = c("WXPAY");
+                let mut request: starpos_qr_pay_request = zeroed();
+                request.pay_channel = channel.as_ptr();
+                request.amount = 100;
+                request.total_amount = 100;
+                let mut o: starpos_qr_pay_response = zeroed();
+                let s = starpos_qr_pay(&cfg.raw, &request, &mut o);
+                let mut f = counter_fields(
+                    &o.return_code,
+                    &o.message,
+                    &o.sys_time,
+                    &o.merc_id,
+                    &o.log_no,
+                    &o.order_no,
+                    (o.result, o.amount),
+                );
+                f.extend(non_empty(&[("pay_code", &o.pay_code)]));
+                assert!(!text(&o.trade_no).is_empty(), "the sale's tradeNo is kept");
                 (s, f, o.verified, text(&o.error))
             }
         }
@@ -329,6 +413,42 @@ fn a_gbk_body_is_decoded_when_the_build_has_gbk() {
 fn bad_signatures_are_signature() {
     matrix(Fault::WrongSignature, STARPOS_ERR_SIGNATURE);
     matrix(Fault::MissingSignature, STARPOS_ERR_SIGNATURE);
+}
+
+#[test]
+fn another_requests_answer_is_protocol() {
+    // pubSigQry is left out: its answer is the merchant's account, the same for every request,
+    // so a replayed one carries nothing to tell it by and nothing false.
+    let sim = sim();
+    for endpoint in ALL.into_iter().filter(|e| *e != Endpoint::Qry) {
+        let o = call(&sim, endpoint, &Fault::Stale);
+        let case = format!("stale on {endpoint:?}: {o:?}");
+        assert_eq!(o.status, STARPOS_ERR_PROTOCOL, "{case}");
+        assert!(o.error.contains("not this request's"), "{case}");
+        assert!(o.handed_out.is_empty(), "{case}");
+    }
+    assert_eq!(sim.pending_faults(), 0);
+}
+
+#[test]
+fn a_changed_amount_is_protocol_where_the_request_sent_one() {
+    let sim = sim();
+    for endpoint in ALL {
+        let o = call(&sim, endpoint, &Fault::MismatchedAmount);
+        let case = format!("mismatched amount on {endpoint:?}: {o:?}");
+        match endpoint {
+            // No amount was sent: the order's amount is the answer's own word.
+            Endpoint::Qry | Endpoint::Query => assert_eq!(o.status, STARPOS_OK, "{case}"),
+            _ => {
+                assert_eq!(o.status, STARPOS_ERR_PROTOCOL, "{case}");
+                assert!(
+                    o.error.contains("amount") || o.error.contains("txnAmt"),
+                    "{case}"
+                );
+                assert!(o.handed_out.is_empty(), "{case}");
+            }
+        }
+    }
 }
 
 #[test]

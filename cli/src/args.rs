@@ -1,126 +1,286 @@
-//! Command-line parsing: global options, a command, and its options, in any order.
+//! The command line, declared for `clap`: global options (gateway, credentials, output) that
+//! may stand anywhere, and one [`Command`] with its own options.
+//!
+//! A new command is one variant of [`Command`] (its options in a struct here) and one function
+//! in `commands.rs`.
 
-use std::collections::HashMap;
+use crate::exit::EXIT_STATUSES_HELP;
+use clap::{Args, Parser, Subcommand};
 
-/// Options that take a value, global or per command.
-const VALUED: &[&str] = &[
-    "gateway",
-    "org-no",
-    "merc-id",
-    "trm-no",
-    "key",
-    "timeout-ms",
-    "code",
-    "openid",
-    "amount",
-    "total-amount",
-    "subject",
-    "sel-order-no",
-    "goods-tag",
-    "attach",
-    "port",
-    "bind",
-    "qry-no",
-    "interval-ms",
-    "deadline-ms",
-    "order-no",
-    "txn-amt",
-    "app-id",
-    "redirect-uri",
-    "state",
-    "fields",
-    "settle-after-ms",
-    "trade-no",
-    "txn-time",
-    "version",
-];
-/// Options that are switches.
-const SWITCHES: &[&str] = &["json", "show-secrets", "help"];
-
-/// The parsed command line.
-#[derive(Debug, Default)]
-pub struct Args {
-    /// Positional words: the command first, then its operands (`call ENDPOINT`).
-    pub words: Vec<String>,
-    values: HashMap<String, String>,
-    switches: Vec<String>,
+/// `starpos`: the StarPOS gateway from the command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "starpos",
+    version = starpos::VERSION,
+    about = "The StarPOS gateway (WeChat official-account pay) from the command line",
+    after_help = EXIT_STATUSES_HELP,
+    arg_required_else_help = true,
+    subcommand_value_name = "COMMAND",
+    subcommand_help_heading = "Commands"
+)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
 }
 
-impl Args {
-    /// Parses `--name value`, `--name=value` and switches.
-    pub fn parse(raw: impl IntoIterator<Item = String>) -> Result<Args, String> {
-        let mut args = Args::default();
-        let mut raw = raw.into_iter();
-        while let Some(arg) = raw.next() {
-            let Some(option) = arg.strip_prefix("--") else {
-                args.words.push(arg);
-                continue;
-            };
-            let (name, inline) = match option.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_owned())),
-                None => (option, None),
-            };
-            if SWITCHES.contains(&name) && inline.is_none() {
-                args.switches.push(name.to_owned());
-            } else if VALUED.contains(&name) {
-                let value = match inline {
-                    Some(v) => v,
-                    None => raw
-                        .next()
-                        .ok_or_else(|| format!("--{name} needs a value"))?,
-                };
-                args.values.insert(name.to_owned(), value);
-            } else {
-                return Err(format!("unknown option --{name}"));
-            }
-        }
-        Ok(args)
-    }
+/// Options every command takes, before or after the command's name.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct Global {
+    /// The gateway: production (default), sandbox, or a URL such as `starpos sim` prints.
+    #[arg(long, global = true, env = "STARPOS_GATEWAY", value_name = "URL")]
+    pub gateway: Option<String>,
+    /// The merchant's orgNo (for commands that call the gateway).
+    #[arg(long, global = true, env = "STARPOS_ORG_NO", value_name = "N")]
+    pub org_no: Option<String>,
+    /// The merchant's mercId (for commands that call the gateway).
+    #[arg(long, global = true, env = "STARPOS_MERC_ID", value_name = "N")]
+    pub merc_id: Option<String>,
+    /// The terminal's trmNo (for commands that call the gateway).
+    #[arg(long, global = true, env = "STARPOS_TRM_NO", value_name = "N")]
+    pub trm_no: Option<String>,
+    /// The merchant key (for commands that call the gateway); never printed.
+    #[arg(
+        long,
+        global = true,
+        env = "STARPOS_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub key: Option<String>,
+    /// Time limit of one gateway call, in ms (default: the library's).
+    #[arg(long, global = true, value_name = "MS", value_parser = milliseconds)]
+    pub timeout_ms: Option<u64>,
+    /// Print one JSON object with the wire field names (failures too, on stdout).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print secrets (appIdKey, ...) in clear instead of masked.
+    #[arg(long, global = true)]
+    pub show_secrets: bool,
+}
 
-    /// The value of `--name`, if given.
-    pub fn value(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str)
-    }
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// pubSigQry: the merchant's WeChat official account (appId, appIdKey).
+    Qry(QryArgs),
+    /// pubSigPay: pay with a WeChat OAuth code (answers A: the payer confirms in WeChat).
+    #[command(after_help = PAY_EXITS)]
+    Pay(PayArgs),
+    /// sdkQryBarcodePay: the order's state now (read-only, safe to repeat).
+    #[command(after_help = ORDER_EXITS)]
+    Query(QueryArgs),
+    /// Query the order until it is final (S, F or D) or the deadline passes.
+    #[command(after_help = ORDER_EXITS)]
+    Wait(WaitArgs),
+    /// sdkRefundBarcodePay: give money back (all of it without --txn-amt).
+    #[command(after_help = REFUND_EXITS)]
+    Refund(RefundArgs),
+    /// The WeChat link that yields the pay code (no gateway call).
+    OauthUrl(OauthUrlArgs),
+    /// Any other endpoint, signed and verified.
+    Call(CallArgs),
+    /// Serve the gateway simulator on loopback until interrupted.
+    Sim(SimArgs),
+    /// The whole sale against the built-in simulator, step by step.
+    Demo,
+}
 
-    /// The value of `--name`, required.
-    pub fn required(&self, name: &str) -> Result<&str, String> {
-        self.value(name)
-            .ok_or_else(|| format!("--{name} is required"))
-    }
+/// The exit statuses of `pay` (the whole table is in `starpos --help`).
+const PAY_EXITS: &str = "Exit: 0 answered A or Z (the payer confirms next: wait for the order), \
+20 answered F; else the starpos status code, 64 usage.";
+/// The exit statuses of `query` and `wait`.
+const ORDER_EXITS: &str = "Exit: 0 the order is S (paid), 20 it ended F or D, 21 it is A or Z \
+(query again); else the starpos status code, 64 usage.";
+/// The exit statuses of `refund`.
+const REFUND_EXITS: &str = "Exit: 0 refunded (S), 20 answered F, 21 answered Z (query the \
+refund's tradeNo); else the starpos status code, 64 usage.";
 
-    /// `--name` as a whole number, if given.
-    pub fn number(&self, name: &str) -> Result<Option<u64>, String> {
-        self.value(name)
-            .map(|v| {
-                v.parse::<u64>()
-                    .map_err(|_| format!("--{name} must be a whole number, got {v:?}"))
-            })
-            .transpose()
-    }
+/// Request fields every gateway call may set.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// txnTime, `yyyyMMddHHmmss` (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub txn_time: Option<String>,
+    /// The protocol `version` field (default: V1.0.0, or V1.0.1 when an extended field is used).
+    #[arg(long, value_name = "V")]
+    pub protocol_version: Option<String>,
+}
 
-    /// True when the switch `--name` was given.
-    pub fn switch(&self, name: &str) -> bool {
-        self.switches.iter().any(|s| s == name)
+/// `starpos qry`.
+#[derive(Debug, Args)]
+pub struct QryArgs {
+    /// Fields every call may set.
+    #[command(flatten)]
+    pub common: Common,
+    /// Free text echoed back (makes the version V1.0.1).
+    #[arg(long, value_name = "TEXT")]
+    pub attach: Option<String>,
+}
+
+/// `starpos pay`.
+#[derive(Debug, Args)]
+pub struct PayArgs {
+    /// Fields every call may set.
+    #[command(flatten)]
+    pub common: Common,
+    /// The WeChat OAuth code (or give --openid).
+    #[arg(long, value_name = "C")]
+    pub code: Option<String>,
+    /// The payer's openid instead of a code (makes the version V1.0.1).
+    #[arg(long, value_name = "ID")]
+    pub openid: Option<String>,
+    /// What the payer pays, in fen.
+    #[arg(long, value_name = "FEN", value_parser = fen, allow_hyphen_values = true)]
+    pub amount: u64,
+    /// The order's total, in fen (at least --amount).
+    #[arg(long, value_name = "FEN", value_parser = fen, allow_hyphen_values = true)]
+    pub total_amount: u64,
+    /// What is sold.
+    #[arg(long, value_name = "TEXT")]
+    pub subject: Option<String>,
+    /// The merchant's own order number (unique).
+    #[arg(long, value_name = "NO")]
+    pub sel_order_no: Option<String>,
+    /// WeChat goods tag.
+    #[arg(long, value_name = "TAG")]
+    pub goods_tag: Option<String>,
+    /// Free text echoed back (makes the version V1.0.1).
+    #[arg(long, value_name = "TEXT")]
+    pub attach: Option<String>,
+}
+
+/// `starpos query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// Fields every call may set.
+    #[command(flatten)]
+    pub common: Common,
+    /// This query's own tradeNo (default: a new one).
+    #[arg(long, value_name = "NO")]
+    pub trade_no: Option<String>,
+    /// The order: its logNo, orderNo or tradeNo.
+    #[arg(long, value_name = "NO")]
+    pub qry_no: String,
+}
+
+/// `starpos wait`.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// The order: its logNo, orderNo or tradeNo.
+    #[arg(long, value_name = "NO")]
+    pub qry_no: String,
+    /// Time between queries, in ms (default 3000).
+    #[arg(long, value_name = "MS", value_parser = milliseconds, default_value_t = 0, hide_default_value = true)]
+    pub interval_ms: u64,
+    /// Give up after this many ms (default 60000).
+    #[arg(long, value_name = "MS", value_parser = milliseconds, default_value_t = 0, hide_default_value = true)]
+    pub deadline_ms: u64,
+}
+
+/// `starpos refund`.
+#[derive(Debug, Args)]
+pub struct RefundArgs {
+    /// Fields every call may set.
+    #[command(flatten)]
+    pub common: Common,
+    /// This refund's own tradeNo (default: a new one); query it after an in-doubt failure.
+    #[arg(long, value_name = "NO")]
+    pub trade_no: Option<String>,
+    /// The channel's orderNo, from a query that answered S.
+    #[arg(long, value_name = "NO")]
+    pub order_no: String,
+    /// How much to give back, in fen (default: all).
+    #[arg(long, value_name = "FEN", value_parser = fen, allow_hyphen_values = true)]
+    pub txn_amt: Option<u64>,
+}
+
+/// `starpos oauth-url`.
+#[derive(Debug, Args)]
+pub struct OauthUrlArgs {
+    /// The official account's appId (from `starpos qry`).
+    #[arg(long, value_name = "A")]
+    pub app_id: String,
+    /// Where WeChat sends the payer back with ?code=...
+    #[arg(long, value_name = "U")]
+    pub redirect_uri: String,
+    /// Echoed back to the redirect URI.
+    #[arg(long, value_name = "S")]
+    pub state: Option<String>,
+}
+
+/// `starpos call`.
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// The endpoint's name, e.g. pubSigQry.
+    pub endpoint: String,
+    /// The endpoint's own fields, one JSON object.
+    #[arg(long, value_name = "JSON")]
+    pub fields: String,
+}
+
+/// `starpos sim`.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// The loopback port (default: any free one).
+    #[arg(long, value_name = "P", default_value_t = 0, hide_default_value = true)]
+    pub port: u16,
+    /// Payments become S this many ms after pubSigPay (default: they wait for _sim/confirm).
+    #[arg(long, value_name = "MS", value_parser = milliseconds)]
+    pub settle_after_ms: Option<u64>,
+}
+
+/// An amount of money: a whole number of fen, 1 or more.
+pub fn fen(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("must be a whole number of fen, 1 or more".to_owned()),
     }
+}
+
+/// A duration: a whole number of milliseconds.
+pub fn milliseconds(text: &str) -> Result<u64, String> {
+    text.parse::<u64>()
+        .map_err(|_| "must be a whole number of milliseconds, 0 or more".to_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
-    fn parse(s: &str) -> Result<Args, String> {
-        Args::parse(s.split_whitespace().map(str::to_owned))
+    fn parse(line: &str) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("starpos").chain(line.split_whitespace()))
     }
 
     #[test]
-    fn options_anywhere() {
-        let a = parse("--json pay --code C --amount=5 --total-amount 9").unwrap();
-        assert_eq!(a.words, ["pay"]);
-        assert!(a.switch("json"));
-        assert_eq!(a.value("code"), Some("C"));
-        assert_eq!(a.number("amount").unwrap(), Some(5));
-        assert!(parse("--bogus").is_err());
-        assert!(parse("pay --code").is_err());
-        assert!(parse("pay --amount x").unwrap().number("amount").is_err());
+    fn the_declaration_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_stand_anywhere() {
+        let cli = parse("--json pay --code C --amount=5 --total-amount 9 --show-secrets").unwrap();
+        assert!(cli.global.json && cli.global.show_secrets);
+        match cli.command {
+            Command::Pay(pay) => assert_eq!((pay.amount, pay.total_amount), (5, 9)),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn amounts_are_whole_fen_from_one() {
+        assert_eq!(fen("1"), Ok(1));
+        for bad in ["0", "-5", "1.5", "x", ""] {
+            assert_eq!(
+                fen(bad),
+                Err("must be a whole number of fen, 1 or more".to_owned()),
+                "{bad:?}"
+            );
+        }
     }
 }

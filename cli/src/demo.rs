@@ -25,12 +25,21 @@ fn result_words(result: Option<TxnResult>) -> &'static str {
     }
 }
 
+/// Ends a step: how long it took, then a blank line.
+fn elapsed(started: Instant) {
+    println!(
+        "   elapsed   {:.1} ms\n",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+}
+
 /// Runs the demo, printing each step for a person.
 pub fn run(printer: &Printer) -> Result<(), Error> {
     let config = SimConfig {
         settle_after: Some(PAYER_DELAY),
         ..SimConfig::default()
     };
+    let sale = Instant::now();
     let sim = Simulator::start(config.clone())
         .map_err(|e| Error::new(Status::Connect, format!("cannot start the simulator: {e}")))?;
     let client = Client::new(
@@ -51,14 +60,17 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
         starpos_sim::DEFAULT_TRM_NO
     );
 
+    let step = Instant::now();
     println!("1. pubSigQry: look up the merchant's WeChat official account");
     let qry = client.qry(&QryRequest::default())?;
     println!("   appId     {}", qry.app_id);
     println!(
-        "   appIdKey  {}\n",
+        "   appIdKey  {}",
         mask_if(&qry.app_id_key, printer.show_secrets)
     );
+    elapsed(step);
 
+    let step = Instant::now();
     println!("2. the OAuth link the payer's WeChat browser opens:");
     let state = "demo1";
     let link = wechat::oauth_url(
@@ -68,10 +80,10 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
     )?;
     println!("   {link}");
     let code = format!("demo{}", starpos::clock::new_trade_no());
-    println!(
-        "   WeChat redirects to the callback with ?code=...&state={state}; here: code {code}\n"
-    );
+    println!("   WeChat redirects to the callback with ?code=...&state={state}; here: code {code}");
+    elapsed(step);
 
+    let step = Instant::now();
     let amount = 1234;
     println!("3. pubSigPay: pay {} with that code", yuan(amount));
     let sel_order_no = format!("D{}", starpos::clock::new_trade_no());
@@ -86,12 +98,19 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
     println!("   result    {}", result_words(pay.result));
     println!("   logNo     {}", pay.log_no);
     println!("   orderNo   {}", pay.order_no);
-    println!("   message   {}\n", pay.message);
+    println!("   message   {}", pay.message);
+    elapsed(step);
 
+    let step = Instant::now();
+    println!("4. the getBrandWCPayRequest parameters: the H5 page hands them to WeChat, where");
+    println!("   the payer confirms (without them nobody can pay this order)");
+    println!("   {}", wechat::jsapi_params(&pay)?);
+    elapsed(step);
+
+    let step = Instant::now();
     println!(
-        "4. wait: query the order every 500 ms until it is final (the payer confirms in WeChat)"
+        "5. wait: query the order every 500 ms until it is final (the payer confirms in WeChat)"
     );
-    let started = Instant::now();
     let done = client
         .wait(
             &pay.log_no,
@@ -99,16 +118,13 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
             Duration::from_secs(20),
         )
         .map_err(|w| w.error)?;
-    println!(
-        "   result    {} after {:.1} s",
-        result_words(done.result),
-        started.elapsed().as_secs_f64()
-    );
+    println!("   result    {}", result_words(done.result));
     println!(
         "   orderNo   {} (the channel's own number, for the refund)",
         done.order_no
     );
-    println!("   channel   {}\n", done.pay_channel);
+    println!("   channel   {}", done.pay_channel);
+    elapsed(step);
     if done.result != Some(TxnResult::Success) {
         return Err(Error::new(
             Status::Gateway,
@@ -116,9 +132,7 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
         ));
     }
 
-    println!("5. the getBrandWCPayRequest parameters for the H5 page:");
-    println!("   {}\n", wechat::jsapi_params(&pay)?);
-
+    let step = Instant::now();
     println!("6. refund: give the whole {} back", yuan(done.amount));
     let refund = client.refund(&RefundRequest {
         order_no: &done.order_no,
@@ -133,10 +147,12 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
     );
     println!("   txnAmt    {}", yuan(refund.txn_amt));
     println!("   logNo     {}", refund.log_no);
-    println!("   tradeNo   {}\n", refund.trade_no);
+    println!("   tradeNo   {}", refund.trade_no);
+    elapsed(step);
 
     println!(
-        "done: {} gateway calls, every answer signed and verified.",
+        "done in {} ms: {} gateway calls, every answer signed and verified.",
+        sale.elapsed().as_millis(),
         sim.request_count()
     );
     sim.shutdown();

@@ -1,7 +1,7 @@
 //! How answers and failures are printed: `key  value` lines for a person, or one JSON object
 //! with the wire field names for a program. Secrets are masked unless asked for.
 
-use starpos::Error;
+use starpos::{Error, Status};
 
 /// Fields never printed in clear without `--show-secrets`.
 const SECRETS: &[&str] = &["appIdKey", "key", "signValue"];
@@ -60,14 +60,17 @@ impl Printer {
         }
     }
 
-    /// Prints a failure: `{"status": ..., "error": ...}` on stdout with `--json`, else words on
-    /// stderr, with what to do when the outcome is in doubt.
-    pub fn error(&self, e: &Error) {
+    /// Prints a failure: `{"status": ..., "error": ..., "in_doubt": ...}` on stdout with
+    /// `--json`, else words on stderr, with what to do next. `effect` says whether the command
+    /// could have moved money: a read-only call that failed changed nothing.
+    pub fn error(&self, e: &Error, effect: Effect) {
+        let in_doubt = e.in_doubt() && effect == Effect::MayMoveMoney;
+        let hint = hint(e, effect);
         if self.json {
             let mut map = serde_json::Map::new();
             map.insert("status".into(), e.status().name().into());
             map.insert("error".into(), e.detail().into());
-            map.insert("in_doubt".into(), e.in_doubt().into());
+            map.insert("in_doubt".into(), in_doubt.into());
             if let Some(refusal) = e.refusal() {
                 map.insert("returnCode".into(), refusal.text("returnCode").into());
                 map.insert("message".into(), refusal.text("message").into());
@@ -75,15 +78,65 @@ impl Printer {
             if let Some(trade_no) = e.trade_no() {
                 map.insert("tradeNo".into(), trade_no.into());
             }
+            if let Some(hint) = hint {
+                map.insert("hint".into(), hint.into());
+            }
             println!("{}", serde_json::Value::Object(map));
         } else {
             eprintln!("starpos: {}: {}", e.status(), e.detail());
-            if e.in_doubt() {
-                eprintln!(
-                    "starpos: the outcome is unknown: a pay or refund may have gone through. \
-                     Query the order; do not send it again."
-                );
+            if let Some(hint) = hint {
+                eprintln!("starpos: {hint}");
             }
         }
+    }
+
+    /// Prints a command line that could not be used: `{"status": "USAGE", "error": ...}` on
+    /// stdout with `--json`, else `text` as it is on stderr.
+    pub fn usage(&self, message: &str, text: &str) {
+        if self.json {
+            let mut map = serde_json::Map::new();
+            map.insert("status".into(), USAGE_STATUS.into());
+            map.insert("error".into(), message.into());
+            map.insert("in_doubt".into(), false.into());
+            println!("{}", serde_json::Value::Object(map));
+        } else {
+            eprint!("{text}");
+        }
+    }
+}
+
+/// The `status` of a usage error under `--json`.
+pub const USAGE_STATUS: &str = "USAGE";
+
+/// Whether a command can move money, which decides what a failure means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// `qry`, `query`, `wait`: the call only reads; a failure changed nothing.
+    ReadOnly,
+    /// `pay`, `refund`, `call`, `demo`: an in-doubt failure may have moved money.
+    MayMoveMoney,
+}
+
+/// What to do after `e`, if there is anything to say.
+fn hint(e: &Error, effect: Effect) -> Option<String> {
+    const KEY_HINT: &str = "the likely cause is a wrong merchant key: check --key / STARPOS_KEY";
+    match effect {
+        Effect::ReadOnly if e.status() == Status::Signature => Some(format!(
+            "nothing changed (this call only reads). The answer's signature did not verify; \
+             {KEY_HINT}."
+        )),
+        Effect::ReadOnly if e.in_doubt() => {
+            Some("nothing changed (this call only reads); it is safe to run again.".to_owned())
+        }
+        Effect::MayMoveMoney if e.in_doubt() => Some(format!(
+            "the outcome is unknown: a pay or refund may have gone through. \
+             Query the order; do not send it again.{}",
+            if e.status() == Status::Signature {
+                format!(" (If every answer fails its signature, {KEY_HINT}.)")
+            } else {
+                String::new()
+            }
+        )),
+        _ => None,
     }
 }

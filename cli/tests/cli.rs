@@ -1,8 +1,37 @@
 //! The `starpos` binary against the simulator: human and `--json` output, secrets masked,
-//! exit statuses, environment credentials, usage errors, and the demo.
+//! exit statuses, environment credentials, help, usage errors, and the demo.
 
 use starpos_sim::{SimConfig, Simulator};
 use std::process::{Command, Output};
+
+/// The credential variables, removed so a test sees only what it passes.
+const CREDENTIAL_VARIABLES: [&str; 5] = [
+    "STARPOS_GATEWAY",
+    "STARPOS_ORG_NO",
+    "STARPOS_MERC_ID",
+    "STARPOS_TRM_NO",
+    "STARPOS_KEY",
+];
+
+/// The binary with no credentials at all.
+fn bare(args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_starpos"));
+    for variable in CREDENTIAL_VARIABLES {
+        command.env_remove(variable);
+    }
+    command
+        .args(args)
+        .output()
+        .expect("the starpos binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
 
 fn starpos(sim: &Simulator, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_starpos"))
@@ -133,7 +162,14 @@ fn failures_print_a_status_and_exit_with_its_code() {
     assert_eq!(out.status.code(), Some(6), "{out:?}");
     let failure = json(&out);
     assert_eq!(failure["status"], "SIGNATURE");
-    assert_eq!(failure["in_doubt"], true);
+    assert_eq!(
+        failure["in_doubt"], false,
+        "qry only reads: nothing can have changed"
+    );
+    assert!(
+        failure["hint"].as_str().unwrap().contains("STARPOS_KEY"),
+        "{failure}"
+    );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("0000000000000000AAAAAAAAAAAAAAAA"));
 
     let invalid = starpos(
@@ -183,14 +219,252 @@ fn oauth_url_needs_no_gateway_and_the_demo_runs() {
         "1. pubSigQry",
         "2. the OAuth link",
         "3. pubSigPay",
-        "4. wait",
-        "5. the getBrandWCPayRequest",
+        "4. the getBrandWCPayRequest",
+        "5. wait",
         "6. refund",
     ] {
         assert!(text.contains(step), "demo lacks {step:?}: {text}");
     }
+    let steps: Vec<usize> = ["3. pubSigPay", "4. the getBrandWCPayRequest", "5. wait"]
+        .iter()
+        .map(|step| text.find(step).unwrap())
+        .collect();
+    assert!(
+        steps.windows(2).all(|w| w[0] < w[1]),
+        "the payer gets the JSAPI parameters before the wait: {text}"
+    );
+    assert_eq!(
+        text.matches("   elapsed   ").count(),
+        6,
+        "every step says how long it took: {text}"
+    );
     assert!(
         text.contains("S (paid)") && text.contains("S (refunded)"),
         "{text}"
     );
+}
+
+#[test]
+fn help_and_version_need_no_credentials() {
+    for args in [&["-h"][..], &["--help"], &["help"]] {
+        let out = bare(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+        let text = stdout(&out);
+        for wanted in [
+            "Usage: starpos",
+            "pay",
+            "oauth-url",
+            "Exit statuses",
+            "20  the order ended F",
+            "21  not final yet",
+            "64  usage",
+            "STARPOS_KEY",
+        ] {
+            assert!(text.contains(wanted), "{args:?} lacks {wanted:?}: {text}");
+        }
+    }
+    for args in [&["help", "pay"][..], &["pay", "-h"]] {
+        let out = bare(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+        let text = stdout(&out);
+        for wanted in [
+            "Usage: starpos pay",
+            "--total-amount <FEN>",
+            "--protocol-version",
+            "Exit: 0",
+        ] {
+            assert!(text.contains(wanted), "{args:?} lacks {wanted:?}: {text}");
+        }
+    }
+    let version = bare(&["--version"]);
+    assert_eq!(version.status.code(), Some(0));
+    assert_eq!(stdout(&version), format!("starpos {}\n", starpos::VERSION));
+}
+
+#[test]
+fn usage_errors_exit_64_and_say_what_is_wrong() {
+    let unknown = bare(&["frobnicate"]);
+    assert_eq!(unknown.status.code(), Some(64));
+    assert!(
+        stderr(&unknown).contains("tip: the commands are qry, pay, query"),
+        "{}",
+        stderr(&unknown)
+    );
+    let typo = bare(&["refnd"]);
+    assert_eq!(typo.status.code(), Some(64));
+    assert!(
+        stderr(&typo).contains("a similar subcommand exists: 'refund'"),
+        "{}",
+        stderr(&typo)
+    );
+
+    let incomplete = bare(&["pay", "--amount", "5"]);
+    assert_eq!(incomplete.status.code(), Some(64));
+    assert!(
+        stderr(&incomplete).contains("--total-amount <FEN>"),
+        "{}",
+        stderr(&incomplete)
+    );
+    let no_credentials = bare(&["pay", "--code", "c", "--amount", "5", "--total-amount", "5"]);
+    assert_eq!(no_credentials.status.code(), Some(64));
+    assert!(
+        stderr(&no_credentials).contains("--org-no is missing")
+            && stderr(&no_credentials).contains("STARPOS_ORG_NO"),
+        "{}",
+        stderr(&no_credentials)
+    );
+
+    for amount in ["-5", "0", "1.5", "x"] {
+        let out = bare(&["pay", "--amount", amount, "--total-amount", "5"]);
+        assert_eq!(out.status.code(), Some(64), "{amount}");
+        assert!(
+            stderr(&out).contains("'--amount <FEN>': must be a whole number of fen, 1 or more"),
+            "{amount}: {}",
+            stderr(&out)
+        );
+    }
+
+    let repeated = bare(&["query", "--qry-no", "1", "--qry-no", "2"]);
+    assert_eq!(repeated.status.code(), Some(64));
+    assert!(
+        stderr(&repeated).contains("'--qry-no <NO>' cannot be used multiple times"),
+        "{}",
+        stderr(&repeated)
+    );
+
+    let old_version_option = bare(&["qry", "--version", "1"]);
+    assert_eq!(old_version_option.status.code(), Some(64));
+}
+
+#[test]
+fn usage_errors_under_json_are_one_json_object() {
+    for args in [
+        &["--json", "frobnicate"][..],
+        &["pay", "--amount", "-5", "--total-amount", "5", "--json"],
+        &["--json", "qry"],
+    ] {
+        let out = bare(args);
+        assert_eq!(out.status.code(), Some(64), "{args:?}");
+        assert_eq!(stderr(&out), "", "{args:?}: nothing but the JSON");
+        let failure = json(&out);
+        assert_eq!(failure["status"], "USAGE", "{args:?}: {failure}");
+        assert!(failure["error"].as_str().is_some_and(|e| !e.is_empty()));
+    }
+    let failure = json(&bare(&["--json", "qry"]));
+    assert!(
+        failure["error"]
+            .as_str()
+            .unwrap()
+            .contains("STARPOS_ORG_NO"),
+        "{failure}"
+    );
+}
+
+/// Pays 150 fen through the binary; the order's logNo.
+fn pay_150(sim: &Simulator, code: &str) -> String {
+    let out = starpos(
+        sim,
+        &[
+            "--json",
+            "pay",
+            "--code",
+            code,
+            "--amount",
+            "150",
+            "--total-amount",
+            "150",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "pay answering A is success");
+    json(&out)["logNo"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn order_states_decide_the_exit_status() {
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let waiting = pay_150(&sim, "exit-code-1");
+    let query = |log_no: &str| starpos(&sim, &["--json", "query", "--qry-no", log_no]);
+    let out = query(&waiting);
+    assert_eq!(out.status.code(), Some(21), "A: query again");
+    assert_eq!(json(&out)["result"], "A");
+
+    assert!(sim.cancel(&waiting));
+    let out = query(&waiting);
+    assert_eq!(out.status.code(), Some(20), "F: the order ended unpaid");
+    assert_eq!(json(&out)["result"], "F");
+    let out = starpos(&sim, &["wait", "--qry-no", &waiting, "--interval-ms", "20"]);
+    assert_eq!(out.status.code(), Some(20), "{out:?}");
+    assert!(stdout(&out).contains("result"), "{out:?}");
+
+    let paid = pay_150(&sim, "exit-code-2");
+    assert!(sim.confirm(&paid));
+    assert_eq!(query(&paid).status.code(), Some(0));
+    let out = starpos(&sim, &["--json", "wait", "--qry-no", &paid]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["result"], "S");
+
+    assert!(sim.force_state(&paid, 'D'));
+    assert_eq!(query(&paid).status.code(), Some(20), "D: revoked");
+}
+
+#[test]
+fn a_wrong_key_on_a_read_only_call_says_nothing_changed() {
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let log_no = pay_150(&sim, "wrong-key-1");
+    for args in [&["qry"][..], &["query", "--qry-no", &log_no]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_starpos"))
+            .args(["--gateway", &sim.base_url()])
+            .args(["--org-no", starpos_sim::DEFAULT_ORG_NO])
+            .args(["--merc-id", starpos_sim::DEFAULT_MERC_ID])
+            .args(["--trm-no", starpos_sim::DEFAULT_TRM_NO])
+            .args(["--key", "0000000000000000AAAAAAAAAAAAAAAA"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(6), "{args:?}: {out:?}");
+        let text = stderr(&out);
+        assert!(text.contains("SIGNATURE"), "{text}");
+        assert!(text.contains("nothing changed"), "{text}");
+        assert!(text.contains("check --key / STARPOS_KEY"), "{text}");
+        assert!(!text.contains("do not send it again"), "{text}");
+        assert!(!text.contains("0000000000000000AAAAAAAAAAAAAAAA"), "{text}");
+    }
+    let pay = Command::new(env!("CARGO_BIN_EXE_starpos"))
+        .args(["--gateway", &sim.base_url()])
+        .args(["--org-no", starpos_sim::DEFAULT_ORG_NO])
+        .args(["--merc-id", starpos_sim::DEFAULT_MERC_ID])
+        .args(["--trm-no", starpos_sim::DEFAULT_TRM_NO])
+        .args(["--key", "0000000000000000AAAAAAAAAAAAAAAA"])
+        .args([
+            "pay",
+            "--code",
+            "wrong-key-2",
+            "--amount",
+            "5",
+            "--total-amount",
+            "5",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(pay.status.code(), Some(6), "{pay:?}");
+    let text = stderr(&pay);
+    assert!(
+        text.contains("a pay or refund may have gone through")
+            && text.contains("do not send it again"),
+        "a pay keeps the in-doubt advice: {text}"
+    );
+}
+
+#[test]
+fn the_protocol_version_is_passed_through_and_checked() {
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let out = starpos(&sim, &["qry", "--protocol-version", "V1.0.1"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let sent = sim.requests();
+    assert_eq!(sent.last().unwrap().fields["version"], "V1.0.1");
+
+    let bad = starpos(&sim, &["qry", "--protocol-version", "V 1"]);
+    assert_eq!(bad.status.code(), Some(1), "INVALID_ARGUMENT: {bad:?}");
+    assert!(stderr(&bad).contains("version"), "{}", stderr(&bad));
+    assert_eq!(sim.request_count(), 1, "the bad version was not sent");
 }

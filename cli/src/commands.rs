@@ -1,0 +1,154 @@
+//! One function per command: it does the work, prints the answer and says how it ended.
+
+use crate::args::{
+    CallArgs, Command, Global, OauthUrlArgs, PayArgs, QryArgs, QueryArgs, RefundArgs, SimArgs,
+    WaitArgs,
+};
+use crate::exit::{Failure, Outcome};
+use crate::output::{mask_if, Effect, Printer};
+use crate::{demo, gateway};
+use starpos::{Error, PayRequest, QryRequest, QueryRequest, RefundRequest, Status};
+use std::time::Duration;
+
+/// What a command runs with.
+pub struct Context<'a> {
+    /// The global options (gateway, credentials, output).
+    pub global: &'a Global,
+    /// Where answers go.
+    pub out: Printer,
+}
+
+impl Command {
+    /// Whether the command can move money (what a failure of it means).
+    pub fn effect(&self) -> Effect {
+        match self {
+            Command::Qry(_) | Command::Query(_) | Command::Wait(_) => Effect::ReadOnly,
+            _ => Effect::MayMoveMoney,
+        }
+    }
+
+    /// Runs the command.
+    pub fn run(&self, ctx: &Context) -> Result<Outcome, Failure> {
+        match self {
+            Command::Qry(a) => qry(ctx, a),
+            Command::Pay(a) => pay(ctx, a),
+            Command::Query(a) => query(ctx, a),
+            Command::Wait(a) => wait(ctx, a),
+            Command::Refund(a) => refund(ctx, a),
+            Command::OauthUrl(a) => oauth_url(ctx, a),
+            Command::Call(a) => call(ctx, a),
+            Command::Sim(a) => sim(ctx, a),
+            Command::Demo => demo::run(&ctx.out)
+                .map(|()| Outcome::Done)
+                .map_err(Into::into),
+        }
+    }
+}
+
+fn qry(ctx: &Context, a: &QryArgs) -> Result<Outcome, Failure> {
+    let client = gateway::client(ctx.global)?;
+    let answer = client.qry(&QryRequest {
+        txn_time: a.common.txn_time.as_deref(),
+        attach: a.attach.as_deref(),
+        version: a.common.protocol_version.as_deref(),
+    })?;
+    ctx.out.fields(&answer.to_wire());
+    Ok(Outcome::Done)
+}
+
+fn pay(ctx: &Context, a: &PayArgs) -> Result<Outcome, Failure> {
+    let client = gateway::client(ctx.global)?;
+    let answer = client.pay(&PayRequest {
+        txn_time: a.common.txn_time.as_deref(),
+        version: a.common.protocol_version.as_deref(),
+        code: a.code.as_deref(),
+        openid: a.openid.as_deref(),
+        amount: a.amount,
+        total_amount: a.total_amount,
+        subject: a.subject.as_deref(),
+        sel_order_no: a.sel_order_no.as_deref(),
+        goods_tag: a.goods_tag.as_deref(),
+        attach: a.attach.as_deref(),
+    })?;
+    ctx.out.fields(&answer.to_wire());
+    Ok(Outcome::of_pay(answer.result))
+}
+
+fn query(ctx: &Context, a: &QueryArgs) -> Result<Outcome, Failure> {
+    let client = gateway::client(ctx.global)?;
+    let answer = client.query(&QueryRequest {
+        txn_time: a.common.txn_time.as_deref(),
+        version: a.common.protocol_version.as_deref(),
+        trade_no: a.trade_no.as_deref(),
+        qry_no: &a.qry_no,
+    })?;
+    ctx.out.fields(&answer.to_wire());
+    Ok(Outcome::of_order(answer.result))
+}
+
+fn wait(ctx: &Context, a: &WaitArgs) -> Result<Outcome, Failure> {
+    let client = gateway::client(ctx.global)?;
+    let answer = client
+        .wait(
+            &a.qry_no,
+            Duration::from_millis(a.interval_ms),
+            Duration::from_millis(a.deadline_ms),
+        )
+        .map_err(|w| w.error)?;
+    ctx.out.fields(&answer.to_wire());
+    Ok(Outcome::of_order(answer.result))
+}
+
+fn refund(ctx: &Context, a: &RefundArgs) -> Result<Outcome, Failure> {
+    let client = gateway::client(ctx.global)?;
+    let answer = client.refund(&RefundRequest {
+        txn_time: a.common.txn_time.as_deref(),
+        version: a.common.protocol_version.as_deref(),
+        trade_no: a.trade_no.as_deref(),
+        order_no: &a.order_no,
+        txn_amt: a.txn_amt.unwrap_or(0),
+    })?;
+    ctx.out.fields(&answer.to_wire());
+    Ok(Outcome::of_order(answer.result))
+}
+
+fn oauth_url(ctx: &Context, a: &OauthUrlArgs) -> Result<Outcome, Failure> {
+    let url = starpos::wechat::oauth_url(&a.app_id, &a.redirect_uri, a.state.as_deref())?;
+    ctx.out.fields(&[("url", url)]);
+    Ok(Outcome::Done)
+}
+
+fn call(ctx: &Context, a: &CallArgs) -> Result<Outcome, Failure> {
+    let client = gateway::client(ctx.global)?;
+    let answer = client.call(&a.endpoint, &a.fields)?;
+    let fields: Vec<(&str, String)> = answer.fields().map(|(n, v)| (n, v.to_owned())).collect();
+    ctx.out.fields(&fields);
+    Ok(Outcome::Done)
+}
+
+fn sim(ctx: &Context, a: &SimArgs) -> Result<Outcome, Failure> {
+    let mut config = starpos_sim::SimConfig {
+        bind: std::net::SocketAddr::from(([127, 0, 0, 1], a.port)),
+        ..starpos_sim::SimConfig::default()
+    };
+    config.settle_after = a.settle_after_ms.map(Duration::from_millis);
+    let sim = starpos_sim::Simulator::start(config.clone())
+        .map_err(|e| Error::new(Status::Connect, format!("cannot serve: {e}")))?;
+    println!("starpos gateway simulator at {}", sim.base_url());
+    println!(
+        "  --gateway {} --org-no {} --merc-id {} --trm-no {} --key {}",
+        sim.base_url(),
+        config.org_no,
+        config.merc_id,
+        starpos_sim::DEFAULT_TRM_NO,
+        mask_if(&config.key, ctx.global.show_secrets)
+    );
+    println!(
+        "  the payer: POST {}_sim/confirm or _sim/cancel with {{\"no\":\"<logNo>\"}}",
+        sim.base_url().trim_end_matches("adpweb/ehpspos3/")
+    );
+    println!("serving until interrupted (Ctrl-C)");
+    loop {
+        std::thread::park();
+    }
+}

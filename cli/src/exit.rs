@@ -1,0 +1,112 @@
+//! Exit statuses: what a command's outcome means to a script.
+
+use starpos::{Error, TxnResult};
+use std::process::ExitCode;
+
+/// The table `starpos --help` ends with (the README has the same).
+pub const EXIT_STATUSES_HELP: &str = "\
+Exit statuses:
+  0   success: the answer is final (pay answering A or Z is its normal success)
+  20  the order ended F (failed, e.g. the payer cancelled) or D (revoked); a refund answered F
+  21  not final yet: a query answered A or Z, or a refund answered Z (query again)
+  1-  the starpos status code of the failure: 1 INVALID_ARGUMENT, 2 CONNECT, 3 TIMEOUT,
+      4 HTTP, 5 PROTOCOL, 6 SIGNATURE, 7 GATEWAY, 8 INTERNAL (new codes may follow)
+  64  usage: the command line (or a missing credential) is wrong; nothing was sent
+
+Credentials: --org-no, --merc-id, --trm-no, --key, or STARPOS_ORG_NO, STARPOS_MERC_ID,
+STARPOS_TRM_NO, STARPOS_KEY; STARPOS_GATEWAY for --gateway. Only commands that call the
+gateway need them.";
+
+/// Exit status: the order ended `F` or `D`.
+pub const EXIT_ENDED_UNPAID: u8 = 20;
+/// Exit status: the answer is not final (`A`, `Z`): query again.
+pub const EXIT_NOT_FINAL: u8 = 21;
+/// Exit status: the command line could not be used.
+pub const EXIT_USAGE: u8 = 64;
+
+/// How a command that got an answer ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Final success, or a command with nothing to judge.
+    Done,
+    /// The order (or refund) ended `F` or `D`.
+    EndedUnpaid,
+    /// The answer is not final: query again.
+    NotFinal,
+}
+
+impl Outcome {
+    /// An order state from a query or a wait: `S` done, `F`/`D` ended, `A`/`Z` not final.
+    pub fn of_order(result: Option<TxnResult>) -> Outcome {
+        match result {
+            Some(TxnResult::Success) => Outcome::Done,
+            Some(TxnResult::Failed | TxnResult::Revoked) | None => Outcome::EndedUnpaid,
+            Some(TxnResult::Waiting | TxnResult::Unknown) => Outcome::NotFinal,
+        }
+    }
+
+    /// A pay answer: `A` and `Z` are how pubSigPay answers by design (the payer confirms
+    /// next), so only `F` (or no result) is a failure.
+    pub fn of_pay(result: Option<TxnResult>) -> Outcome {
+        match result {
+            Some(TxnResult::Failed | TxnResult::Revoked) | None => Outcome::EndedUnpaid,
+            _ => Outcome::Done,
+        }
+    }
+
+    /// The process exit status.
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Done => ExitCode::SUCCESS,
+            Outcome::EndedUnpaid => ExitCode::from(EXIT_ENDED_UNPAID),
+            Outcome::NotFinal => ExitCode::from(EXIT_NOT_FINAL),
+        }
+    }
+}
+
+/// Why a command did not get an answer.
+#[derive(Debug)]
+pub enum Failure {
+    /// The command line (or a missing credential) was wrong; nothing was sent.
+    Usage(String),
+    /// The library failed the call.
+    Call(Error),
+}
+
+impl Failure {
+    /// The process exit status: 64 for usage, else the status code itself (mapped by number,
+    /// so a status appended to the library later exits with its own code).
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Failure::Usage(_) => ExitCode::from(EXIT_USAGE),
+            Failure::Call(e) => ExitCode::from(u8::try_from(e.status() as i64).unwrap_or(u8::MAX)),
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Call(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_states_map_to_exit_outcomes() {
+        let all = [
+            Some(TxnResult::Success),
+            Some(TxnResult::Failed),
+            Some(TxnResult::Waiting),
+            Some(TxnResult::Unknown),
+            Some(TxnResult::Revoked),
+        ];
+        let order: Vec<Outcome> = all.into_iter().map(Outcome::of_order).collect();
+        use Outcome::*;
+        assert_eq!(order, [Done, EndedUnpaid, NotFinal, NotFinal, EndedUnpaid]);
+        let pay: Vec<Outcome> = all.into_iter().map(Outcome::of_pay).collect();
+        assert_eq!(pay, [Done, EndedUnpaid, Done, Done, EndedUnpaid]);
+    }
+}
