@@ -603,6 +603,23 @@ class CounterSales(unittest.TestCase):
         final = self.client.wait(shown.trade_no, interval_ms=50, deadline_ms=15000)
         self.assertEqual((final.result, final.amount), ("S", 200))
 
+    def test_gbk_strings_round_trip(self):
+        """A client with FLAG_GBK_STRINGS hands GBK to C and reads GBK back, transparently;
+        a library built without the gbk feature refuses the flag, naming it, sending nothing."""
+        gbk = starpos.Client(GATEWAY, flags=starpos.FLAG_GBK_STRINGS, **CREDENTIALS)
+        try:
+            gbk.qry()
+        except starpos.InvalidArgumentError as e:
+            self.assertIn("flags", e.error)
+            self.assertIn("gbk", e.error)
+            return
+        paid = gbk.barcode_pay(payment_code("0"), 88, subject="咖啡 coffee", attach="备注")
+        self.assertEqual((paid.result, paid.subject, paid.attach), ("S", "咖啡 coffee", "备注"))
+        self.assertIn("交易成功", paid.message)
+        with self.assertRaises(starpos.GatewayError) as c:
+            gbk.query("999999999999999999")
+        self.assertIn("订单不存在", c.exception.message)
+
     def test_errors_carry_the_trade_no(self):
         trade_no = unique("TN")
         self.client.barcode_pay(payment_code("0"), 1, trade_no=trade_no)
