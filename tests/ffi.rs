@@ -330,6 +330,12 @@ fn jsapi_and_call_buffers_too_small() {
     assert_eq!(status, OK, "{}", text(&answer));
     let json: serde_json::Value = serde_json::from_str(&text(&answer)).unwrap();
     assert_eq!(json["logNo"], sale.log_no);
+    // tradeNo is unique per request: the second query gets its own.
+    let fields = c(&format!(
+        r#"{{"opSys":"3","characterSet":"00","tradeNo":"{}","version":"V1.0.0","qryNo":"{}"}}"#,
+        unique("t"),
+        sale.log_no
+    ));
     let status = unsafe {
         starpos_call(
             &cfg.raw,

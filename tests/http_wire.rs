@@ -176,6 +176,43 @@ fn connection_close_and_extra_bytes_end_reuse() {
 }
 
 #[test]
+fn connection_close_ends_reuse_whatever_else_the_answer_says() {
+    let http10 =
+        b"HTTP/1.0 200 OK\r\nConnection: close, keep-alive\r\nContent-Length: 3\r\n\r\none"
+            .to_vec();
+    let two_headers = b"HTTP/1.0 200 OK\r\nConnection: close\r\nConnection: keep-alive\r\nContent-Length: 3\r\n\r\ntwo".to_vec();
+    let http11 = b"HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nConnection: close\r\nContent-Length: 5\r\n\r\nthree".to_vec();
+    let server = scripted(vec![
+        (http10, Then::Keep),
+        (two_headers, Then::Keep),
+        (http11, Then::Keep),
+        (ok("four"), Then::Keep),
+    ]);
+    for body in ["one", "two", "three", "four"] {
+        assert_eq!(call(&server, true).unwrap(), body);
+    }
+    let connections: Vec<_> = (0..4).map(|_| next(&server).connection).collect();
+    assert_eq!(connections, [0, 1, 2, 3]);
+}
+
+#[test]
+fn an_http10_answer_with_transfer_encoding_is_in_doubt_and_its_connection_dropped() {
+    let faulty = b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n".to_vec();
+    let server = scripted(vec![(faulty, Then::Keep), (ok("next"), Then::Keep)]);
+    let e = call(&server, true).unwrap_err();
+    assert_eq!(e.status(), Status::Protocol, "{e}");
+    assert!(e.in_doubt(), "{e}");
+    assert!(
+        e.to_string()
+            .contains("HTTP/1.0 answer with Transfer-Encoding"),
+        "{e}"
+    );
+    assert_eq!(call(&server, true).unwrap(), "next");
+    let connections: Vec<_> = (0..2).map(|_| next(&server).connection).collect();
+    assert_eq!(connections, [0, 1]);
+}
+
+#[test]
 fn chunked_interim_and_until_close_answers_are_read_whole() {
     let chunked =
         b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n5\r\n\":\"b\"\r\n1\r\n}\r\n0\r\n\r\n"
@@ -213,6 +250,16 @@ fn broken_answers_after_the_request_left_are_in_doubt() {
             "chunk size",
         ),
         (b"SMTP ready\r\n\r\n", Status::Protocol, "status line"),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\n{}",
+            Status::Protocol,
+            "not a token",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding\0: chunked\r\nContent-Length: 2\r\n\r\n{}",
+            Status::Protocol,
+            "not a token",
+        ),
         (
             b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n",
             Status::Http,
@@ -300,6 +347,33 @@ fn a_server_keep_alive_timeout_is_honoured() {
     assert_eq!(call(&server, true).unwrap(), "three");
     let connections: Vec<_> = (0..3).map(|_| next(&server).connection).collect();
     assert_eq!(connections, [0, 1, 1]);
+}
+
+#[test]
+fn a_url_base_url_would_refuse_is_invalid_and_nothing_is_sent() {
+    let server = scripted(vec![(ok("fine"), Then::Keep)]);
+    let base = server.url.trim_end_matches("/gw/x.json");
+    for bad in [
+        format!("{}\r\nX-Injected: 1", server.url),
+        format!("{base}/gw/x y.json"),
+        format!("{base}/gw/x\tz.json"),
+        format!("{base}/gw/x.json#top"),
+        format!("{base}/gw/{{x}}.json"),
+        format!("{base}/gw/\u{e9}.json"),
+        format!("ftp{}", base.trim_start_matches("http")),
+        "http://".to_owned(),
+    ] {
+        let e = send(&bad, true, Timeouts::DEFAULT).unwrap_err();
+        assert_eq!(e.status(), Status::InvalidArgument, "{bad:?}: {e}");
+        assert!(e.to_string().contains("base_url"), "{bad:?}: {e}");
+        assert!(!e.in_doubt(), "{bad:?}: {e}");
+    }
+    // The first request the server sees is the good one that follows.
+    assert_eq!(call(&server, true).unwrap(), "fine");
+    let seen = next(&server);
+    assert_eq!(seen.connection, 0);
+    assert!(seen.head.starts_with("POST /gw/x.json HTTP/1.1\r\n"));
+    assert!(!seen.head.contains("X-Injected"));
 }
 
 #[test]

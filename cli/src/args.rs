@@ -55,6 +55,16 @@ pub struct Global {
     /// Time limit of one gateway call, in ms (default: the library's).
     #[arg(long, global = true, value_name = "MS", value_parser = milliseconds)]
     pub timeout_ms: Option<u64>,
+    /// trmTyp sent with every sdk call: P smart POS, A app, C PC, T table sign.
+    #[arg(long, global = true, env = "STARPOS_TRM_TYP", value_name = "P|A|C|T")]
+    pub trm_typ: Option<String>,
+    /// oprId sent with every sdk call: the cashier (≤ 6 letters/digits).
+    #[arg(long, global = true, env = "STARPOS_OPR_ID", value_name = "ID")]
+    pub opr_id: Option<String>,
+    /// The sale journal's file: sales are recorded before they are sent and settled by
+    /// `starpos recover` after a crash.
+    #[arg(long, global = true, env = "STARPOS_JOURNAL", value_name = "FILE")]
+    pub journal: Option<std::path::PathBuf>,
     /// Print one JSON object with the wire field names (failures too, on stdout).
     #[arg(long, global = true)]
     pub json: bool,
@@ -80,6 +90,15 @@ pub enum Command {
     /// sdkRefundBarcodePay: give money back (all of it without --txn-amt).
     #[command(after_help = REFUND_EXITS)]
     Refund(RefundArgs),
+    /// sdkBarcodePay: charge the payment code scanned from the payer's phone (pays once).
+    #[command(after_help = COUNTER_EXITS)]
+    BarcodePay(BarcodePayArgs),
+    /// sdkBarcodePosPay: make a QR order for the payer to scan; prints the QR code.
+    #[command(after_help = QR_EXITS)]
+    QrPay(QrPayArgs),
+    /// The whole barcode sale: pay once, then query the sale's tradeNo until it is final.
+    #[command(after_help = ORDER_EXITS)]
+    Sale(SaleArgs),
     /// The WeChat link that yields the pay code (no gateway call).
     OauthUrl(OauthUrlArgs),
     /// Any other endpoint, signed and verified.
@@ -96,6 +115,14 @@ const PAY_EXITS: &str = "Exit: 0 answered A or Z (the payer confirms next: wait 
 /// The exit statuses of `query` and `wait`.
 const ORDER_EXITS: &str = "Exit: 0 the order is S (paid), 20 it ended F or D, 21 it is A or Z \
 (query again); else the starpos status code, 64 usage.";
+/// The exit statuses of `barcode-pay`.
+const COUNTER_EXITS: &str = "Exit: 0 paid (S), 20 failed (F), 21 A (the payer is entering a \
+password) or Z: query the printed tradeNo, never pay again; else the starpos status code \
+(after an in-doubt one: query the tradeNo), 64 usage.";
+/// The exit statuses of `qr-pay`.
+const QR_EXITS: &str = "Exit: 0 the QR order was made (S: show it, then `starpos wait \
+--qry-no <tradeNo>`), 20 refused (F), 21 Z (query the tradeNo); else the starpos status code, \
+64 usage.";
 /// The exit statuses of `refund`.
 const REFUND_EXITS: &str = "Exit: 0 refunded (S), 20 answered F, 21 answered Z (query the \
 refund's tradeNo); else the starpos status code, 64 usage.";
@@ -197,6 +224,83 @@ pub struct RefundArgs {
     /// How much to give back, in fen (default: all).
     #[arg(long, value_name = "FEN", value_parser = fen, allow_hyphen_values = true)]
     pub txn_amt: Option<u64>,
+}
+
+/// What a counter sale pays for.
+#[derive(Debug, Args)]
+pub struct OrderArgs {
+    /// What the payer pays, in fen.
+    #[arg(long, value_name = "FEN", value_parser = fen, allow_hyphen_values = true)]
+    pub amount: u64,
+    /// The order's total, in fen (at least --amount).
+    #[arg(long, value_name = "FEN", value_parser = fen, allow_hyphen_values = true)]
+    pub total_amount: u64,
+    /// What is sold (≤ 512 bytes counted in GBK).
+    #[arg(long, value_name = "TEXT")]
+    pub subject: Option<String>,
+    /// The merchant's own order number.
+    #[arg(long, value_name = "NO")]
+    pub sel_order_no: Option<String>,
+    /// Goods tag (≤ 512 GBK bytes).
+    #[arg(long, value_name = "TAG")]
+    pub goods_tag: Option<String>,
+    /// Free text echoed back (≤ 512 GBK bytes).
+    #[arg(long, value_name = "TEXT")]
+    pub attach: Option<String>,
+    /// addField, sent as given (≤ 256 GBK bytes).
+    #[arg(long, value_name = "TEXT")]
+    pub add_field: Option<String>,
+}
+
+/// `starpos barcode-pay`.
+#[derive(Debug, Args)]
+pub struct BarcodePayArgs {
+    /// Fields every call may set.
+    #[command(flatten)]
+    pub common: Common,
+    /// This sale's tradeNo (default: a new one, printed): query it if the answer is lost.
+    #[arg(long, value_name = "NO")]
+    pub trade_no: Option<String>,
+    /// The payment code scanned from the payer's phone (never printed).
+    #[arg(long, value_name = "CODE")]
+    pub auth_code: String,
+    /// WXPAY, ALIPAY or YLPAY (default: from the code's prefix).
+    #[arg(long, value_name = "CH")]
+    pub pay_channel: Option<String>,
+    /// What is paid for.
+    #[command(flatten)]
+    pub order: OrderArgs,
+}
+
+/// `starpos qr-pay`.
+#[derive(Debug, Args)]
+pub struct QrPayArgs {
+    /// Fields every call may set.
+    #[command(flatten)]
+    pub common: Common,
+    /// This sale's tradeNo (default: a new one, printed).
+    #[arg(long, value_name = "NO")]
+    pub trade_no: Option<String>,
+    /// WXPAY, ALIPAY or YLPAY.
+    #[arg(long, value_name = "CH")]
+    pub pay_channel: String,
+    /// What is paid for.
+    #[command(flatten)]
+    pub order: OrderArgs,
+}
+
+/// `starpos sale`.
+#[derive(Debug, Args)]
+pub struct SaleArgs {
+    /// The barcode pay.
+    #[command(flatten)]
+    pub pay: BarcodePayArgs,
+    /// Time between queries, in ms (default 3000).
+    #[arg(long, value_name = "MS", value_parser = milliseconds, default_value_t = 0, hide_default_value = true)]
+    pub interval_ms: u64,
+    /// Give up querying after this many ms (default 60000); then query the tradeNo later.
+    #[arg(long, value_name = "MS", value_parser = milliseconds, default_value_t = 0, hide_default_value = true)]
+    pub deadline_ms: u64,
 }
 
 /// `starpos oauth-url`.

@@ -1,13 +1,16 @@
 //! One function per command: it does the work, prints the answer and says how it ended.
 
 use crate::args::{
-    CallArgs, Command, Global, OauthUrlArgs, PayArgs, QryArgs, QueryArgs, RefundArgs, SimArgs,
-    WaitArgs,
+    BarcodePayArgs, CallArgs, Command, Global, OauthUrlArgs, PayArgs, QrPayArgs, QryArgs,
+    QueryArgs, RefundArgs, SaleArgs, SimArgs, WaitArgs,
 };
 use crate::exit::{Failure, Outcome};
 use crate::output::{mask_if, Effect, Printer};
 use crate::{demo, gateway};
-use starpos::{Error, PayRequest, QryRequest, QueryRequest, RefundRequest, Status};
+use starpos::{
+    BarcodePayRequest, Error, PayRequest, QrPayRequest, QryRequest, QueryRequest, RefundRequest,
+    Status,
+};
 use std::time::Duration;
 
 /// What a command runs with.
@@ -35,6 +38,9 @@ impl Command {
             Command::Query(a) => query(ctx, a),
             Command::Wait(a) => wait(ctx, a),
             Command::Refund(a) => refund(ctx, a),
+            Command::BarcodePay(a) => barcode_pay(ctx, a),
+            Command::QrPay(a) => qr_pay(ctx, a),
+            Command::Sale(a) => sale(ctx, a),
             Command::OauthUrl(a) => oauth_url(ctx, a),
             Command::Call(a) => call(ctx, a),
             Command::Sim(a) => sim(ctx, a),
@@ -108,6 +114,67 @@ fn refund(ctx: &Context, a: &RefundArgs) -> Result<Outcome, Failure> {
         order_no: &a.order_no,
         txn_amt: a.txn_amt.unwrap_or(0),
     })?;
+    ctx.out.fields(&answer.to_wire());
+    Ok(Outcome::of_order(answer.result))
+}
+
+fn barcode_request(a: &BarcodePayArgs) -> BarcodePayRequest<'_> {
+    BarcodePayRequest {
+        txn_time: a.common.txn_time.as_deref(),
+        version: a.common.protocol_version.as_deref(),
+        trade_no: a.trade_no.as_deref(),
+        auth_code: &a.auth_code,
+        pay_channel: a.pay_channel.as_deref(),
+        amount: a.order.amount,
+        total_amount: a.order.total_amount,
+        subject: a.order.subject.as_deref(),
+        sel_order_no: a.order.sel_order_no.as_deref(),
+        goods_tag: a.order.goods_tag.as_deref(),
+        attach: a.order.attach.as_deref(),
+        add_field: a.order.add_field.as_deref(),
+    }
+}
+
+fn barcode_pay(ctx: &Context, a: &BarcodePayArgs) -> Result<Outcome, Failure> {
+    let client = gateway::client(ctx.global)?;
+    let answer = client.barcode_pay(&barcode_request(a))?;
+    ctx.out.fields(&answer.to_wire());
+    Ok(Outcome::of_order(answer.result))
+}
+
+fn qr_pay(ctx: &Context, a: &QrPayArgs) -> Result<Outcome, Failure> {
+    let client = gateway::client(ctx.global)?;
+    let answer = client.qr_pay(&QrPayRequest {
+        txn_time: a.common.txn_time.as_deref(),
+        version: a.common.protocol_version.as_deref(),
+        trade_no: a.trade_no.as_deref(),
+        pay_channel: &a.pay_channel,
+        amount: a.order.amount,
+        total_amount: a.order.total_amount,
+        subject: a.order.subject.as_deref(),
+        sel_order_no: a.order.sel_order_no.as_deref(),
+        goods_tag: a.order.goods_tag.as_deref(),
+        attach: a.order.attach.as_deref(),
+        add_field: a.order.add_field.as_deref(),
+    })?;
+    ctx.out.fields(&answer.to_wire());
+    if !answer.pay_code.is_empty() {
+        ctx.out.qr_code(&answer.pay_code);
+    }
+    // S here means the QR order was made, the normal success; it is paid only when a query
+    // of its tradeNo says S.
+    Ok(Outcome::of_order(answer.result))
+}
+
+fn sale(ctx: &Context, a: &SaleArgs) -> Result<Outcome, Failure> {
+    let client = gateway::client(ctx.global)?;
+    let answer = client
+        .barcode_sale(
+            &barcode_request(&a.pay),
+            Duration::from_millis(a.interval_ms),
+            Duration::from_millis(a.deadline_ms),
+        )
+        .map_err(|w| w.error)?;
     ctx.out.fields(&answer.to_wire());
     Ok(Outcome::of_order(answer.result))
 }

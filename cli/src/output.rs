@@ -60,6 +60,24 @@ impl Printer {
         }
     }
 
+    /// Draws `text` as a QR code made of characters (two modules per character cell, dark on
+    /// light, with its quiet zone), for a person to scan from the screen. Nothing with `--json`.
+    pub fn qr_code(&self, text: &str) {
+        if self.json {
+            return;
+        }
+        match qrcode::QrCode::new(text.as_bytes()) {
+            Ok(code) => println!(
+                "{}",
+                code.render::<qrcode::render::unicode::Dense1x2>()
+                    .dark_color(qrcode::render::unicode::Dense1x2::Light)
+                    .light_color(qrcode::render::unicode::Dense1x2::Dark)
+                    .build()
+            ),
+            Err(e) => eprintln!("starpos: the payCode cannot be drawn as a QR code: {e}"),
+        }
+    }
+
     /// Prints a failure: `{"status": ..., "error": ..., "in_doubt": ...}` on stdout with
     /// `--json`, else words on stderr, with what to do next. `effect` says whether the command
     /// could have moved money: a read-only call that failed changed nothing.
@@ -84,6 +102,9 @@ impl Printer {
             println!("{}", serde_json::Value::Object(map));
         } else {
             eprintln!("starpos: {}: {}", e.status(), e.detail());
+            if let (Some(trade_no), true) = (e.trade_no(), in_doubt) {
+                eprintln!("starpos: the tradeNo to query: {trade_no}");
+            }
             if let Some(hint) = hint {
                 eprintln!("starpos: {hint}");
             }

@@ -116,7 +116,10 @@ pub fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, String> {
 
     let mut length: Option<u64> = None;
     let mut chunked = false;
-    let mut close = http10;
+    // Every `Connection` token is collected first, so that `close` wins whatever the order of
+    // the tokens and headers: a connection the server said it will close is never reused.
+    let mut says_close = false;
+    let mut says_keep_alive = false;
     let mut charset = None;
     let mut keep_alive_secs = None;
     for line in lines {
@@ -144,6 +147,16 @@ pub fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, String> {
                 length = Some(n);
             }
         } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            // RFC 9112 section 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty
+            // framing; the choice is to read it to the close or to refuse it. We refuse: a
+            // 1.0 peer cannot mean chunked, so whatever produced this answer (a proxy that
+            // rewrote the version, a smuggling attempt) cannot be trusted to say where the
+            // body ends, and a body read to the close could hold the chunk lines or a second
+            // answer. Refusing is PROTOCOL, in doubt, and the connection is dropped; the
+            // caller then queries, which is never wrong about whether money moved.
+            if http10 {
+                return Err("HTTP/1.0 answer with Transfer-Encoding".to_owned());
+            }
             let last = value.rsplit(',').next().unwrap_or_default().trim();
             if !last.eq_ignore_ascii_case("chunked") {
                 return Err(format!("unsupported Transfer-Encoding {value:.40?}"));
@@ -155,9 +168,9 @@ pub fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, String> {
         } else if name.eq_ignore_ascii_case("connection") {
             for token in value.split(',').map(str::trim) {
                 if token.eq_ignore_ascii_case("close") {
-                    close = true;
-                } else if token.eq_ignore_ascii_case("keep-alive") && http10 {
-                    close = false;
+                    says_close = true;
+                } else if token.eq_ignore_ascii_case("keep-alive") {
+                    says_keep_alive = true;
                 }
             }
         } else if name.eq_ignore_ascii_case("keep-alive") {
@@ -174,8 +187,16 @@ pub fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, String> {
                     .eq_ignore_ascii_case("charset")
                     .then(|| val.trim().trim_matches('"').to_owned())
             });
+        } else if !is_token(name) {
+            // RFC 9112 section 5.1: no whitespace between the name and the colon, and a name
+            // is a token. A name we would not recognise (`Content-Length ` or
+            // `Transfer-Encoding\0`) must not silently drop the framing it was meant to carry.
+            // (The names matched above are tokens already: only these need the check.)
+            return Err(format!("HTTP header name is not a token: {name:.40?}"));
         }
     }
+    // HTTP/1.0 closes unless asked not to; HTTP/1.1 keeps the connection unless told to close.
+    let mut close = says_close || (http10 && !says_keep_alive);
     let framing = if chunked {
         // A length beside chunked is ignored, and the connection not trusted afterwards.
         if length.is_some() {
@@ -198,6 +219,26 @@ pub fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, String> {
         },
         end,
     )))
+}
+
+/// The `tchar`s of RFC 9110 section 5.6.2, the bytes a header name may hold, by byte value.
+static TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0u8;
+    while b < 128 {
+        table[b as usize] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
+            );
+        b += 1;
+    }
+    table
+};
+
+/// True for an HTTP token: one or more `tchar`s (see [`TCHAR`]).
+fn is_token(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| TCHAR[usize::from(b)])
 }
 
 /// Where a chunked body's decoding stands.
@@ -489,6 +530,66 @@ mod tests {
             head("HTTP/1.1 200 OK\r\nContent-Length: 7, 7\r\n\r\n").framing,
             Framing::Length(7)
         );
+    }
+
+    #[test]
+    fn connection_close_wins_over_keep_alive_in_any_order() {
+        for version in ["HTTP/1.0", "HTTP/1.1"] {
+            for connection in [
+                "Connection: keep-alive, close\r\n",
+                "Connection: close, keep-alive\r\n",
+                "Connection: close\r\nConnection: keep-alive\r\n",
+                "Connection: keep-alive\r\nConnection: close\r\n",
+                "Connection: Keep-Alive,,CLOSE\r\n",
+            ] {
+                let text = format!("{version} 200 OK\r\n{connection}Content-Length: 1\r\n\r\n");
+                assert!(head(&text).close, "{text:?}");
+            }
+        }
+        let text = "HTTP/1.0 200 OK\r\nConnection: x, keep-alive\r\nContent-Length: 1\r\n\r\n";
+        assert!(!head(text).close);
+        let text = "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\n";
+        assert!(!head(text).close);
+    }
+
+    #[test]
+    fn header_names_must_be_tokens() {
+        for bad in [
+            "Content-Length : 5",
+            "Content-Length\t: 5",
+            "Content-Length\0: 5",
+            "Transfer-Encoding\x0b: chunked",
+            ": 5",
+            "Content(Length): 5",
+            "X\"y: 1",
+            "Cont\u{e9}nt-Length: 5",
+        ] {
+            let text = format!("HTTP/1.1 200 OK\r\n{bad}\r\nContent-Length: 5\r\n\r\n");
+            let e = parse_head(text.as_bytes()).unwrap_err();
+            assert!(e.contains("not a token"), "{bad:?}: {e}");
+        }
+        let gbk_name = b"HTTP/1.1 200 OK\r\n\xb3\xc9: 1\r\nContent-Length: 5\r\n\r\n";
+        assert!(parse_head(gbk_name).unwrap_err().contains("not a token"));
+        // Every tchar is accepted.
+        let text = "HTTP/1.1 200 OK\r\n!#$%&'*+-.^_`|~09azAZ: 1\r\nContent-Length: 5\r\n\r\n";
+        assert_eq!(head(text).framing, Framing::Length(5));
+    }
+
+    #[test]
+    fn an_http10_answer_with_transfer_encoding_is_refused() {
+        for te in [
+            "Transfer-Encoding: chunked\r\n",
+            "Transfer-Encoding: chunked\r\nContent-Length: 2\r\n",
+            "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n",
+            "Transfer-Encoding: gzip\r\n",
+        ] {
+            let text = format!("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n{te}\r\n");
+            let e = parse_head(text.as_bytes()).unwrap_err();
+            assert!(
+                e.contains("HTTP/1.0 answer with Transfer-Encoding"),
+                "{te:?}: {e}"
+            );
+        }
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub fn leaked_secret(message: &str) -> Option<String> {
     }
     let secrets = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(s) = secrets.iter().find(|s| message.contains(s.as_str())) {
-        return Some(format!("an OAuth code ({s})"));
+        return Some(format!("an OAuth or payment code ({s})"));
     }
     // Signatures (signValue, apiPaysign) and other tests' keys: runs of 32 hex digits.
     let bytes = message.as_bytes();
@@ -102,6 +102,35 @@ pub fn unique(prefix: &str) -> String {
             .push(value.clone());
     }
     value
+}
+
+/// A fresh payment code of `len` digits: `prefix`, unique digits, then `last` (the
+/// simulator's payer: `1` password, `2` refused, `3` answered Z but paid, else paid at once).
+/// Registered as a secret: the secret guard fails any test whose library logs it.
+pub fn payment_code(prefix: &str, len: usize, last: char) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let middle = format!(
+        "{:07}{:06}",
+        std::process::id() % 10_000_000,
+        N.fetch_add(1, Ordering::Relaxed) % 1_000_000
+    );
+    let fill = len - prefix.len() - 1;
+    let middle = if middle.len() >= fill {
+        middle[middle.len() - fill..].to_owned()
+    } else {
+        format!("{middle:0>fill$}")
+    };
+    let code = format!("{prefix}{middle}{last}");
+    SECRETS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(code.clone());
+    code
+}
+
+/// A WeChat payment code (18 digits from 13) whose payer behaves as `last` says.
+pub fn wechat_code(last: char) -> String {
+    payment_code("13", 18, last)
 }
 
 /// A C configuration and the strings it points into.

@@ -1,0 +1,438 @@
+//! The counter sales (spec section 8) against the simulator, through the Rust API and the C
+//! ABI: each payer, channel inference, the QR order's life, every bad input (nothing sent),
+//! and the sale that recovers from `A`, `Z` and a lost answer by querying its own `tradeNo`
+//! without ever paying twice.
+
+mod common;
+
+use common::*;
+use starpos::ffi::*;
+use starpos::{BarcodePayRequest, Client, Config, QrPayRequest, Status, TxnResult};
+use starpos_sim::{Fault, OrderKind, Simulator};
+use std::time::Duration;
+
+fn barcode<'a>(code: &'a str, amount: u64) -> BarcodePayRequest<'a> {
+    BarcodePayRequest {
+        auth_code: code,
+        amount,
+        total_amount: amount,
+        subject: Some("咖啡 coffee"),
+        ..Default::default()
+    }
+}
+
+/// How many pay requests the simulator saw with the code of the sale `trade_no`.
+fn pays_of(sim: &Simulator, trade_no: &str) -> u32 {
+    sim.orders()
+        .iter()
+        .find(|o| o.trade_no == trade_no)
+        .map_or(0, |o| o.auth_code_pays)
+}
+
+#[test]
+fn each_payer_gives_its_result() {
+    let sim = sim();
+    let client = client(&sim);
+    for (last, result) in [
+        ('0', TxnResult::Success),
+        ('1', TxnResult::Waiting),
+        ('2', TxnResult::Failed),
+        ('3', TxnResult::Unknown),
+    ] {
+        let code = wechat_code(last);
+        let paid = client.barcode_pay(&barcode(&code, 150)).unwrap();
+        assert_eq!(paid.result, Some(result), "payer {last}");
+        assert_eq!(paid.pay_channel, "WXPAY");
+        assert_eq!(paid.amount, 150);
+        assert_eq!(paid.subject, "咖啡 coffee");
+        assert!(!paid.trade_no.is_empty());
+        assert_eq!(pays_of(&sim, &paid.trade_no), 1);
+    }
+}
+
+#[test]
+fn the_channel_comes_from_the_code_unless_given() {
+    let sim = sim();
+    let client = client(&sim);
+    for (code, channel) in [
+        (payment_code("28", 16, '0'), "ALIPAY"),
+        (payment_code("62", 19, '0'), "YLPAY"),
+        (wechat_code('0'), "WXPAY"),
+    ] {
+        let paid = client.barcode_pay(&barcode(&code, 1)).unwrap();
+        assert_eq!(paid.pay_channel, channel);
+        let order = sim.order(&paid.trade_no).unwrap();
+        assert_eq!(order.pay_channel, channel, "sent on the wire");
+    }
+    let code = wechat_code('0');
+    let paid = client
+        .barcode_pay(&BarcodePayRequest {
+            pay_channel: Some("ALIPAY"),
+            ..barcode(&code, 1)
+        })
+        .unwrap();
+    assert_eq!(sim.order(&paid.trade_no).unwrap().pay_channel, "ALIPAY");
+}
+
+#[test]
+fn a_qr_order_is_shown_then_paid_or_closed_after_15_minutes() {
+    let sim = sim();
+    let client = client(&sim);
+    let qr = |amount| {
+        client
+            .qr_pay(&QrPayRequest {
+                pay_channel: "WXPAY",
+                amount,
+                total_amount: amount,
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let made = qr(800);
+    assert_eq!(made.result, Some(TxnResult::Success), "the order was made");
+    assert!(!made.pay_code.is_empty());
+    let fast = Duration::from_millis(20);
+    // Not paid until the payer scans: a short wait ends TIMEOUT with the last answer A.
+    let waited = client
+        .wait(&made.trade_no, fast, Duration::from_millis(100))
+        .unwrap_err();
+    assert_eq!(waited.error.status(), Status::Timeout);
+    assert_eq!(waited.last_answer.unwrap().result, Some(TxnResult::Waiting));
+    assert!(sim.confirm(&made.trade_no), "the payer scans and pays");
+    let done = client
+        .wait(&made.trade_no, fast, Duration::from_secs(2))
+        .unwrap();
+    assert_eq!(done.result, Some(TxnResult::Success));
+    assert_eq!(done.amount, 800);
+
+    let unpaid = qr(900);
+    sim.advance(Duration::from_secs(15 * 60));
+    let closed = client
+        .wait(&unpaid.trade_no, fast, Duration::from_secs(2))
+        .unwrap();
+    assert_eq!(
+        closed.result,
+        Some(TxnResult::Failed),
+        "closed after 15 minutes"
+    );
+}
+
+#[test]
+fn a_paid_counter_sale_is_refunded_by_its_order_no() {
+    let sim = sim();
+    let client = client(&sim);
+    let code = wechat_code('0');
+    let paid = client.barcode_pay(&barcode(&code, 500)).unwrap();
+    let refund = client
+        .refund(&starpos::RefundRequest {
+            order_no: &paid.order_no,
+            txn_amt: 200,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(refund.result, Some(TxnResult::Success));
+    let order = client
+        .query(&starpos::QueryRequest {
+            qry_no: &paid.trade_no,
+            version: Some("V1.0.1"),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(order.ref_amt, 200, "refAmt answered to V1.0.1");
+}
+
+#[test]
+fn the_sale_is_final_at_once_for_s_and_f() {
+    let sim = sim();
+    let client = client(&sim);
+    let fast = Duration::from_millis(20);
+    for (last, result) in [('0', TxnResult::Success), ('2', TxnResult::Failed)] {
+        let code = wechat_code(last);
+        let before = sim.request_count();
+        let done = client
+            .barcode_sale(&barcode(&code, 10), fast, Duration::from_secs(2))
+            .unwrap();
+        assert_eq!(done.result, Some(result));
+        assert_eq!(sim.request_count() - before, 1, "no query needed");
+        assert_eq!(pays_of(&sim, &done.trade_no), 1);
+    }
+}
+
+#[test]
+fn the_sale_follows_a_password_and_a_z_by_its_trade_no() {
+    let sim = sim_settling(150);
+    let client = client(&sim);
+    let fast = Duration::from_millis(20);
+    for last in ['1', '3'] {
+        let code = wechat_code(last);
+        let done = client
+            .barcode_sale(&barcode(&code, 10), fast, Duration::from_secs(3))
+            .unwrap();
+        assert_eq!(done.result, Some(TxnResult::Success), "payer {last}");
+        assert_eq!(pays_of(&sim, &done.trade_no), 1, "paid once");
+        let queries: Vec<String> = sim
+            .requests()
+            .iter()
+            .filter(|r| r.endpoint == "sdkQryBarcodePay")
+            .map(|r| r.fields["qryNo"].as_str().unwrap_or("").to_owned())
+            .collect();
+        assert!(
+            queries.contains(&done.trade_no),
+            "queried by its own tradeNo"
+        );
+    }
+}
+
+#[test]
+fn the_sale_recovers_a_lost_answer_by_querying_never_paying_again() {
+    let sim = sim();
+    let mut config = config(&sim);
+    config.timeouts.total = Duration::from_millis(300);
+    let client = Client::new(config).unwrap();
+    for fault in [Fault::NeverAnswer, Fault::CloseMidBody, Fault::Stale] {
+        sim.inject_for(Some("sdkBarcodePay"), 1, fault.clone());
+        let code = wechat_code('0');
+        let done = client
+            .barcode_sale(
+                &barcode(&code, 10),
+                Duration::from_millis(20),
+                Duration::from_secs(3),
+            )
+            .unwrap_or_else(|e| panic!("{fault:?}: {}", e.error));
+        assert_eq!(done.result, Some(TxnResult::Success), "{fault:?}");
+        assert_eq!(
+            pays_of(&sim, &done.trade_no),
+            1,
+            "{fault:?}: the code was sent once"
+        );
+    }
+}
+
+#[test]
+fn a_sale_still_unknown_at_its_deadline_is_in_doubt_with_its_trade_no() {
+    let sim = sim();
+    let client = client(&sim);
+    let code = wechat_code('1'); // the payer never finishes the password
+    let waited = client
+        .barcode_sale(
+            &barcode(&code, 10),
+            Duration::from_millis(20),
+            Duration::from_millis(200),
+        )
+        .unwrap_err();
+    assert_eq!(waited.error.status(), Status::Timeout);
+    let trade_no = waited
+        .error
+        .trade_no()
+        .expect("the handle on the sale")
+        .to_owned();
+    assert_eq!(sim.order(&trade_no).unwrap().state, 'A');
+    assert_eq!(waited.last_answer.unwrap().trade_no, trade_no);
+    assert_eq!(pays_of(&sim, &trade_no), 1);
+}
+
+#[test]
+fn bad_input_names_the_field_and_sends_nothing() {
+    let sim = sim();
+    let client = client(&sim);
+    let code = wechat_code('0');
+    let long = "好".repeat(257);
+    let cases: Vec<(&str, BarcodePayRequest)> = vec![
+        ("auth_code", barcode("", 1)),
+        (
+            "auth_code",
+            BarcodePayRequest {
+                auth_code: "12 34",
+                ..barcode("", 1)
+            },
+        ),
+        ("pay_channel", barcode("999", 1)),
+        (
+            "pay_channel",
+            BarcodePayRequest {
+                pay_channel: Some("PAYPAL"),
+                ..barcode(&code, 1)
+            },
+        ),
+        ("amount", barcode(&code, 0)),
+        (
+            "amount",
+            BarcodePayRequest {
+                total_amount: 1,
+                ..barcode(&code, 2)
+            },
+        ),
+        (
+            "subject",
+            BarcodePayRequest {
+                subject: Some(&long),
+                ..barcode(&code, 1)
+            },
+        ),
+        (
+            "attach",
+            BarcodePayRequest {
+                attach: Some("a\u{7}"),
+                ..barcode(&code, 1)
+            },
+        ),
+        (
+            "trade_no",
+            BarcodePayRequest {
+                trade_no: Some("with space"),
+                ..barcode(&code, 1)
+            },
+        ),
+        (
+            "version",
+            BarcodePayRequest {
+                version: Some("1"),
+                ..barcode(&code, 1)
+            },
+        ),
+    ];
+    for (field, request) in cases {
+        let e = client.barcode_pay(&request).unwrap_err();
+        assert_eq!(e.status(), Status::InvalidArgument, "{field}: {e}");
+        assert!(
+            e.detail().starts_with(&format!("{field}: ")),
+            "{field}: {e}"
+        );
+        let e = client
+            .barcode_sale(&request, Duration::ZERO, Duration::ZERO)
+            .unwrap_err();
+        assert_eq!(e.error.status(), Status::InvalidArgument, "{field}");
+    }
+    let e = client
+        .qr_pay(&QrPayRequest {
+            amount: 1,
+            total_amount: 1,
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert!(e.detail().starts_with("pay_channel: is required"), "{e}");
+    for (field, edit) in [
+        (
+            "trm_typ",
+            (|c: &mut Config| c.trm_typ = "X".into()) as fn(&mut Config),
+        ),
+        ("opr_id", |c| c.opr_id = "toolong7".into()),
+        ("latitude", |c| c.latitude = "91.5".into()),
+        ("longitude", |c| c.longitude = "east".into()),
+    ] {
+        let mut c = config(&sim);
+        edit(&mut c);
+        let e = Client::new(c).unwrap_err();
+        assert!(e.detail().starts_with(&format!("{field}: ")), "{e}");
+    }
+    assert_eq!(sim.request_count(), 0, "nothing was sent");
+}
+
+#[test]
+fn the_terminal_fields_go_with_every_sdk_call_and_no_other() {
+    let sim = sim();
+    let mut c = config(&sim);
+    c.trm_typ = "P".into();
+    c.opr_id = "01".into();
+    c.latitude = "31.2304".into();
+    c.longitude = "-121.4737".into();
+    let client = Client::new(c).unwrap();
+    let code = wechat_code('0');
+    let paid = client.barcode_pay(&barcode(&code, 1)).unwrap();
+    client
+        .wait(&paid.trade_no, Duration::ZERO, Duration::from_secs(1))
+        .unwrap();
+    client.qry(&Default::default()).unwrap();
+    for r in sim.requests() {
+        let sdk = r.endpoint.starts_with("sdk");
+        for (name, value) in [("trmTyp", "P"), ("oprId", "01"), ("latitude", "31.2304")] {
+            let sent = r.fields.get(name).and_then(|v| v.as_str());
+            assert_eq!(sent, sdk.then_some(value), "{} {name}", r.endpoint);
+        }
+    }
+    assert!(sim
+        .orders()
+        .iter()
+        .all(|o| o.kind != OrderKind::Barcode || o.auth_code_pays == 1));
+}
+
+#[test]
+fn through_the_c_abi() {
+    let sim = sim_settling(100);
+    let cfg = c_config(&sim);
+    unsafe {
+        // Each payer through starpos_barcode_pay.
+        for (last, result) in [('0', b'S'), ('1', b'A'), ('2', b'F'), ('3', b'Z')] {
+            let code = c(&wechat_code(last));
+            let mut req: starpos_barcode_pay_request = zeroed();
+            req.auth_code = code.as_ptr();
+            req.amount = 42;
+            req.total_amount = 42;
+            let mut out: starpos_barcode_pay_response = zeroed();
+            let st = starpos_barcode_pay(&cfg.raw, &req, &mut out);
+            assert_eq!(st, starpos_status::STARPOS_OK, "{}", text(&out.error));
+            assert_eq!(out.result as u8, result);
+            assert_eq!(text(&out.pay_channel), "WXPAY");
+            assert!(out.verified);
+        }
+        // The whole sale, through a password.
+        let code = c(&wechat_code('1'));
+        let mut req: starpos_barcode_pay_request = zeroed();
+        req.auth_code = code.as_ptr();
+        req.amount = 42;
+        req.total_amount = 42;
+        let mut done: starpos_query_response = zeroed();
+        let st = starpos_barcode_sale(&cfg.raw, &req, 20, 3000, &mut done);
+        assert_eq!(st, starpos_status::STARPOS_OK, "{}", text(&done.error));
+        assert_eq!(done.result as u8, b'S');
+        let trade_no = text(&done.trade_no);
+        assert_eq!(pays_of(&sim, &trade_no), 1);
+        // A QR order.
+        let channel = c("ALIPAY");
+        let mut qr: starpos_qr_pay_request = zeroed();
+        qr.pay_channel = channel.as_ptr();
+        qr.amount = 7;
+        qr.total_amount = 7;
+        let mut made: starpos_qr_pay_response = zeroed();
+        assert_eq!(
+            starpos_qr_pay(&cfg.raw, &qr, &mut made),
+            starpos_status::STARPOS_OK
+        );
+        assert!(text(&made.pay_code).starts_with("https://"));
+        // Bad input: INVALID_ARGUMENT naming the field; trade_no not filled, nothing sent.
+        let before = sim.request_count();
+        let mut bad = req;
+        bad.auth_code = std::ptr::null();
+        let mut out: starpos_barcode_pay_response = zeroed();
+        let st = starpos_barcode_pay(&cfg.raw, &bad, &mut out);
+        assert_eq!(st, starpos_status::STARPOS_ERR_INVALID_ARGUMENT);
+        assert!(
+            text(&out.error).starts_with("auth_code: "),
+            "{}",
+            text(&out.error)
+        );
+        let st = starpos_barcode_sale(&cfg.raw, std::ptr::null(), 0, 0, &mut done);
+        assert_eq!(st, starpos_status::STARPOS_ERR_INVALID_ARGUMENT);
+        assert_eq!(sim.request_count(), before);
+    }
+}
+
+#[test]
+fn a_lost_barcode_answer_through_the_c_abi_keeps_the_trade_no() {
+    let sim = sim();
+    let mut cfg = c_config(&sim);
+    cfg.raw.timeout_ms = 300;
+    sim.inject_for(Some("sdkBarcodePay"), 1, Fault::NeverAnswer);
+    let code = c(&wechat_code('0'));
+    let mut req: starpos_barcode_pay_request = zeroed();
+    req.auth_code = code.as_ptr();
+    req.amount = 42;
+    req.total_amount = 42;
+    let mut out: starpos_barcode_pay_response = zeroed();
+    let st = unsafe { starpos_barcode_pay(&cfg.raw, &req, &mut out) };
+    assert_eq!(st, starpos_status::STARPOS_ERR_TIMEOUT);
+    assert!(starpos_status_in_doubt(st as i32));
+    let trade_no = text(&out.trade_no);
+    assert!(!trade_no.is_empty(), "the handle on the lost sale");
+    assert_eq!(sim.order(&trade_no).unwrap().state, 'S', "the money moved");
+}
