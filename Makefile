@@ -1,16 +1,23 @@
-# Builds and installs libstarpos for C programs (see docs/terminal.md).
+# Builds and installs libstarpos for C programs (see docs/terminal.md and README.md,
+# "Installing for C").
 #
 #   make build                                   cargo build --release (the library only)
 #   make install PREFIX=/usr/local [DESTDIR=/tmp/stage]
 #   make uninstall PREFIX=/usr/local [DESTDIR=/tmp/stage]
+#   make print-version / print-soname            for scripts
 #
-# Installs:
-#   $(LIBDIR)/libstarpos.so.<version>            the shared library (SONAME libstarpos.so.<major>)
-#   $(LIBDIR)/libstarpos.so.<major> -> libstarpos.so.<version>
-#   $(LIBDIR)/libstarpos.so -> libstarpos.so.<major>
+# Installs the same file names as cargo-c's `cargo cinstall` (.ci/packaging.sh compares them):
+#   $(LIBDIR)/libstarpos.so.<x.y.z>              the shared library, SONAME libstarpos.so.<sover>
+#   $(LIBDIR)/libstarpos.so.<sover> -> libstarpos.so.<x.y.z>
+#   $(LIBDIR)/libstarpos.so -> libstarpos.so.<x.y.z>
 #   $(LIBDIR)/libstarpos.a                       the static library
-#   $(INCLUDEDIR)/starpos.h
+#   $(INCLUDEDIR)/starpos.h                      the committed header
 #   $(PKGCONFIGDIR)/starpos.pc                   from starpos.pc.in
+#   $(CMAKEDIR)/starposConfig.cmake              find_package(starpos): starpos::starpos (the
+#   $(CMAKEDIR)/starposConfigVersion.cmake       .so) and starpos::starpos_static (the .a)
+#
+# <sover> is the ABI generation (README.md, "ABI and versions"), by cargo-c's rule: 0.<minor>
+# for 0.x versions (0.0.<patch> for 0.0.x), <major> from 1.0. build.rs sets the same SONAME.
 #
 # Cross builds: TARGET=<rust target triple> builds and installs target/<triple>/release
 # (`make build TARGET=armv7-unknown-linux-gnueabihf` needs the cross linker set up as in
@@ -23,6 +30,7 @@ DESTDIR ?=
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+CMAKEDIR ?= $(LIBDIR)/cmake/starpos
 
 CARGO ?= cargo
 TARGET ?=
@@ -37,12 +45,25 @@ NATIVE_STATIC_LIBS ?= -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 INSTALL ?= install
 LN_S ?= ln -sf
 
-# The package version and its major part, from Cargo.toml's [package] section.
+# The package version and its parts, from Cargo.toml's [package] section (a pre-release or
+# build suffix, as in 0.3.0-rc.1, is not part of the file names).
 VERSION := $(shell awk -F'"' '/^\[/ { p = ($$0 == "[package]") } p && /^version *=/ { print $$2; exit }' Cargo.toml)
-MAJOR := $(firstword $(subst ., ,$(VERSION)))
+VERSION_PARTS := $(subst ., ,$(firstword $(subst -, ,$(subst +, ,$(VERSION)))))
+MAJOR := $(word 1,$(VERSION_PARTS))
+MINOR := $(word 2,$(VERSION_PARTS))
+PATCH := $(word 3,$(VERSION_PARTS))
+SOVER := $(if $(filter 0,$(MAJOR)),$(if $(filter 0,$(MINOR)),0.0.$(PATCH),0.$(MINOR)),$(MAJOR))
 
-SONAME = libstarpos.so.$(MAJOR)
-REALNAME = libstarpos.so.$(VERSION)
+SONAME = libstarpos.so.$(SOVER)
+REALNAME = libstarpos.so.$(MAJOR).$(MINOR).$(PATCH)
+
+# The CMake config finds the libraries and the header relative to its own directory, so the
+# installed tree can be moved (or unpacked from a release archive anywhere).
+rel_from_cmake = $(shell realpath -m --relative-to='$(CMAKEDIR)' '$(1)')
+# NATIVE_STATIC_LIBS as a CMake list: -lfoo -lbar -> foo;bar.
+empty :=
+space := $(empty) $(empty)
+cmake_list = $(subst $(space),;,$(strip $(patsubst -l%,%,$(1))))
 
 # In starpos.pc, directories under PREFIX are written relative to ${prefix}, so that
 # `pkg-config --define-prefix` can relocate an unpacked archive.
@@ -61,10 +82,10 @@ check-built:
 	done
 
 install: check-built
-	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(CMAKEDIR)
 	$(INSTALL) -m 0755 $(BUILD_DIR)/libstarpos.so $(DESTDIR)$(LIBDIR)/$(REALNAME)
 	$(LN_S) $(REALNAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
-	$(LN_S) $(SONAME) $(DESTDIR)$(LIBDIR)/libstarpos.so
+	$(LN_S) $(REALNAME) $(DESTDIR)$(LIBDIR)/libstarpos.so
 	$(INSTALL) -m 0644 $(BUILD_DIR)/libstarpos.a $(DESTDIR)$(LIBDIR)/libstarpos.a
 	$(INSTALL) -m 0644 include/starpos.h $(DESTDIR)$(INCLUDEDIR)/starpos.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' \
@@ -74,13 +95,26 @@ install: check-built
 	    -e 's|@NATIVE_STATIC_LIBS@|$(NATIVE_STATIC_LIBS)|' \
 	    starpos.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/starpos.pc
 	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/starpos.pc
+	sed -e 's|@LIBDIR_REL@|$(call rel_from_cmake,$(LIBDIR))|' \
+	    -e 's|@INCLUDEDIR_REL@|$(call rel_from_cmake,$(INCLUDEDIR))|' \
+	    -e 's|@REALNAME@|$(REALNAME)|' \
+	    -e 's|@SONAME@|$(SONAME)|' \
+	    -e 's|@NATIVE_STATIC_LIBS@|$(call cmake_list,$(NATIVE_STATIC_LIBS))|' \
+	    cmake/starposConfig.cmake.in > $(DESTDIR)$(CMAKEDIR)/starposConfig.cmake
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@SOVER@|$(SOVER)|' \
+	    cmake/starposConfigVersion.cmake.in > $(DESTDIR)$(CMAKEDIR)/starposConfigVersion.cmake
+	chmod 0644 $(DESTDIR)$(CMAKEDIR)/starposConfig.cmake $(DESTDIR)$(CMAKEDIR)/starposConfigVersion.cmake
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(REALNAME) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	      $(DESTDIR)$(LIBDIR)/libstarpos.so $(DESTDIR)$(LIBDIR)/libstarpos.a \
-	      $(DESTDIR)$(INCLUDEDIR)/starpos.h $(DESTDIR)$(PKGCONFIGDIR)/starpos.pc
+	      $(DESTDIR)$(INCLUDEDIR)/starpos.h $(DESTDIR)$(PKGCONFIGDIR)/starpos.pc \
+	      $(DESTDIR)$(CMAKEDIR)/starposConfig.cmake $(DESTDIR)$(CMAKEDIR)/starposConfigVersion.cmake
+	rmdir $(DESTDIR)$(CMAKEDIR) 2>/dev/null || true
 
 # For scripts: the version `make install` would install.
-.PHONY: print-version
+.PHONY: print-version print-soname
 print-version:
 	@echo $(VERSION)
+print-soname:
+	@echo $(SONAME)

@@ -6,11 +6,10 @@ use std::path::Path;
 fn main() {
     let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     println!("cargo:rerun-if-changed=src");
-    // The shared library names its ABI generation: libstarpos.so.<major>.
-    let major = std::env::var("CARGO_PKG_VERSION_MAJOR").expect("cargo sets the version");
+    // The shared library names its ABI generation (README.md, "ABI and versions").
     let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     if target_os == "linux" {
-        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libstarpos.so.{major}");
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{}", soname());
     }
     println!("cargo:rerun-if-changed=cbindgen.toml");
     let config = cbindgen::Config::from_file(Path::new(&dir).join("cbindgen.toml"))
@@ -34,5 +33,22 @@ fn main() {
         std::fs::create_dir_all(path.parent().expect("include/ has a parent"))
             .expect("include/ can be created");
         std::fs::write(&path, text).expect("include/starpos.h can be written");
+    }
+}
+
+/// The SONAME of this version, by cargo-c's rule (so that `cargo cinstall` and `make install`
+/// agree): `libstarpos.so.0.0.<patch>` for 0.0.x, `libstarpos.so.0.<minor>` for 0.x,
+/// `libstarpos.so.<major>` from 1.0. The Makefile and scripts/abi.py apply the same rule.
+fn soname() -> String {
+    let part = |name: &str| std::env::var(name).expect("cargo sets the version's parts");
+    let (major, minor, patch) = (
+        part("CARGO_PKG_VERSION_MAJOR"),
+        part("CARGO_PKG_VERSION_MINOR"),
+        part("CARGO_PKG_VERSION_PATCH"),
+    );
+    match (major.as_str(), minor.as_str()) {
+        ("0", "0") => format!("libstarpos.so.0.0.{patch}"),
+        ("0", _) => format!("libstarpos.so.0.{minor}"),
+        _ => format!("libstarpos.so.{major}"),
     }
 }

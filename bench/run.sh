@@ -65,7 +65,8 @@ mkdir -p "$OUT" "$RES"
 rm -rf "$OUT/results"
 ln -sfn "$RES" "$OUT/results"
 ln -sf ../release/libstarpos.so "$OUT/libstarpos.so"
-ln -sf ../release/libstarpos.so "$OUT/libstarpos.so.0" # its SONAME
+SONAME=$(make -s -C "$ROOT" print-soname)
+ln -sf ../release/libstarpos.so "$OUT/$SONAME" # its SONAME
 CFLAGS=(-O2 -g -std=gnu11 -Wall -Wextra -I"$ROOT/include" -I"$ROOT/bench/c")
 LIB=(-L"$OUT" -lstarpos -Wl,-rpath,"$OUT" -lpthread)
 cc "${CFLAGS[@]}" -o "$OUT/fixed_server" bench/c/fixed_server.c -lpthread
@@ -76,7 +77,9 @@ cc "${CFLAGS[@]}" -DCOUNT_MALLOC -o "$OUT/abi_bench_count" bench/c/abi_bench.c "
 if [ -n "${CANDIDATE:-}" ]; then
     mkdir -p "$OUT/candidate"
     ln -sf "$(realpath "$CANDIDATE")/libstarpos.so" "$OUT/candidate/libstarpos.so"
-    ln -sf "$(realpath "$CANDIDATE")/libstarpos.so" "$OUT/candidate/libstarpos.so.0"
+    # The candidate may be another version: its own SONAME.
+    CSONAME=$(readelf -d "$CANDIDATE/libstarpos.so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+    ln -sf "$(realpath "$CANDIDATE")/libstarpos.so" "$OUT/candidate/$CSONAME"
     CLIB=(-L"$OUT/candidate" -lstarpos -Wl,-rpath,"$OUT/candidate" -lpthread)
     cc "${CFLAGS[@]}" -o "$OUT/candidate/abi_bench" bench/c/abi_bench.c "${CLIB[@]}"
     cc "${CFLAGS[@]}" -DCOUNT_MALLOC -o "$OUT/candidate/abi_bench_count" bench/c/abi_bench.c "${CLIB[@]}"

@@ -190,6 +190,11 @@ typedef enum starpos_status {
    * A bug was caught (a panic); the process lives on (in doubt).
    */
   STARPOS_ERR_INTERNAL = 8,
+  /**
+   * The sale journal could not be read or written (no space, read-only, locked, not a
+   * journal file); nothing was sent. `error` names the file and what to do.
+   */
+  STARPOS_ERR_JOURNAL = 9,
 } starpos_status;
 
 /**
@@ -935,10 +940,80 @@ typedef struct starpos_qr_pay_response {
 } starpos_qr_pay_response;
 
 /**
+ * One sale of the journal, as `starpos_recover` and `starpos_journal_list` report it. No key,
+ * payment code, OAuth code or openid is ever in it.
+ */
+typedef struct starpos_journal_entry {
+  /**
+   * "pay" (pubSigPay), "barcode_pay", "qr_pay" or "refund".
+   */
+  char kind[STARPOS_KIND_SIZE];
+  /**
+   * The sale's `tradeNo` (empty for "pay", which has none).
+   */
+  char trade_no[STARPOS_TRADE_NO_SIZE];
+  /**
+   * The merchant's order number sent with it.
+   */
+  char sel_order_no[STARPOS_SEL_ORDER_NO_SIZE];
+  /**
+   * The gateway's `logNo`, once an answer told it.
+   */
+  char log_no[STARPOS_LOG_NO_SIZE];
+  /**
+   * The channel's `orderNo`, once an answer told it (a refund of this sale needs it; for a
+   * "refund" entry, the order refunded).
+   */
+  char order_no[STARPOS_ORDER_NO_SIZE];
+  /**
+   * The `txnTime` the sale was sent with.
+   */
+  char txn_time[STARPOS_TXN_TIME_SIZE];
+  /**
+   * Fen paid (refund: fen refunded, 0 = all that remained).
+   */
+  uint64_t amount;
+  /**
+   * Order total in fen.
+   */
+  uint64_t total_amount;
+  /**
+   * OK = the final state is known (`result`); an in-doubt status = still unknown (`error`
+   * says why and what to query); another status = the sale was refused, no money moved.
+   */
+  enum starpos_status status;
+  /**
+   * 'S' 'F' 'D' when final; else 0 or the last 'A'/'Z'.
+   */
+  char result;
+  /**
+   * 1 when nothing more will be learned or done for this sale (final, refused, or given up
+   * with a reason in `error`): `starpos_recover` neither queries nor reports it again.
+   */
+  bool settled;
+  /**
+   * When the sale was recorded: milliseconds since 1970-01-01 UTC.
+   */
+  uint64_t created_unix_ms;
+  /**
+   * Why the sale is not final, or what recovery found, in words.
+   */
+  char error[STARPOS_ERROR_SIZE];
+} starpos_journal_entry;
+
+/**
+ * Called once per journal entry by `starpos_recover` and `starpos_journal_list`, on the
+ * calling thread, before the function returns. `entry` is valid only during the call.
+ */
+typedef void (*starpos_journal_fn)(const struct starpos_journal_entry *entry, void *userdata);
+
+/**
  * A C logging callback: `level` 1 error, 2 warning, 3 info, 4 debug; `message` is UTF-8,
  * valid only during the call; `userdata` is what was given to `starpos_set_logger`.
  */
 typedef void (*starpos_log_fn)(int32_t level, const char *message, void *userdata);
+
+
 
 
 
@@ -1084,6 +1159,46 @@ enum starpos_status starpos_barcode_sale(const struct starpos_config *config,
                                          struct starpos_query_response *out);
 
 /**
+ * At start-up, settles what a crash or power cut left open: every sale the journal
+ * (`config->journal_path`, required) holds unsettled is queried — by its `tradeNo`, or a
+ * pubSigPay's `logNo`; nothing is ever paid again — every 500 ms until it is final or
+ * `deadline_ms` (0 = 30000) has passed, and reported once through `callback` (which may be NULL).
+ * Settled sales are neither queried nor reported again.
+ *
+ * Each report's `status`: OK = final (`result` 'S', 'F' or 'D'); an in-doubt status = still
+ * unknown (it stays open for the next `starpos_recover`; `error` says why); GATEWAY = no money
+ * moved (the gateway still did not know the sale ten minutes after it was recorded). A
+ * pubSigPay whose answer was lost is reported in doubt with the reason (no money can move
+ * without that answer) and settled.
+ *
+ * Returns OK when the journal could be read, whatever the sales say; INVALID_ARGUMENT
+ * without `journal_path`; JOURNAL when the file cannot be read or written.
+ *
+ * # Safety
+ * Each pointer is NULL or valid for the call; `callback` is called on this thread only, before
+ * this function returns.
+ */
+enum starpos_status starpos_recover(const struct starpos_config *config,
+                                    uint32_t deadline_ms,
+                                    starpos_journal_fn callback,
+                                    void *userdata);
+
+/**
+ * Every sale the journal (`config->journal_path`, required) still holds, oldest first, once
+ * each through `callback`: the unsettled ones, and settled ones kept for reprints and end-of-day
+ * totals (`journal_retention_days`). Nothing is sent to the gateway.
+ *
+ * Returns OK, INVALID_ARGUMENT (no `journal_path`, `callback` NULL) or JOURNAL.
+ *
+ * # Safety
+ * Each pointer is NULL or valid for the call; `callback` is called on this thread only, before
+ * this function returns.
+ */
+enum starpos_status starpos_journal_list(const struct starpos_config *config,
+                                         starpos_journal_fn callback,
+                                         void *userdata);
+
+/**
  * The name of a status (`"OK"`, `"SIGNATURE"`, ...): static, never NULL; `"UNKNOWN"` for a
  * value that is not a status. It takes an `int` rather than `starpos_status` so that any
  * value a caller passes is safe (a `starpos_status` converts to it implicitly).
@@ -1098,7 +1213,7 @@ const char *starpos_status_str(int status);
 bool starpos_status_in_doubt(int status);
 
 /**
- * The library's version (`"0.1.0"`), static, never NULL.
+ * The library's version (`"0.2.0"`), static, never NULL.
  */
 const char *starpos_version(void);
 

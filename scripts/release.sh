@@ -2,7 +2,9 @@
 # Builds the release archives: one dist/starpos-<version>-<target>.tar.gz per target, each with
 #
 #   starpos-<version>-<target>/
-#     lib/libstarpos.so.<version>, lib/libstarpos.so.<major> -> ..., lib/libstarpos.so -> ...
+#     lib/libstarpos.so.<x.y.z>, lib/libstarpos.so.<SONAME suffix, 0.<minor> for 0.x> -> ...,
+#     lib/libstarpos.so -> ...
+#     lib/cmake/starpos/        starposConfig.cmake, starposConfigVersion.cmake (relocatable)
 #     lib/libstarpos.a
 #     lib/pkgconfig/starpos.pc      prefix=/usr/local; elsewhere: pkg-config --define-prefix
 #     include/starpos.h

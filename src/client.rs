@@ -3,12 +3,14 @@
 //! tests and the examples all go through here.
 
 use crate::error::{Error, Status};
+use crate::journal::Kind;
 use crate::log::{log, Level};
 use crate::model::{
     bind, BarcodePayRequest, BarcodePayResponse, CounterPayResponse, PayRequest, PayResponse,
     QrPayRequest, QrPayResponse, QryRequest, QryResponse, QueryRequest, QueryResponse,
     RefundRequest, RefundResponse, TxnResult,
 };
+use crate::recover::Learned;
 use crate::transport::{self, Reply, Timeouts};
 use crate::wire::{self, Answer};
 use crate::{clock, fields};
@@ -244,7 +246,7 @@ impl Client {
     /// `pubSigQry`: the merchant's WeChat official account (`appId`, `appIdKey`).
     pub fn qry(&self, request: &QryRequest) -> Result<QryResponse, Error> {
         let own = request.wire_fields()?;
-        let answer = self.exchange(QryRequest::ENDPOINT, request.txn_time, own, None)?;
+        let answer = self.exchange(QryRequest::ENDPOINT, request.txn_time, &own, &[], None)?;
         QryResponse::from_answer(&answer)
     }
 
@@ -252,8 +254,21 @@ impl Client {
     /// [`Client::wait`]. On an in-doubt error ([`Error::in_doubt`]) query, never resend.
     pub fn pay(&self, request: &PayRequest) -> Result<PayResponse, Error> {
         let own = request.wire_fields()?;
-        let answer = self.exchange(PayRequest::ENDPOINT, request.txn_time, own, None)?;
-        PayResponse::from_answer(&answer)
+        self.journaled(
+            Kind::Pay,
+            &own,
+            request.txn_time,
+            |txn_time| {
+                let answer = self.exchange(PayRequest::ENDPOINT, txn_time, &own, &[], None)?;
+                PayResponse::from_answer(&answer)
+            },
+            |a| Learned {
+                result: a.result,
+                settled: a.result.is_some_and(TxnResult::is_final),
+                log_no: &a.log_no,
+                order_no: &a.order_no,
+            },
+        )
     }
 
     /// `sdkBarcodePay`: charge the payment code scanned from the payer's phone. `S` is paid,
@@ -265,9 +280,24 @@ impl Client {
         let own = request.wire_fields()?;
         let trade_no = trade_no_of(&own);
         let channel = field_of(&own, "payChannel");
-        self.exchange_sdk(BarcodePayRequest::ENDPOINT, request.txn_time, own, None)
-            .and_then(|answer| CounterPayResponse::from_answer(&answer, &trade_no, &channel, false))
-            .map_err(|e| e.with_trade_no(&trade_no))
+        self.journaled(
+            Kind::BarcodePay,
+            &own,
+            request.txn_time,
+            |txn_time| {
+                self.exchange_sdk(BarcodePayRequest::ENDPOINT, txn_time, &own, None)
+                    .and_then(|answer| {
+                        CounterPayResponse::from_answer(&answer, &trade_no, &channel, false)
+                    })
+            },
+            |a| Learned {
+                result: a.result,
+                settled: a.result.is_some_and(TxnResult::is_final),
+                log_no: &a.log_no,
+                order_no: &a.order_no,
+            },
+        )
+        .map_err(|e| e.with_trade_no(&trade_no))
     }
 
     /// `sdkBarcodePosPay`: make a QR order for the payer to scan. `S` means the order was
@@ -276,9 +306,25 @@ impl Client {
         let own = request.wire_fields()?;
         let trade_no = trade_no_of(&own);
         let channel = field_of(&own, "payChannel");
-        self.exchange_sdk(QrPayRequest::ENDPOINT, request.txn_time, own, None)
-            .and_then(|answer| CounterPayResponse::from_answer(&answer, &trade_no, &channel, true))
-            .map_err(|e| e.with_trade_no(&trade_no))
+        self.journaled(
+            Kind::QrPay,
+            &own,
+            request.txn_time,
+            |txn_time| {
+                self.exchange_sdk(QrPayRequest::ENDPOINT, txn_time, &own, None)
+                    .and_then(|answer| {
+                        CounterPayResponse::from_answer(&answer, &trade_no, &channel, true)
+                    })
+            },
+            |a| Learned {
+                result: a.result,
+                // S only made the QR order: the payer has not paid yet.
+                settled: a.result == Some(TxnResult::Failed),
+                log_no: &a.log_no,
+                order_no: &a.order_no,
+            },
+        )
+        .map_err(|e| e.with_trade_no(&trade_no))
     }
 
     /// The whole barcode sale: pay once, then follow an `A`, a `Z` or an in-doubt failure by
@@ -347,16 +393,21 @@ impl Client {
         self.query_within(request, None)
     }
 
-    fn query_within(
+    /// The query within `budget` (at most the configured timeout); what it learns goes into
+    /// the journal's open sales.
+    pub(crate) fn query_within(
         &self,
         request: &QueryRequest,
         budget: Option<Duration>,
     ) -> Result<QueryResponse, Error> {
         let own = request.wire_fields()?;
         let trade_no = trade_no_of(&own);
-        self.exchange_sdk(QueryRequest::ENDPOINT, request.txn_time, own, budget)
+        let answer = self
+            .exchange_sdk(QueryRequest::ENDPOINT, request.txn_time, &own, budget)
             .and_then(|answer| QueryResponse::from_answer(&answer, &trade_no))
-            .map_err(|e| e.with_trade_no(&trade_no))
+            .map_err(|e| e.with_trade_no(&trade_no))?;
+        self.learn(request.qry_no, &answer);
+        Ok(answer)
     }
 
     /// `sdkRefundBarcodePay`: give money back. Not safe to repeat blindly: after an in-doubt
@@ -364,9 +415,22 @@ impl Client {
     pub fn refund(&self, request: &RefundRequest) -> Result<RefundResponse, Error> {
         let own = request.wire_fields()?;
         let trade_no = trade_no_of(&own);
-        self.exchange_sdk(RefundRequest::ENDPOINT, request.txn_time, own, None)
-            .and_then(|answer| RefundResponse::from_answer(&answer, &trade_no))
-            .map_err(|e| e.with_trade_no(&trade_no))
+        self.journaled(
+            Kind::Refund,
+            &own,
+            request.txn_time,
+            |txn_time| {
+                self.exchange_sdk(RefundRequest::ENDPOINT, txn_time, &own, None)
+                    .and_then(|answer| RefundResponse::from_answer(&answer, &trade_no))
+            },
+            |a| Learned {
+                result: a.result,
+                settled: a.result.is_some_and(TxnResult::is_final),
+                log_no: &a.log_no,
+                order_no: "",
+            },
+        )
+        .map_err(|e| e.with_trade_no(&trade_no))
     }
 
     /// Queries `qry_no` every `interval` until the order is final (`S`, `F`, `D`) or `deadline`
@@ -504,38 +568,30 @@ impl Client {
         &self,
         endpoint: &str,
         txn_time: Option<&str>,
-        mut own: Vec<(&'static str, String)>,
+        own: &[(&'static str, String)],
         budget: Option<Duration>,
     ) -> Result<Answer, Error> {
-        for (name, value) in [
-            ("trmTyp", &self.config.trm_typ),
+        let terminal = [
+            ("trmTyp", self.config.trm_typ.as_str()),
             ("oprId", &self.config.opr_id),
             ("latitude", &self.config.latitude),
             ("longitude", &self.config.longitude),
-        ] {
-            if !value.is_empty() {
-                own.push((name, value.clone()));
-            }
-        }
-        self.exchange(endpoint, txn_time, own, budget)
+        ];
+        self.exchange(endpoint, txn_time, own, &terminal, budget)
     }
 
-    /// Adds the merchant's fields to `own`, signs, sends and verifies.
+    /// Adds the merchant's fields (and `extra`, where not empty) to `own`, signs, sends and
+    /// verifies.
     fn exchange(
         &self,
         endpoint: &str,
         txn_time: Option<&str>,
-        own: Vec<(&'static str, String)>,
+        own: &[(&'static str, String)],
+        extra: &[(&'static str, &str)],
         budget: Option<Duration>,
     ) -> Result<Answer, Error> {
-        let txn_time = match txn_time {
-            Some(t) if !t.is_empty() => {
-                fields::txn_time("txn_time", t)?;
-                t.to_owned()
-            }
-            _ => clock::local_txn_time(),
-        };
-        let mut all: Vec<(&str, &str)> = Vec::with_capacity(own.len() + 5);
+        let txn_time = resolve_txn_time(txn_time)?;
+        let mut all: Vec<(&str, &str)> = Vec::with_capacity(own.len() + extra.len() + 5);
         all.extend([
             ("orgNo", self.config.org_no.as_str()),
             ("mercId", &self.config.merc_id),
@@ -544,6 +600,7 @@ impl Client {
             ("signType", "MD5"),
         ]);
         all.extend(own.iter().map(|(n, v)| (*n, v.as_str())));
+        all.extend(extra.iter().filter(|(_, v)| !v.is_empty()).copied());
         self.send(endpoint, &all, budget)
     }
 
@@ -662,6 +719,17 @@ fn redact(mut message: String, fields: &[(&str, &str)], key: &str) -> String {
         }
     }
     message
+}
+
+/// The `txnTime` to send: the caller's, checked, or the terminal's local time now.
+pub(crate) fn resolve_txn_time(txn_time: Option<&str>) -> Result<String, Error> {
+    match txn_time {
+        Some(t) if !t.is_empty() => {
+            fields::txn_time("txn_time", t)?;
+            Ok(t.to_owned())
+        }
+        _ => Ok(clock::local_txn_time()),
+    }
 }
 
 fn trade_no_of(fields: &[(&'static str, String)]) -> String {

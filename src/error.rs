@@ -27,11 +27,14 @@ pub enum Status {
     Gateway = 7,
     /// A bug was caught (a panic); the process lives on.
     Internal = 8,
+    /// The sale journal could not be read or written (no space, read-only, locked, not a
+    /// journal file); nothing was sent. The detail names the file and what to do.
+    Journal = 9,
 }
 
 impl Status {
     /// Every status, in code order.
-    pub const ALL: [Status; 9] = [
+    pub const ALL: [Status; 10] = [
         Status::Ok,
         Status::InvalidArgument,
         Status::Connect,
@@ -41,6 +44,7 @@ impl Status {
         Status::Signature,
         Status::Gateway,
         Status::Internal,
+        Status::Journal,
     ];
 
     /// The short upper-case name, as `starpos_status_str` gives it (`"SIGNATURE"`).
@@ -55,6 +59,7 @@ impl Status {
             Status::Signature => "SIGNATURE",
             Status::Gateway => "GATEWAY",
             Status::Internal => "INTERNAL",
+            Status::Journal => "JOURNAL",
         }
     }
 
@@ -213,7 +218,8 @@ mod tests {
                 (5, "PROTOCOL"),
                 (6, "SIGNATURE"),
                 (7, "GATEWAY"),
-                (8, "INTERNAL")
+                (8, "INTERNAL"),
+                (9, "JOURNAL")
             ]
         );
         assert_eq!(Status::from_code(6), Some(Status::Signature));

@@ -7,7 +7,7 @@
 //! `crate-type`), into `target/<profile>/deps/`; `cargo build` also copies them up into
 //! `target/<profile>/`. The newest of the two is used.
 //!
-//! The shared library has a SONAME (`libstarpos.so.<major>`), which is what a program linked
+//! The shared library has a SONAME (`libstarpos.so.0.<minor>` for 0.x), which is what a program linked
 //! with `-lstarpos` asks for at run time; cargo makes no file of that name. As on a device, the
 //! test puts it beside each program (a symlink) and links with `-Wl,-rpath,$ORIGIN`.
 //!
@@ -17,6 +17,8 @@
 //! for another architecture and nothing could run the programs) the tests skip with a note.
 
 mod common;
+#[path = "common/soname.rs"]
+mod soname;
 
 use common::process::run;
 
@@ -184,7 +186,7 @@ fn compile(mut cmd: Command, what: &str) {
 /// plain name and its SONAME.
 fn shared_link_args(dir: &Path) -> Vec<String> {
     let so = library("libstarpos.so");
-    let soname = format!("libstarpos.so.{}", env!("CARGO_PKG_VERSION_MAJOR"));
+    let soname = soname::soname();
     for name in ["libstarpos.so", soname.as_str()] {
         let link = dir.join(name);
         let _ = std::fs::remove_file(&link);

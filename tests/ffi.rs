@@ -368,7 +368,7 @@ fn jsapi_and_call_buffers_too_small() {
 
 #[test]
 fn status_names_and_doubt() {
-    let names: Vec<String> = (0..=9)
+    let names: Vec<String> = (0..=10)
         .map(|i| static_text(starpos_status_str(i)))
         .collect();
     assert_eq!(
@@ -383,11 +383,12 @@ fn status_names_and_doubt() {
             "SIGNATURE",
             "GATEWAY",
             "INTERNAL",
+            "JOURNAL",
             "UNKNOWN"
         ]
     );
     assert_eq!(static_text(starpos_status_str(-1)), "UNKNOWN");
-    let doubtful: Vec<i32> = (0..=9).filter(|i| starpos_status_in_doubt(*i)).collect();
+    let doubtful: Vec<i32> = (0..=10).filter(|i| starpos_status_in_doubt(*i)).collect();
     assert_eq!(doubtful, [3, 4, 5, 6, 8]);
     assert_eq!(static_text(starpos_version()), env!("CARGO_PKG_VERSION"));
 }

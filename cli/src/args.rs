@@ -99,6 +99,11 @@ pub enum Command {
     /// The whole barcode sale: pay once, then query the sale's tradeNo until it is final.
     #[command(after_help = ORDER_EXITS)]
     Sale(SaleArgs),
+    /// After a crash: query every sale the journal (--journal) holds open until final.
+    #[command(after_help = RECOVER_EXITS)]
+    Recover(RecoverArgs),
+    /// The sales the journal (--journal) holds, oldest first (no gateway call).
+    Journal,
     /// The WeChat link that yields the pay code (no gateway call).
     OauthUrl(OauthUrlArgs),
     /// Any other endpoint, signed and verified.
@@ -123,6 +128,10 @@ password) or Z: query the printed tradeNo, never pay again; else the starpos sta
 const QR_EXITS: &str = "Exit: 0 the QR order was made (S: show it, then `starpos wait \
 --qry-no <tradeNo>`), 20 refused (F), 21 Z (query the tradeNo); else the starpos status code, \
 64 usage.";
+/// The exit statuses of `recover`.
+const RECOVER_EXITS: &str = "Exit: 0 every sale it reported is settled, 21 some are still \
+unknown (they stay open: run it again later); JOURNAL (9) when the journal cannot be read; \
+64 usage (no --journal).";
 /// The exit statuses of `refund`.
 const REFUND_EXITS: &str = "Exit: 0 refunded (S), 20 answered F, 21 answered Z (query the \
 refund's tradeNo); else the starpos status code, 64 usage.";
@@ -299,6 +308,14 @@ pub struct SaleArgs {
     #[arg(long, value_name = "MS", value_parser = milliseconds, default_value_t = 0, hide_default_value = true)]
     pub interval_ms: u64,
     /// Give up querying after this many ms (default 60000); then query the tradeNo later.
+    #[arg(long, value_name = "MS", value_parser = milliseconds, default_value_t = 0, hide_default_value = true)]
+    pub deadline_ms: u64,
+}
+
+/// `starpos recover`.
+#[derive(Debug, Args)]
+pub struct RecoverArgs {
+    /// Stop querying after this many ms (default 30000); what is still unknown stays open.
     #[arg(long, value_name = "MS", value_parser = milliseconds, default_value_t = 0, hide_default_value = true)]
     pub deadline_ms: u64,
 }

@@ -2,7 +2,7 @@
 
 use crate::args::{
     BarcodePayArgs, CallArgs, Command, Global, OauthUrlArgs, PayArgs, QrPayArgs, QryArgs,
-    QueryArgs, RefundArgs, SaleArgs, SimArgs, WaitArgs,
+    QueryArgs, RecoverArgs, RefundArgs, SaleArgs, SimArgs, WaitArgs,
 };
 use crate::exit::{Failure, Outcome};
 use crate::output::{mask_if, Effect, Printer};
@@ -25,7 +25,11 @@ impl Command {
     /// Whether the command can move money (what a failure of it means).
     pub fn effect(&self) -> Effect {
         match self {
-            Command::Qry(_) | Command::Query(_) | Command::Wait(_) => Effect::ReadOnly,
+            Command::Qry(_)
+            | Command::Query(_)
+            | Command::Wait(_)
+            | Command::Recover(_)
+            | Command::Journal => Effect::ReadOnly,
             _ => Effect::MayMoveMoney,
         }
     }
@@ -41,6 +45,8 @@ impl Command {
             Command::BarcodePay(a) => barcode_pay(ctx, a),
             Command::QrPay(a) => qr_pay(ctx, a),
             Command::Sale(a) => sale(ctx, a),
+            Command::Recover(a) => recover(ctx, a),
+            Command::Journal => journal(ctx),
             Command::OauthUrl(a) => oauth_url(ctx, a),
             Command::Call(a) => call(ctx, a),
             Command::Sim(a) => sim(ctx, a),
@@ -177,6 +183,28 @@ fn sale(ctx: &Context, a: &SaleArgs) -> Result<Outcome, Failure> {
         .map_err(|w| w.error)?;
     ctx.out.fields(&answer.to_wire());
     Ok(Outcome::of_order(answer.result))
+}
+
+fn recover(ctx: &Context, a: &RecoverArgs) -> Result<Outcome, Failure> {
+    gateway::journal_path(ctx.global)?;
+    let client = gateway::client(ctx.global)?;
+    let mut entries = Vec::new();
+    client.recover(Duration::from_millis(a.deadline_ms), |e| {
+        entries.push(e.clone())
+    })?;
+    ctx.out.entries(&entries);
+    Ok(if entries.iter().all(|e| e.settled) {
+        Outcome::Done
+    } else {
+        Outcome::NotFinal
+    })
+}
+
+fn journal(ctx: &Context) -> Result<Outcome, Failure> {
+    let path = gateway::journal_path(ctx.global)?;
+    let journal = starpos::journal::Journal::open(path, starpos::journal::DEFAULT_RETENTION)?;
+    ctx.out.entries(&journal.entries()?);
+    Ok(Outcome::Done)
 }
 
 fn oauth_url(ctx: &Context, a: &OauthUrlArgs) -> Result<Outcome, Failure> {

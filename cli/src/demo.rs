@@ -2,7 +2,8 @@
 
 use crate::output::{mask_if, Printer};
 use starpos::{
-    wechat, Client, Config, Error, PayRequest, QryRequest, RefundRequest, Status, TxnResult,
+    wechat, BarcodePayRequest, Client, Config, Error, PayRequest, QrPayRequest, QryRequest,
+    RefundRequest, Status, TxnResult,
 };
 use starpos_sim::{SimConfig, Simulator};
 use std::time::{Duration, Instant};
@@ -39,7 +40,7 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
         settle_after: Some(PAYER_DELAY),
         ..SimConfig::default()
     };
-    let sale = Instant::now();
+    let demo_started = Instant::now();
     let sim = Simulator::start(config.clone())
         .map_err(|e| Error::new(Status::Connect, format!("cannot start the simulator: {e}")))?;
     let client = Client::new(
@@ -51,7 +52,9 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
         )
         .with_base_url(&sim.base_url()),
     )?;
-    println!("starpos demo: a whole WeChat sale against the built-in gateway simulator");
+    println!(
+        "starpos demo: a WeChat sale and two counter sales against the built-in gateway simulator"
+    );
     println!("  gateway  {}", sim.base_url());
     println!(
         "  merchant orgNo {} mercId {} trmNo {}\n",
@@ -150,9 +153,74 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
     println!("   tradeNo   {}", refund.trade_no);
     elapsed(step);
 
+    let step = Instant::now();
+    let amount = 880;
+    // A WeChat payment code (18 digits from 13); ending in 1 the simulated payer must enter a
+    // password first.
+    let code = format!("13{}1", &starpos::clock::new_trade_no()[..15]);
+    println!(
+        "7. the counter: scan the payer's payment code and sell {} (sdkBarcodePay, then",
+        yuan(amount)
+    );
+    println!("   query its own tradeNo until final; the code is sent once, never again)");
+    let sale = client
+        .barcode_sale(
+            &BarcodePayRequest {
+                auth_code: &code,
+                amount,
+                total_amount: amount,
+                subject: Some("咖啡 coffee"),
+                ..BarcodePayRequest::default()
+            },
+            Duration::from_millis(500),
+            Duration::from_secs(20),
+        )
+        .map_err(|w| w.error)?;
+    println!("   channel   {} (from the code's prefix)", sale.pay_channel);
+    println!("   tradeNo   {} (the sale's handle)", sale.trade_no);
+    println!(
+        "   result    {} after the payer's password",
+        result_words(sale.result)
+    );
+    elapsed(step);
+
+    let step = Instant::now();
+    let amount = 1500;
+    println!(
+        "8. the counter: show a QR code for {} (sdkBarcodePosPay)",
+        yuan(amount)
+    );
+    let qr = client.qr_pay(&QrPayRequest {
+        pay_channel: "ALIPAY",
+        amount,
+        total_amount: amount,
+        subject: Some("蛋糕 cake"),
+        ..QrPayRequest::default()
+    })?;
+    println!("   payCode   {} (drawn by `starpos qr-pay`)", qr.pay_code);
+    println!("   tradeNo   {}", qr.trade_no);
+    let paid = client
+        .wait(
+            &qr.trade_no,
+            Duration::from_millis(500),
+            Duration::from_secs(20),
+        )
+        .map_err(|w| w.error)?;
+    println!(
+        "   result    {} once the payer scanned it",
+        result_words(paid.result)
+    );
+    elapsed(step);
+    if sale.result != Some(TxnResult::Success) || paid.result != Some(TxnResult::Success) {
+        return Err(Error::new(
+            Status::Gateway,
+            "a demo counter sale did not end paid",
+        ));
+    }
+
     println!(
         "done in {} ms: {} gateway calls, every answer signed and verified.",
-        sale.elapsed().as_millis(),
+        demo_started.elapsed().as_millis(),
         sim.request_count()
     );
     sim.shutdown();

@@ -8,14 +8,15 @@ pub const EXIT_STATUSES_HELP: &str = "\
 Exit statuses:
   0   success: the answer is final (pay answering A or Z is its normal success)
   20  the order ended F (failed, e.g. the payer cancelled) or D (revoked); a refund answered F
-  21  not final yet: a query answered A or Z, or a refund answered Z (query again)
+  21  not final yet: a query or barcode-pay answered A or Z, a refund answered Z, or
+      recover left sales open (query again, run recover again)
   1-  the starpos status code of the failure: 1 INVALID_ARGUMENT, 2 CONNECT, 3 TIMEOUT,
-      4 HTTP, 5 PROTOCOL, 6 SIGNATURE, 7 GATEWAY, 8 INTERNAL (new codes may follow)
+      4 HTTP, 5 PROTOCOL, 6 SIGNATURE, 7 GATEWAY, 8 INTERNAL, 9 JOURNAL (new codes may follow)
   64  usage: the command line (or a missing credential) is wrong; nothing was sent
 
 Credentials: --org-no, --merc-id, --trm-no, --key, or STARPOS_ORG_NO, STARPOS_MERC_ID,
 STARPOS_TRM_NO, STARPOS_KEY; STARPOS_GATEWAY for --gateway. Only commands that call the
-gateway need them.";
+gateway need them. The sale journal: --journal FILE or STARPOS_JOURNAL.";
 
 /// Exit status: the order ended `F` or `D`.
 pub const EXIT_ENDED_UNPAID: u8 = 20;

@@ -37,3 +37,14 @@ fn required<'a>(value: &'a Option<String>, flag: &str, variable: &str) -> Result
         ))
     })
 }
+
+/// The journal's path, or a usage failure naming the flag and the variable.
+pub fn journal_path(global: &Global) -> Result<&std::path::Path, Failure> {
+    global.journal.as_deref().ok_or_else(|| {
+        Failure::Usage(
+            "--journal is missing: this command reads the sale journal; give --journal FILE or \
+             set STARPOS_JOURNAL"
+                .to_owned(),
+        )
+    })
+}

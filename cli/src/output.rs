@@ -60,6 +60,59 @@ impl Printer {
         }
     }
 
+    /// Prints journal entries: one line each (kind, tradeNo, status, result, fen, settled,
+    /// words), or `{"entries": [...]}` with `--json`.
+    pub fn entries(&self, entries: &[starpos::journal::Entry]) {
+        if self.json {
+            let list: Vec<serde_json::Value> = entries
+                .iter()
+                .map(|e| {
+                    serde_json::json!({
+                        "kind": e.kind.as_str(),
+                        "tradeNo": e.trade_no,
+                        "selOrderNo": e.sel_order_no,
+                        "logNo": e.log_no,
+                        "orderNo": e.order_no,
+                        "txnTime": e.txn_time,
+                        "amount": e.amount,
+                        "total_amount": e.total_amount,
+                        "status": e.status.name(),
+                        "result": e.result.map(|r| r.as_char().to_string()).unwrap_or_default(),
+                        "settled": e.settled,
+                        "createdUnixMs": e.created_unix_ms,
+                        "error": e.error,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::json!({ "entries": list }));
+            return;
+        }
+        if entries.is_empty() {
+            println!("(no sales)");
+        }
+        for e in entries {
+            let no = if e.trade_no.is_empty() {
+                &e.log_no
+            } else {
+                &e.trade_no
+            };
+            println!(
+                "{:<11} {:<28} {:<9} {} {:>10} fen  {}{}",
+                e.kind.as_str(),
+                no,
+                e.status.name(),
+                e.result.map_or('-', |r| r.as_char()),
+                e.amount,
+                if e.settled { "settled" } else { "OPEN" },
+                if e.error.is_empty() {
+                    String::new()
+                } else {
+                    format!("  {}", e.error)
+                }
+            );
+        }
+    }
+
     /// Draws `text` as a QR code made of characters (two modules per character cell, dark on
     /// light, with its quiet zone), for a person to scan from the screen. Nothing with `--json`.
     pub fn qr_code(&self, text: &str) {

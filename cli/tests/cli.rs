@@ -468,3 +468,169 @@ fn the_protocol_version_is_passed_through_and_checked() {
     assert!(stderr(&bad).contains("version"), "{}", stderr(&bad));
     assert_eq!(sim.request_count(), 1, "the bad version was not sent");
 }
+
+/// A WeChat payment code (18 digits from 13) whose simulated payer behaves as `last` says.
+fn payment_code(last: char) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    format!("13{:09}{:06}{last}", std::process::id() % 1_000_000_000, n)
+}
+
+#[test]
+fn counter_sales_from_the_command_line() {
+    let sim = Simulator::start(SimConfig {
+        settle_after: Some(std::time::Duration::from_millis(100)),
+        ..SimConfig::default()
+    })
+    .unwrap();
+    let pay = |last: char| {
+        let code = payment_code(last);
+        let out = starpos(
+            &sim,
+            &[
+                "--json",
+                "barcode-pay",
+                "--auth-code",
+                &code,
+                "--amount",
+                "5",
+                "--total-amount",
+                "5",
+            ],
+        );
+        assert!(!stdout(&out).contains(&code), "the code is never printed");
+        assert!(!stderr(&out).contains(&code), "the code is never printed");
+        out
+    };
+    // Paid at once, refused, a password pending: 0, 20, 21.
+    for (last, exit, result) in [('0', 0, "S"), ('2', 20, "F"), ('1', 21, "A")] {
+        let out = pay(last);
+        assert_eq!(out.status.code(), Some(exit), "{out:?}");
+        let answer = json(&out);
+        assert_eq!(answer["result"], result);
+        assert_eq!(answer["payChannel"], "WXPAY", "inferred from the code");
+        assert!(!answer["tradeNo"].as_str().unwrap().is_empty());
+    }
+    // The whole sale follows the password to S by the sale's own tradeNo.
+    let code = payment_code('1');
+    let out = starpos(
+        &sim,
+        &[
+            "--json",
+            "sale",
+            "--auth-code",
+            &code,
+            "--amount",
+            "9",
+            "--total-amount",
+            "9",
+            "--interval-ms",
+            "20",
+            "--deadline-ms",
+            "3000",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let done = json(&out);
+    assert_eq!(done["result"], "S");
+    let trade_no = done["tradeNo"].as_str().unwrap();
+    assert_eq!(sim.order(trade_no).unwrap().auth_code_pays, 1);
+    // A QR order: the payCode as text and drawn as a picture of characters.
+    let out = starpos(
+        &sim,
+        &[
+            "qr-pay",
+            "--pay-channel",
+            "ALIPAY",
+            "--amount",
+            "3",
+            "--total-amount",
+            "3",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = stdout(&out);
+    assert!(text.contains("payCode"), "{text}");
+    assert!(
+        text.contains('█') && text.contains('▀'),
+        "a QR picture: {text}"
+    );
+    // A code of no known shape without a channel: INVALID_ARGUMENT naming pay_channel.
+    let out = starpos(
+        &sim,
+        &[
+            "barcode-pay",
+            "--auth-code",
+            "999",
+            "--amount",
+            "5",
+            "--total-amount",
+            "5",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(stderr(&out).contains("pay_channel: not given"), "{out:?}");
+}
+
+#[test]
+fn the_journal_and_recover_from_the_command_line() {
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let dir = std::env::temp_dir().join(format!("starpos-cli-journal-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let journal = dir.join("sales.journal");
+    let journal = journal.to_str().unwrap();
+    // A QR order the payer has not scanned: recorded, open.
+    let out = starpos(
+        &sim,
+        &[
+            "--journal",
+            journal,
+            "--json",
+            "qr-pay",
+            "--pay-channel",
+            "WXPAY",
+            "--amount",
+            "4",
+            "--total-amount",
+            "4",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let trade_no = json(&out)["tradeNo"].as_str().unwrap().to_owned();
+    let listed = json(&bare(&["--journal", journal, "--json", "journal"]));
+    assert_eq!(
+        listed["entries"][0]["tradeNo"],
+        trade_no.as_str(),
+        "no credentials needed"
+    );
+    assert_eq!(listed["entries"][0]["settled"], false);
+    // Still unscanned: recover reports it open, exit 21.
+    let out = starpos(
+        &sim,
+        &[
+            "--journal",
+            journal,
+            "--json",
+            "recover",
+            "--deadline-ms",
+            "100",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(21), "{out:?}");
+    // Scanned: recover settles it, exit 0; then nothing is left to report.
+    assert!(sim.confirm(&trade_no));
+    let out = starpos(&sim, &["--journal", journal, "--json", "recover"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report = json(&out);
+    assert_eq!(report["entries"][0]["result"], "S");
+    assert_eq!(report["entries"][0]["settled"], true);
+    let out = starpos(&sim, &["--journal", journal, "--json", "recover"]);
+    assert_eq!(json(&out)["entries"].as_array().unwrap().len(), 0);
+    // Without a journal: a usage error naming the flag.
+    let out = bare(&["recover"]);
+    assert_eq!(out.status.code(), Some(64));
+    assert!(stderr(&out).contains("--journal"), "{out:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -35,6 +35,7 @@ impl From<Status> for starpos_status {
             Status::Signature => STARPOS_ERR_SIGNATURE,
             Status::Gateway => STARPOS_ERR_GATEWAY,
             Status::Internal => STARPOS_ERR_INTERNAL,
+            Status::Journal => STARPOS_ERR_JOURNAL,
         }
     }
 }

@@ -8,9 +8,11 @@
 
 mod calls;
 mod convert;
+mod journal;
 mod types;
 mod util;
 
 pub use calls::*;
+pub use journal::*;
 pub use types::*;
 pub use util::*;

@@ -30,6 +30,9 @@ pub enum starpos_status {
     STARPOS_ERR_GATEWAY = 7,
     /// A bug was caught (a panic); the process lives on (in doubt).
     STARPOS_ERR_INTERNAL = 8,
+    /// The sale journal could not be read or written (no space, read-only, locked, not a
+    /// journal file); nothing was sent. `error` names the file and what to do.
+    STARPOS_ERR_JOURNAL = 9,
 }
 
 /// `flags` bit: open a new connection for every call instead of keeping one alive.

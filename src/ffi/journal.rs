@@ -1,0 +1,111 @@
+//! The exported journal calls: recovery at start-up and the list of journaled sales.
+
+use super::convert::*;
+use super::types::*;
+use crate::error::{Error, Status};
+use crate::journal::Entry;
+use std::ffi::c_void;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Duration;
+
+/// Copies a journal entry into its C struct (texts cut to fit; the journal holds no value
+/// longer than its buffer but `error`).
+fn entry_to_c(entry: &Entry, s: Strings) -> starpos_journal_entry {
+    // SAFETY: the struct is plain C data for which all-zero bytes are valid.
+    let mut out: starpos_journal_entry = unsafe { std::mem::zeroed() };
+    s.put_cut(&mut out.kind, entry.kind.as_str());
+    s.put_cut(&mut out.trade_no, &entry.trade_no);
+    s.put_cut(&mut out.sel_order_no, &entry.sel_order_no);
+    s.put_cut(&mut out.log_no, &entry.log_no);
+    s.put_cut(&mut out.order_no, &entry.order_no);
+    s.put_cut(&mut out.txn_time, &entry.txn_time);
+    out.amount = entry.amount;
+    out.total_amount = entry.total_amount;
+    out.status = entry.status.into();
+    out.result = result_char(entry.result);
+    out.settled = entry.settled;
+    out.created_unix_ms = entry.created_unix_ms;
+    s.put_cut(&mut out.error, &entry.error);
+    out
+}
+
+/// Runs `work` behind the panic boundary with this thread's last error kept.
+fn guarded(work: impl FnOnce() -> Result<(), Error>) -> starpos_status {
+    clear_last_error();
+    let error = match catch_unwind(AssertUnwindSafe(work)) {
+        Ok(Ok(())) => return starpos_status::STARPOS_OK,
+        Ok(Err(e)) => e,
+        Err(_) => Error::new(Status::Internal, PANIC_TEXT),
+    };
+    set_last_error(error.detail());
+    error.status().into()
+}
+
+/// At start-up, settles what a crash or power cut left open: every sale the journal
+/// (`config->journal_path`, required) holds unsettled is queried — by its `tradeNo`, or a
+/// pubSigPay's `logNo`; nothing is ever paid again — every 500 ms until it is final or
+/// `deadline_ms` (0 = 30000) has passed, and reported once through `callback` (which may be NULL).
+/// Settled sales are neither queried nor reported again.
+///
+/// Each report's `status`: OK = final (`result` 'S', 'F' or 'D'); an in-doubt status = still
+/// unknown (it stays open for the next `starpos_recover`; `error` says why); GATEWAY = no money
+/// moved (the gateway still did not know the sale ten minutes after it was recorded). A
+/// pubSigPay whose answer was lost is reported in doubt with the reason (no money can move
+/// without that answer) and settled.
+///
+/// Returns OK when the journal could be read, whatever the sales say; INVALID_ARGUMENT
+/// without `journal_path`; JOURNAL when the file cannot be read or written.
+///
+/// # Safety
+/// Each pointer is NULL or valid for the call; `callback` is called on this thread only, before
+/// this function returns.
+#[no_mangle]
+pub unsafe extern "C" fn starpos_recover(
+    config: *const starpos_config,
+    deadline_ms: u32,
+    callback: starpos_journal_fn,
+    userdata: *mut c_void,
+) -> starpos_status {
+    let s = Strings::of(config);
+    guarded(|| {
+        let client = client_from(config)?;
+        let deadline = Duration::from_millis(u64::from(deadline_ms));
+        client
+            .recover(deadline, |entry| {
+                if let Some(f) = callback {
+                    let c = entry_to_c(entry, s);
+                    // SAFETY: the caller's callback, called as documented.
+                    unsafe { f(&c, userdata) };
+                }
+            })
+            .map(|_| ())
+    })
+}
+
+/// Every sale the journal (`config->journal_path`, required) still holds, oldest first, once
+/// each through `callback`: the unsettled ones, and settled ones kept for reprints and end-of-day
+/// totals (`journal_retention_days`). Nothing is sent to the gateway.
+///
+/// Returns OK, INVALID_ARGUMENT (no `journal_path`, `callback` NULL) or JOURNAL.
+///
+/// # Safety
+/// Each pointer is NULL or valid for the call; `callback` is called on this thread only, before
+/// this function returns.
+#[no_mangle]
+pub unsafe extern "C" fn starpos_journal_list(
+    config: *const starpos_config,
+    callback: starpos_journal_fn,
+    userdata: *mut c_void,
+) -> starpos_status {
+    let s = Strings::of(config);
+    guarded(|| {
+        let client = client_from(config)?;
+        let f = callback.ok_or_else(|| Error::invalid("callback", "is NULL"))?;
+        for entry in client.journal_entries()? {
+            let c = entry_to_c(&entry, s);
+            // SAFETY: the caller's callback, called as documented.
+            unsafe { f(&c, userdata) };
+        }
+        Ok(())
+    })
+}

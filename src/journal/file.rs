@@ -1,0 +1,245 @@
+//! The journal's file system work: the sidecar lock, opening, appending with a sync, and the
+//! write-sync-rename-sync of compaction. Every failure becomes a [`Status::Journal`] error
+//! naming the file, what failed, what to do, and the OS error.
+
+use crate::error::{Error, Status};
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{FileExt, MetadataExt};
+use std::os::unix::io::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How long to wait for another process to release the lock before giving up.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// A `Status::Journal` error: `journal <path>: <what> (<advice>) (<os error>)`.
+pub(super) fn io_error(path: &Path, what: &str, e: &io::Error) -> Error {
+    let advice = match e.raw_os_error() {
+        Some(libc::ENOSPC) | Some(libc::EDQUOT) => {
+            "the storage is full: free space on it or choose another path"
+        }
+        Some(libc::EFBIG) => {
+            "the file is full (at the process's file size limit): raise the limit or free space"
+        }
+        Some(libc::EACCES) | Some(libc::EPERM) => {
+            "permission denied: make the file and its directory writable by this process"
+        }
+        Some(libc::EROFS) => {
+            "the file system is read-only: remount it read-write or choose a writable path"
+        }
+        Some(libc::ENOLCK) | Some(libc::EOPNOTSUPP) => {
+            "the file system cannot lock files: put the journal on local storage"
+        }
+        Some(libc::ENOENT) | Some(libc::ENOTDIR) => "its directory does not exist: create it",
+        Some(libc::EIO) => "the storage failed: check or replace it",
+        _ => "check the path and the storage",
+    };
+    Error::new(
+        Status::Journal,
+        format!("journal {}: {what}: {advice} ({e})", path.display()),
+    )
+}
+
+/// A `Status::Journal` error that has no OS error behind it.
+pub(super) fn format_error(path: &Path, what: &str) -> Error {
+    Error::new(
+        Status::Journal,
+        format!("journal {}: {what}", path.display()),
+    )
+}
+
+/// `<path><suffix>`: the sidecar lock and the compaction's temporary file.
+pub(super) fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// The directory holding `path`, for syncing a create or a rename.
+fn directory(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+/// Makes the directory entry of `path` durable (after creating or renaming it).
+pub(super) fn sync_directory(path: &Path) -> Result<(), Error> {
+    File::open(directory(path))
+        .and_then(|dir| dir.sync_all())
+        .map_err(|e| io_error(path, "cannot sync the directory", &e))
+}
+
+/// Opens (creating it if needed) the sidecar lock file. Read-only is enough for `flock`, so a
+/// lock file this process may not write still serves.
+pub(super) fn open_lock(path: &Path) -> Result<File, Error> {
+    let lock_path = sidecar(path, ".lock");
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .or_else(|_| File::open(&lock_path))
+        .map_err(|e| io_error(path, "cannot open the lock file <path>.lock", &e))
+}
+
+/// Holds the exclusive `flock` on the lock file until dropped.
+pub(super) struct Flock<'a>(&'a File);
+
+impl<'a> Flock<'a> {
+    /// Takes the lock, waiting up to [`LOCK_WAIT`] for another process to release it.
+    pub(super) fn acquire(lock: &'a File, path: &Path) -> Result<Flock<'a>, Error> {
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(1);
+        loop {
+            // SAFETY: flock on a descriptor this File owns; no memory is passed.
+            if unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+                return Ok(Flock(lock));
+            }
+            let e = io::Error::last_os_error();
+            match e.raw_os_error() {
+                Some(libc::EINTR) => continue,
+                Some(libc::EWOULDBLOCK) if started.elapsed() < LOCK_WAIT => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                Some(libc::EWOULDBLOCK) => {
+                    return Err(io_error(
+                        path,
+                        &format!(
+                            "locked by another process for more than {} s: \
+                             find the process holding <path>.lock and end it",
+                            LOCK_WAIT.as_secs()
+                        ),
+                        &e,
+                    ))
+                }
+                _ => return Err(io_error(path, "cannot lock <path>.lock", &e)),
+            }
+        }
+    }
+}
+
+impl Drop for Flock<'_> {
+    fn drop(&mut self) {
+        // SAFETY: as in acquire. Closing the descriptor would release it as well.
+        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
+    }
+}
+
+/// The journal file opened for reading and appending, created if missing; `true` when this
+/// call created it.
+pub(super) fn open_journal(path: &Path) -> Result<(File, bool), Error> {
+    let mut options = OpenOptions::new();
+    options.read(true).append(true);
+    match options.clone().create_new(true).open(path) {
+        Ok(file) => Ok((file, true)),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => options
+            .open(path)
+            .map(|file| (file, false))
+            .map_err(|e| io_error(path, "cannot open for reading and appending", &e)),
+        Err(e) => Err(io_error(path, "cannot create", &e)),
+    }
+}
+
+/// The (device, inode) of an open file: tells whether the path still names it.
+pub(super) fn identity_of(file: &File, path: &Path) -> Result<(u64, u64), Error> {
+    file.metadata()
+        .map(|m| (m.dev(), m.ino()))
+        .map_err(|e| io_error(path, "cannot stat", &e))
+}
+
+/// The (device, inode) the path names now, `None` when nothing is there.
+pub(super) fn identity_at(path: &Path) -> Result<Option<(u64, u64)>, Error> {
+    match std::fs::metadata(path) {
+        Ok(m) => Ok(Some((m.dev(), m.ino()))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_error(path, "cannot stat", &e)),
+    }
+}
+
+/// The file's length.
+pub(super) fn length(file: &File, path: &Path) -> Result<u64, Error> {
+    file.metadata()
+        .map(|m| m.len())
+        .map_err(|e| io_error(path, "cannot stat", &e))
+}
+
+/// The bytes from `offset` to `len` (the file's length, read under the lock).
+pub(super) fn read_from(file: &File, path: &Path, offset: u64, len: u64) -> Result<Vec<u8>, Error> {
+    let size = usize::try_from(len.saturating_sub(offset))
+        .map_err(|_| format_error(path, "too large to read: move it away"))?;
+    let mut bytes = vec![0u8; size];
+    file.read_exact_at(&mut bytes, offset)
+        .map_err(|e| io_error(path, "cannot read", &e))?;
+    Ok(bytes)
+}
+
+/// Appends `bytes` at the end (the file is open for appending, and its end is `len`) and
+/// syncs. On failure the file is cut back to `len`, so nothing is left half-written.
+pub(super) fn append(file: &File, path: &Path, len: u64, bytes: &[u8]) -> Result<(), Error> {
+    let mut writer = file;
+    let written = writer
+        .write_all(bytes)
+        .map_err(|e| io_error(path, "cannot append a record", &e))
+        .and_then(|()| {
+            file.sync_data()
+                .map_err(|e| io_error(path, "cannot sync a record to storage", &e))
+        });
+    if written.is_err() {
+        // Best effort: a tail left behind is cut before the next append and skipped on read.
+        if file.set_len(len).is_ok() {
+            let _ = file.sync_data();
+        }
+    }
+    written
+}
+
+/// Cuts the file back to `len` (an unfinished last record) and syncs.
+pub(super) fn truncate(file: &File, path: &Path, len: u64) -> Result<(), Error> {
+    file.set_len(len)
+        .and_then(|()| file.sync_data())
+        .map_err(|e| io_error(path, "cannot cut off an unfinished last record", &e))
+}
+
+/// Replaces the journal with `bytes` so that a crash at any point leaves either the old or
+/// the new file whole: write `<path>.tmp`, sync it, rename it over `path`, sync the
+/// directory. Returns the new file, open for reading and appending.
+pub(super) fn replace(path: &Path, bytes: &[u8]) -> Result<File, Error> {
+    let tmp = sidecar(path, ".tmp");
+    let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
+    let written = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&tmp)
+        .and_then(|mut file| {
+            // The copy keeps the journal's mode (a 0600 journal stays private).
+            if let Some(permissions) = permissions {
+                file.set_permissions(permissions)?;
+            }
+            file.write_all(bytes)?;
+            file.sync_all()
+        });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io_error(
+            path,
+            "cannot write the compacted copy <path>.tmp",
+            &e,
+        ));
+    }
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io_error(
+            path,
+            "cannot rename <path>.tmp over the journal",
+            &e,
+        ));
+    }
+    sync_directory(path)?;
+    let (file, _) = open_journal(path)?;
+    Ok(file)
+}

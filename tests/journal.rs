@@ -1,0 +1,305 @@
+//! The sale journal through the client (spec: "keep the details for checking"): sales are
+//! recorded before they are sent, settled when final, and recovered at start-up by queries
+//! only. Through the Rust API and the C ABI, against the simulator.
+
+mod common;
+
+use common::*;
+use starpos::ffi::*;
+use starpos::journal::{Entry, Journal, Kind};
+use starpos::{BarcodePayRequest, Client, PayRequest, QrPayRequest, Status, TxnResult};
+use starpos_sim::{Fault, Simulator};
+use std::ffi::c_void;
+use std::time::Duration;
+
+fn journaled(sim: &Simulator, path: &std::path::Path) -> Client {
+    let mut c = config(sim);
+    c.journal_path = Some(path.to_owned());
+    c.timeouts.total = Duration::from_millis(300);
+    Client::new(c).unwrap()
+}
+
+fn barcode(code: &str) -> BarcodePayRequest<'_> {
+    BarcodePayRequest {
+        auth_code: code,
+        amount: 66,
+        total_amount: 66,
+        sel_order_no: Some("SO-66"),
+        ..Default::default()
+    }
+}
+
+fn entry_of(client: &Client, trade_no: &str) -> Entry {
+    client
+        .journal_entries()
+        .unwrap()
+        .into_iter()
+        .find(|e| e.trade_no == trade_no)
+        .expect("journaled")
+}
+
+#[test]
+fn sales_are_recorded_and_settled_when_final() {
+    let sim = sim();
+    let dir = TempDir::new("journal-settle");
+    let client = journaled(&sim, &dir.join("sales.journal"));
+    let code = wechat_code('0');
+    let paid = client.barcode_pay(&barcode(&code)).unwrap();
+    let e = entry_of(&client, &paid.trade_no);
+    assert_eq!(
+        (e.kind, e.status, e.result, e.settled),
+        (Kind::BarcodePay, Status::Ok, Some(TxnResult::Success), true)
+    );
+    assert_eq!(
+        (e.amount, e.total_amount, e.sel_order_no.as_str()),
+        (66, 66, "SO-66")
+    );
+    assert_eq!(e.log_no, paid.log_no);
+    assert_eq!(e.order_no, paid.order_no);
+
+    // A QR order is open until a query finds it final.
+    let qr = client
+        .qr_pay(&QrPayRequest {
+            pay_channel: "WXPAY",
+            amount: 5,
+            total_amount: 5,
+            ..Default::default()
+        })
+        .unwrap();
+    let e = entry_of(&client, &qr.trade_no);
+    assert!(!e.settled && e.status.in_doubt(), "{e:?}");
+    assert!(sim.confirm(&qr.trade_no));
+    client
+        .wait(
+            &qr.trade_no,
+            Duration::from_millis(10),
+            Duration::from_secs(2),
+        )
+        .unwrap();
+    let e = entry_of(&client, &qr.trade_no);
+    assert_eq!(
+        (e.status, e.result, e.settled),
+        (Status::Ok, Some(TxnResult::Success), true)
+    );
+
+    // A refund too, with the order it refunds.
+    let refund = client
+        .refund(&starpos::RefundRequest {
+            order_no: &paid.order_no,
+            txn_amt: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    let e = entry_of(&client, &refund.trade_no);
+    assert_eq!(
+        (e.kind, e.amount, e.order_no.as_str(), e.settled),
+        (Kind::Refund, 10, paid.order_no.as_str(), true)
+    );
+
+    // The file holds no secret: not the payment code, not the key.
+    let text = std::fs::read_to_string(dir.join("sales.journal")).unwrap();
+    assert!(!text.contains(&code), "the payment code is never journaled");
+    assert!(!text.contains(starpos_sim::DEFAULT_KEY));
+}
+
+#[test]
+fn a_sale_that_cannot_be_recorded_is_not_sent() {
+    let sim = sim();
+    let dir = TempDir::new("journal-unwritable");
+    // The journal's path is a directory: it cannot be opened as a file.
+    let client = journaled(&sim, &dir.0);
+    let code = wechat_code('0');
+    let e = client.barcode_pay(&barcode(&code)).unwrap_err();
+    assert_eq!(e.status(), Status::Journal, "{e}");
+    assert!(!e.in_doubt());
+    assert!(e.detail().contains("not sent"), "{e}");
+    assert_eq!(sim.request_count(), 0, "nothing was sent");
+}
+
+#[test]
+fn recovery_queries_what_a_lost_answer_left_open_and_reports_it_once() {
+    let sim = sim();
+    let dir = TempDir::new("journal-recover");
+    let client = journaled(&sim, &dir.join("sales.journal"));
+    sim.inject_for(Some("sdkBarcodePay"), 1, Fault::NeverAnswer);
+    let code = wechat_code('0');
+    let e = client.barcode_pay(&barcode(&code)).unwrap_err();
+    assert_eq!(e.status(), Status::Timeout);
+    let trade_no = e.trade_no().unwrap().to_owned();
+    assert!(!entry_of(&client, &trade_no).settled);
+
+    // "The next start": a new client on the same file.
+    let after = journaled(&sim, &dir.join("sales.journal"));
+    let mut reported = Vec::new();
+    let n = after
+        .recover(Duration::from_secs(3), |e| reported.push(e.clone()))
+        .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(reported[0].trade_no, trade_no);
+    assert_eq!(
+        (reported[0].status, reported[0].result, reported[0].settled),
+        (Status::Ok, Some(TxnResult::Success), true)
+    );
+    assert_eq!(
+        sim.order(&trade_no).unwrap().auth_code_pays,
+        1,
+        "recovery never pays"
+    );
+    let n = after
+        .recover(Duration::from_secs(3), |e| panic!("reported again: {e:?}"))
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn a_lost_pubsigpay_answer_is_reported_in_doubt_with_the_reason_and_settled() {
+    let sim = sim();
+    let dir = TempDir::new("journal-pubsig");
+    let client = journaled(&sim, &dir.join("sales.journal"));
+    sim.inject_for(Some("pubSigPay"), 1, Fault::NeverAnswer);
+    let code = unique("code");
+    let e = client
+        .pay(&PayRequest {
+            code: Some(&code),
+            amount: 9,
+            total_amount: 9,
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert!(e.in_doubt());
+    let mut reported = Vec::new();
+    client
+        .recover(Duration::from_secs(1), |e| reported.push(e.clone()))
+        .unwrap();
+    assert_eq!(reported.len(), 1);
+    let r = &reported[0];
+    assert_eq!(r.kind, Kind::Pay);
+    assert!(r.status.in_doubt() && r.settled, "{r:?}");
+    assert!(r.error.contains("no money can move"), "{}", r.error);
+    assert!(!std::fs::read_to_string(dir.join("sales.journal"))
+        .unwrap()
+        .contains(&code));
+}
+
+#[test]
+fn a_sale_the_gateway_never_saw_is_settled_after_ten_minutes() {
+    let sim = sim();
+    let dir = TempDir::new("journal-never");
+    let path = dir.join("sales.journal");
+    // A sale recorded eleven minutes ago whose request never left (the process died).
+    let journal = Journal::open(&path, Duration::from_secs(3600)).unwrap();
+    let mut old = Entry::new(Kind::BarcodePay);
+    old.id = "old-never-sent".into();
+    old.trade_no = "20261201000000NEVERSENT".into();
+    old.amount = 1;
+    old.total_amount = 1;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    old.created_unix_ms = now_ms - 11 * 60 * 1000;
+    journal.update(&old).unwrap();
+    let client = journaled(&sim, &path);
+    let mut reported = Vec::new();
+    client
+        .recover(Duration::from_secs(2), |e| reported.push(e.clone()))
+        .unwrap();
+    assert_eq!(reported.len(), 1);
+    assert_eq!(
+        (reported[0].status, reported[0].settled),
+        (Status::Gateway, true),
+        "{:?}",
+        reported[0]
+    );
+    assert!(reported[0].error.contains("never arrived"));
+    // A young one stays open: the order may just not have reached the query service.
+    let mut young = old.clone();
+    young.id = "young-never-sent".into();
+    young.trade_no = "20261201000000YOUNG".into();
+    young.created_unix_ms = now_ms;
+    journal.update(&young).unwrap();
+    let mut reported = Vec::new();
+    client
+        .recover(Duration::from_millis(300), |e| reported.push(e.clone()))
+        .unwrap();
+    assert_eq!(reported.len(), 1);
+    assert!(
+        reported[0].status.in_doubt() && !reported[0].settled,
+        "{:?}",
+        reported[0]
+    );
+}
+
+unsafe extern "C" fn collect(entry: *const starpos_journal_entry, userdata: *mut c_void) {
+    let seen = &mut *(userdata as *mut Vec<(String, String, starpos_status, u8, bool)>);
+    let e = &*entry;
+    seen.push((
+        text(&e.kind),
+        text(&e.trade_no),
+        e.status,
+        e.result as u8,
+        e.settled,
+    ));
+}
+
+#[test]
+fn recover_and_list_through_the_c_abi() {
+    let sim = sim();
+    let dir = TempDir::new("journal-c");
+    let path = c(dir.join("sales.journal").to_str().unwrap());
+    let mut cfg = c_config(&sim);
+    cfg.raw.journal_path = path.as_ptr();
+    cfg.raw.timeout_ms = 300;
+    sim.inject_for(Some("sdkBarcodePay"), 1, Fault::NeverAnswer);
+    let code = c(&wechat_code('3'));
+    let mut req: starpos_barcode_pay_request = zeroed();
+    req.auth_code = code.as_ptr();
+    req.amount = 3;
+    req.total_amount = 3;
+    let mut out: starpos_barcode_pay_response = zeroed();
+    let st = unsafe { starpos_barcode_pay(&cfg.raw, &req, &mut out) };
+    assert_eq!(st, starpos_status::STARPOS_ERR_TIMEOUT);
+    let trade_no = text(&out.trade_no);
+
+    let mut seen: Vec<(String, String, starpos_status, u8, bool)> = Vec::new();
+    let st = unsafe {
+        starpos_recover(
+            &cfg.raw,
+            2000,
+            Some(collect),
+            &mut seen as *mut _ as *mut c_void,
+        )
+    };
+    assert_eq!(st, starpos_status::STARPOS_OK);
+    assert_eq!(
+        seen,
+        [(
+            "barcode_pay".to_owned(),
+            trade_no.clone(),
+            starpos_status::STARPOS_OK,
+            b'S',
+            true
+        )]
+    );
+
+    let mut listed: Vec<(String, String, starpos_status, u8, bool)> = Vec::new();
+    let st = unsafe {
+        starpos_journal_list(
+            &cfg.raw,
+            Some(collect),
+            &mut listed as *mut _ as *mut c_void,
+        )
+    };
+    assert_eq!(st, starpos_status::STARPOS_OK);
+    assert_eq!(listed, seen);
+
+    // No journal configured, or no callback: INVALID_ARGUMENT naming it.
+    cfg.raw.journal_path = std::ptr::null();
+    let st = unsafe { starpos_recover(&cfg.raw, 0, None, std::ptr::null_mut()) };
+    assert_eq!(st, starpos_status::STARPOS_ERR_INVALID_ARGUMENT);
+    assert!(static_text(starpos_last_error()).starts_with("journal_path: "));
+    cfg.raw.journal_path = path.as_ptr();
+    let st = unsafe { starpos_journal_list(&cfg.raw, None, std::ptr::null_mut()) };
+    assert_eq!(st, starpos_status::STARPOS_ERR_INVALID_ARGUMENT);
+    assert!(static_text(starpos_last_error()).starts_with("callback: "));
+}

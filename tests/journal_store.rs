@@ -1,0 +1,372 @@
+//! The sale journal as terminals use it: through the public API, from several processes, on a
+//! full disk, on a read-only file, and with compactions killed at random moments. Child
+//! processes are this test binary run again with `STARPOS_JOURNAL_ROLE` set: the test named on
+//! the command line then plays the child's part and exits.
+
+use starpos::journal::{Entry, Journal, Kind, DEFAULT_RETENTION};
+use starpos::{Status, TxnResult};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+const ROLE: &str = "STARPOS_JOURNAL_ROLE";
+const PATH: &str = "STARPOS_JOURNAL_PATH";
+
+/// A fresh directory under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "starpos-journal-{name}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn file(&self) -> PathBuf {
+        self.0.join("sales.journal")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// In a child run for `role`: the journal path it was given.
+fn child_role(role: &str) -> Option<PathBuf> {
+    (std::env::var(ROLE).ok()? == role).then(|| PathBuf::from(std::env::var_os(PATH).unwrap()))
+}
+
+/// Starts this binary again to play `role` in `test`, its stdout piped to the caller.
+fn spawn_child(test: &str, role: &str, path: &Path) -> Child {
+    Command::new(std::env::current_exe().unwrap())
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(ROLE, role)
+        .env(PATH, path)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// A line for the parent, straight to the stdout pipe (not the harness's capture), on a line
+/// of its own (the harness leaves "test <name> ... " unfinished).
+fn tell(line: &str) {
+    let mut out = std::io::stdout().lock();
+    out.write_all(format!("\n{line}\n").as_bytes()).unwrap();
+    out.flush().unwrap();
+}
+
+/// What a finished child told: the ids it had acknowledged (`ACK`) and its other lines.
+fn told(child: Child) -> (Vec<String>, Vec<String>) {
+    let output = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    parse_told(&text)
+}
+
+fn parse_told(text: &str) -> (Vec<String>, Vec<String>) {
+    let mut acked = Vec::new();
+    let mut other = Vec::new();
+    for line in text.lines() {
+        if let Some(id) = line.strip_prefix("ACK ") {
+            acked.push(id.to_owned());
+        } else if line.starts_with("ERR ") || line.starts_with("OK ") {
+            other.push(line.to_owned());
+        }
+    }
+    (acked, other)
+}
+
+fn sale(trade_no: &str, amount: u64) -> Entry {
+    Entry {
+        trade_no: trade_no.into(),
+        amount,
+        total_amount: amount,
+        txn_time: "20261201120000".into(),
+        ..Entry::new(Kind::Pay)
+    }
+}
+
+fn ids(entries: &[Entry]) -> Vec<String> {
+    entries.iter().map(|e| e.id.clone()).collect()
+}
+
+/// Every message the library logged in this process (the logger is installed once).
+fn logged() -> &'static Mutex<Vec<String>> {
+    static LOGGED: OnceLock<Arc<Mutex<Vec<String>>>> = OnceLock::new();
+    LOGGED.get_or_init(|| {
+        let store = Arc::new(Mutex::new(Vec::new()));
+        let sink = store.clone();
+        starpos::log::set_logger(Some(Arc::new(move |_, message: &str| {
+            sink.lock().unwrap().push(message.to_owned())
+        })));
+        store
+    })
+}
+
+#[test]
+fn sales_round_trip_and_damage_is_logged_and_skipped() {
+    let logged = logged();
+    let dir = TempDir::new("roundtrip");
+    let path = dir.file();
+    let journal = Journal::open(&path, DEFAULT_RETENTION).unwrap();
+    let pay = journal.begin(sale("P1", 100)).unwrap();
+    let refund = journal
+        .begin(Entry {
+            kind: Kind::Refund,
+            ..sale("R1", 50)
+        })
+        .unwrap();
+    let third = journal.begin(sale("P3", 300)).unwrap();
+    let paid = Entry {
+        status: Status::Ok,
+        result: Some(TxnResult::Success),
+        log_no: "L1".into(),
+        order_no: "O1".into(),
+        settled: true,
+        ..pay.clone()
+    };
+    journal.update(&paid).unwrap();
+    let entries = Journal::open(&path, DEFAULT_RETENTION)
+        .unwrap()
+        .entries()
+        .unwrap();
+    assert_eq!(ids(&entries), [pay.id.as_str(), &refund.id, &third.id]);
+    assert_eq!(entries[0].result, Some(TxnResult::Success));
+    assert_eq!(entries[1], refund);
+
+    // One byte changed inside the refund's record: the others are read, the damage logged.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes.windows(4).position(|w| w == b"\"R1\"").unwrap();
+    bytes[at + 2] = b'7';
+    std::fs::write(&path, &bytes).unwrap();
+    let entries = Journal::open(&path, DEFAULT_RETENTION)
+        .unwrap()
+        .entries()
+        .unwrap();
+    assert_eq!(ids(&entries), [pay.id.as_str(), &third.id]);
+    let warnings = logged.lock().unwrap().join("\n");
+    assert!(
+        warnings.contains(&format!("journal {}", path.display())) && warnings.contains("damaged"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn a_full_disk_is_a_journal_error_and_leaves_nothing_half_written() {
+    const TEST: &str = "a_full_disk_is_a_journal_error_and_leaves_nothing_half_written";
+    if let Some(path) = child_role("fill") {
+        let journal = Journal::open(&path, DEFAULT_RETENTION).unwrap();
+        let len = std::fs::metadata(&path).unwrap().len();
+        // SAFETY: plain libc calls on this process's own limits and signal disposition.
+        unsafe {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: len + 1500,
+                rlim_max: len + 1500,
+            };
+            assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &limit), 0);
+        }
+        for i in 0..1000 {
+            match journal.begin(sale(&format!("F{i}"), i)) {
+                Ok(entry) => tell(&format!("ACK {}", entry.id)),
+                Err(e) => {
+                    tell(&format!("ERR {} {}", e.status(), e.detail()));
+                    break;
+                }
+            }
+        }
+        std::process::exit(0);
+    }
+    let dir = TempDir::new("full");
+    let path = dir.file();
+    let first = Journal::open(&path, DEFAULT_RETENTION)
+        .unwrap()
+        .begin(sale("BEFORE", 1))
+        .unwrap();
+    let (acked, other) = told(spawn_child(TEST, "fill", &path));
+    assert!(!acked.is_empty(), "some sales fit before the limit");
+    assert_eq!(other.len(), 1, "{other:?}");
+    let error = &other[0];
+    assert!(error.starts_with("ERR JOURNAL journal "), "{error}");
+    assert!(error.contains(&*path.to_string_lossy()), "{error}");
+    assert!(error.contains("full"), "names the problem: {error}");
+    assert!(error.contains("os error"), "{error}");
+
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.ends_with(b"\n"), "no half record at the end");
+    let entries = Journal::open(&path, DEFAULT_RETENTION)
+        .unwrap()
+        .entries()
+        .unwrap();
+    let mut expected = vec![first.id];
+    expected.extend(acked);
+    assert_eq!(
+        ids(&entries),
+        expected,
+        "every acknowledged sale, nothing else"
+    );
+    let lines = bytes.iter().filter(|b| **b == b'\n').count();
+    assert_eq!(
+        lines,
+        1 + expected.len(),
+        "the header and one line per sale"
+    );
+}
+
+#[test]
+fn a_read_only_journal_is_refused_with_the_reason() {
+    const TEST: &str = "a_read_only_journal_is_refused_with_the_reason";
+    if let Some(path) = child_role("read-only") {
+        // Root ignores file modes: become nobody first.
+        // SAFETY: plain libc calls changing this process's own credentials.
+        unsafe {
+            if libc::geteuid() == 0 {
+                assert_eq!(libc::setgroups(0, std::ptr::null()), 0);
+                assert_eq!(libc::setgid(65534), 0);
+                assert_eq!(libc::setuid(65534), 0);
+            }
+        }
+        match Journal::open(&path, DEFAULT_RETENTION) {
+            Ok(_) => tell("OK opened"),
+            Err(e) => tell(&format!("ERR {} {}", e.status(), e.detail())),
+        }
+        std::process::exit(0);
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("read-only");
+    let path = dir.file();
+    Journal::open(&path, DEFAULT_RETENTION)
+        .unwrap()
+        .begin(sale("KEPT", 1))
+        .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let (_, other) = told(spawn_child(TEST, "read-only", &path));
+    assert_eq!(other.len(), 1, "{other:?}");
+    let error = &other[0];
+    assert!(error.starts_with("ERR JOURNAL journal "), "{error}");
+    assert!(error.contains(&*path.to_string_lossy()), "{error}");
+    assert!(error.contains("permission denied"), "{error}");
+    assert!(error.contains("writable"), "says what to do: {error}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn two_processes_append_to_one_journal() {
+    const TEST: &str = "two_processes_append_to_one_journal";
+    const SALES: u64 = 40;
+    if let Some(path) = child_role("append") {
+        let journal = Journal::open(&path, DEFAULT_RETENTION).unwrap();
+        for i in 0..SALES {
+            let entry = journal
+                .begin(sale(&format!("{}-{i}", std::process::id()), i))
+                .unwrap();
+            journal
+                .update(&Entry {
+                    log_no: format!("L{i}"),
+                    ..entry.clone()
+                })
+                .unwrap();
+            tell(&format!("ACK {}", entry.id));
+            if i % 10 == 9 {
+                // The other process must notice the replaced file and follow it.
+                journal.compact().unwrap();
+            }
+        }
+        std::process::exit(0);
+    }
+    let dir = TempDir::new("two");
+    let path = dir.file();
+    let a = spawn_child(TEST, "append", &path);
+    let b = spawn_child(TEST, "append", &path);
+    let (mut acked, _) = told(a);
+    acked.extend(told(b).0);
+    assert_eq!(acked.len(), 2 * SALES as usize);
+    let entries = Journal::open(&path, DEFAULT_RETENTION)
+        .unwrap()
+        .entries()
+        .unwrap();
+    let mut read = ids(&entries);
+    read.sort();
+    read.dedup();
+    acked.sort();
+    assert_eq!(read, acked, "every sale of both, each id once");
+    assert!(entries.iter().all(|e| e.log_no.starts_with('L')));
+}
+
+#[test]
+fn compaction_killed_at_random_moments_loses_no_unsettled_sale() {
+    const TEST: &str = "compaction_killed_at_random_moments_loses_no_unsettled_sale";
+    if let Some(path) = child_role("compact") {
+        // Retention zero: every compaction drops the settled sales, rewriting the file.
+        let journal = Journal::open(&path, Duration::ZERO).unwrap();
+        let open_sale = journal.begin(sale("OPEN", 1)).unwrap();
+        tell(&format!("ACK {}", open_sale.id));
+        tell("READY");
+        for i in 0.. {
+            let done = journal.begin(sale(&format!("DONE{i}"), 2)).unwrap();
+            journal
+                .update(&Entry {
+                    settled: true,
+                    status: Status::Ok,
+                    result: Some(TxnResult::Failed),
+                    ..done
+                })
+                .unwrap();
+            journal.compact().unwrap();
+        }
+        unreachable!();
+    }
+    let kills: usize = std::env::var("STARPOS_JOURNAL_KILLS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(50);
+    let dir = TempDir::new("kills");
+    let path = dir.file();
+    let mut seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    let mut unsettled = Vec::new();
+    for round in 0..kills {
+        let mut child = spawn_child(TEST, "compact", &path);
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut text = String::new();
+        while !text.ends_with("READY\n") {
+            assert_ne!(out.read_line(&mut text).unwrap(), 0, "child died: {text}");
+        }
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(Duration::from_micros(seed % 20_000));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        out.read_to_string(&mut text).unwrap();
+        unsettled.extend(parse_told(&text).0);
+
+        let entries = Journal::open(&path, Duration::ZERO)
+            .unwrap_or_else(|e| panic!("round {round}: {e}"))
+            .entries()
+            .unwrap();
+        // A kill between a DONE sale's begin and its update leaves it unsettled too: the
+        // OPEN ones are those every round must keep.
+        let open: Vec<String> = entries
+            .iter()
+            .filter(|e| !e.settled && e.trade_no == "OPEN")
+            .map(|e| e.id.clone())
+            .collect();
+        assert_eq!(open, unsettled, "round {round}: every unsettled sale kept");
+        assert!(entries.iter().all(|e| !e.settled || e.status == Status::Ok));
+    }
+}
