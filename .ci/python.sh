@@ -44,6 +44,7 @@ test -f "$LIB" || { echo "no $LIB after cargo build --release --lib" >&2; exit 1
 start_sim() {
   local name=$1 log=$TMP/$1.log
   shift
+  : >"$log" # exists before the background child opens it: the loop below reads it at once
   "$TD/release/starpos-sim" --port 0 --org-no "$ORG_NO" --merc-id "$MERC_ID" --key "$KEY" \
     "$@" >"$log" 2>&1 &
   SIM_PIDS+=($!)
