@@ -1,29 +1,40 @@
-"""Tests of python/starpos.py against the real libstarpos and a running simulator.
+"""Tests of the ``starpos`` package against the real libstarpos and a running simulator.
 
-Run by ``cargo test --test python`` (tests/python.rs), which starts the simulators and sets:
+Run with ``python3 -m unittest -v`` from ``python/`` (``.ci/python.sh`` does so in a fresh venv
+after ``pip install ./python``; ``cargo test --test python`` (tests/python.rs) too), with:
 
 - ``STARPOS_LIBRARY``: the libstarpos.so to load;
 - ``STARPOS_GATEWAY``, ``STARPOS_ORG_NO``, ``STARPOS_MERC_ID``, ``STARPOS_TRM_NO``,
   ``STARPOS_KEY``: a simulator whose payments settle ('S') shortly after they are made;
 - ``STARPOS_GATEWAY_UNSETTLED``: the same merchant on a simulator whose payments stay 'A';
-- ``STARPOS_ABI_SIZES``: JSON ``{"starpos_config": [size, align], ...}`` from the Rust types.
+- ``STARPOS_ABI_SIZES``: JSON ``{"starpos_config": [size, align], ...}`` from the Rust types;
+- ``STARPOS_HEADER``: ``include/starpos.h`` (default: ``../include/starpos.h`` from here);
+- ``CC``: the C compiler that checks the struct layouts (default ``cc``);
+- ``STARPOS_PACKAGE_DIR``: where the ``starpos`` package under test must come from (default
+  ``starpos/`` beside this file; ``.ci/python.sh`` names the venv's copy);
+- ``STARPOS_PYPROJECT``: ``pyproject.toml`` (default: beside this file).
 
-By hand: ``python3 python/test_starpos.py -v`` with those set; the tests that need one that is
-missing are skipped.
+The tests that need one that is missing are skipped.
 """
 
 import ctypes
 import json
 import os
+import random
 import re
-import sys
+import shutil
+import subprocess
+import tempfile
 import unittest
+import urllib.parse
+import urllib.request
 import uuid
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+import starpos
 
-import starpos  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
+PACKAGE_DIR = os.environ.get("STARPOS_PACKAGE_DIR") or os.path.join(HERE, "starpos")
+PYPROJECT = os.environ.get("STARPOS_PYPROJECT") or os.path.join(HERE, "pyproject.toml")
 
 HEADER = os.environ.get("STARPOS_HEADER") or os.path.join(HERE, "..", "include", "starpos.h")
 
@@ -100,6 +111,7 @@ def header_structs():
         "uint32_t": ctypes.c_uint32,
         "bool": ctypes.c_bool,
         "char": ctypes.c_char,
+        "starpos_status": ctypes.c_int,
     }
     structs = {}
     pattern = r"typedef struct (\w+) \{(.*?)\} \1;"
@@ -109,7 +121,7 @@ def header_structs():
             decl = " ".join(decl.split())
             if not decl:
                 continue
-            f = re.fullmatch(r"(const )?(\w+) (\*)?(\w+)(?:\[(\w+)\])?", decl)
+            f = re.fullmatch(r"(const )?(?:enum )?(\w+) (\*)?(\w+)(?:\[(\w+)\])?", decl)
             if f is None:
                 raise AssertionError(f"cannot parse the field {decl!r} of {m.group(1)}")
             const, ctype, pointer, name, size = f.groups()
@@ -125,6 +137,33 @@ def header_structs():
     return structs
 
 
+def c_layouts(compiler, structs):
+    """{struct: (sizeof, alignment, {field: offset})} printed by a C program built with
+    ``compiler`` against the header."""
+    lines = ["#include <stdio.h>", "#include <stddef.h>", f'#include "{os.path.abspath(HEADER)}"',
+             "int main(void) {"]
+    for name, fields in structs.items():
+        lines.append(f'  printf("S {name} %zu %zu\\n", sizeof({name}), _Alignof({name}));')
+        for field, _ in fields:
+            lines.append(f'  printf("F {name} {field} %zu\\n", offsetof({name}, {field}));')
+    lines += ["  return 0;", "}"]
+    with tempfile.TemporaryDirectory() as tmp:
+        source = os.path.join(tmp, "layout.c")
+        program = os.path.join(tmp, "layout")
+        with open(source, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        subprocess.run([compiler, "-std=c11", "-o", program, source], check=True)
+        output = subprocess.run([program], check=True, capture_output=True, text=True).stdout
+    layouts = {}
+    for line in output.splitlines():
+        kind, name, *rest = line.split()
+        if kind == "S":
+            layouts[name] = (int(rest[0]), int(rest[1]), {})
+        else:
+            layouts[name][2][rest[0]] = int(rest[1])
+    return layouts
+
+
 class Abi(unittest.TestCase):
     """The module mirrors the header exactly."""
 
@@ -138,6 +177,19 @@ class Abi(unittest.TestCase):
                 self.assertEqual(len(fn.argtypes), count, f"{name}: argtypes vs the header")
                 self.assertIn(name, starpos._SIGNATURES)
         self.assertEqual(set(starpos._SIGNATURES), set(functions), "declared but not in header")
+        self.assertEqual(starpos.MISSING_FUNCTIONS, set(), "the library lacks them")
+
+    def test_a_library_that_lacks_a_function_says_which(self):
+        """(A newer module on an older system library.) Arguments are still checked first."""
+        client = starpos.Client("http://127.0.0.1:9/", "489", "800290000007906", "XB006439",
+                                "9E1D5C0A7B3F4E2D8C6A1B0F3E5D7C9A")
+        starpos.MISSING_FUNCTIONS.add("starpos_journal_list")
+        try:
+            with self.assertRaises(NotImplementedError) as c:
+                client.journal()
+            self.assertIn("has no starpos_journal_list", str(c.exception))
+        finally:
+            starpos.MISSING_FUNCTIONS.discard("starpos_journal_list")
 
     def test_defines_match(self):
         for name, value in header_defines().items():
@@ -165,6 +217,34 @@ class Abi(unittest.TestCase):
                 self.assertEqual(ctypes.sizeof(cls), size)
                 self.assertEqual(ctypes.alignment(cls), align)
 
+    def test_struct_layouts_match_the_c_compiler(self):
+        """sizeof, alignment and every field's offset, as a C compiler sees include/starpos.h."""
+        compiler = os.environ.get("CC") or "cc"
+        if not shutil.which(compiler):
+            self.skipTest(f"no C compiler ({compiler}); set CC")
+        structs = header_structs()
+        layouts = c_layouts(compiler, structs)
+        self.assertEqual(set(layouts), set(structs))
+        for name, (size, align, offsets) in layouts.items():
+            with self.subTest(struct=name):
+                cls = starpos.STRUCTS[name]
+                self.assertEqual(ctypes.sizeof(cls), size, "sizeof")
+                self.assertEqual(ctypes.alignment(cls), align, "alignment")
+                mine = {field: getattr(cls, field).offset for field, _ in cls._fields_}
+                self.assertEqual(mine, offsets, "field offsets")
+
+    def test_the_package_under_test_is_the_expected_one(self):
+        self.assertEqual(os.path.realpath(os.path.dirname(starpos.__file__)),
+                         os.path.realpath(PACKAGE_DIR))
+        self.assertTrue(os.path.exists(os.path.join(PACKAGE_DIR, "py.typed")), "no py.typed")
+
+    def test_package_version_is_the_library_version(self):
+        with open(PYPROJECT, encoding="utf-8") as f:
+            declared = re.search(r'^version = "([^"]+)"', f.read(), flags=re.M)
+        self.assertIsNotNone(declared, "pyproject.toml has no version")
+        self.assertEqual(declared.group(1), starpos.__version__)
+        self.assertEqual(starpos.__version__, starpos.version())
+
     def test_status_helpers(self):
         self.assertEqual(starpos.status_str(0), "OK")
         self.assertEqual(starpos.status_str(starpos.Status.GATEWAY), "GATEWAY")
@@ -175,6 +255,13 @@ class Abi(unittest.TestCase):
         for s in starpos.Status:
             self.assertEqual(starpos.status_str(s), s.name)
         self.assertRegex(starpos.version(), r"^\d+\.\d+\.\d+")
+        for bad in (True, "3", 3.0, None):
+            with self.subTest(code=bad):
+                with self.assertRaises(TypeError) as c:
+                    starpos.status_str(bad)
+                self.assertIn("code", str(c.exception))
+                with self.assertRaises(starpos.InvalidArgumentError):
+                    starpos.status_in_doubt(bad)
 
 
 class Offline(unittest.TestCase):
@@ -410,8 +497,14 @@ class AgainstTheSimulator(unittest.TestCase):
         e = c.exception
         self.assertTrue(e.message)
         self.assertTrue(e.response.trade_no.startswith("QT"))
-        with self.assertRaises(starpos.GatewayError):
-            self.client.wait("999999999999999999", interval_ms=50, deadline_ms=5000)
+        # Right after a pay the gateway may not know the order yet: a wait keeps asking, and
+        # ends TIMEOUT (in doubt) carrying the last refusal.
+        with self.assertRaises(starpos.TimeoutError_) as c:
+            self.client.wait("999999999999999999", interval_ms=50, deadline_ms=300)
+        e = c.exception
+        self.assertTrue(e.in_doubt)
+        self.assertEqual(e.return_code, "100004")
+        self.assertIn("999999999999999999", e.message)
 
     def test_call_any_endpoint(self):
         answer = self.client.call("pubSigQry", {"version": "V1.0.0"})
@@ -427,6 +520,358 @@ class AgainstTheSimulator(unittest.TestCase):
         with self.assertRaises(starpos.InvalidArgumentError) as c:
             self.client.call("", {})
         self.assertIn("endpoint", c.exception.error)
+
+
+def control(gateway, path, body=None):
+    """The simulator's control surface at ``gateway``: GET ``/_sim/<path>``, or POST ``body``
+    (JSON) to it. Returns the decoded JSON answer."""
+    parts = urllib.parse.urlsplit(gateway)
+    url = urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"/_sim/{path}", "", ""))
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=10) as answer:
+        return json.load(answer)
+
+
+def requests_received(gateway):
+    """How many gateway requests the simulator at ``gateway`` has received."""
+    return len(control(gateway, "requests"))
+
+
+def payment_code(last_digit):
+    """A fresh WeChat payment code (18 digits from 13) whose last digit tells the simulator how
+    the payer behaves: 1 'A' then paid, 2 refused 'F', 3 'Z' but paid, others 'S'."""
+    return "13" + "".join(random.choice("0123456789") for _ in range(15)) + last_digit
+
+
+@unittest.skipUnless(GATEWAY, "STARPOS_GATEWAY not set")
+class CounterSales(unittest.TestCase):
+    """barcode_pay, qr_pay and barcode_sale against the simulator (payments settle)."""
+
+    def setUp(self):
+        self.client = starpos.Client(GATEWAY, trm_typ="P", opr_id="op01", latitude="31.2304",
+                                     longitude="121.4737", **CREDENTIALS)
+
+    def test_barcode_pay_by_what_the_payer_does(self):
+        for digit, result in [("0", "S"), ("2", "F"), ("3", "Z"), ("1", "A")]:
+            with self.subTest(result=result):
+                paid = self.client.barcode_pay(payment_code(digit), 150, 200,
+                                               subject="咖啡 coffee", sel_order_no=unique("SO"))
+                self.assertIsInstance(paid, starpos.BarcodePayResult)
+                self.assertEqual(paid.result, result)
+                self.assertTrue(paid.trade_no)
+                self.assertEqual(paid.pay_channel, "WXPAY")  # from the code's prefix
+                self.assertEqual((paid.amount, paid.total_amount), (150, 200))
+                self.assertEqual(paid.subject, "咖啡 coffee")
+                self.assertTrue(paid.verified)
+                if result in ("A", "Z"):
+                    final = self.client.wait(paid.trade_no, interval_ms=50, deadline_ms=15000)
+                    self.assertEqual(final.result, "S")
+        # The terminal's details went with every sdk call.
+        fields = control(GATEWAY, "requests")[-1]["fields"]
+        self.assertEqual((fields["trmTyp"], fields["oprId"], fields["latitude"],
+                          fields["longitude"]), ("P", "op01", "31.2304", "121.4737"))
+
+    def test_barcode_sale_waits_refund_and_ref_amt(self):
+        sale = self.client.barcode_sale(payment_code("1"), 500, interval_ms=50,
+                                        deadline_ms=15000, trade_no=unique("BS"))
+        self.assertIsInstance(sale, starpos.QueryResult)
+        self.assertEqual((sale.result, sale.amount), ("S", 500))
+        self.assertTrue(sale.order_no)
+        self.assertEqual(self.client.refund(sale.order_no, 120).result, "S")
+        again = self.client.query(sale.order_no, version="V1.0.1")
+        self.assertEqual((again.result, again.ref_amt), ("S", 120))
+        self.assertEqual(self.client.query(sale.order_no).ref_amt, 0, "V1.0.0 answers no refAmt")
+
+    def test_qr_pay_then_wait(self):
+        shown = self.client.qr_pay("ALIPAY", 200, attach="table 7")
+        self.assertIsInstance(shown, starpos.QrPayResult)
+        self.assertEqual((shown.result, shown.pay_channel, shown.attach),
+                         ("S", "ALIPAY", "table 7"))
+        self.assertTrue(shown.pay_code.startswith("https://"), shown.pay_code)
+        final = self.client.wait(shown.trade_no, interval_ms=50, deadline_ms=15000)
+        self.assertEqual((final.result, final.amount), ("S", 200))
+
+    def test_gbk_strings_round_trip(self):
+        """A client with FLAG_GBK_STRINGS hands GBK to C and reads GBK back, transparently;
+        a library built without the gbk feature refuses the flag, naming it, sending nothing."""
+        gbk = starpos.Client(GATEWAY, flags=starpos.FLAG_GBK_STRINGS, **CREDENTIALS)
+        try:
+            gbk.qry()
+        except starpos.InvalidArgumentError as e:
+            self.assertIn("flags", e.error)
+            self.assertIn("gbk", e.error)
+            return
+        paid = gbk.barcode_pay(payment_code("0"), 88, subject="咖啡 coffee", attach="备注")
+        self.assertEqual((paid.result, paid.subject, paid.attach), ("S", "咖啡 coffee", "备注"))
+        self.assertIn("交易成功", paid.message)
+        with self.assertRaises(starpos.GatewayError) as c:
+            gbk.query("999999999999999999")
+        self.assertIn("订单不存在", c.exception.message)
+
+    def test_errors_carry_the_trade_no(self):
+        trade_no = unique("TN")
+        self.client.barcode_pay(payment_code("0"), 1, trade_no=trade_no)
+        with self.assertRaises(starpos.GatewayError) as c:
+            self.client.barcode_pay(payment_code("0"), 1, trade_no=trade_no)
+        self.assertEqual(c.exception.trade_no, trade_no)
+        self.assertFalse(c.exception.in_doubt)
+        # Lost answer: in doubt, and the generated tradeNo is the handle to query.
+        control(GATEWAY, "fault", {"fault": "close_mid_body", "endpoint": "sdkBarcodePay"})
+        with self.assertRaises(starpos.ProtocolError) as c:
+            self.client.barcode_pay(payment_code("0"), 2)
+        e = c.exception
+        self.assertTrue(e.in_doubt)
+        self.assertTrue(e.trade_no)
+        self.assertEqual(self.client.query(e.trade_no).result, "S")
+        control(GATEWAY, "fault", {"fault": "close_mid_body", "endpoint": "sdkBarcodePosPay"})
+        with self.assertRaises(starpos.ProtocolError) as c:
+            self.client.qr_pay("WXPAY", 3, trade_no=unique("QR"))
+        self.assertTrue(c.exception.trade_no.startswith("QR"))
+
+    def test_the_payment_code_is_not_in_any_result_or_error(self):
+        code = payment_code("2")
+        paid = self.client.barcode_pay(code, 1)
+        self.assertNotIn(code, repr(paid))
+
+
+#: Text C would read differently from what Python holds, and how the error must say so.
+UNREADABLE = [
+    ("abc\x00def", "contains a NUL character"),
+    ("a\ud800b", "lone surrogate"),
+    (b"abc\x00", "contains a NUL byte"),
+    (b"\xff\xfe", "not valid UTF-8"),
+]
+
+
+@unittest.skipUnless(GATEWAY, "STARPOS_GATEWAY not set")
+class Journal(unittest.TestCase):
+    """The sale journal: journal() lists what was recorded, recover() settles what an answer
+    lost left open."""
+
+    def setUp(self):
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        self.path = os.path.join(tmp.name, "sales.journal")
+        self.client = starpos.Client(GATEWAY, journal_path=self.path, **CREDENTIALS)
+
+    def test_journal_lists_a_sale_without_its_payment_code(self):
+        code = payment_code("0")
+        paid = self.client.barcode_pay(code, 250, sel_order_no=unique("SO"))
+        entries = self.client.journal()
+        self.assertEqual(len(entries), 1, entries)
+        entry = entries[0]
+        self.assertIsInstance(entry, starpos.JournalEntry)
+        self.assertEqual((entry.kind, entry.trade_no, entry.amount, entry.result),
+                         ("barcode_pay", paid.trade_no, 250, "S"))
+        self.assertEqual(entry.status, starpos.Status.OK)
+        self.assertTrue(entry.settled)
+        self.assertFalse(entry.in_doubt)
+        self.assertNotIn(code, repr(entries))
+        with open(self.path, "rb") as f:
+            self.assertNotIn(code.encode(), f.read(), "the payment code reached the disk")
+
+    def test_recover_settles_a_lost_answer_once(self):
+        control(GATEWAY, "fault", {"fault": "close_mid_body", "endpoint": "sdkBarcodePay"})
+        with self.assertRaises(starpos.ProtocolError) as c:
+            self.client.barcode_pay(payment_code("0"), 300)
+        lost = c.exception.trade_no
+        recovered = self.client.recover(deadline_ms=15000)
+        self.assertEqual([(e.trade_no, e.result, e.settled) for e in recovered],
+                         [(lost, "S", True)])
+        self.assertEqual(self.client.recover(deadline_ms=15000), [], "reported twice")
+
+    def test_an_unwritable_journal_sends_nothing(self):
+        client = starpos.Client(GATEWAY, journal_path=os.path.join(self.path, "no", "dir"),
+                                **CREDENTIALS)
+        before = requests_received(GATEWAY)
+        with self.assertRaises(starpos.JournalError) as c:
+            client.barcode_pay(payment_code("0"), 1)
+        self.assertEqual(c.exception.status, starpos.Status.JOURNAL)
+        self.assertFalse(c.exception.in_doubt)
+        self.assertEqual(requests_received(GATEWAY), before)
+
+
+@unittest.skipUnless(GATEWAY, "STARPOS_GATEWAY not set")
+class NothingSent(unittest.TestCase):
+    """Every bad argument raises at the call, naming the argument, and nothing reaches the
+    gateway: the simulator's request count does not move."""
+
+    def setUp(self):
+        self.client = starpos.Client(GATEWAY, **CREDENTIALS)
+        self.before = requests_received(GATEWAY)
+
+    def tearDown(self):
+        self.assertEqual(requests_received(GATEWAY), self.before, "something was sent")
+
+    def assertRejected(self, call, field, words=""):
+        """``call()`` raises INVALID_ARGUMENT (or a TypeError) naming ``field`` (and saying
+        ``words``), before anything is sent."""
+        with self.assertRaises((starpos.StarposError, TypeError)) as c:
+            call()
+        e = c.exception
+        text = e.error if isinstance(e, starpos.StarposError) else str(e)
+        self.assertTrue(text.startswith(f"{field}:"), f"{text!r} does not name {field}")
+        self.assertIn(words, text)
+        if isinstance(e, starpos.StarposError):
+            self.assertIsInstance(e, starpos.InvalidArgumentError)
+            self.assertEqual(e.status, starpos.Status.INVALID_ARGUMENT)
+            self.assertFalse(e.in_doubt)
+
+    def test_every_string_of_a_pay_refuses_text_c_reads_differently(self):
+        c = self.client
+        calls = {
+            "code": lambda v: c.pay(code=v, amount=1),
+            "openid": lambda v: c.pay(openid=v, amount=1),
+            "subject": lambda v: c.pay(code=unique("c"), amount=1, subject=v),
+            "sel_order_no": lambda v: c.pay(code=unique("c"), amount=1, sel_order_no=v),
+            "goods_tag": lambda v: c.pay(code=unique("c"), amount=1, goods_tag=v),
+            "attach": lambda v: c.pay(code=unique("c"), amount=1, attach=v),
+            "txn_time": lambda v: c.pay(code=unique("c"), amount=1, txn_time=v),
+            "version": lambda v: c.pay(code=unique("c"), amount=1, version=v),
+            "qry_no": lambda v: c.query(v),
+            "trade_no": lambda v: c.refund("1", trade_no=v),
+            "order_no": lambda v: c.refund(v),
+            "endpoint": lambda v: c.call(v, {}),
+            "fields": lambda v: c.call("pubSigQry", v),
+        }
+        for field, call in calls.items():
+            for value, words in UNREADABLE:
+                with self.subTest(field=field, value=value):
+                    self.assertRejected(lambda: call(value), field, words)
+        self.assertRejected(lambda: c.wait("a\x00", 10, 10), "qry_no", "NUL")
+        self.assertRejected(lambda: c.qry(attach="备注\x00"), "attach", "NUL")
+
+    def test_the_exact_words(self):
+        with self.assertRaises(starpos.InvalidArgumentError) as c:
+            self.client.pay(code=unique("c"), amount=1, subject="a\x00b")
+        self.assertEqual(c.exception.error, "subject: contains a NUL character")
+        self.assertEqual(str(c.exception), "INVALID_ARGUMENT: subject: contains a NUL character")
+
+    def test_wrong_types_and_values(self):
+        c = self.client
+        cases = [
+            (lambda: c.pay(code="c1", amount=True), "amount", "int"),
+            (lambda: c.pay(code="c1", amount=1.5), "amount", "int"),
+            (lambda: c.pay(code="c1", amount="100"), "amount", "int"),
+            (lambda: c.pay(code="c1", amount=-1), "amount", ""),
+            (lambda: c.pay(code="c1", amount=1, total_amount=-5), "total_amount", ""),
+            (lambda: c.pay(code="c1", amount=1, total_amount=False), "total_amount", "int"),
+            (lambda: c.pay(code="c1", amount=None), "amount", "int"),
+            (lambda: c.pay(code=1, amount=1), "code", "str"),
+            (lambda: c.pay(code="c1", amount=1, subject=["x"]), "subject", "str"),
+            (lambda: c.pay(code="c1", amount=1 << 64), "amount", ""),
+            (lambda: c.query(None), "qry_no", "required"),
+            (lambda: c.query(12345), "qry_no", "str"),
+            (lambda: c.refund(None), "order_no", "required"),
+            (lambda: c.refund("1", txn_amt=-1), "txn_amt", ""),
+            (lambda: c.refund("1", txn_amt=True), "txn_amt", "int"),
+            (lambda: c.wait(None), "qry_no", "required"),
+            (lambda: c.wait("1", interval_ms=-1), "interval_ms", ""),
+            (lambda: c.wait("1", deadline_ms=True), "deadline_ms", "int"),
+            (lambda: c.wait("1", deadline_ms=1 << 32), "deadline_ms", ""),
+            (lambda: c.call(None, {}), "endpoint", "required"),
+            (lambda: c.call("pubSigQry", None), "fields", "dict"),
+            (lambda: c.call("pubSigQry", {"a": object()}), "fields", "JSON"),
+            (lambda: c.barcode_pay(None, 1), "auth_code", "required"),
+            (lambda: c.barcode_pay("134567890123456789", True), "amount", "int"),
+            (lambda: c.barcode_pay("1345\x0067890", 1), "auth_code", "NUL"),
+            (lambda: c.barcode_pay("134567890123456789", 1, pay_channel="WX\x00"),
+             "pay_channel", "NUL"),
+            (lambda: c.barcode_pay("134567890123456789", 1, add_field="\udc80"),
+             "add_field", "surrogate"),
+            (lambda: c.barcode_pay("134567890123456789", 1, 1, trade_no=5), "trade_no", "str"),
+            (lambda: c.qr_pay(None, 1), "pay_channel", "required"),
+            (lambda: c.qr_pay("WXPAY", -1), "amount", ""),
+            (lambda: c.qr_pay("WXPAY", 1, subject="x\x00"), "subject", "NUL"),
+            (lambda: c.barcode_sale("134567890123456789", 1, interval_ms=-1), "interval_ms",
+             ""),
+            (lambda: c.barcode_sale("134567890123456789", 1, deadline_ms="5"), "deadline_ms",
+             "int"),
+            (lambda: c.barcode_sale("134567890123456789", 1, goods_tag="\x00"), "goods_tag",
+             "NUL"),
+            (lambda: c.recover(deadline_ms=-1), "deadline_ms", ""),
+            (lambda: c.recover(deadline_ms=None), "deadline_ms", "int"),
+        ]
+        for call, field, words in cases:
+            with self.subTest(field=field, words=words):
+                self.assertRejected(call, field, words)
+
+    def test_bad_client_arguments(self):
+        good = dict(CREDENTIALS)
+        cases = [
+            (dict(good, org_no=None), "org_no", "required"),
+            (dict(good, merc_id=None), "merc_id", "required"),
+            (dict(good, trm_no=8), "trm_no", "str"),
+            (dict(good, key="k\x00" + good["key"]), "key", "NUL"),
+            (dict(good, connect_timeout_ms=-1), "connect_timeout_ms", ""),
+            (dict(good, timeout_ms=True), "timeout_ms", "int"),
+            (dict(good, flags=None), "flags", "int"),
+            (dict(good, ca_file="/x\x00y"), "ca_file", "NUL"),
+            (dict(good, trm_typ="P\x00"), "trm_typ", "NUL"),
+            (dict(good, opr_id=7), "opr_id", "str"),
+            (dict(good, latitude=31.2304), "latitude", "str"),
+            (dict(good, longitude="\ud800"), "longitude", "surrogate"),
+            (dict(good, journal_path="/tmp/j\x00"), "journal_path", "NUL"),
+            (dict(good, journal_retention_days=-1), "journal_retention_days", ""),
+            (dict(good, journal_retention_days=1.0), "journal_retention_days", "int"),
+        ]
+        for kwargs, field, words in cases:
+            with self.subTest(field=field):
+                self.assertRejected(lambda: starpos.Client(GATEWAY, **kwargs), field, words)
+        self.assertRejected(lambda: starpos.Client("http://x\x00/", **good), "base_url", "NUL")
+        self.assertRejected(lambda: starpos.Client(5, **good), "base_url", "str")
+
+    def test_gbk_client_refuses_what_gbk_cannot_write(self):
+        gbk = starpos.Client(GATEWAY, flags=starpos.FLAG_GBK_STRINGS, **CREDENTIALS)
+        self.assertRejected(lambda: gbk.pay(code=unique("c"), amount=1, subject="咖啡 ☕"),
+                            "subject", "U+2615 at index 3 cannot be written in GBK")
+        self.assertRejected(lambda: gbk.pay(code=unique("c"), amount=1, attach=b"\x81"),
+                            "attach", "not valid GBK")
+        self.assertRejected(lambda: gbk.qr_pay("WXPAY", 1, goods_tag="😀"), "goods_tag", "GBK")
+        # What GBK can write goes through the checks (the library may still refuse the flag
+        # in a build without the gbk feature, naming flags, before sending).
+        with self.assertRaises(starpos.InvalidArgumentError) as c:
+            gbk.query("")
+        self.assertRegex(c.exception.error, r"^(qry_no|flags)")
+
+    def test_module_functions(self):
+        cases = [
+            (lambda: starpos.jsapi_params(None), "pay_result", "PayResult"),
+            (lambda: starpos.jsapi_params(["x"]), "pay_result", "PayResult"),
+            (lambda: starpos.jsapi_params({"api_appid": "wx\x00"}), "api_appid", "NUL"),
+            (lambda: starpos.jsapi_params({"api_appid": 5}), "api_appid", "str"),
+            (lambda: starpos.jsapi_params({"amount": True}), "amount", "int"),
+            (lambda: starpos.jsapi_params({"appid": "wx"}), "pay_result", "unknown field"),
+            (lambda: starpos.set_logger("x"), "callback", "callable"),
+            (lambda: starpos.set_logger(42), "callback", "callable"),
+            (lambda: starpos.oauth_url(None, "https://a.example/"), "app_id", "required"),
+            (lambda: starpos.oauth_url("wx1", "https://a.example/\x00x"), "redirect_uri", "NUL"),
+            (lambda: starpos.oauth_url("wx1", "https://a.example/", state="\ud800"), "state",
+             "surrogate"),
+            (lambda: starpos.sign_json(None, EXAMPLE_KEY), "obj_or_str", "dict"),
+            (lambda: starpos.sign_json('{"a":"b\x00"}', EXAMPLE_KEY), "obj_or_str", "NUL"),
+            (lambda: starpos.sign_json({"a": "\ud800"}, EXAMPLE_KEY), "obj_or_str",
+             "surrogate"),
+            (lambda: starpos.sign_json({"a": "b"}, None), "key", "required"),
+            (lambda: starpos.verify_json({"a": "b"}, EXAMPLE_KEY + "\x00"), "key", "NUL"),
+            (lambda: starpos.verify_json(42, EXAMPLE_KEY), "obj_or_str", "dict"),
+            (lambda: starpos.status_str(None), "code", "int"),
+            (lambda: starpos.status_in_doubt(True), "code", "int"),
+            (lambda: starpos.last_error("latin-1"), "charset", ""),
+        ]
+        for call, field, words in cases:
+            with self.subTest(field=field, words=words):
+                self.assertRejected(call, field, words)
+        # A NUL inside a dict's value is escaped by JSON (\u0000): C reads the same text.
+        self.assertEqual(len(starpos.sign_json({"a": "b\x00"}, EXAMPLE_KEY)), 32)
+
+    def test_wrong_types_are_type_errors_too(self):
+        with self.assertRaises(TypeError):
+            starpos.set_logger("x")
+        with self.assertRaises(TypeError):
+            self.client.pay(code="c1", amount=True)
+        with self.assertRaises(starpos.StarposError):
+            starpos.jsapi_params(None)
 
 
 @unittest.skipUnless(UNSETTLED, "STARPOS_GATEWAY_UNSETTLED not set")

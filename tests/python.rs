@@ -1,6 +1,8 @@
-//! The Python binding (`python/starpos.py`, ctypes over `libstarpos.so`): its example
-//! (`examples/python/sale.py`) and its unit tests (`python/test_starpos.py`), run with
-//! `python3` against in-process simulators.
+//! The Python binding (the `starpos` package in `python/starpos/`, ctypes over
+//! `libstarpos.so`): its example (`examples/python/sale.py`) and its unit tests
+//! (`python/test_starpos.py`, run as `python3 -m unittest` from `python/`), run with `python3`
+//! against in-process simulators. (`.ci/python.sh` runs the same tests against the package
+//! installed by `pip install ./python` in a fresh venv.)
 //!
 //! The library is the `libstarpos.so` that `cargo test` builds (the crate's `cdylib`), found
 //! beside this test binary: `target/<profile>/deps/` or, when newer, `target/<profile>/`. It is
@@ -13,12 +15,13 @@ mod common;
 use common::process::run;
 
 use starpos::ffi::{
-    starpos_config, starpos_pay_request, starpos_pay_response, starpos_qry_request,
-    starpos_qry_response, starpos_query_request, starpos_query_response, starpos_refund_request,
-    starpos_refund_response,
+    starpos_barcode_pay_request, starpos_barcode_pay_response, starpos_config,
+    starpos_journal_entry, starpos_pay_request, starpos_pay_response, starpos_qr_pay_request,
+    starpos_qr_pay_response, starpos_qry_request, starpos_qry_response, starpos_query_request,
+    starpos_query_response, starpos_refund_request, starpos_refund_response,
 };
 use starpos_sim::{
-    SimConfig, Simulator, DEFAULT_KEY, DEFAULT_MERC_ID, DEFAULT_ORG_NO, DEFAULT_TRM_NO,
+    OrderKind, SimConfig, Simulator, DEFAULT_KEY, DEFAULT_MERC_ID, DEFAULT_ORG_NO, DEFAULT_TRM_NO,
 };
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -115,6 +118,11 @@ fn abi_sizes() -> String {
         entry::<starpos_query_response>("starpos_query_response"),
         entry::<starpos_refund_request>("starpos_refund_request"),
         entry::<starpos_refund_response>("starpos_refund_response"),
+        entry::<starpos_barcode_pay_request>("starpos_barcode_pay_request"),
+        entry::<starpos_barcode_pay_response>("starpos_barcode_pay_response"),
+        entry::<starpos_qr_pay_request>("starpos_qr_pay_request"),
+        entry::<starpos_qr_pay_response>("starpos_qr_pay_response"),
+        entry::<starpos_journal_entry>("starpos_journal_entry"),
     ];
     format!("{{{}}}", entries.join(", "))
 }
@@ -129,11 +137,13 @@ fn simulator(settle_after: Option<Duration>) -> Simulator {
     .expect("the simulator starts on a free port")
 }
 
-/// `python3 <args>` in the repository, with the library and the gateway in the environment.
-fn python_command(python: &str, gateway: &str, args: &[&str]) -> Command {
+/// `python3 <args>` in `dir` (relative to the repository), with the library, the package
+/// (`PYTHONPATH=python`) and the gateway in the environment.
+fn python_command(python: &str, dir: &str, gateway: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new(python);
-    cmd.current_dir(repo())
+    cmd.current_dir(repo().join(dir))
         .args(args)
+        .env("PYTHONPATH", repo().join("python"))
         .env("STARPOS_LIBRARY", shared_library())
         .env("STARPOS_GATEWAY", gateway)
         .env("STARPOS_ORG_NO", DEFAULT_ORG_NO)
@@ -154,6 +164,7 @@ fn python_sale_example() {
     let sim = simulator(Some(Duration::from_millis(200)));
     let run = run(python_command(
         &python,
+        ".",
         &sim.base_url(),
         &[
             "examples/python/sale.py",
@@ -179,7 +190,10 @@ fn python_sale_example() {
         "sale result: S",
         "txnAmt 321 fen",
         "refund result: S",
-        "done: sale S, refund S",
+        "[7] counter sale: result S",
+        "amount 321 fen",
+        "[8] counter refund: result S, txnAmt 321 fen",
+        "done: sale S, refund S, counter sale S, counter refund S",
     ] {
         assert!(
             run.stdout.contains(line),
@@ -191,10 +205,23 @@ fn python_sale_example() {
         "the key must never be printed:\n{all}"
     );
     let orders = sim.orders();
-    assert_eq!(orders.len(), 1, "exactly one order: {orders:?}");
     assert_eq!(
-        (orders[0].state, orders[0].amount, orders[0].refunded),
-        ('S', 321, 321)
+        orders.len(),
+        2,
+        "exactly one order per sale (WeChat, counter): {orders:?}"
+    );
+    for order in &orders {
+        assert_eq!(
+            (order.state, order.amount, order.refunded),
+            ('S', 321, 321),
+            "{order:?}"
+        );
+    }
+    let kinds: Vec<OrderKind> = orders.iter().map(|o| o.kind).collect();
+    assert_eq!(kinds, [OrderKind::OfficialAccount, OrderKind::Barcode]);
+    assert_eq!(
+        orders[1].auth_code_pays, 1,
+        "the payment code was sent once"
     );
     sim.shutdown();
 }
@@ -206,8 +233,9 @@ fn python_unit_tests() {
     let unsettled = simulator(None);
     let mut cmd = python_command(
         &python,
+        "python",
         &settled.base_url(),
-        &["python/test_starpos.py", "-v"],
+        &["-m", "unittest", "-v"],
     );
     cmd.env("STARPOS_GATEWAY_UNSETTLED", unsettled.base_url())
         .env("STARPOS_ABI_SIZES", abi_sizes());
@@ -215,7 +243,7 @@ fn python_unit_tests() {
     let all = run.describe();
     // unittest reports on stderr; shown in full whenever the test fails (and with --nocapture).
     println!("{all}");
-    assert_eq!(run.code, Some(0), "python/test_starpos.py failed:\n{all}");
+    assert_eq!(run.code, Some(0), "python -m unittest failed:\n{all}");
     assert!(run.stderr.contains("\nOK"), "no unittest verdict:\n{all}");
     // Every environment variable was given: nothing may have been skipped.
     assert!(
@@ -228,8 +256,8 @@ fn python_unit_tests() {
         .find_map(|l| l.strip_prefix("Ran ")?.split(' ').next()?.parse().ok())
         .unwrap_or(0);
     assert!(
-        ran >= 20,
-        "expected at least 20 Python tests, ran {ran}:\n{all}"
+        ran >= 30,
+        "expected at least 30 Python tests, ran {ran}:\n{all}"
     );
     // The simulators saw the traffic: payments settled on one, stayed 'A' on the other.
     assert!(settled

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""One complete WeChat official-account sale through libstarpos from Python: the same steps
-as examples/c/sale.c.
+"""One complete WeChat official-account sale through libstarpos from Python (the same steps
+as examples/c/sale.c), then a counter sale.
 
   1. qry            the merchant's official account (app_id)
   2. oauth_url      the link the payer's WeChat opens; it comes back with ?code=...
@@ -8,17 +8,23 @@ as examples/c/sale.c.
   4. jsapi_params   what the H5 page hands to getBrandWCPayRequest
   5. wait           query the order until it is final ('S', 'F' or 'D')
   6. refund         give the money back (demo), by the channel order_no from step 5
+  7. barcode_sale   at the counter: the terminal scanned the payer's payment code; pay and
+                    query until final in one call
+  8. refund         give that back too
 
 When a pay or refund fails with ``e.in_doubt`` the money may have moved: query, never resend.
 
 Usage:
   sale.py [--gateway URL] [--org-no N] [--merc-id N] [--trm-no N] [--key K]
-          [--code CODE] [--amount FEN] [--interval-ms MS] [--deadline-ms MS]
+          [--code CODE] [--auth-code CODE] [--amount FEN] [--interval-ms MS]
+          [--deadline-ms MS]
 
 The first five fall back to STARPOS_GATEWAY, STARPOS_ORG_NO, STARPOS_MERC_ID, STARPOS_TRM_NO,
-STARPOS_KEY. The library is found as python/starpos.py says (STARPOS_LIBRARY first).
+STARPOS_KEY. The ``starpos`` package is the installed one (``pip install ./python``), else
+python/ of this checkout; it finds libstarpos as its documentation says (STARPOS_LIBRARY
+first).
 
-Exit status: 0 the sale ended 'S' and the refund 'S'; 1 a step failed or the payment was
+Exit status: 0 both sales ended 'S' and both refunds 'S'; 1 a step failed or a payment was
 declined; 2 bad usage; 3 an outcome is still unknown (follow up with a query later).
 """
 
@@ -29,9 +35,13 @@ import sys
 import time
 import uuid
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
-
-import starpos  # noqa: E402  (after the path insert)
+try:
+    import starpos  # installed: pip install ./python
+except ImportError:
+    # Run from a checkout without installing: the package is in python/ of this repository.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                    "python"))
+    import starpos
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -51,6 +61,8 @@ def parse_args(argv):
     p.add_argument("--trm-no", default=env("STARPOS_TRM_NO"))
     p.add_argument("--key", default=env("STARPOS_KEY"))
     p.add_argument("--code", help="the OAuth code from the redirect (default: made up)")
+    p.add_argument("--auth-code", help="the scanned payment code of the counter sale (default: "
+                   "made up; the simulator lets such a payer pay after a password)")
     p.add_argument("--amount", type=int, default=1, help="fen (default 1)")
     p.add_argument("--interval-ms", type=int, default=0, help="query every (0 = 3000)")
     p.add_argument("--deadline-ms", type=int, default=0, help="give up after (0 = 60000)")
@@ -158,7 +170,42 @@ def main(argv=None):
     print(f"refund result: {refund.result}")
     if refund.result != "S":
         return EXIT_IN_DOUBT if refund.result == "Z" else EXIT_FAILED
-    print("done: sale S, refund S")
+
+    status = counter_sale(client, args)
+    if status == 0:
+        print("done: sale S, refund S, counter sale S, counter refund S")
+    return status
+
+
+def counter_sale(client, args):
+    """Steps 7 and 8: a barcode sale at the counter, paid and queried until final by the
+    library, then refunded. Returns the exit status."""
+    # A WeChat payment code is 18 digits from 10-15; the simulator reads the last digit as
+    # what the payer does (1: enters a password, then pays).
+    auth_code = args.auth_code or "13" + str(uuid.uuid4().int)[:15] + "1"
+    try:
+        sale = client.barcode_sale(auth_code, args.amount, subject="Demo counter sale",
+                                   interval_ms=args.interval_ms, deadline_ms=args.deadline_ms)
+    except starpos.StarposError as e:
+        report("[7] counter sale", e)
+        if not e.in_doubt:
+            return EXIT_FAILED  # refused, or nothing sent: no money moved
+        # The money may have moved: the tradeNo is the handle. Never scan and pay again.
+        print(f"[7b] counter sale outcome unknown: query tradeNo {e.trade_no} later; do not "
+              "pay again")
+        return EXIT_IN_DOUBT
+    print(f"[7] counter sale: result {sale.result}, tradeNo {sale.trade_no}, "
+          f"orderNo {sale.order_no}, amount {sale.amount} fen")
+    if sale.result != "S":
+        return EXIT_FAILED
+    try:
+        refund = client.refund(sale.order_no)
+    except starpos.StarposError as e:
+        report("[8] counter refund", e)
+        return EXIT_IN_DOUBT if e.in_doubt else EXIT_FAILED
+    print(f"[8] counter refund: result {refund.result}, txnAmt {refund.txn_amt} fen")
+    if refund.result != "S":
+        return EXIT_IN_DOUBT if refund.result == "Z" else EXIT_FAILED
     return 0
 
 

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The Python package as its users get it: `pip install ./python` into a fresh venv (in a
+# temporary directory; the build needs PyPI for setuptools, nothing else), then
+#
+#   1. the import from outside the repository finds the installed package and the release
+#      libstarpos.so (STARPOS_LIBRARY, then the system loader through LD_LIBRARY_PATH);
+#   2. the unit tests (python/test_starpos.py, `python -m unittest`) against the installed
+#      package, the release library and two simulators (payments settle / stay 'A'), as
+#      tests/python.rs runs them against the source tree;
+#   3. examples/python/sale.py, run from outside the repository, against the simulator;
+#   4. the types: mypy --strict over the installed package and over a caller's code that
+#      imports it (which only type-checks because the package ships py.typed).
+#
+# Fails on the first broken step. PYTHON chooses the interpreter (default python3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TD=${CARGO_TARGET_DIR:-target}
+case $TD in /*) ;; *) TD=$ROOT/$TD ;; esac
+PYTHON=${PYTHON:-python3}
+# The simulator's merchant (its defaults, passed explicitly so this script knows them).
+ORG_NO=489
+MERC_ID=800290000007906
+TRM_NO=XB006439
+KEY=9E1D5C0A7B3F4E2D8C6A1B0F3E5D7C9A
+
+TMP=$(mktemp -d)
+SIM_PIDS=()
+cleanup() {
+  for pid in "${SIM_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+step() { printf -- '--- %s\n' "$*"; }
+
+step "release build: libstarpos.so and starpos-sim"
+cargo build -q --release --lib
+cargo build -q --release -p starpos-sim --bin starpos-sim
+LIB=$TD/release/libstarpos.so
+test -f "$LIB" || { echo "no $LIB after cargo build --release --lib" >&2; exit 1; }
+
+# start_sim NAME [starpos-sim options...]: starts a simulator, sets SIM_URL to its base URL.
+start_sim() {
+  local name=$1 log=$TMP/$1.log
+  shift
+  : >"$log" # exists before the background child opens it: the loop below reads it at once
+  "$TD/release/starpos-sim" --port 0 --org-no "$ORG_NO" --merc-id "$MERC_ID" --key "$KEY" \
+    "$@" >"$log" 2>&1 &
+  SIM_PIDS+=($!)
+  SIM_URL=""
+  for _ in $(seq 1 100); do
+    SIM_URL=$(sed -n 's/^ *base URL: *//p' "$log")
+    [ -n "$SIM_URL" ] && break
+    kill -0 "${SIM_PIDS[-1]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$SIM_URL" ]; then
+    cat "$log" >&2
+    echo "the $name simulator did not print its base URL" >&2
+    exit 1
+  fi
+  echo "$name simulator at $SIM_URL"
+}
+start_sim settled --settle-after-ms 150
+SETTLED=$SIM_URL
+start_sim unsettled
+UNSETTLED=$SIM_URL
+
+step "fresh venv, pip install ./python"
+"$PYTHON" -m venv "$TMP/venv"
+VPY=$TMP/venv/bin/python
+"$VPY" -m pip install -q --disable-pip-version-check "$ROOT/python"
+PACKAGE_DIR=$(cd "$TMP" && STARPOS_LIBRARY=$LIB "$VPY" -c 'import os, starpos; print(os.path.dirname(starpos.__file__))')
+case $PACKAGE_DIR in
+  "$TMP"/venv/*) echo "installed package: $PACKAGE_DIR" ;;
+  *) echo "starpos was imported from $PACKAGE_DIR, not the venv" >&2; exit 1 ;;
+esac
+test -f "$PACKAGE_DIR/py.typed" || { echo "py.typed was not installed" >&2; exit 1; }
+
+step "the library through the system loader (LD_LIBRARY_PATH, no STARPOS_LIBRARY)"
+(cd "$TMP" && env -u STARPOS_LIBRARY LD_LIBRARY_PATH="$(dirname "$LIB")" \
+  "$VPY" -c 'import starpos; print("loaded", starpos.library_path, "version", starpos.version())')
+
+export STARPOS_LIBRARY=$LIB STARPOS_ORG_NO=$ORG_NO STARPOS_MERC_ID=$MERC_ID \
+  STARPOS_TRM_NO=$TRM_NO STARPOS_KEY=$KEY PYTHONDONTWRITEBYTECODE=1 PYTHONIOENCODING=utf-8
+
+step "unit tests against the installed package (python -m unittest)"
+# Run from a copy of the tests outside the tree: from python/ the source package would shadow
+# the installed one. STARPOS_PACKAGE_DIR makes the tests check which one they import.
+mkdir "$TMP/tests"
+cp python/test_starpos.py "$TMP/tests/"
+(cd "$TMP/tests" && STARPOS_GATEWAY=$SETTLED STARPOS_GATEWAY_UNSETTLED=$UNSETTLED \
+  STARPOS_HEADER=$ROOT/include/starpos.h STARPOS_PYPROJECT=$ROOT/python/pyproject.toml \
+  STARPOS_PACKAGE_DIR=$PACKAGE_DIR "$VPY" -m unittest -v)
+
+step "examples/python/sale.py from outside the repository"
+(cd "$TMP" && STARPOS_GATEWAY=$SETTLED "$VPY" "$ROOT/examples/python/sale.py" \
+  --amount 321 --interval-ms 50 --deadline-ms 15000)
+
+step "types: mypy --strict on the installed package and on a caller"
+"$VPY" -m pip install -q --disable-pip-version-check mypy
+cat >"$TMP/caller.py" <<'PY'
+import starpos
+
+client = starpos.Client("http://127.0.0.1:9/", "489", "800290000007906", "XB006439", "k" * 32)
+sale: starpos.QueryResult = client.barcode_sale("134567890123456781", 100, interval_ms=50)
+paid: int = sale.amount
+try:
+    client.qr_pay("WXPAY", 1)
+except starpos.StarposError as e:
+    doubt: bool = e.in_doubt
+PY
+(cd "$TMP" && "$VPY" -m mypy --strict --no-incremental -p starpos && \
+  "$VPY" -m mypy --strict --no-incremental caller.py)
+# A wrong use must fail: a str amount.
+sed -i 's/client.qr_pay("WXPAY", 1)/client.qr_pay("WXPAY", "1")/' "$TMP/caller.py"
+if (cd "$TMP" && "$VPY" -m mypy --strict --no-incremental caller.py >/dev/null); then
+  echo "mypy accepted a str amount: the package's types are not seen" >&2
+  exit 1
+fi
+
+step "python: OK"
