@@ -170,14 +170,21 @@ fn a_field_inserted_into_padding_is_incompatible_too() {
 #[test]
 fn a_changed_prototype_is_incompatible() {
     let copy = Copy::new("prototype");
-    copy.edit("uint32_t deadline_ms,", "uint64_t deadline_ms,");
+    // starpos_wait's: the only parameter list with `interval_ms,` right before it.
+    copy.edit(
+        "uint32_t interval_ms,\n                                 uint32_t deadline_ms,",
+        "uint32_t interval_ms,\n                                 uint64_t deadline_ms,",
+    );
     copy.assert_incompatible(&["function starpos_wait"]);
 }
 
 #[test]
 fn a_renamed_parameter_is_compatible() {
     let copy = Copy::new("param-name");
-    copy.edit("uint32_t deadline_ms,", "uint32_t max_wait_ms,");
+    copy.edit(
+        "uint32_t interval_ms,\n                                 uint32_t deadline_ms,",
+        "uint32_t interval_ms,\n                                 uint32_t max_wait_ms,",
+    );
     copy.assert_compatible(&[]);
 }
 

@@ -235,9 +235,12 @@ fn oauth_url_needs_no_gateway_and_the_demo_runs() {
     );
     assert_eq!(
         text.matches("   elapsed   ").count(),
-        6,
+        8,
         "every step says how long it took: {text}"
     );
+    for step in ["7. the counter: scan", "8. the counter: show a QR code"] {
+        assert!(text.contains(step), "demo lacks {step:?}: {text}");
+    }
     assert!(
         text.contains("S (paid)") && text.contains("S (refunded)"),
         "{text}"
