@@ -1,12 +1,14 @@
-//! `starpos`: the StarPOS gateway's WeChat official-account payment calls, for Rust and (through
-//! [`ffi`]) for C firmware on payment terminals.
+//! `starpos`: the StarPOS scan-payment gateway for Rust and (through [`ffi`]) for C firmware on
+//! payment terminals: the counter sales, the WeChat official-account sale, queries, refunds,
+//! and a sale journal that settles what a crash left open.
 //!
 //! Layers, each depending only on those above it:
 //!
 //! 1. [`sign`]: the MD5 signature, pure functions.
 //! 2. [`fields`], [`model`], [`wire`]: validation, typed requests and answers, the JSON.
 //! 3. [`transport`]: HTTP over one shared keep-alive agent; failures mapped to [`Status`].
-//! 4. [`Client`]: the calls (`qry`, `pay`, `query`, `refund`, `wait`, `call`).
+//! 4. [`Client`]: the calls (`qry`, `pay`, `query`, `refund`, `wait`, `barcode_pay`, `qr_pay`,
+//!    `barcode_sale`, `call`, `recover`); beside it the sale journal ([`journal`], [`recover`]).
 //! 5. [`ffi`]: the C ABI, a thin conversion layer over [`Client`].
 
 pub mod charset;

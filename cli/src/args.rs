@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand};
 #[command(
     name = "starpos",
     version = starpos::VERSION,
-    about = "The StarPOS gateway (WeChat official-account pay) from the command line",
+    about = "The StarPOS scan-payment gateway from the command line: counter sales, WeChat official-account pay, queries, refunds, the sale journal",
     after_help = EXIT_STATUSES_HELP,
     arg_required_else_help = true,
     subcommand_value_name = "COMMAND",
