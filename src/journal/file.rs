@@ -82,7 +82,10 @@ pub(super) fn open_lock(path: &Path) -> Result<File, Error> {
         .truncate(false)
         .open(&lock_path)
         .or_else(|_| File::open(&lock_path))
-        .map_err(|e| io_error(path, "cannot open the lock file <path>.lock", &e))
+        .map_err(|e| {
+            let what = format!("cannot open its lock file {}", lock_path.display());
+            io_error(path, &what, &e)
+        })
 }
 
 /// Holds the exclusive `flock` on the lock file until dropped.
@@ -110,13 +113,17 @@ impl<'a> Flock<'a> {
                         path,
                         &format!(
                             "locked by another process for more than {} s: \
-                             find the process holding <path>.lock and end it",
-                            LOCK_WAIT.as_secs()
+                             find the process holding {} and end it",
+                            LOCK_WAIT.as_secs(),
+                            sidecar(path, ".lock").display()
                         ),
                         &e,
                     ))
                 }
-                _ => return Err(io_error(path, "cannot lock <path>.lock", &e)),
+                _ => {
+                    let what = format!("cannot lock {}", sidecar(path, ".lock").display());
+                    return Err(io_error(path, &what, &e));
+                }
             }
         }
     }
