@@ -37,6 +37,11 @@ enum Twist {
 
 const LONGEST: &str = "支";
 
+/// `message` at 100 Chinese characters, the most the library's buffers are documented for.
+const LONGEST_MESSAGE: &str = "交";
+/// `logNo` at its documented 20 characters.
+const LONGEST_LOG_NO: &str = "20261201000000000001";
+
 fn longest() -> String {
     LONGEST.repeat(256)
 }
@@ -118,6 +123,8 @@ fn answer(endpoint: &str, request: &Map<String, Value>, twist: Twist) -> Vec<(St
             for name in ["subject", "goodsTag", "attach"] {
                 set(name, longest());
             }
+            set("message", LONGEST_MESSAGE.repeat(100));
+            set("logNo", LONGEST_LOG_NO.into());
         }
     }
     out
@@ -144,11 +151,11 @@ fn client(gateway: &Answerer) -> Client {
 struct Seen {
     status: Status,
     result: char,
-    texts: [String; 3],
+    texts: [String; 5],
     detail: String,
 }
 
-fn seen_ok(result: Option<starpos::TxnResult>, texts: [&str; 3]) -> Seen {
+fn seen_ok(result: Option<starpos::TxnResult>, texts: [&str; 5]) -> Seen {
     Seen {
         status: Status::Ok,
         result: result.map_or('-', |r| r.as_char()),
@@ -176,20 +183,35 @@ fn through_rust(client: &Client, call: Call) -> Seen {
                 sel_order_no: Some("SO-1"),
                 ..Default::default()
             })
-            .map(|a| seen_ok(a.result, [&a.subject, &a.goods_tag, &a.attach])),
+            .map(|a| {
+                seen_ok(
+                    a.result,
+                    [&a.subject, &a.goods_tag, &a.attach, &a.message, &a.log_no],
+                )
+            }),
         Call::Query => client
             .query(&QueryRequest {
                 qry_no: "202612010000000001",
                 ..Default::default()
             })
-            .map(|a| seen_ok(a.result, [&a.subject, &a.goods_tag, &a.attach])),
+            .map(|a| {
+                seen_ok(
+                    a.result,
+                    [&a.subject, &a.goods_tag, &a.attach, &a.message, &a.log_no],
+                )
+            }),
         Call::Refund => client
             .refund(&RefundRequest {
                 order_no: "4200000001202612010000000001",
                 txn_amt: 40,
                 ..Default::default()
             })
-            .map(|a| seen_ok(a.result, [&a.subject, &a.goods_tag, &a.attach])),
+            .map(|a| {
+                seen_ok(
+                    a.result,
+                    [&a.subject, &a.goods_tag, &a.attach, &a.message, &a.log_no],
+                )
+            }),
         Call::BarcodePay => client
             .barcode_pay(&BarcodePayRequest {
                 auth_code: "130219205322723729",
@@ -197,7 +219,12 @@ fn through_rust(client: &Client, call: Call) -> Seen {
                 total_amount: 100,
                 ..Default::default()
             })
-            .map(|a| seen_ok(a.result, [&a.subject, &a.goods_tag, &a.attach])),
+            .map(|a| {
+                seen_ok(
+                    a.result,
+                    [&a.subject, &a.goods_tag, &a.attach, &a.message, &a.log_no],
+                )
+            }),
         Call::QrPay => client
             .qr_pay(&QrPayRequest {
                 pay_channel: "ALIPAY",
@@ -205,12 +232,17 @@ fn through_rust(client: &Client, call: Call) -> Seen {
                 total_amount: 100,
                 ..Default::default()
             })
-            .map(|a| seen_ok(a.result, [&a.subject, &a.goods_tag, &a.attach])),
+            .map(|a| {
+                seen_ok(
+                    a.result,
+                    [&a.subject, &a.goods_tag, &a.attach, &a.message, &a.log_no],
+                )
+            }),
     };
     result.unwrap_or_else(seen_err)
 }
 
-fn c_seen(status: starpos_status, result: c_char, texts: [&[c_char]; 3], error: &[c_char]) -> Seen {
+fn c_seen(status: starpos_status, result: c_char, texts: [&[c_char]; 5], error: &[c_char]) -> Seen {
     let status = Status::from_code(status as i64).unwrap();
     if status != Status::Ok {
         return Seen {
@@ -249,7 +281,13 @@ fn through_c(gateway: &Answerer, call: Call) -> Seen {
                 c_seen(
                     st,
                     out.result,
-                    [&out.subject, &out.goods_tag, &out.attach],
+                    [
+                        &out.subject,
+                        &out.goods_tag,
+                        &out.attach,
+                        &out.message,
+                        &out.log_no,
+                    ],
                     &out.error,
                 )
             }
@@ -262,7 +300,13 @@ fn through_c(gateway: &Answerer, call: Call) -> Seen {
                 c_seen(
                     st,
                     out.result,
-                    [&out.subject, &out.goods_tag, &out.attach],
+                    [
+                        &out.subject,
+                        &out.goods_tag,
+                        &out.attach,
+                        &out.message,
+                        &out.log_no,
+                    ],
                     &out.error,
                 )
             }
@@ -276,7 +320,13 @@ fn through_c(gateway: &Answerer, call: Call) -> Seen {
                 c_seen(
                     st,
                     out.result,
-                    [&out.subject, &out.goods_tag, &out.attach],
+                    [
+                        &out.subject,
+                        &out.goods_tag,
+                        &out.attach,
+                        &out.message,
+                        &out.log_no,
+                    ],
                     &out.error,
                 )
             }
@@ -292,7 +342,13 @@ fn through_c(gateway: &Answerer, call: Call) -> Seen {
                 c_seen(
                     st,
                     out.result,
-                    [&out.subject, &out.goods_tag, &out.attach],
+                    [
+                        &out.subject,
+                        &out.goods_tag,
+                        &out.attach,
+                        &out.message,
+                        &out.log_no,
+                    ],
                     &out.error,
                 )
             }
@@ -308,7 +364,13 @@ fn through_c(gateway: &Answerer, call: Call) -> Seen {
                 c_seen(
                     st,
                     out.result,
-                    [&out.subject, &out.goods_tag, &out.attach],
+                    [
+                        &out.subject,
+                        &out.goods_tag,
+                        &out.attach,
+                        &out.message,
+                        &out.log_no,
+                    ],
                     &out.error,
                 )
             }
@@ -401,12 +463,19 @@ fn a_refusal_without_result_stays_final() {
 
 #[test]
 fn free_text_at_its_documented_maximum_comes_back_whole() {
-    // 512 GBK bytes = 256 Chinese characters = 768 UTF-8 bytes (spec section 10).
+    // 512 GBK bytes = 256 Chinese characters = 768 UTF-8 bytes (spec section 10); message at
+    // 100 Chinese characters; logNo at its 20.
     every_call(Twist::Longest, |call, seen| {
         assert_eq!(seen.status, Status::Ok, "{call:?}: {}", seen.detail);
-        for t in &seen.texts {
+        for t in &seen.texts[..3] {
             assert_eq!(t, &longest(), "{call:?}");
             assert_eq!(t.len(), 768);
         }
+        assert_eq!(
+            seen.texts[3],
+            LONGEST_MESSAGE.repeat(100),
+            "{call:?}: message"
+        );
+        assert_eq!(seen.texts[4], LONGEST_LOG_NO, "{call:?}: logNo");
     });
 }

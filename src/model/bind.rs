@@ -152,6 +152,22 @@ mod tests {
     }
 
     #[test]
+    fn real_shaped_answers_bind_numbers_and_empty_echoes() {
+        // As real integrations see them: amounts as JSON numbers, empty goodsTag, selOrderNo
+        // and attach (spec section 9: an echo is only checked when present).
+        let json = r#"{"returnCode":"000000","message":"ok","result":"S","tradeNo":"T1","logNo":"L1",
+            "amount":100,"total_amount":200,"goodsTag":"","selOrderNo":"","attach":""}"#;
+        let signature = crate::wire::sign_json(json, KEY).unwrap();
+        let body = json.replacen('{', &format!("{{\"signValue\":\"{signature}\","), 1);
+        let answer = decode_answer(body.as_bytes(), KEY).unwrap();
+        check(&PAY, &answer, false).unwrap();
+        let read =
+            crate::model::BarcodePayResponse::from_answer(&answer, "T1", "WXPAY", false).unwrap();
+        assert_eq!((read.amount, read.total_amount), (100, 200));
+        assert_eq!(read.sel_order_no, "");
+    }
+
+    #[test]
     fn a_query_answer_may_name_its_order() {
         // The query sends no amount: the order's amount and selOrderNo are the answer's own.
         let sent = [("tradeNo", "Q1"), ("qryNo", "L1")];
