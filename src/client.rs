@@ -278,48 +278,50 @@ impl Client {
     /// (a second pay with the same code can charge twice).
     pub fn barcode_pay(&self, request: &BarcodePayRequest) -> Result<BarcodePayResponse, Error> {
         let own = request.wire_fields()?;
-        let trade_no = trade_no_of(&own);
-        let channel = field_of(&own, "payChannel");
-        self.journaled(
-            Kind::BarcodePay,
-            &own,
-            request.txn_time,
-            |txn_time| {
-                self.exchange_sdk(BarcodePayRequest::ENDPOINT, txn_time, &own, None)
-                    .and_then(|answer| {
-                        CounterPayResponse::from_answer(&answer, &trade_no, &channel, false)
-                    })
-            },
-            |a| Learned {
-                result: a.result,
-                settled: a.result.is_some_and(TxnResult::is_final),
-                log_no: &a.log_no,
-                order_no: &a.order_no,
-            },
-        )
-        .map_err(|e| e.with_trade_no(&trade_no))
+        self.counter_pay(Kind::BarcodePay, &own, request.txn_time)
     }
 
     /// `sdkBarcodePosPay`: make a QR order for the payer to scan. `S` means the order was
     /// made: show `pay_code`, then query `trade_no` until final ([`Client::wait`]).
     pub fn qr_pay(&self, request: &QrPayRequest) -> Result<QrPayResponse, Error> {
         let own = request.wire_fields()?;
-        let trade_no = trade_no_of(&own);
-        let channel = field_of(&own, "payChannel");
+        self.counter_pay(Kind::QrPay, &own, request.txn_time)
+    }
+
+    /// A counter sale (`kind` is [`Kind::BarcodePay`] or [`Kind::QrPay`]) of the validated
+    /// wire fields `own`, journaled; every error carries the sale's `tradeNo`.
+    fn counter_pay(
+        &self,
+        kind: Kind,
+        own: &[(&'static str, String)],
+        txn_time: Option<&str>,
+    ) -> Result<CounterPayResponse, Error> {
+        let qr = kind == Kind::QrPay;
+        let endpoint = if qr {
+            QrPayRequest::ENDPOINT
+        } else {
+            BarcodePayRequest::ENDPOINT
+        };
+        let trade_no = trade_no_of(own);
+        let channel = field_of(own, "payChannel");
         self.journaled(
-            Kind::QrPay,
-            &own,
-            request.txn_time,
+            kind,
+            own,
+            txn_time,
             |txn_time| {
-                self.exchange_sdk(QrPayRequest::ENDPOINT, txn_time, &own, None)
+                self.exchange_sdk(endpoint, txn_time, own, None)
                     .and_then(|answer| {
-                        CounterPayResponse::from_answer(&answer, &trade_no, &channel, true)
+                        CounterPayResponse::from_answer(&answer, &trade_no, &channel, qr)
                     })
             },
             |a| Learned {
                 result: a.result,
-                // S only made the QR order: the payer has not paid yet.
-                settled: a.result == Some(TxnResult::Failed),
+                // A QR pay's S only made the order: the payer has not paid yet.
+                settled: if qr {
+                    a.result == Some(TxnResult::Failed)
+                } else {
+                    a.result.is_some_and(TxnResult::is_final)
+                },
                 log_no: &a.log_no,
                 order_no: &a.order_no,
             },

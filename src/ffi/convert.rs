@@ -428,3 +428,16 @@ pub(crate) unsafe fn write_text(
     set_last_error(error.detail());
     error.status().into()
 }
+
+/// The skeleton of every call that returns only a status: clear the last error, run `work`
+/// behind a panic boundary, and on failure record its words as the thread's last error.
+pub(crate) fn guarded(work: impl FnOnce() -> Result<(), Error>) -> starpos_status {
+    clear_last_error();
+    let error = match catch_unwind(AssertUnwindSafe(work)) {
+        Ok(Ok(())) => return starpos_status::STARPOS_OK,
+        Ok(Err(e)) => e,
+        Err(_) => Error::new(Status::Internal, PANIC_TEXT),
+    };
+    set_last_error(error.detail());
+    error.status().into()
+}

@@ -2,10 +2,9 @@
 
 use super::convert::*;
 use super::types::*;
-use crate::error::{Error, Status};
+use crate::error::Error;
 use crate::journal::Entry;
 use std::ffi::c_void;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
 /// Copies a journal entry into its C struct (texts cut to fit; the journal holds no value
@@ -27,18 +26,6 @@ fn entry_to_c(entry: &Entry, s: Strings) -> starpos_journal_entry {
     out.created_unix_ms = entry.created_unix_ms;
     s.put_cut(&mut out.error, &entry.error);
     out
-}
-
-/// Runs `work` behind the panic boundary with this thread's last error kept.
-fn guarded(work: impl FnOnce() -> Result<(), Error>) -> starpos_status {
-    clear_last_error();
-    let error = match catch_unwind(AssertUnwindSafe(work)) {
-        Ok(Ok(())) => return starpos_status::STARPOS_OK,
-        Ok(Err(e)) => e,
-        Err(_) => Error::new(Status::Internal, PANIC_TEXT),
-    };
-    set_last_error(error.detail());
-    error.status().into()
 }
 
 /// At start-up, settles what a crash or power cut left open: every sale the journal

@@ -88,20 +88,12 @@ pub unsafe extern "C" fn starpos_verify_json(
     json_object: *const c_char,
     key: *const c_char,
 ) -> starpos_status {
-    clear_last_error();
-    let result = std::panic::catch_unwind(|| -> Result<(), Error> {
+    guarded(|| {
         let json = req_str(json_object, "json_object")?;
         let key = req_str(key, "key")?;
         fields::key(key)?;
         wire::verify_json(json, key)
-    });
-    let error = match result {
-        Ok(Ok(())) => return starpos_status::STARPOS_OK,
-        Ok(Err(e)) => e,
-        Err(_) => Error::new(Status::Internal, PANIC_TEXT),
-    };
-    set_last_error(error.detail());
-    error.status().into()
+    })
 }
 
 /// Writes WeChat's `snsapi_base` authorize link into `out`: `redirect_uri` (http or https) is
