@@ -159,6 +159,23 @@ impl Strings {
         }
     }
 
+    /// Reads several optional caller strings in order, as [`Strings::opt`]; the first that is
+    /// bad ends the reading. One loop instead of a call per field keeps each exported call
+    /// small (armv7 code size; docs/terminal.md).
+    ///
+    /// # Safety
+    /// As [`opt_str`], for every pointer.
+    pub(crate) unsafe fn opts<'a, const N: usize>(
+        self,
+        args: [(*const c_char, &str); N],
+    ) -> Result<[Option<Cow<'a, str>>; N], Error> {
+        let mut out = [const { None }; N];
+        for (slot, (ptr, field)) in out.iter_mut().zip(args) {
+            *slot = self.opt(ptr, field)?;
+        }
+        Ok(out)
+    }
+
     /// Reads a required caller string.
     ///
     /// # Safety
@@ -192,6 +209,15 @@ impl Strings {
             )));
         }
         copy_bytes(buf, &bytes);
+        Ok(())
+    }
+
+    /// Copies answer values into their buffers in order, as [`Strings::put`] (`(buffer, value,
+    /// wire name)`); the first that does not fit ends the copying.
+    pub(crate) fn put_all(self, slots: &mut [(&mut [c_char], &str, &str)]) -> Result<(), Error> {
+        for (buf, value, field) in slots.iter_mut() {
+            self.put(buf, value, field)?;
+        }
         Ok(())
     }
 
@@ -296,7 +322,7 @@ macro_rules! fill {
      text: [$($text:ident = $wire:literal),* $(,)?];
      plain: [$($plain:ident),* $(,)?]
      $(; $result:ident)?) => {{
-        $( $s.put(&mut $out.$text, &$a.$text, $wire)?; )*
+        $s.put_all(&mut [$( (&mut $out.$text[..], $a.$text.as_str(), $wire) ),*])?;
         $( $out.$plain = $a.$plain; )*
         $( $out.$result = result_char($a.$result); )?
         $out.verified = true;
