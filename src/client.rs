@@ -489,7 +489,7 @@ impl Client {
                 Status::Timeout,
                 format!(
                     "order {qry_no} still not final after {} ms (last result {})",
-                    deadline.as_millis(),
+                    millis(deadline),
                     answer.result.map_or('-', |r| r.as_char())
                 ),
             ),
@@ -499,7 +499,7 @@ impl Client {
                     format!(
                         "order {qry_no} not found final within {} ms: every query was refused, \
                          the last: {} (the order may still appear: query again later)",
-                        deadline.as_millis(),
+                        millis(deadline),
                         error.detail()
                     ),
                 );
@@ -510,13 +510,13 @@ impl Client {
             }
             (None, Some(error)) => error.context(&format!(
                 "no answer to any query of {qry_no} within {} ms; the last failure",
-                deadline.as_millis()
+                millis(deadline)
             )),
             (None, None) => Error::new(
                 Status::Timeout,
                 format!(
                     "no query of {qry_no} could be made within {} ms",
-                    deadline.as_millis()
+                    millis(deadline)
                 ),
             ),
         };
@@ -630,7 +630,7 @@ impl Client {
             format!(
                 "{endpoint}: POST {url} ({} bytes, timeout {} ms)",
                 body.len(),
-                timeouts.total.as_millis()
+                millis(timeouts.total)
             )
         });
         let started = Instant::now();
@@ -659,7 +659,7 @@ impl Client {
                 },
             }
         });
-        let ms = started.elapsed().as_millis();
+        let ms = millis(started.elapsed());
         // What the gateway says back can echo the request: never let a secret through.
         let key = self.config.key.as_str();
         let log = |level, message: &dyn Fn() -> String| {
@@ -721,6 +721,12 @@ fn redact(mut message: String, fields: &[(&str, &str)], key: &str) -> String {
         }
     }
     message
+}
+
+/// `duration` in whole milliseconds for messages, as a u64 (saturating at u64::MAX, some 584
+/// million years): formatting a u128 would link in code of its own (armv7 code size).
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// The `txnTime` to send: the caller's, checked, or the terminal's local time now.

@@ -39,7 +39,8 @@ pub fn new_trade_no() -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed) % 1_000_000;
     format!(
         "{:013}{:07}{:06}",
-        millis % 10u128.pow(13),
+        // Below 10^13, so it fits a u64 (formatting a u128 would link in its own code).
+        (millis % 10u128.pow(13)) as u64,
         std::process::id() % 10_000_000,
         n
     )

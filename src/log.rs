@@ -33,6 +33,16 @@ pub fn set_logger(logger: Option<Logger>) {
 
 /// Sends a message to the logger, building it only when one is installed.
 pub(crate) fn log(level: Level, message: impl FnOnce() -> String) {
+    // The generic part is only this wrapper: the lock and the call are in `emit`, once for
+    // every message (armv7 code size).
+    let mut message = Some(message);
+    emit(level, &mut || {
+        message.take().map_or_else(String::new, |build| build())
+    });
+}
+
+/// [`log`] without the generic: `message` is called once, and only when a logger is set.
+fn emit(level: Level, message: &mut dyn FnMut() -> String) {
     let logger = LOGGER
         .read()
         .unwrap_or_else(std::sync::PoisonError::into_inner)

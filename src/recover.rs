@@ -73,6 +73,9 @@ impl Client {
     /// recorded and synced before `call` runs (if that fails, JOURNAL and nothing is sent),
     /// and what its answer or failure taught is recorded after. `own` are the request's wire
     /// fields (validated); `txn_time` the caller's.
+    ///
+    /// Only the call itself is generic; the journal work is in [`Client::journal_begin`] and
+    /// [`journal_end`], once for every kind of sale (armv7 code size).
     pub(crate) fn journaled<T>(
         &self,
         kind: Kind,
@@ -81,17 +84,33 @@ impl Client {
         call: impl FnOnce(Option<&str>) -> Result<T, Error>,
         learned: impl Fn(&T) -> Learned<'_>,
     ) -> Result<T, Error> {
+        let Some((journal, mut entry)) = self.journal_begin(kind, own, txn_time)? else {
+            return call(txn_time);
+        };
+        let outcome = call(Some(&entry.txn_time));
+        journal_end(&journal, &mut entry, outcome.as_ref().map(learned));
+        outcome
+    }
+
+    /// The first half of [`Client::journaled`]: the sale recorded and synced, with the
+    /// `txnTime` it will be sent with; `None` without a journal.
+    fn journal_begin(
+        &self,
+        kind: Kind,
+        own: &[(&'static str, String)],
+        txn_time: Option<&str>,
+    ) -> Result<Option<(Journal, Entry)>, Error> {
         let not_sent = |e: Error| {
             e.context("the sale was not sent: it could not be recorded in the journal first")
         };
         let Some(journal) = self.journal().map_err(not_sent)? else {
-            return call(txn_time);
+            return Ok(None);
         };
         let txn_time = crate::client::resolve_txn_time(txn_time)?;
         let mut entry = Entry::new(kind);
         entry.trade_no = field(own, "tradeNo").to_owned();
         entry.sel_order_no = field(own, "selOrderNo").to_owned();
-        entry.txn_time = txn_time.clone();
+        entry.txn_time = txn_time;
         let fen = |name| field(own, name).parse::<u64>().unwrap_or(0);
         if kind == Kind::Refund {
             entry.order_no = field(own, "orderNo").to_owned();
@@ -101,39 +120,8 @@ impl Client {
             entry.total_amount = fen("total_amount");
         }
         entry.error = "recorded before sending; no answer recorded".to_owned();
-        let mut entry = journal.begin(entry).map_err(not_sent)?;
-        let outcome = call(Some(&txn_time));
-        match &outcome {
-            Ok(answer) => {
-                let l = learned(answer);
-                entry.result = l.result;
-                if !l.log_no.is_empty() {
-                    entry.log_no = l.log_no.to_owned();
-                }
-                if kind != Kind::Refund && !l.order_no.is_empty() {
-                    entry.order_no = l.order_no.to_owned();
-                }
-                settle(&mut entry, l.settled);
-            }
-            Err(e) => {
-                entry.status = e.status();
-                entry.error = e.detail().to_owned();
-                // Not in doubt: refused, or never reached the gateway; no money moved.
-                entry.settled = !e.in_doubt();
-            }
-        }
-        if let Err(e) = journal.update(&entry) {
-            // The sale stays open in the journal: recovery will query it. Safe, so the
-            // answer still goes to the caller.
-            log(Level::Error, || {
-                format!(
-                    "{} {}: its outcome could not be journaled: {e}",
-                    kind.as_str(),
-                    entry.id
-                )
-            });
-        }
-        outcome
+        let entry = journal.begin(entry).map_err(not_sent)?;
+        Ok(Some((journal, entry)))
     }
 
     /// Records what a query of `qry_no` answered into the open sales it names (by `tradeNo`,
@@ -328,6 +316,40 @@ fn names(entry: &Entry, qry_no: &str) -> bool {
 }
 
 /// Marks `entry` final (status OK) or still open (an in-doubt status saying what to do).
+/// The second half of [`Client::journaled`]: what the answer (or the failure) taught, recorded.
+fn journal_end(journal: &Journal, entry: &mut Entry, outcome: Result<Learned<'_>, &Error>) {
+    let kind = entry.kind;
+    match outcome {
+        Ok(l) => {
+            entry.result = l.result;
+            if !l.log_no.is_empty() {
+                entry.log_no = l.log_no.to_owned();
+            }
+            if kind != Kind::Refund && !l.order_no.is_empty() {
+                entry.order_no = l.order_no.to_owned();
+            }
+            settle(entry, l.settled);
+        }
+        Err(e) => {
+            entry.status = e.status();
+            entry.error = e.detail().to_owned();
+            // Not in doubt: refused, or never reached the gateway; no money moved.
+            entry.settled = !e.in_doubt();
+        }
+    }
+    if let Err(e) = journal.update(entry) {
+        // The sale stays open in the journal: recovery will query it. Safe, so the
+        // answer still goes to the caller.
+        log(Level::Error, || {
+            format!(
+                "{} {}: its outcome could not be journaled: {e}",
+                kind.as_str(),
+                entry.id
+            )
+        });
+    }
+}
+
 fn settle(entry: &mut Entry, settled: bool) {
     entry.settled = settled;
     if settled {

@@ -202,7 +202,27 @@ impl<'de> serde::de::Visitor<'de> for TextVisitor {
     fn visit_unit<E>(self) -> Result<Text<'de>, E> {
         Ok(Text(Cow::Borrowed("")))
     }
+    // Arrays and objects: the words serde's default (`invalid_type`) gives, without calling
+    // it. Any `invalid_type` links in core's float formatting through serde's `Unexpected`
+    // (about 16 KB of armv7 code; docs/terminal.md), though JSON floats never reach it here.
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Text<'de>, A::Error> {
+        Err(serde::de::Error::custom(NOT_PLAIN_SEQ))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Text<'de>, A::Error> {
+        Err(serde::de::Error::custom(NOT_PLAIN_MAP))
+    }
 }
+
+/// serde's words for an array where a plain value belongs.
+const NOT_PLAIN_SEQ: &str =
+    "invalid type: sequence, expected a plain value (string, number, true, false or null)";
+/// serde's words for an object where a plain value belongs.
+const NOT_PLAIN_MAP: &str =
+    "invalid type: map, expected a plain value (string, number, true, false or null)";
+
+/// The error of a body that is valid JSON but not an object ([`decode_answer`] looks for
+/// "a JSON object" in it).
+const NOT_AN_OBJECT: &str = "invalid type: expected a JSON object";
 
 /// A flat JSON object: its fields as text, sorted by name, the last of equal names kept (as a
 /// JSON map reads it).
@@ -236,8 +256,31 @@ impl<'de> serde::Deserialize<'de> for Flat<'de> {
                 }
                 Ok(Flat(out))
             }
+            // Anything but an object: an error naming "a JSON object", as `deserialize_map`
+            // would give, without serde's `invalid_type` (see TextVisitor::visit_seq).
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Flat<'de>, E> {
+                Err(E::custom(NOT_AN_OBJECT))
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Flat<'de>, E> {
+                Err(E::custom(NOT_AN_OBJECT))
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Flat<'de>, E> {
+                Err(E::custom(NOT_AN_OBJECT))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Flat<'de>, E> {
+                Err(E::custom(NOT_AN_OBJECT))
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Flat<'de>, E> {
+                Err(E::custom(NOT_AN_OBJECT))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Flat<'de>, E> {
+                Err(E::custom(NOT_AN_OBJECT))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Flat<'de>, A::Error> {
+                Err(serde::de::Error::custom(NOT_AN_OBJECT))
+            }
         }
-        d.deserialize_map(V)
+        d.deserialize_any(V)
     }
 }
 
@@ -536,6 +579,42 @@ mod tests {
                 .unwrap_err()
                 .status(),
             Status::Protocol
+        );
+    }
+
+    #[test]
+    fn what_a_malformed_answer_says() {
+        let detail = |body: &str| {
+            decode_answer(body.as_bytes(), SANDBOX_KEY)
+                .unwrap_err()
+                .detail()
+                .to_owned()
+        };
+        for body in [
+            "1", "-1", "1.5", "\"x\"", "null", "true", "[]", "[1,", "123abc",
+        ] {
+            assert_eq!(detail(body), "answer is not a JSON object", "{body}");
+        }
+        let plain = "expected a plain value (string, number, true, false or null)";
+        assert_eq!(
+            detail(r#"{"a":[1]}"#),
+            format!("answer is not JSON (invalid type: sequence, {plain} at line 1 column 6)")
+        );
+        assert_eq!(
+            detail(r#"{"returnCode":{"x":1}}"#),
+            format!("answer is not JSON (invalid type: map, {plain} at line 1 column 15)")
+        );
+        assert_eq!(
+            detail("1e400"),
+            "answer is not JSON (number out of range at line 1 column 5)"
+        );
+        assert_eq!(
+            detail("nul"),
+            "answer is not JSON (EOF while parsing a value at line 1 column 3)"
+        );
+        assert_eq!(
+            detail("\"x"),
+            "answer is not JSON (EOF while parsing a string at line 1 column 2)"
         );
     }
 }

@@ -28,13 +28,13 @@ pub unsafe extern "C" fn starpos_qry(
     let s = Strings::of(config);
     respond(response, s, |out| {
         let client = client_from(config)?;
-        let (txn_time, attach, version) = match request.as_ref() {
-            None => (None, None, None),
-            Some(r) => (
-                s.opt(r.txn_time, "txn_time")?,
-                s.opt(r.attach, "attach")?,
-                s.opt(r.version, "version")?,
-            ),
+        let [txn_time, attach, version] = match request.as_ref() {
+            None => [None, None, None],
+            Some(r) => s.opts([
+                (r.txn_time, "txn_time"),
+                (r.attach, "attach"),
+                (r.version, "version"),
+            ])?,
         };
         let a = client.qry(&QryRequest {
             txn_time: txn_time.as_deref(),
@@ -68,14 +68,17 @@ pub unsafe extern "C" fn starpos_pay(
     respond(response, s, |out| {
         let client = client_from(config)?;
         let r = arg(request, "request")?;
-        let txn_time = s.opt(r.txn_time, "txn_time")?;
-        let version = s.opt(r.version, "version")?;
-        let code = s.opt(r.code, "code")?;
-        let openid = s.opt(r.openid, "openid")?;
-        let subject = s.opt(r.subject, "subject")?;
-        let sel_order_no = s.opt(r.sel_order_no, "sel_order_no")?;
-        let goods_tag = s.opt(r.goods_tag, "goods_tag")?;
-        let attach = s.opt(r.attach, "attach")?;
+        let [txn_time, version, code, openid, subject, sel_order_no, goods_tag, attach] =
+            s.opts([
+                (r.txn_time, "txn_time"),
+                (r.version, "version"),
+                (r.code, "code"),
+                (r.openid, "openid"),
+                (r.subject, "subject"),
+                (r.sel_order_no, "sel_order_no"),
+                (r.goods_tag, "goods_tag"),
+                (r.attach, "attach"),
+            ])?;
         let answer = client.pay(&PayRequest {
             txn_time: txn_time.as_deref(),
             version: version.as_deref(),
@@ -142,9 +145,11 @@ pub unsafe extern "C" fn starpos_query(
     respond(response, s, |out| {
         let client = client_from(config)?;
         let r = arg(request, "request")?;
-        let txn_time = s.opt(r.txn_time, "txn_time")?;
-        let version = s.opt(r.version, "version")?;
-        let trade_no = s.opt(r.trade_no, "trade_no")?;
+        let [txn_time, version, trade_no] = s.opts([
+            (r.txn_time, "txn_time"),
+            (r.version, "version"),
+            (r.trade_no, "trade_no"),
+        ])?;
         let qry_no = s.req(r.qry_no, "qry_no")?;
         let answer = client.query(&QueryRequest {
             txn_time: txn_time.as_deref(),
@@ -173,9 +178,11 @@ pub unsafe extern "C" fn starpos_refund(
     respond(response, s, |out| {
         let client = client_from(config)?;
         let r = arg(request, "request")?;
-        let txn_time = s.opt(r.txn_time, "txn_time")?;
-        let version = s.opt(r.version, "version")?;
-        let trade_no = s.opt(r.trade_no, "trade_no")?;
+        let [txn_time, version, trade_no] = s.opts([
+            (r.txn_time, "txn_time"),
+            (r.version, "version"),
+            (r.trade_no, "trade_no"),
+        ])?;
         let order_no = s.req(r.order_no, "order_no")?;
         let a = client.refund(&RefundRequest {
             txn_time: txn_time.as_deref(),
@@ -333,15 +340,18 @@ pub unsafe extern "C" fn starpos_qr_pay(
     respond(response, s, |out| {
         let client = client_from(config)?;
         let r = arg(request, "request")?;
-        let txn_time = s.opt(r.txn_time, "txn_time")?;
-        let version = s.opt(r.version, "version")?;
-        let trade_no = s.opt(r.trade_no, "trade_no")?;
-        let pay_channel = s.opt(r.pay_channel, "pay_channel")?;
-        let subject = s.opt(r.subject, "subject")?;
-        let sel_order_no = s.opt(r.sel_order_no, "sel_order_no")?;
-        let goods_tag = s.opt(r.goods_tag, "goods_tag")?;
-        let attach = s.opt(r.attach, "attach")?;
-        let add_field = s.opt(r.add_field, "add_field")?;
+        let [txn_time, version, trade_no, pay_channel, subject, sel_order_no, goods_tag, attach, add_field] =
+            s.opts([
+                (r.txn_time, "txn_time"),
+                (r.version, "version"),
+                (r.trade_no, "trade_no"),
+                (r.pay_channel, "pay_channel"),
+                (r.subject, "subject"),
+                (r.sel_order_no, "sel_order_no"),
+                (r.goods_tag, "goods_tag"),
+                (r.attach, "attach"),
+                (r.add_field, "add_field"),
+            ])?;
         let a = client.qr_pay(&QrPayRequest {
             txn_time: txn_time.as_deref(),
             version: version.as_deref(),
@@ -403,16 +413,19 @@ unsafe fn with_barcode_request<T>(
     s: Strings,
     call: impl FnOnce(&BarcodePayRequest) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    let txn_time = s.opt(r.txn_time, "txn_time")?;
-    let version = s.opt(r.version, "version")?;
-    let trade_no = s.opt(r.trade_no, "trade_no")?;
-    let auth_code = s.opt(r.auth_code, "auth_code")?;
-    let pay_channel = s.opt(r.pay_channel, "pay_channel")?;
-    let subject = s.opt(r.subject, "subject")?;
-    let sel_order_no = s.opt(r.sel_order_no, "sel_order_no")?;
-    let goods_tag = s.opt(r.goods_tag, "goods_tag")?;
-    let attach = s.opt(r.attach, "attach")?;
-    let add_field = s.opt(r.add_field, "add_field")?;
+    let [txn_time, version, trade_no, auth_code, pay_channel, subject, sel_order_no, goods_tag, attach, add_field] =
+        s.opts([
+            (r.txn_time, "txn_time"),
+            (r.version, "version"),
+            (r.trade_no, "trade_no"),
+            (r.auth_code, "auth_code"),
+            (r.pay_channel, "pay_channel"),
+            (r.subject, "subject"),
+            (r.sel_order_no, "sel_order_no"),
+            (r.goods_tag, "goods_tag"),
+            (r.attach, "attach"),
+            (r.add_field, "add_field"),
+        ])?;
     call(&BarcodePayRequest {
         txn_time: txn_time.as_deref(),
         version: version.as_deref(),

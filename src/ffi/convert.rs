@@ -159,6 +159,23 @@ impl Strings {
         }
     }
 
+    /// Reads several optional caller strings in order, as [`Strings::opt`]; the first that is
+    /// bad ends the reading. One loop instead of a call per field keeps each exported call
+    /// small (armv7 code size; docs/terminal.md).
+    ///
+    /// # Safety
+    /// As [`opt_str`], for every pointer.
+    pub(crate) unsafe fn opts<'a, const N: usize>(
+        self,
+        args: [(*const c_char, &str); N],
+    ) -> Result<[Option<Cow<'a, str>>; N], Error> {
+        let mut out = [const { None }; N];
+        for (slot, (ptr, field)) in out.iter_mut().zip(args) {
+            *slot = self.opt(ptr, field)?;
+        }
+        Ok(out)
+    }
+
     /// Reads a required caller string.
     ///
     /// # Safety
@@ -192,6 +209,15 @@ impl Strings {
             )));
         }
         copy_bytes(buf, &bytes);
+        Ok(())
+    }
+
+    /// Copies answer values into their buffers in order, as [`Strings::put`] (`(buffer, value,
+    /// wire name)`); the first that does not fit ends the copying.
+    pub(crate) fn put_all(self, slots: &mut [(&mut [c_char], &str, &str)]) -> Result<(), Error> {
+        for (buf, value, field) in slots.iter_mut() {
+            self.put(buf, value, field)?;
+        }
         Ok(())
     }
 
@@ -252,38 +278,55 @@ pub(crate) unsafe fn client_from(config: *const starpos_config) -> Result<Client
         ));
     }
     let ms = |v: u32| Duration::from_millis(u64::from(v));
+    // The strings in one loop, in this order (the first bad one is the error), instead of a
+    // call and a cleanup per field (armv7 code size).
+    let mut text = [""; 10];
+    for (slot, (ptr, field, required)) in text.iter_mut().zip([
+        (c.base_url, "base_url", false),
+        (c.org_no, "org_no", true),
+        (c.merc_id, "merc_id", true),
+        (c.trm_no, "trm_no", true),
+        (c.key, "key", true),
+        (c.ca_file, "ca_file", false),
+        (c.trm_typ, "trm_typ", false),
+        (c.opr_id, "opr_id", false),
+        (c.latitude, "latitude", false),
+        (c.longitude, "longitude", false),
+    ]) {
+        *slot = if required {
+            req_str(ptr, field)?
+        } else {
+            opt_str(ptr, field)?.unwrap_or_default()
+        };
+    }
+    let [base_url, org_no, merc_id, trm_no, key, ca_file, trm_typ, opr_id, latitude, longitude] =
+        text;
+    // A path is bytes on Linux: taken as given, whatever its encoding.
+    let journal_path = opt_bytes(c.journal_path, "journal_path")?
+        .map(|b| PathBuf::from(std::ffi::OsStr::from_bytes(b)));
     Client::new(Config {
-        base_url: opt_str(c.base_url, "base_url")?
-            .unwrap_or_default()
-            .to_owned(),
-        org_no: req_str(c.org_no, "org_no")?.to_owned(),
-        merc_id: req_str(c.merc_id, "merc_id")?.to_owned(),
-        trm_no: req_str(c.trm_no, "trm_no")?.to_owned(),
-        key: req_str(c.key, "key")?.to_owned(),
+        base_url: base_url.to_owned(),
+        org_no: org_no.to_owned(),
+        merc_id: merc_id.to_owned(),
+        trm_no: trm_no.to_owned(),
+        key: key.to_owned(),
         timeouts: Timeouts {
             connect: ms(c.connect_timeout_ms),
             total: ms(c.timeout_ms),
         },
         keep_alive: c.flags & STARPOS_FLAG_NO_KEEPALIVE == 0,
-        ca_file: opt_str(c.ca_file, "ca_file")?.map(PathBuf::from),
+        // NULL and "" alike: no CA file (Client::new treats an empty path as none).
+        ca_file: (!ca_file.is_empty()).then(|| PathBuf::from(ca_file)),
         body_charset: if c.flags & STARPOS_FLAG_GBK_BODY != 0 {
             BodyCharset::Gbk
         } else {
             BodyCharset::Utf8
         },
-        trm_typ: opt_str(c.trm_typ, "trm_typ")?
-            .unwrap_or_default()
-            .to_owned(),
-        opr_id: opt_str(c.opr_id, "opr_id")?.unwrap_or_default().to_owned(),
-        latitude: opt_str(c.latitude, "latitude")?
-            .unwrap_or_default()
-            .to_owned(),
-        longitude: opt_str(c.longitude, "longitude")?
-            .unwrap_or_default()
-            .to_owned(),
-        // A path is bytes on Linux: taken as given, whatever its encoding.
-        journal_path: opt_bytes(c.journal_path, "journal_path")?
-            .map(|b| PathBuf::from(std::ffi::OsStr::from_bytes(b))),
+        trm_typ: trm_typ.to_owned(),
+        opr_id: opr_id.to_owned(),
+        latitude: latitude.to_owned(),
+        longitude: longitude.to_owned(),
+        journal_path,
         journal_retention: Duration::from_secs(u64::from(c.journal_retention_days) * 24 * 3600),
     })
 }
@@ -296,7 +339,7 @@ macro_rules! fill {
      text: [$($text:ident = $wire:literal),* $(,)?];
      plain: [$($plain:ident),* $(,)?]
      $(; $result:ident)?) => {{
-        $( $s.put(&mut $out.$text, &$a.$text, $wire)?; )*
+        $s.put_all(&mut [$( (&mut $out.$text[..], $a.$text.as_str(), $wire) ),*])?;
         $( $out.$plain = $a.$plain; )*
         $( $out.$result = result_char($a.$result); )?
         $out.verified = true;

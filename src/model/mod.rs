@@ -127,6 +127,16 @@ impl<'a> Reader<'a> {
         Ok(value.to_owned())
     }
 
+    /// Reads text fields into their slots, in the order given, stopping at the first that
+    /// does not fit (as [`Reader::text`]). One loop instead of a call per field keeps each
+    /// reader small (armv7 code size; docs/terminal.md).
+    pub(crate) fn texts(&self, slots: &mut [(&mut String, &str, usize)]) -> Result<(), Error> {
+        for (slot, name, size) in slots.iter_mut() {
+            **slot = self.text(name, *size)?;
+        }
+        Ok(())
+    }
+
     /// The first of `names` that the answer has (`logNo` / `LogNo`).
     pub(crate) fn text_any(&self, names: &[&str], size: usize) -> Result<String, Error> {
         let name = names

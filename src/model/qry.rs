@@ -70,15 +70,22 @@ impl QryResponse {
     /// Reads the answer; `appId` must be there.
     pub fn from_answer(answer: &Answer) -> Result<QryResponse, Error> {
         let r = Reader::new(answer);
-        Ok(QryResponse {
+        // Filled in place, in wire order, from tables (armv7 code size, as the other readers).
+        let mut a = QryResponse {
             return_code: r.required("returnCode", STARPOS_RETURN_CODE_SIZE)?,
-            message: r.text("message", STARPOS_MESSAGE_SIZE)?,
-            sys_time: r.text("sysTime", STARPOS_SYS_TIME_SIZE)?,
-            merc_id: r.text("mercId", STARPOS_MERC_ID_SIZE)?,
-            app_id: r.required("appId", STARPOS_APP_ID_SIZE)?,
-            app_id_key: r.text("appIdKey", STARPOS_APP_ID_KEY_SIZE)?,
-            attach: r.text("attach", STARPOS_ATTACH_SIZE)?,
-        })
+            ..QryResponse::default()
+        };
+        r.texts(&mut [
+            (&mut a.message, "message", STARPOS_MESSAGE_SIZE),
+            (&mut a.sys_time, "sysTime", STARPOS_SYS_TIME_SIZE),
+            (&mut a.merc_id, "mercId", STARPOS_MERC_ID_SIZE),
+        ])?;
+        a.app_id = r.required("appId", STARPOS_APP_ID_SIZE)?;
+        r.texts(&mut [
+            (&mut a.app_id_key, "appIdKey", STARPOS_APP_ID_KEY_SIZE),
+            (&mut a.attach, "attach", STARPOS_ATTACH_SIZE),
+        ])?;
+        Ok(a)
     }
 }
 
