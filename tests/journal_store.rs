@@ -170,9 +170,11 @@ fn a_full_disk_is_a_journal_error_and_leaves_nothing_half_written() {
         // SAFETY: plain libc calls on this process's own limits and signal disposition.
         unsafe {
             libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            // rlim_t is 32 bits on armv7: the journal here is a few hundred bytes.
+            let bytes = libc::rlim_t::try_from(len + 1500).expect("a small journal");
             let limit = libc::rlimit {
-                rlim_cur: len + 1500,
-                rlim_max: len + 1500,
+                rlim_cur: bytes,
+                rlim_max: bytes,
             };
             assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &limit), 0);
         }
