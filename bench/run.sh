@@ -23,7 +23,12 @@
 # an idle vCPU, which then dominates every client alike and flips run to run (BENCHMARKS.md).
 # Runs with 4 and 16 threads are never pinned: they are about using both cores.
 #
+# The machine may be shared: before the micro step and before each round, the run waits (up to
+# QUIET_WAIT_S) until the CPU time others use, sampled over 2 s while this script is idle, is at
+# most MAX_BUSY percent of all cores, and records what it was (LOAD lines in e2e.txt, micro.txt).
+#
 # Knobs (environment): ROUNDS=3 RUN_MS=1500 WARM_MS=300 THREADS="1 4 16" PIN=0 SKIP_MICRO=1
+# MAX_BUSY=25 QUIET_WAIT_S=300
 # SKIP_SIM=1 MEM_CALLS=100000; CANDIDATE=/dir/with/libstarpos.so also runs the library client against that
 # build, right after the current one in every round (rows "cand_*"), to measure a change.
 # Nothing here is a test: no number fails the run. Takes about 6 minutes (more when cold).
@@ -42,7 +47,34 @@ ON=() # the prefix that pins a command, for sequential runs
 command -v taskset >/dev/null || PIN=off
 KEY=9E1D5C0A7B3F4E2D8C6A1B0F3E5D7C9A # the simulator's default merchant key
 
+MAX_BUSY=${MAX_BUSY:-25}
+QUIET_WAIT_S=${QUIET_WAIT_S:-300}
+
 step() { printf '\n=== %s\n' "$*" >&2; }
+
+# Percent of all cores busy over the next 2 s (from /proc/stat), while this script sleeps.
+busy_pct() {
+    local a b
+    read -r -a a < <(head -1 /proc/stat)
+    sleep 2
+    read -r -a b < <(head -1 /proc/stat)
+    local total=0 idle i
+    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+    idle=$((b[4] - a[4] + b[5] - a[5]))
+    echo $((total > 0 ? 100 * (total - idle) / total : 0))
+}
+
+# Waits until the others' CPU use is at most MAX_BUSY % (at most QUIET_WAIT_S), then prints
+# what the run starts under: "busy=<%> loadavg=<1,5,15> waited_s=<s>".
+quiet() {
+    local start=$SECONDS b
+    b=$(busy_pct)
+    while ((b > MAX_BUSY && SECONDS - start < QUIET_WAIT_S)); do
+        sleep 8
+        b=$(busy_pct)
+    done
+    echo "busy=$b loadavg=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ',') waited_s=$((SECONDS - start))"
+}
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -101,11 +133,15 @@ cat "$RES/machine.txt" >&2
 
 if [ -z "${SKIP_MICRO:-}" ]; then
     step "micro: criterion (times, allocations per call)"
+    cargo bench --bench micro --no-run >/dev/null 2>&1 || cargo bench --bench micro --no-run
+    echo "LOAD round=micro $(quiet)" | tee "$RES/micro-load.txt" >&2
     cargo bench --bench micro >"$RES/micro.txt" 2>&1 || { cat "$RES/micro.txt" >&2; exit 1; }
+    cat "$RES/micro-load.txt" >>"$RES/micro.txt"
     grep -E '^(ALLOC|[a-z_]+ +time:)' "$RES/micro.txt" >&2 || true
     step "micro: instructions per call (callgrind, deterministic)"
     BIN=$(ls -t target/release/deps/micro-* | grep -v '\.d$' | head -1)
-    for op in sign_pay_request encode_pay_request verify_pay_answer pay_call_c_abi_path pay_call_reused_client; do
+    for op in sign_pay_request encode_pay_request verify_pay_answer pay_call_c_abi_path pay_call_reused_client \
+        barcode_pay_call_c_abi_path barcode_pay_call_reused_client barcode_exchange_only; do
         count() {
             STARPOS_MICRO_OP=$op STARPOS_MICRO_CALLS=$1 valgrind --tool=callgrind \
                 --callgrind-out-file=/dev/null "$BIN" 2>&1 | sed -n 's/.*Collected : //p'
@@ -172,6 +208,8 @@ pin_for() {
 }
 
 for round in $(seq "$ROUNDS"); do
+    # The load each round starts under: every figure of the round depends on it.
+    echo "LOAD round=$round $(quiet)" | tee -a "$RES/e2e.txt" >&2
     for t in $THREADS; do
         pin_for "$t"
         start "$OUT/fixed_server.log" "$OUT/fixed_server" --port 0
