@@ -266,5 +266,11 @@ stop
 } | tee -a "$RES/memory.txt" >&2
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RES/machine.txt"
 
+# A failed call is not a measurement of the call: say so loudly (the summary counts them too).
+if grep -Eq '^RESULT .* errors=[1-9]' "$RES/e2e.txt" 2>/dev/null; then
+    step "WARNING: some runs had failed calls (errors=N in e2e.txt; why: e2e-errors.txt)"
+    grep -E '^RESULT .* errors=[1-9]' "$RES/e2e.txt" >&2
+fi
+
 step "summary of this run ($RES/summary.md; all runs: python3 bench/summarize.py target/bench/runs/*)"
 python3 bench/summarize.py "$RES"
