@@ -11,7 +11,8 @@
 #    back: a. the library through the C ABI (keep-alive), b. libcurl + hand-written C, c. raw
 #    socket floor, d. the library with keep-alive off; against bench/c/fixed_server (one
 #    precomputed signed answer) and against the simulator (starpos-sim, order query);
-# 4. memory: VmRSS over 100k calls, heap allocations per real call, the library's size;
+# 4. memory: VmRSS over 100k calls, heap allocations per real call, the library's size; user-space
+#    instructions per real call of the library, libcurl and floor clients (callgrind);
 # 5. bench/summarize.py: the tables, in target/bench/results/summary.md.
 #
 # Each run keeps its raw output in target/bench/runs/<time>/ (target/bench/results points to the
@@ -258,6 +259,19 @@ start "$OUT/fixed_server.log" "$OUT/fixed_server" --port 0
 if [ -n "${CANDIDATE:-}" ]; then
     BENCH_NAME=cand "${ON[@]}" "$OUT/candidate/abi_bench" --port "$PORT" --calls "$MEM_CALLS" | sed 's/^MEM /MEM cand /' | tee -a "$RES/memory.txt" >&2
     BENCH_NAME=cand "${ON[@]}" "$OUT/candidate/abi_bench_count" --port "$PORT" --calls 20000 | grep ALLOCS | tee -a "$RES/memory.txt" >&2
+fi
+if [ -z "${SKIP_MICRO:-}" ]; then
+    # User-space instructions per real call (client program + library or libcurl; the kernel's
+    # work is not counted): like the micro counts, these do not depend on the load.
+    for c in abi_bench curl_baseline raw_floor; do
+        count() {
+            valgrind --tool=callgrind --callgrind-out-file=/dev/null "$OUT/$c" --port "$PORT" \
+                --calls "$1" 2>&1 | sed -n 's/.*Collected : //p'
+        }
+        n1=$(count 1000)
+        n2=$(count 3000)
+        echo "INSTR op=real_call_$c instructions_per_call=$(((n2 - n1) / 2000))" | tee -a "$RES/instructions.txt" >&2
+    done
 fi
 stop
 {

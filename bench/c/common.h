@@ -439,6 +439,18 @@ BENCH_FN int bench_run(const char *name, const bench_ops *ops, int threads, int 
     return errors ? 2 : 0;
 }
 
+/* `calls` sequential calls on one thread, untimed (for instruction counts under callgrind,
+ * which unlike times do not depend on the machine's load); prints "CALLS client=... calls=N
+ * errors=E" and returns 2 if any call failed. */
+BENCH_FN int bench_sequential(const char *name, const bench_ops *ops, long calls) {
+    void *s = ops->thread_init(0);
+    long errors = 0;
+    for (long i = 1; i <= calls; i++) errors += ops->call(s, (uint64_t)i);
+    ops->thread_done(s);
+    printf("CALLS client=%s calls=%ld errors=%ld\n", name, calls, errors);
+    return errors ? 2 : 0;
+}
+
 /* ---------------------------------------------------------------- options */
 
 typedef struct {

@@ -135,7 +135,8 @@ int main(int argc, char **argv) {
     snprintf(query_url, sizeof query_url, "http://%s:%d/adpweb/ehpspos3/sdkQryBarcodePay.json", o.host,
              o.port);
     bench_ops ops = {thread_init, call, thread_done};
-    int rc = bench_run("curl_baseline", &ops, o.threads, o.warm_ms, o.run_ms);
+    int rc = o.calls > 0 ? bench_sequential("curl_baseline", &ops, o.calls)
+                         : bench_run("curl_baseline", &ops, o.threads, o.warm_ms, o.run_ms);
     curl_global_cleanup();
     return rc;
 }
