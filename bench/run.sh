@@ -11,7 +11,8 @@
 #    back: a. the library through the C ABI (keep-alive), b. libcurl + hand-written C, c. raw
 #    socket floor, d. the library with keep-alive off; against bench/c/fixed_server (one
 #    precomputed signed answer) and against the simulator (starpos-sim, order query);
-# 4. memory: VmRSS over 100k calls, heap allocations per real call, the library's size;
+# 4. memory: VmRSS over 100k calls, heap allocations per real call, the library's size; user-space
+#    instructions per real call of the library, libcurl and floor clients (callgrind);
 # 5. bench/summarize.py: the tables, in target/bench/results/summary.md.
 #
 # Each run keeps its raw output in target/bench/runs/<time>/ (target/bench/results points to the
@@ -23,7 +24,12 @@
 # an idle vCPU, which then dominates every client alike and flips run to run (BENCHMARKS.md).
 # Runs with 4 and 16 threads are never pinned: they are about using both cores.
 #
+# The machine may be shared: before the micro step and before each round, the run waits (up to
+# QUIET_WAIT_S) until the CPU time others use, sampled over 2 s while this script is idle, is at
+# most MAX_BUSY percent of all cores, and records what it was (LOAD lines in e2e.txt, micro.txt).
+#
 # Knobs (environment): ROUNDS=3 RUN_MS=1500 WARM_MS=300 THREADS="1 4 16" PIN=0 SKIP_MICRO=1
+# MAX_BUSY=25 QUIET_WAIT_S=300
 # SKIP_SIM=1 MEM_CALLS=100000; CANDIDATE=/dir/with/libstarpos.so also runs the library client against that
 # build, right after the current one in every round (rows "cand_*"), to measure a change.
 # Nothing here is a test: no number fails the run. Takes about 6 minutes (more when cold).
@@ -42,7 +48,34 @@ ON=() # the prefix that pins a command, for sequential runs
 command -v taskset >/dev/null || PIN=off
 KEY=9E1D5C0A7B3F4E2D8C6A1B0F3E5D7C9A # the simulator's default merchant key
 
+MAX_BUSY=${MAX_BUSY:-25}
+QUIET_WAIT_S=${QUIET_WAIT_S:-300}
+
 step() { printf '\n=== %s\n' "$*" >&2; }
+
+# Percent of all cores busy over the next 2 s (from /proc/stat), while this script sleeps.
+busy_pct() {
+    local a b
+    read -r -a a < <(head -1 /proc/stat)
+    sleep 2
+    read -r -a b < <(head -1 /proc/stat)
+    local total=0 idle i
+    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+    idle=$((b[4] - a[4] + b[5] - a[5]))
+    echo $((total > 0 ? 100 * (total - idle) / total : 0))
+}
+
+# Waits until the others' CPU use is at most MAX_BUSY % (at most QUIET_WAIT_S), then prints
+# what the run starts under: "busy=<%> loadavg=<1,5,15> waited_s=<s>".
+quiet() {
+    local start=$SECONDS b
+    b=$(busy_pct)
+    while ((b > MAX_BUSY && SECONDS - start < QUIET_WAIT_S)); do
+        sleep 8
+        b=$(busy_pct)
+    done
+    echo "busy=$b loadavg=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ',') waited_s=$((SECONDS - start))"
+}
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -101,11 +134,15 @@ cat "$RES/machine.txt" >&2
 
 if [ -z "${SKIP_MICRO:-}" ]; then
     step "micro: criterion (times, allocations per call)"
+    cargo bench --bench micro --no-run >/dev/null 2>&1 || cargo bench --bench micro --no-run
+    echo "LOAD round=micro $(quiet)" | tee "$RES/micro-load.txt" >&2
     cargo bench --bench micro >"$RES/micro.txt" 2>&1 || { cat "$RES/micro.txt" >&2; exit 1; }
+    cat "$RES/micro-load.txt" >>"$RES/micro.txt"
     grep -E '^(ALLOC|[a-z_]+ +time:)' "$RES/micro.txt" >&2 || true
     step "micro: instructions per call (callgrind, deterministic)"
     BIN=$(ls -t target/release/deps/micro-* | grep -v '\.d$' | head -1)
-    for op in sign_pay_request encode_pay_request verify_pay_answer pay_call_c_abi_path pay_call_reused_client; do
+    for op in sign_pay_request encode_pay_request verify_pay_answer pay_call_c_abi_path pay_call_reused_client \
+        barcode_pay_call_c_abi_path barcode_pay_call_reused_client barcode_exchange_only; do
         count() {
             STARPOS_MICRO_OP=$op STARPOS_MICRO_CALLS=$1 valgrind --tool=callgrind \
                 --callgrind-out-file=/dev/null "$BIN" 2>&1 | sed -n 's/.*Collected : //p'
@@ -172,6 +209,8 @@ pin_for() {
 }
 
 for round in $(seq "$ROUNDS"); do
+    # The load each round starts under: every figure of the round depends on it.
+    echo "LOAD round=$round $(quiet)" | tee -a "$RES/e2e.txt" >&2
     for t in $THREADS; do
         pin_for "$t"
         start "$OUT/fixed_server.log" "$OUT/fixed_server" --port 0
@@ -221,12 +260,31 @@ if [ -n "${CANDIDATE:-}" ]; then
     BENCH_NAME=cand "${ON[@]}" "$OUT/candidate/abi_bench" --port "$PORT" --calls "$MEM_CALLS" | sed 's/^MEM /MEM cand /' | tee -a "$RES/memory.txt" >&2
     BENCH_NAME=cand "${ON[@]}" "$OUT/candidate/abi_bench_count" --port "$PORT" --calls 20000 | grep ALLOCS | tee -a "$RES/memory.txt" >&2
 fi
+if [ -z "${SKIP_MICRO:-}" ]; then
+    # User-space instructions per real call (client program + library or libcurl; the kernel's
+    # work is not counted): like the micro counts, these do not depend on the load.
+    for c in abi_bench curl_baseline raw_floor; do
+        count() {
+            valgrind --tool=callgrind --callgrind-out-file=/dev/null "$OUT/$c" --port "$PORT" \
+                --calls "$1" 2>&1 | sed -n 's/.*Collected : //p'
+        }
+        n1=$(count 1000)
+        n2=$(count 3000)
+        echo "INSTR op=real_call_$c instructions_per_call=$(((n2 - n1) / 2000))" | tee -a "$RES/instructions.txt" >&2
+    done
+fi
 stop
 {
     size target/release/libstarpos.so | sed 's/^/SIZE /'
     ls -l target/release/libstarpos.so target/release/libstarpos.a | sed 's/^/SIZE /'
 } | tee -a "$RES/memory.txt" >&2
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RES/machine.txt"
+
+# A failed call is not a measurement of the call: say so loudly (the summary counts them too).
+if grep -Eq '^RESULT .* errors=[1-9]' "$RES/e2e.txt" 2>/dev/null; then
+    step "WARNING: some runs had failed calls (errors=N in e2e.txt; why: e2e-errors.txt)"
+    grep -E '^RESULT .* errors=[1-9]' "$RES/e2e.txt" >&2
+fi
 
 step "summary of this run ($RES/summary.md; all runs: python3 bench/summarize.py target/bench/runs/*)"
 python3 bench/summarize.py "$RES"

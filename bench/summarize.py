@@ -6,8 +6,10 @@ against the same server) then the median of those.
     python3 bench/summarize.py target/bench/results          # the latest run
     python3 bench/summarize.py target/bench/runs/*           # several runs: all their rounds
 
-With several runs, the micro times are the median of the runs' criterion estimates; the
-instruction and allocation counts (deterministic) and the memory section come from the last.
+With several runs, the micro times are the median of the runs' criterion estimates, with their
+range; the instruction and allocation counts (deterministic) and the memory section come from the
+last. Ratios are the median over rounds with the range over rounds in brackets, and a table per
+round gives the load average when the round started next to its headline figures.
 The summary is written to summary.md in the last directory given.
 """
 import re
@@ -39,6 +41,15 @@ def fmt(x, digits=1):
     return f"{x:,.{digits}f}"
 
 
+def spread(vals, digits=2, unit="×"):
+    """The median, and the range when the values disagree: `1.53× (1.41–1.60)`."""
+    if not vals:
+        return "-"
+    m = fmt(med(vals), digits) + unit
+    lo, hi = fmt(min(vals), digits), fmt(max(vals), digits)
+    return m if lo == hi else f"{m} ({lo}–{hi})"
+
+
 def micro(dirs):
     lines = []
     res = dirs[-1]
@@ -49,26 +60,42 @@ def micro(dirs):
             scale = {"ns": 1e-3, "µs": 1.0, "us": 1.0, "ms": 1e3}
             samples[m.group(1)].append(float(m.group(4)) * scale.get(m.group(5), float("nan")))
     times = {k: med(v) for k, v in samples.items()}
+    ranges = {k: (min(v), max(v)) for k, v in samples.items()}
     allocs = {r["op"]: r for r in records(res / "micro.txt", "ALLOC")}
     instr = {r["op"]: int(r["instructions_per_call"]) for r in records(res / "instructions.txt", "INSTR")}
     names = list(dict.fromkeys(list(times) + list(allocs) + list(instr)))
-    lines.append(f"| operation | time per call (criterion estimate, median of {max([len(v) for v in samples.values()] or [0])} runs) | instructions per call (callgrind) | heap allocations per call | reallocations | bytes allocated |")
+    lines.append(f"| operation | time per call (criterion estimate, median of {max([len(v) for v in samples.values()] or [0])} runs, range) | instructions per call (callgrind) | heap allocations per call | reallocations | bytes allocated |")
     lines.append("|---|---:|---:|---:|---:|---:|")
     for n in names:
         a = allocs.get(n, {})
         lines.append(
-            f"| `{n}` | {fmt(times.get(n, float('nan')), 2)} µs | {fmt(instr.get(n, float('nan')), 0)} | "
+            f"| `{n}` | {fmt(times.get(n, float('nan')), 2)} µs"
+            + (f" ({fmt(ranges[n][0], 2)}–{fmt(ranges[n][1], 2)})" if n in ranges and len(samples[n]) > 1 else "")
+            + f" | {fmt(instr.get(n, float('nan')), 0)} | "
             f"{a.get('allocs_per_call', '-')} | {a.get('reallocs_per_call', '-')} | {a.get('bytes_per_call', '-')} |"
         )
+    started = [
+        f"{d.resolve().name}: others' CPU {r.get('busy', '?')} %, load {r.get('loadavg', '?').replace(',', ' ')}"
+        for d in dirs
+        for r in records(d / "micro.txt", "LOAD")
+    ]
+    if started:
+        lines += ["", "Criterion started under (2 s sample before it): " + "; ".join(started) + "."]
     return lines
 
 
 def e2e(dirs):
     rows = []
+    loads = {}  # round -> the load averages when it started
     for i, d in enumerate(dirs):
         for r in records(d / "e2e.txt", "RESULT"):
             r["round"] = f"{i}.{r['round']}"
             rows.append(r)
+        for r in records(d / "e2e.txt", "LOAD"):
+            loads[f"{i}.{r['round']}"] = (
+                f"busy {r.get('busy', '?')} %, load {r.get('loadavg', '?').replace(',', ' ')}"
+                f", waited {r.get('waited_s', '?')} s"
+            )
     lines = []
     by = defaultdict(list)  # (server, client, threads) -> [row per round]
     for r in rows:
@@ -110,7 +137,7 @@ def e2e(dirs):
         for r in rows:
             if r["server"] == server:
                 per_round[r["round"]][(r["client"], int(r["threads"]))] = r
-        lines.append("| ratio (median over rounds of the per-round ratio) | " + " | ".join(f"{t} thr" for t in threads) + " |")
+        lines.append("| ratio (median over rounds of the per-round ratio, range over rounds) | " + " | ".join(f"{t} thr" for t in threads) + " |")
         lines.append("|---|" + "---:|" * len(threads))
 
         def ratio_row(label, num, den, key, invert=False):
@@ -121,7 +148,7 @@ def e2e(dirs):
                     a, b = rd.get((num, t)), rd.get((den, t))
                     if a and b and float(b[key]) > 0:
                         vals.append(float(a[key]) / float(b[key]))
-                cells.append(fmt(med(vals), 2) + "×" if vals else "-")
+                cells.append(spread(vals))
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
 
         ratio_row("a/b median latency (library ÷ libcurl)", "abi_keepalive", "curl_baseline", "median_us")
@@ -135,7 +162,7 @@ def e2e(dirs):
             ratio_row("a\\*/a median latency (candidate ÷ current)", "cand_keepalive", "abi_keepalive", "median_us")
             ratio_row("a\\*/a calls/s (candidate ÷ current)", "cand_keepalive", "abi_keepalive", "cps")
         lines.append("")
-        lines.append("| calls/s at N threads ÷ calls/s sequential (same round) | " + " | ".join(f"{t} thr" for t in threads) + " |")
+        lines.append("| calls/s at N threads ÷ calls/s sequential (same round; median, range over rounds) | " + " | ".join(f"{t} thr" for t in threads) + " |")
         lines.append("|---|" + "---:|" * len(threads))
         for c in clients:
             cells = []
@@ -147,9 +174,31 @@ def e2e(dirs):
                     if a and b and float(b["cps"]) > 0:
                         vals.append(float(a["cps"]) / float(b["cps"]))
                 any_ |= bool(vals)
-                cells.append(fmt(med(vals), 2) + "×" if vals else "-")
+                cells.append(spread(vals))
             if any_:
                 lines.append(f"| {labels[c]} | " + " | ".join(cells) + " |")
+        lines.append("")
+        # Round by round: the headline figures next to the load the round started under.
+        top = max(threads)
+        lines.append(f"| round | others' CPU before it (2 s sample), load average, wait | a seq µs | b seq µs | a/b seq | a {top} thr calls/s | b {top} thr calls/s | a/b {top} thr calls/s | a {top}÷1 | b {top}÷1 | c {top}÷1 |")
+        lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+        def get(rd, c, t, key):
+            r = rd.get((c, t))
+            return float(r[key]) if r else float("nan")
+
+        def div(a, b):
+            return a / b if b == b and a == a and b > 0 else float("nan")
+
+        for rnd, rd in per_round.items():
+            a1, b1 = get(rd, "abi_keepalive", 1, "median_us"), get(rd, "curl_baseline", 1, "median_us")
+            at, bt = get(rd, "abi_keepalive", top, "cps"), get(rd, "curl_baseline", top, "cps")
+            sc = [div(get(rd, c, top, "cps"), get(rd, c, 1, "cps")) for c in ("abi_keepalive", "curl_baseline", "raw_floor")]
+            lines.append(
+                f"| {rnd} | {loads.get(rnd, '?')} | {fmt(a1)} | {fmt(b1)} | {fmt(div(a1, b1), 2)}× | "
+                f"{fmt(at, 0)} | {fmt(bt, 0)} | {fmt(div(at, bt), 2)}× | "
+                + " | ".join(fmt(x, 2) + "×" for x in sc) + " |"
+            )
         lines.append("")
     return lines
 

@@ -8,7 +8,14 @@
 //!   built per call (as `client_from` does), `Client::pay` through a canned exchange, and
 //!   `copy_pay_response` into the zeroed C struct;
 //! - `pay_call_reused_client`: the same with the client built once, to show what the per-call
-//!   client costs.
+//!   client costs;
+//! - `barcode_pay_call_c_abi_path`, `barcode_pay_call_reused_client`: the same two for the
+//!   counter sale `sdkBarcodePay` (`Client::barcode_pay`, `copy_barcode_pay_response`), the
+//!   library choosing the `tradeNo` and the channel (from the code's prefix). The client binds
+//!   an answer to its request (`tradeNo`, amounts, `selOrderNo`: `src/model/bind.rs`), so the
+//!   canned exchange builds and signs each answer from the request's body, as the gateway
+//!   does; `barcode_exchange_only` is that exchange alone (3 allocations: the signature and
+//!   the body), to subtract from the two.
 //!
 //! Before the timed runs, each operation is run `ALLOC_CALLS` times under a counting global
 //! allocator and the heap allocations (and reallocations, and bytes) per call are printed as
@@ -16,9 +23,12 @@
 //! adds nothing to the times.
 
 use criterion::{criterion_group, Criterion};
-use starpos::ffi::{copy_pay_response, starpos_pay_response};
+use starpos::ffi::{
+    copy_barcode_pay_response, copy_pay_response, starpos_barcode_pay_response,
+    starpos_pay_response,
+};
 use starpos::transport::Reply;
-use starpos::{wire, Client, Config, PayRequest};
+use starpos::{wire, BarcodePayRequest, Client, Config, PayRequest};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
@@ -142,6 +152,90 @@ fn pay_request() -> PayRequest<'static> {
     }
 }
 
+/// A WeChat payment code (18 digits from 13): the library sends `payChannel` `WXPAY`.
+const AUTH_CODE: &str = "134567890123456789";
+
+fn barcode_pay_request() -> BarcodePayRequest<'static> {
+    BarcodePayRequest {
+        auth_code: AUTH_CODE,
+        amount: 1234,
+        total_amount: 1234,
+        subject: Some("Latte grande"),
+        sel_order_no: Some("POS20260105093015000042"),
+        ..BarcodePayRequest::default()
+    }
+}
+
+/// The string value of `"name":"..."` in a flat JSON body the library wrote (`quoted_name` is
+/// `"name":"`; the values read here are digits and letters, so no escapes); "" when absent.
+fn body_field<'a>(body: &'a [u8], quoted_name: &str) -> &'a str {
+    let text = std::str::from_utf8(body).unwrap_or("");
+    text.find(quoted_name)
+        .map(|at| &text[at + quoted_name.len()..])
+        .and_then(|rest| rest.find('"').map(|end| &rest[..end]))
+        .unwrap_or("")
+}
+
+/// The answer fields that do not depend on the request, as the simulator writes them for a
+/// payer who pays at once (`message` decoded: the signature covers the decoded text).
+const BARCODE_ANSWER_FIXED: [(&str, &str); 8] = [
+    ("returnCode", "000000"),
+    ("message", "交易成功"),
+    ("sysTime", "20260105093015"),
+    ("mercId", MERC_ID),
+    ("logNo", "202601050000012345"),
+    ("result", "S"),
+    ("orderNo", "4200002026010512345678901234"),
+    ("subject", "Latte grande"),
+];
+
+/// The gateway's `sdkBarcodePay` answer to `body`: [`BARCODE_ANSWER_FIXED`] and the request's
+/// `tradeNo`, amounts and `selOrderNo` echoed, signed, `message` percent-encoded. Written by
+/// hand rather than through `wire::encode_answer` (a `serde_json` map, 35 allocations) so that
+/// the exchange, which stands in for the gateway, adds little to the call it is part of: the
+/// signature (2 allocations) and the body (1).
+fn barcode_pay_answer(body: &[u8]) -> Vec<u8> {
+    let echoed = [
+        ("amount", body_field(body, "\"amount\":\"")),
+        ("total_amount", body_field(body, "\"total_amount\":\"")),
+        ("tradeNo", body_field(body, "\"tradeNo\":\"")),
+        ("selOrderNo", body_field(body, "\"selOrderNo\":\"")),
+    ];
+    let fields = BARCODE_ANSWER_FIXED.iter().chain(echoed.iter()).copied();
+    let signature = starpos::sign::sign(fields.clone(), KEY);
+    let mut out = Vec::with_capacity(512);
+    out.push(b'{');
+    for (name, value) in fields.chain([("signValue", signature.as_str())]) {
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"\":\"");
+        if name == "message" {
+            out.extend_from_slice(MESSAGE_ENCODED.as_bytes());
+        } else {
+            out.extend_from_slice(value.as_bytes());
+        }
+        out.push(b'"');
+    }
+    out.push(b'}');
+    out
+}
+
+/// `交易成功` percent-encoded, as the gateway writes `message`.
+const MESSAGE_ENCODED: &str = "%E4%BA%A4%E6%98%93%E6%88%90%E5%8A%9F";
+
+/// Answers every request with [`barcode_pay_answer`] of its body.
+fn barcode_exchange() -> starpos::client::Exchange {
+    Arc::new(|_url: &str, body: &[u8]| {
+        Ok(Reply {
+            body: barcode_pay_answer(body),
+            charset: None,
+        })
+    })
+}
+
 fn canned_exchange(body: Vec<u8>) -> starpos::client::Exchange {
     Arc::new(move |_url: &str, _body: &[u8]| {
         Ok(Reply {
@@ -175,6 +269,24 @@ fn pay_call(
     copy_pay_response(&answer, out).expect("the answer fits");
 }
 
+/// What `starpos_barcode_pay` does apart from the HTTP exchange.
+fn barcode_pay_call(
+    exchange: &starpos::client::Exchange,
+    request: &BarcodePayRequest<'_>,
+    out: &mut starpos_barcode_pay_response,
+) {
+    let config = Config::new(ORG_NO, MERC_ID, TRM_NO, KEY).with_base_url(BASE_URL);
+    let client = Client::new(config)
+        .expect("valid config")
+        .with_exchange(Arc::clone(exchange));
+    // SAFETY: `out` is a valid, exclusively borrowed plain C struct.
+    unsafe { std::ptr::write_bytes(out as *mut starpos_barcode_pay_response, 0, 1) };
+    let answer = client
+        .barcode_pay(request)
+        .expect("the built answer verifies and binds");
+    copy_barcode_pay_response(&answer, out).expect("the answer fits");
+}
+
 /// Runs `f` `ALLOC_CALLS` times with the counter on and prints what one call allocates.
 fn count_allocations(name: &str, f: &mut dyn FnMut()) {
     for _ in 0..100 {
@@ -205,6 +317,12 @@ struct Fixture {
     request: PayRequest<'static>,
     out: Box<starpos_pay_response>,
     reused: Client,
+    barcode_exchange: starpos::client::Exchange,
+    barcode_request: BarcodePayRequest<'static>,
+    barcode_out: Box<starpos_barcode_pay_response>,
+    barcode_reused: Client,
+    /// A request body `Client::barcode_pay` sent, for `barcode_exchange_only`.
+    barcode_body: Vec<u8>,
 }
 
 impl Fixture {
@@ -214,6 +332,24 @@ impl Fixture {
         let reused = Client::new(config())
             .expect("valid config")
             .with_exchange(Arc::clone(&exchange));
+        let barcode_exchange = barcode_exchange();
+        let barcode_reused = Client::new(config())
+            .expect("valid config")
+            .with_exchange(Arc::clone(&barcode_exchange));
+        let sent = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let capture = Arc::clone(&sent);
+        Client::new(config())
+            .expect("valid config")
+            .with_exchange(Arc::new(move |_url: &str, body: &[u8]| {
+                *capture.lock().expect("not poisoned") = body.to_vec();
+                Ok(Reply {
+                    body: barcode_pay_answer(body),
+                    charset: None,
+                })
+            }))
+            .barcode_pay(&barcode_pay_request())
+            .expect("the built answer verifies and binds");
+        let barcode_body = std::mem::take(&mut *sent.lock().expect("not poisoned"));
         let mut fixture = Fixture {
             fields: pay_request_fields(),
             body,
@@ -221,10 +357,24 @@ impl Fixture {
             request: pay_request(),
             out: zeroed_response(),
             reused,
+            barcode_exchange,
+            barcode_request: barcode_pay_request(),
+            // SAFETY: as `zeroed_response`: integers, bools and char arrays.
+            barcode_out: Box::new(unsafe { std::mem::zeroed() }),
+            barcode_reused,
+            barcode_body,
         };
-        // Sanity: the canned answer is what a pay call accepts.
+        // Sanity: the canned answers are what the calls accept.
         fixture.run("pay_call_c_abi_path");
         assert_eq!(fixture.out.result, b'A' as std::os::raw::c_char);
+        fixture.run("barcode_pay_call_c_abi_path");
+        assert_eq!(fixture.barcode_out.result, b'S' as std::os::raw::c_char);
+        assert_ne!(fixture.barcode_out.trade_no[0], 0, "the tradeNo is copied");
+        let message: Vec<u8> = fixture.barcode_out.message[..12]
+            .iter()
+            .map(|&c| c as u8)
+            .collect();
+        assert_eq!(message, "交易成功".as_bytes(), "message decoded");
         fixture
     }
 
@@ -253,18 +403,40 @@ impl Fixture {
             "canned_exchange_only" => {
                 black_box((self.exchange)("x", b"").expect("canned"));
             }
+            "barcode_pay_call_c_abi_path" => {
+                barcode_pay_call(
+                    &self.barcode_exchange,
+                    black_box(&self.barcode_request),
+                    &mut self.barcode_out,
+                );
+            }
+            "barcode_pay_call_reused_client" => {
+                let answer = self
+                    .barcode_reused
+                    .barcode_pay(black_box(&self.barcode_request))
+                    .expect("verifies");
+                copy_barcode_pay_response(&answer, &mut self.barcode_out).expect("fits");
+            }
+            "barcode_exchange_only" => {
+                black_box(
+                    (self.barcode_exchange)("x", black_box(&self.barcode_body)).expect("built"),
+                );
+            }
             other => panic!("no operation {other}"),
         }
     }
 }
 
 /// The operations timed by criterion (and counted).
-const TIMED: [&str; 5] = [
+const TIMED: [&str; 8] = [
     "sign_pay_request",
     "encode_pay_request",
     "verify_pay_answer",
     "pay_call_c_abi_path",
     "pay_call_reused_client",
+    "barcode_pay_call_c_abi_path",
+    "barcode_pay_call_reused_client",
+    "barcode_exchange_only",
 ];
 
 fn benches(c: &mut Criterion) {

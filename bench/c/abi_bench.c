@@ -78,10 +78,13 @@ static int call(void *arg, uint64_t seq) {
     state *s = arg;
     starpos_status st;
     if (o.mode[0] == 'p') {
-        /* The simulator takes each OAuth code and selOrderNo once: make them unique. */
+        /* An OAuth code is single-use: a new one per call. selOrderNo: see BENCH_SEL_ORDER_NO. */
         snprintf(s->code, sizeof s->code, "bench%d%llx%08llx", getpid(), (unsigned long long)now_ns(),
                  (unsigned long long)seq);
-        snprintf(s->sel_order_no, sizeof s->sel_order_no, "B%d-%llx", getpid(), (unsigned long long)seq);
+        if (o.unique_sel_order_no)
+            snprintf(s->sel_order_no, sizeof s->sel_order_no, "B%d-%llx", getpid(), (unsigned long long)seq);
+        else
+            memcpy(s->sel_order_no, BENCH_SEL_ORDER_NO, sizeof BENCH_SEL_ORDER_NO);
         st = starpos_pay(&cfg, &s->pay, &s->pay_out);
         if (st == STARPOS_OK && s->pay_out.result != 'A') st = STARPOS_ERR_PROTOCOL;
     } else {

@@ -439,6 +439,18 @@ BENCH_FN int bench_run(const char *name, const bench_ops *ops, int threads, int 
     return errors ? 2 : 0;
 }
 
+/* `calls` sequential calls on one thread, untimed (for instruction counts under callgrind,
+ * which unlike times do not depend on the machine's load); prints "CALLS client=... calls=N
+ * errors=E" and returns 2 if any call failed. */
+BENCH_FN int bench_sequential(const char *name, const bench_ops *ops, long calls) {
+    void *s = ops->thread_init(0);
+    long errors = 0;
+    for (long i = 1; i <= calls; i++) errors += ops->call(s, (uint64_t)i);
+    ops->thread_done(s);
+    printf("CALLS client=%s calls=%ld errors=%ld\n", name, calls, errors);
+    return errors ? 2 : 0;
+}
+
 /* ---------------------------------------------------------------- options */
 
 typedef struct {
@@ -449,19 +461,21 @@ typedef struct {
     const char *key;
     int threads, warm_ms, run_ms;
     int no_keepalive;
+    int unique_sel_order_no; /* a new selOrderNo per call (pay against the simulator) */
     long calls; /* > 0: a fixed number of sequential calls instead (memory runs) */
 } bench_opts;
 
 BENCH_FN void opts_usage(const char *prog) {
     fprintf(stderr,
             "usage: %s --port P [--host H] [--mode pay|query] [--qry-no N] [--key K]\n"
-            "          [--threads T] [--warm-ms MS] [--run-ms MS] [--no-keepalive] [--calls N]\n",
+            "          [--threads T] [--warm-ms MS] [--run-ms MS] [--no-keepalive] [--calls N]\n"
+            "          [--unique-sel-order-no]\n",
             prog);
     exit(64);
 }
 
 BENCH_FN bench_opts opts_parse(int argc, char **argv) {
-    bench_opts o = {"127.0.0.1", 0, "pay", NULL, "9E1D5C0A7B3F4E2D8C6A1B0F3E5D7C9A", 1, 300, 2000, 0, 0};
+    bench_opts o = {"127.0.0.1", 0, "pay", NULL, "9E1D5C0A7B3F4E2D8C6A1B0F3E5D7C9A", 1, 300, 2000, 0, 0, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -476,6 +490,7 @@ BENCH_FN bench_opts opts_parse(int argc, char **argv) {
         else if (OPT("--run-ms")) o.run_ms = atoi(v);
         else if (OPT("--calls")) o.calls = atol(v);
         else if (strcmp(a, "--no-keepalive") == 0) o.no_keepalive = 1;
+        else if (strcmp(a, "--unique-sel-order-no") == 0) o.unique_sel_order_no = 1;
         else opts_usage(argv[0]);
 #undef OPT
     }
@@ -497,12 +512,17 @@ BENCH_FN long vm_rss_kib(void) {
 }
 
 /* The fields of a pubSigPay request as the library sends them (the same values in every
- * client). `code` and `sel_order_no` must be unique per call for the simulator. */
+ * client). `code` is unique per call. `selOrderNo` is BENCH_SEL_ORDER_NO, the one
+ * fixed_server's precomputed answer echoes: the library refuses an answer whose selOrderNo or
+ * amounts differ from the request's (spec section 9, src/model/bind.rs), and so does the libcurl
+ * client. Against the simulator (which takes each selOrderNo once) pay runs need
+ * --unique-sel-order-no. */
 #define BENCH_ORG_NO "489"
 #define BENCH_MERC_ID "800290000007906"
 #define BENCH_TRM_NO "XB006439"
 #define BENCH_SUBJECT "Latte grande"
 #define BENCH_AMOUNT "1234"
+#define BENCH_SEL_ORDER_NO "POS20260105093015000042"
 
 /* Writes the fields every request starts with into f[0..6) and returns 6; `txn_time` is the
  * 14-digit local time (txn_time_now). */

@@ -65,7 +65,10 @@ static int call(void *arg, uint64_t seq) {
     if (o.mode[0] == 'p') {
         snprintf(code, sizeof code, "curl%d%llx%08llx", getpid(), (unsigned long long)now_ns(),
                  (unsigned long long)seq);
-        snprintf(sel, sizeof sel, "C%d-%llx", getpid(), (unsigned long long)seq);
+        if (o.unique_sel_order_no)
+            snprintf(sel, sizeof sel, "C%d-%llx", getpid(), (unsigned long long)seq);
+        else
+            memcpy(sel, BENCH_SEL_ORDER_NO, sizeof BENCH_SEL_ORDER_NO);
         f[n++] = (field){"code", code};
         f[n++] = (field){"amount", BENCH_AMOUNT};
         f[n++] = (field){"total_amount", BENCH_AMOUNT};
@@ -106,6 +109,14 @@ static int call(void *arg, uint64_t seq) {
     const char *result = field_get(a, m, "result");
     if (!result || !*result) return 1;
     if (o.mode[0] == 'p' && (strcmp(result, "A") != 0 || !field_get(a, m, "logNo"))) return 1;
+    /* The answer is this request's (spec section 9), as the library checks: the echoed
+     * selOrderNo and amounts, when present, are the ones sent. */
+    if (o.mode[0] == 'p') {
+        const char *echo;
+        if ((echo = field_get(a, m, "selOrderNo")) && *echo && strcmp(echo, sel) != 0) return 1;
+        if ((echo = field_get(a, m, "amount")) && *echo && strcmp(echo, BENCH_AMOUNT) != 0) return 1;
+        if ((echo = field_get(a, m, "total_amount")) && *echo && strcmp(echo, BENCH_AMOUNT) != 0) return 1;
+    }
     return 0;
 }
 
@@ -124,7 +135,8 @@ int main(int argc, char **argv) {
     snprintf(query_url, sizeof query_url, "http://%s:%d/adpweb/ehpspos3/sdkQryBarcodePay.json", o.host,
              o.port);
     bench_ops ops = {thread_init, call, thread_done};
-    int rc = bench_run("curl_baseline", &ops, o.threads, o.warm_ms, o.run_ms);
+    int rc = o.calls > 0 ? bench_sequential("curl_baseline", &ops, o.calls)
+                         : bench_run("curl_baseline", &ops, o.threads, o.warm_ms, o.run_ms);
     curl_global_cleanup();
     return rc;
 }

@@ -51,7 +51,7 @@ static void build_response(const char *key) {
         {"apiSigntype", "MD5"},
         {"apiPaysign", "8F2D6C1A0B9E4D3C2B1A0F9E8D7C6B5A"},
         {"subject", BENCH_SUBJECT},
-        {"selOrderNo", "POS20260105093015000042"},
+        {"selOrderNo", BENCH_SEL_ORDER_NO},
     };
     size_t n = sizeof f / sizeof f[0];
     char sig[33];

@@ -154,5 +154,6 @@ int main(int argc, char **argv) {
     o = opts_parse(argc, argv);
     build_request();
     bench_ops ops = {thread_init, call, thread_done};
-    return bench_run(like_ureq ? "raw_like_ureq" : "raw_floor", &ops, o.threads, o.warm_ms, o.run_ms);
+    const char *name = like_ureq ? "raw_like_ureq" : "raw_floor";
+    return o.calls > 0 ? bench_sequential(name, &ops, o.calls) : bench_run(name, &ops, o.threads, o.warm_ms, o.run_ms);
 }

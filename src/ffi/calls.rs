@@ -5,8 +5,8 @@ use super::types::*;
 use crate::client::WaitError;
 use crate::error::Error;
 use crate::model::{
-    BarcodePayRequest, PayRequest, PayResponse, QrPayRequest, QryRequest, QueryRequest,
-    QueryResponse, RefundRequest,
+    BarcodePayRequest, BarcodePayResponse, PayRequest, PayResponse, QrPayRequest, QryRequest,
+    QueryRequest, QueryResponse, RefundRequest,
 };
 use std::os::raw::c_char;
 use std::time::Duration;
@@ -313,14 +313,32 @@ pub unsafe extern "C" fn starpos_barcode_pay(
         let client = client_from(config)?;
         let r = arg(request, "request")?;
         let a = with_barcode_request(r, s, |request| client.barcode_pay(request))?;
-        fill!(s, out, a;
-            text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
-            merc_id = "mercId", trade_no = "tradeNo", log_no = "logNo",
-            pay_channel = "payChannel", order_no = "orderNo", subject = "subject",
-            sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach"];
-            plain: [amount, total_amount];
-            result)
+        fill_barcode_pay(out, &a, s)
     })
+}
+
+/// Copies a verified barcode pay answer into the C struct as UTF-8 (PROTOCOL if a value does
+/// not fit). Public for benchmarks of the whole call without the network; C callers use
+/// `starpos_barcode_pay`.
+pub fn copy_barcode_pay_response(
+    answer: &BarcodePayResponse,
+    out: &mut starpos_barcode_pay_response,
+) -> Result<(), Error> {
+    fill_barcode_pay(out, answer, Strings::default())
+}
+
+fn fill_barcode_pay(
+    out: &mut starpos_barcode_pay_response,
+    a: &BarcodePayResponse,
+    s: Strings,
+) -> Result<(), Error> {
+    fill!(s, out, a;
+        text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
+        merc_id = "mercId", trade_no = "tradeNo", log_no = "logNo",
+        pay_channel = "payChannel", order_no = "orderNo", subject = "subject",
+        sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach"];
+        plain: [amount, total_amount];
+        result)
 }
 
 /// `sdkBarcodePosPay`: make a QR order for the payer to scan. OK with 'S': show `pay_code` as
