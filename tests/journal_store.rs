@@ -8,39 +8,15 @@ use starpos::{Status, TxnResult};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+mod common;
+
+use common::TempDir;
+
 const ROLE: &str = "STARPOS_JOURNAL_ROLE";
 const PATH: &str = "STARPOS_JOURNAL_PATH";
-
-/// A fresh directory under the system temp dir, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "starpos-journal-{name}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn file(&self) -> PathBuf {
-        self.0.join("sales.journal")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// In a child run for `role`: the journal path it was given.
 fn child_role(role: &str) -> Option<PathBuf> {
@@ -117,7 +93,7 @@ fn logged() -> &'static Mutex<Vec<String>> {
 fn sales_round_trip_and_damage_is_logged_and_skipped() {
     let logged = logged();
     let dir = TempDir::new("roundtrip");
-    let path = dir.file();
+    let path = dir.join("sales.journal");
     let journal = Journal::open(&path, DEFAULT_RETENTION).unwrap();
     let pay = journal.begin(sale("P1", 100)).unwrap();
     let refund = journal
@@ -190,7 +166,7 @@ fn a_full_disk_is_a_journal_error_and_leaves_nothing_half_written() {
         std::process::exit(0);
     }
     let dir = TempDir::new("full");
-    let path = dir.file();
+    let path = dir.join("sales.journal");
     let first = Journal::open(&path, DEFAULT_RETENTION)
         .unwrap()
         .begin(sale("BEFORE", 1))
@@ -246,7 +222,7 @@ fn a_read_only_journal_is_refused_with_the_reason() {
     }
     use std::os::unix::fs::PermissionsExt;
     let dir = TempDir::new("read-only");
-    let path = dir.file();
+    let path = dir.join("sales.journal");
     Journal::open(&path, DEFAULT_RETENTION)
         .unwrap()
         .begin(sale("KEPT", 1))
@@ -288,7 +264,7 @@ fn two_processes_append_to_one_journal() {
         std::process::exit(0);
     }
     let dir = TempDir::new("two");
-    let path = dir.file();
+    let path = dir.join("sales.journal");
     let a = spawn_child(TEST, "append", &path);
     let b = spawn_child(TEST, "append", &path);
     let (mut acked, _) = told(a);
@@ -334,7 +310,7 @@ fn compaction_killed_at_random_moments_loses_no_unsettled_sale() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(50);
     let dir = TempDir::new("kills");
-    let path = dir.file();
+    let path = dir.join("sales.journal");
     let mut seed = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
