@@ -103,10 +103,14 @@ impl Client {
         let not_sent = |e: Error| {
             e.context("the sale was not sent: it could not be recorded in the journal first")
         };
+        if self.config().journal_path.is_none() {
+            return Ok(None);
+        }
+        // Bad input is named before any storage trouble.
+        let txn_time = crate::client::resolve_txn_time(txn_time)?;
         let Some(journal) = self.journal().map_err(not_sent)? else {
             return Ok(None);
         };
-        let txn_time = crate::client::resolve_txn_time(txn_time)?;
         let mut entry = Entry::new(kind);
         entry.trade_no = field(own, "tradeNo").to_owned();
         entry.sel_order_no = field(own, "selOrderNo").to_owned();
