@@ -437,6 +437,52 @@ mod tests {
     }
 
     #[test]
+    fn a_qr_request_has_exactly_the_documented_fields() {
+        // Spec section 8: common parameters + amount, total_amount, payChannel and the
+        // optional texts; empty optional fields send nothing, and there is no authCode.
+        let r = QrPayRequest {
+            trade_no: Some("T1"),
+            pay_channel: "ALIPAY",
+            amount: 5,
+            total_amount: 5,
+            subject: Some(""),
+            ..Default::default()
+        };
+        let mut names: Vec<&str> = r.wire_fields().unwrap().iter().map(|(n, _)| *n).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "amount",
+                "characterSet",
+                "opSys",
+                "payChannel",
+                "total_amount",
+                "tradeNo",
+                "version"
+            ]
+        );
+        let full = QrPayRequest {
+            subject: Some("s"),
+            sel_order_no: Some("o"),
+            goods_tag: Some("g"),
+            attach: Some("a"),
+            add_field: Some("f"),
+            ..r
+        };
+        let names: Vec<&str> = full
+            .wire_fields()
+            .unwrap()
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        for name in ["subject", "selOrderNo", "goods_tag", "attach", "addField"] {
+            assert!(names.contains(&name), "{name} in {names:?}");
+        }
+        assert_eq!(names.len(), 12);
+    }
+
+    #[test]
     fn text_fields_count_gbk_bytes() {
         let long = "好".repeat(256);
         let r = QrPayRequest {
