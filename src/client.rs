@@ -440,7 +440,8 @@ impl Client {
     /// (network, bad answer) and a refusal do not, since right after a pay the gateway may
     /// refuse ("order not found") until the order reaches its query service (spec section 5).
     /// When the deadline passes with no answer but refusals, the error is TIMEOUT (in doubt:
-    /// the order may still appear) carrying the last refusal ([`Error::refusal`]). Zero
+    /// the order may still appear) carrying the last refusal ([`Error::refusal`]), even if a
+    /// later query got no answer in time: a failure to get an answer never hides a refusal. Zero
     /// durations mean 3 s and 60 s.
     pub fn wait(
         &self,
@@ -460,7 +461,10 @@ impl Client {
         };
         let start = Instant::now();
         let mut last_answer: Option<Box<QueryResponse>> = None;
-        let mut last_error: Option<Error> = None;
+        // A refusal says more than a failure to get any answer (a query cut short by the
+        // deadline itself, say), so a later failure never hides an earlier refusal.
+        let mut last_refusal: Option<Error> = None;
+        let mut last_failure: Option<Error> = None;
         loop {
             let remaining = deadline.saturating_sub(start.elapsed());
             if remaining.is_zero() {
@@ -476,7 +480,8 @@ impl Client {
                 Err(error) if error.status() == Status::InvalidArgument => {
                     return Err(WaitError { error, last_answer });
                 }
-                Err(error) => last_error = Some(error),
+                Err(error) if error.status() == Status::Gateway => last_refusal = Some(error),
+                Err(error) => last_failure = Some(error),
             }
             let remaining = deadline.saturating_sub(start.elapsed());
             if remaining.is_zero() {
@@ -484,7 +489,7 @@ impl Client {
             }
             std::thread::sleep(interval.min(remaining));
         }
-        let error = match (&last_answer, last_error) {
+        let error = match (&last_answer, last_refusal.or(last_failure)) {
             (Some(answer), _) => Error::new(
                 Status::Timeout,
                 format!(
@@ -497,8 +502,8 @@ impl Client {
                 let refused = Error::new(
                     Status::Timeout,
                     format!(
-                        "order {qry_no} not found final within {} ms: every query was refused, \
-                         the last: {} (the order may still appear: query again later)",
+                        "order {qry_no} not found final within {} ms: every answered query was \
+                         refused, the last: {} (the order may still appear: query again later)",
                         millis(deadline),
                         error.detail()
                     ),

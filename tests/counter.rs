@@ -94,7 +94,7 @@ fn a_qr_order_is_shown_then_paid_or_closed_after_15_minutes() {
     let fast = Duration::from_millis(20);
     // Not paid until the payer scans: a short wait ends TIMEOUT with the last answer A.
     let waited = client
-        .wait(&made.trade_no, fast, Duration::from_millis(100))
+        .wait(&made.trade_no, fast, Duration::from_millis(500))
         .unwrap_err();
     assert_eq!(waited.error.status(), Status::Timeout);
     assert_eq!(waited.last_answer.unwrap().result, Some(TxnResult::Waiting));
@@ -187,7 +187,7 @@ fn the_sale_follows_a_password_and_a_z_by_its_trade_no() {
 fn the_sale_recovers_a_lost_answer_by_querying_never_paying_again() {
     let sim = sim();
     let mut config = config(&sim);
-    config.timeouts.total = Duration::from_millis(300);
+    config.timeouts.total = Duration::from_secs(1);
     let client = Client::new(config).unwrap();
     for fault in [Fault::NeverAnswer, Fault::CloseMidBody, Fault::Stale] {
         sim.inject_for(Some("sdkBarcodePay"), 1, fault.clone());
@@ -421,7 +421,7 @@ fn through_the_c_abi() {
 fn a_lost_barcode_answer_through_the_c_abi_keeps_the_trade_no() {
     let sim = sim();
     let mut cfg = c_config(&sim);
-    cfg.raw.timeout_ms = 300;
+    cfg.raw.timeout_ms = 1000;
     sim.inject_for(Some("sdkBarcodePay"), 1, Fault::NeverAnswer);
     let code = c(&wechat_code('0'));
     let mut req: starpos_barcode_pay_request = zeroed();

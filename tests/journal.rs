@@ -15,7 +15,7 @@ use std::time::Duration;
 fn journaled(sim: &Simulator, path: &std::path::Path) -> Client {
     let mut c = config(sim);
     c.journal_path = Some(path.to_owned());
-    c.timeouts.total = Duration::from_millis(300);
+    c.timeouts.total = Duration::from_secs(1);
     Client::new(c).unwrap()
 }
 
@@ -249,7 +249,7 @@ fn recover_and_list_through_the_c_abi() {
     let path = c(dir.join("sales.journal").to_str().unwrap());
     let mut cfg = c_config(&sim);
     cfg.raw.journal_path = path.as_ptr();
-    cfg.raw.timeout_ms = 300;
+    cfg.raw.timeout_ms = 1000;
     sim.inject_for(Some("sdkBarcodePay"), 1, Fault::NeverAnswer);
     let code = c(&wechat_code('3'));
     let mut req: starpos_barcode_pay_request = zeroed();

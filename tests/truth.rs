@@ -479,3 +479,46 @@ fn free_text_at_its_documented_maximum_comes_back_whole() {
         assert_eq!(seen.texts[4], LONGEST_LOG_NO, "{call:?}: logNo");
     });
 }
+
+#[test]
+fn a_query_cut_short_by_the_deadline_does_not_hide_an_earlier_refusal() {
+    // The first query is refused ("order not found"), every later one gets no answer before
+    // the deadline. What the wait learned is the refusal: it is what the caller is told, in
+    // doubt, not the bare timeout of the last query.
+    let (release, stalled) = std::sync::mpsc::channel::<()>();
+    let stalled = std::sync::Mutex::new(stalled);
+    let answered = std::sync::atomic::AtomicBool::new(false);
+    let gateway = answerer(move |endpoint, request| {
+        if answered.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            // Held until the test ends (its sender is dropped) or ten seconds pass.
+            let _ = stalled
+                .lock()
+                .map(|rx| rx.recv_timeout(Duration::from_secs(10)));
+        }
+        answer(endpoint, request, Twist::Refusal)
+    });
+    let waited = client(&gateway)
+        .wait(
+            "20261201000000000042",
+            Duration::from_millis(10),
+            Duration::from_millis(400),
+        )
+        .unwrap_err();
+    drop(release);
+    assert!(
+        gateway.requests() >= 2,
+        "it queried again after the refusal"
+    );
+    assert_eq!(waited.error.status(), Status::Timeout, "{}", waited.error);
+    assert!(waited.error.in_doubt());
+    assert!(
+        waited
+            .error
+            .detail()
+            .contains("every answered query was refused"),
+        "{}",
+        waited.error
+    );
+    let refusal = waited.error.refusal().expect("the refusal is kept");
+    assert_eq!(refusal.text("returnCode"), "100009");
+}

@@ -728,7 +728,7 @@ class StarposError(Exception):
         in_doubt: True when a pay or refund may have taken effect all the same: query the
             order, never resend.
         return_code: the gateway's ``returnCode`` for GATEWAY, and for a wait's TIMEOUT when
-            only refusals came (else ``None``).
+            no answer but some refusals came (else ``None``).
         message: the gateway's ``message`` (decoded), when ``return_code`` is set.
         response: the partial result where one exists: the refusal's fields on GATEWAY,
             the last answer of :meth:`Client.wait` on TIMEOUT, ``trade_no`` of a failed query
@@ -1457,7 +1457,8 @@ class Client:
         Returns the final answer (check its ``result``: only 'S' is paid). Raises
         :class:`TimeoutError_` when the deadline passed, with ``response`` the last answer
         ('A' or 'Z') if any came, or ``return_code`` and ``message`` of the last refusal if
-        only refusals came (right after a pay the gateway may not know the order yet). Only
+        no answer but some refusals came (right after a pay the gateway may not know the order
+        yet), even when a later query got no answer in time. Only
         :class:`InvalidArgumentError` ends the wait early; failed polls and refusals do not.
         """
         qry_no_b = self._enc(qry_no, "qry_no", required=True)

@@ -204,9 +204,9 @@ pub unsafe extern "C" fn starpos_refund(
 /// or `deadline_ms` (0 = 60000) has passed.
 ///
 /// OK: `response` holds the final answer. TIMEOUT: the deadline passed; `response` holds the
-/// last answer ('A' or 'Z') if any came; if only refusals came (right after a pay the gateway
-/// may not know the order yet), `return_code` and `message` hold the last one; else `error`
-/// tells the last failure. A failed poll (network, bad answer) or a refusal does not end the
+/// last answer ('A' or 'Z') if any came; else, if some queries were refused (right after a pay
+/// the gateway may not know the order yet), `return_code` and `message` hold the last refusal,
+/// even when a later query got no answer in time; else `error` tells the last failure. A failed poll (network, bad answer) or a refusal does not end the
 /// wait; only INVALID_ARGUMENT does.
 ///
 /// # Safety
