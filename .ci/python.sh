@@ -9,7 +9,9 @@
 #      tests/python.rs runs them against the source tree;
 #   3. examples/python/sale.py, run from outside the repository, against the simulator;
 #   4. the types: mypy --strict over the installed package and over a caller's code that
-#      imports it (which only type-checks because the package ships py.typed).
+#      imports it (which only type-checks because the package ships py.typed);
+#   5. install and unit tests again on the oldest (>= 3.8, the promised floor) and the newest
+#      other CPython that pyenv holds on the machine.
 #
 # Fails on the first broken step. PYTHON chooses the interpreter (default python3).
 set -euo pipefail
@@ -119,5 +121,45 @@ if (cd "$TMP" && "$VPY" -m mypy --strict --no-incremental caller.py >/dev/null);
   echo "mypy accepted a str amount: the package's types are not seen" >&2
   exit 1
 fi
+
+step "the oldest and the newest other CPython on this machine (pyenv): install and unit tests"
+# pyproject.toml promises requires-python >= 3.8: the package is installed and its unit tests
+# run on the oldest CPython >= 3.8 and the newest that pyenv holds here (a machine without
+# pyenv, or with only one version, skips this: say so). PYTHON_OTHERS overrides the choice.
+if [ -z "${PYTHON_OTHERS+set}" ]; then
+  PYTHON_OTHERS=""
+  versions_dir=${PYENV_ROOT:-$HOME/.pyenv}/versions
+  if [ -d "$versions_dir" ]; then
+    main_version=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    mapfile -t found < <(
+      for d in "$versions_dir"/3.*/; do
+        v=$(basename "$d")
+        py=${d%/}/bin/python3
+        [ -x "$py" ] || continue
+        minor=$(echo "$v" | cut -d. -f2)
+        [[ $minor =~ ^[0-9]+$ ]] && [ "$minor" -ge 8 ] || continue
+        [ "3.$minor" = "$main_version" ] && continue
+        echo "$v $py"
+      done | sort -V | awk '{print $2}')
+    if [ "${#found[@]}" -gt 0 ]; then
+      PYTHON_OTHERS="${found[0]}"
+      [ "${#found[@]}" -gt 1 ] && PYTHON_OTHERS="$PYTHON_OTHERS ${found[-1]}"
+    fi
+  fi
+fi
+if [ -z "$PYTHON_OTHERS" ]; then
+  echo "no other CPython >= 3.8 found (pyenv): only $("$PYTHON" --version 2>&1) was tested"
+fi
+for other in $PYTHON_OTHERS; do
+  name=$("$other" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
+  echo "CPython $name ($other)"
+  "$other" -m venv "$TMP/venv-$name"
+  OPY=$TMP/venv-$name/bin/python
+  "$OPY" -m pip install -q --disable-pip-version-check "$ROOT/python"
+  other_dir=$(cd "$TMP" && "$OPY" -c 'import os, starpos; print(os.path.dirname(starpos.__file__))')
+  (cd "$TMP/tests" && STARPOS_GATEWAY=$SETTLED STARPOS_GATEWAY_UNSETTLED=$UNSETTLED \
+    STARPOS_HEADER=$ROOT/include/starpos.h STARPOS_PYPROJECT=$ROOT/python/pyproject.toml \
+    STARPOS_PACKAGE_DIR=$other_dir "$OPY" -m unittest)
+done
 
 step "python: OK"
