@@ -303,3 +303,65 @@ fn recover_and_list_through_the_c_abi() {
     assert_eq!(st, starpos_status::STARPOS_ERR_INVALID_ARGUMENT);
     assert!(static_text(starpos_last_error()).starts_with("callback: "));
 }
+
+/// Holds an exclusive `flock` on the journal's `<path>.lock` through a descriptor of its own,
+/// as another process would, until dropped.
+struct OtherHolder {
+    _file: std::fs::File,
+}
+
+impl OtherHolder {
+    fn lock(journal: &std::path::Path) -> OtherHolder {
+        use std::os::fd::AsRawFd;
+        let mut lock_path = journal.as_os_str().to_owned();
+        lock_path.push(".lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(lock_path)
+            .unwrap();
+        // SAFETY: flock on a descriptor this File owns.
+        assert_eq!(unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) }, 0);
+        OtherHolder { _file: file }
+    }
+}
+
+#[test]
+fn a_journal_held_by_another_process_is_waited_for_then_refused_before_sending() {
+    let sim = sim();
+    let dir = TempDir::new("journal-locked");
+    let path = dir.join("sales.journal");
+    let client = journaled(&sim, &path);
+    let code = wechat_code('0');
+
+    // Held for a moment (another process appending): the sale waits, then goes through.
+    let holder = OtherHolder::lock(&path);
+    let sale = std::thread::scope(|s| {
+        let selling = s.spawn(|| client.barcode_pay(&barcode(&code)));
+        std::thread::sleep(Duration::from_millis(300)); // the other process's turn
+        assert_eq!(
+            sim.request_count(),
+            0,
+            "nothing sent while the journal is held"
+        );
+        drop(holder);
+        selling.join().unwrap()
+    });
+    let paid = sale.expect("the lock was released within the wait");
+    assert!(entry_of(&client, &paid.trade_no).settled);
+    let sent = sim.request_count();
+
+    // Held for good (a stuck process): after the documented 10 s the sale fails, nothing is
+    // sent, and the error names the lock file and what to do.
+    let _stuck = OtherHolder::lock(&path);
+    let code = wechat_code('0');
+    let e = client.barcode_pay(&barcode(&code)).unwrap_err();
+    assert_eq!(e.status(), Status::Journal, "{e}");
+    assert!(!e.in_doubt(), "nothing was sent: {e}");
+    let detail = e.detail();
+    assert!(detail.contains("more than 10 s"), "{detail}");
+    assert!(detail.contains("sales.journal.lock"), "{detail}");
+    assert!(detail.contains("end it"), "says what to do: {detail}");
+    assert_eq!(sim.request_count(), sent, "nothing was sent");
+}
