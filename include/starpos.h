@@ -284,7 +284,7 @@ typedef struct starpos_qry_request {
    */
   const char *txn_time;
   /**
-   * Free text echoed back, ≤ 256 characters; makes the version V1.0.1.
+   * Free text echoed back, ≤ 256 GBK bytes (ASCII 1, other characters 2); makes the version V1.0.1.
    */
   const char *attach;
   /**
@@ -367,7 +367,7 @@ typedef struct starpos_pay_request {
    */
   uint64_t total_amount;
   /**
-   * Order title, ≤ 256 characters; may be NULL.
+   * Order title, ≤ 256 GBK bytes (ASCII 1, other characters 2); may be NULL.
    */
   const char *subject;
   /**
@@ -375,11 +375,11 @@ typedef struct starpos_pay_request {
    */
   const char *sel_order_no;
   /**
-   * Discount note, ≤ 250 characters (sent as `goods_tag`); may be NULL.
+   * Discount note, ≤ 250 GBK bytes (sent as `goods_tag`); may be NULL.
    */
   const char *goods_tag;
   /**
-   * Free text echoed back, ≤ 256 characters; may be NULL.
+   * Free text echoed back, ≤ 256 GBK bytes; may be NULL.
    */
   const char *attach;
 } starpos_pay_request;

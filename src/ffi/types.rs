@@ -103,7 +103,7 @@ pub struct starpos_config {
 pub struct starpos_qry_request {
     /// `yyyyMMddHHmmss`; NULL = the terminal's local time now.
     pub txn_time: *const c_char,
-    /// Free text echoed back, ≤ 256 characters; makes the version V1.0.1.
+    /// Free text echoed back, ≤ 256 GBK bytes (ASCII 1, other characters 2); makes the version V1.0.1.
     pub attach: *const c_char,
     /// Protocol version, ≤ 10; NULL = V1.0.0 (V1.0.1 with `attach`).
     pub version: *const c_char,
@@ -152,13 +152,13 @@ pub struct starpos_pay_request {
     pub amount: u64,
     /// Order total in fen, < 10^13.
     pub total_amount: u64,
-    /// Order title, ≤ 256 characters; may be NULL.
+    /// Order title, ≤ 256 GBK bytes (ASCII 1, other characters 2); may be NULL.
     pub subject: *const c_char,
     /// The merchant's order number, ≤ 50; may be NULL.
     pub sel_order_no: *const c_char,
-    /// Discount note, ≤ 250 characters (sent as `goods_tag`); may be NULL.
+    /// Discount note, ≤ 250 GBK bytes (sent as `goods_tag`); may be NULL.
     pub goods_tag: *const c_char,
-    /// Free text echoed back, ≤ 256 characters; may be NULL.
+    /// Free text echoed back, ≤ 256 GBK bytes; may be NULL.
     pub attach: *const c_char,
 }
 

@@ -22,13 +22,13 @@ pub struct PayRequest<'a> {
     pub amount: u64,
     /// Order total in fen, < 10^13.
     pub total_amount: u64,
-    /// Order title (≤ 256 characters).
+    /// Order title (≤ 256 GBK bytes: ASCII 1, other characters 2).
     pub subject: Option<&'a str>,
     /// The merchant's order number (≤ 50).
     pub sel_order_no: Option<&'a str>,
-    /// Discount note (≤ 250 characters), sent as `goods_tag`.
+    /// Discount note (≤ 250 GBK bytes), sent as `goods_tag`.
     pub goods_tag: Option<&'a str>,
-    /// Free text echoed back (≤ 256 characters).
+    /// Free text echoed back (≤ 256 GBK bytes).
     pub attach: Option<&'a str>,
 }
 

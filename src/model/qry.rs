@@ -11,7 +11,7 @@ use crate::wire::Answer;
 pub struct QryRequest<'a> {
     /// `yyyyMMddHHmmss`; `None` = the terminal's local time now.
     pub txn_time: Option<&'a str>,
-    /// Free text echoed back (≤ 256 characters); using it makes the version `V1.0.1`.
+    /// Free text echoed back (≤ 256 GBK bytes); using it makes the version `V1.0.1`.
     pub attach: Option<&'a str>,
     /// Protocol version; `None` = `V1.0.0`, or `V1.0.1` with `attach`.
     pub version: Option<&'a str>,
