@@ -970,7 +970,8 @@ typedef struct starpos_journal_entry {
    */
   char txn_time[STARPOS_TXN_TIME_SIZE];
   /**
-   * Fen paid (refund: fen refunded, 0 = all that remained).
+   * Fen paid (refund: fen refunded; one sent without an amount records what its answer
+   * gave back, 0 until that answer came).
    */
   uint64_t amount;
   /**
@@ -983,7 +984,8 @@ typedef struct starpos_journal_entry {
    */
   enum starpos_status status;
   /**
-   * 'S' 'F' 'D' when final; else 0 or the last 'A'/'Z'.
+   * 'S' 'F' 'D' when final; else 0 or the last 'A'/'Z' (a QR order made but not yet paid
+   * is 0: its pay's 'S' only made the order).
    */
   char result;
   /**

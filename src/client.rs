@@ -267,6 +267,7 @@ impl Client {
                 settled: a.result.is_some_and(TxnResult::is_final),
                 log_no: &a.log_no,
                 order_no: &a.order_no,
+                amount: 0,
             },
         )
     }
@@ -324,6 +325,7 @@ impl Client {
                 },
                 log_no: &a.log_no,
                 order_no: &a.order_no,
+                amount: 0,
             },
         )
         .map_err(|e| e.with_trade_no(&trade_no))
@@ -430,6 +432,8 @@ impl Client {
                 settled: a.result.is_some_and(TxnResult::is_final),
                 log_no: &a.log_no,
                 order_no: "",
+                // Sent without txnAmt (all that remained), the answer says how much.
+                amount: a.txn_amt,
             },
         )
         .map_err(|e| e.with_trade_no(&trade_no))

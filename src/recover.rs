@@ -32,6 +32,9 @@ pub(crate) struct Learned<'a> {
     pub log_no: &'a str,
     /// `orderNo` (not recorded for a refund, whose entry keeps the order refunded).
     pub order_no: &'a str,
+    /// Fen the answer says this call moves, when the request left it open (a refund sent
+    /// without `txnAmt` answers how much it gave back); 0 = keep what was recorded.
+    pub amount: u64,
 }
 
 /// The journals this process has open, one per path: the C ABI builds a client per call, and
@@ -325,14 +328,25 @@ fn journal_end(journal: &Journal, entry: &mut Entry, outcome: Result<Learned<'_>
     let kind = entry.kind;
     match outcome {
         Ok(l) => {
-            entry.result = l.result;
+            // A QR pay's S only made the order. Recorded as a result, it would read as paid
+            // to anyone adding up the journal's S entries: it is kept as no result yet.
+            let order_made =
+                kind == Kind::QrPay && !l.settled && l.result == Some(TxnResult::Success);
+            entry.result = if order_made { None } else { l.result };
             if !l.log_no.is_empty() {
                 entry.log_no = l.log_no.to_owned();
             }
             if kind != Kind::Refund && !l.order_no.is_empty() {
                 entry.order_no = l.order_no.to_owned();
             }
+            if l.amount != 0 {
+                entry.amount = l.amount;
+            }
             settle(entry, l.settled);
+            if order_made {
+                entry.error =
+                    "QR order made (answered S), not paid yet: query it until S, F or D".to_owned();
+            }
         }
         Err(e) => {
             entry.status = e.status();

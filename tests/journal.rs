@@ -66,8 +66,12 @@ fn sales_are_recorded_and_settled_when_final() {
             ..Default::default()
         })
         .unwrap();
+    assert_eq!(qr.result, Some(TxnResult::Success), "the order was made");
     let e = entry_of(&client, &qr.trade_no);
     assert!(!e.settled && e.status.in_doubt(), "{e:?}");
+    // Nobody adding up the journal's S entries counts an order the payer has not paid.
+    assert_eq!(e.result, None, "{e:?}");
+    assert!(e.error.contains("QR order made"), "{e:?}");
     assert!(sim.confirm(&qr.trade_no));
     client
         .wait(
@@ -95,6 +99,16 @@ fn sales_are_recorded_and_settled_when_final() {
         (e.kind, e.amount, e.order_no.as_str(), e.settled),
         (Kind::Refund, 10, paid.order_no.as_str(), true)
     );
+    // A refund of all that remained (no txnAmt sent) is recorded with what it gave back.
+    let rest = client
+        .refund(&starpos::RefundRequest {
+            order_no: &paid.order_no,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(rest.txn_amt, 56, "66 paid, 10 refunded before");
+    let e = entry_of(&client, &rest.trade_no);
+    assert_eq!((e.kind, e.amount, e.settled), (Kind::Refund, 56, true));
 
     // The file holds no secret: not the payment code, not the key.
     let text = std::fs::read_to_string(dir.join("sales.journal")).unwrap();

@@ -997,7 +997,8 @@ class JournalEntry:
     #: OK = the final state is known (``result``); an in-doubt status = still unknown
     #: (``error`` says why); another status = refused, no money moved.
     status: Union[Status, int]
-    #: 'S', 'F', 'D' when final; else None or the last 'A'/'Z'.
+    #: 'S', 'F', 'D' when final; else None or the last 'A'/'Z' (a QR order made but
+    #: not yet paid is None).
     result: Optional[str]
     #: True when nothing more will be learned or done for this sale.
     settled: bool

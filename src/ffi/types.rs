@@ -489,14 +489,16 @@ pub struct starpos_journal_entry {
     pub order_no: [c_char; STARPOS_ORDER_NO_SIZE],
     /// The `txnTime` the sale was sent with.
     pub txn_time: [c_char; STARPOS_TXN_TIME_SIZE],
-    /// Fen paid (refund: fen refunded, 0 = all that remained).
+    /// Fen paid (refund: fen refunded; one sent without an amount records what its answer
+    /// gave back, 0 until that answer came).
     pub amount: u64,
     /// Order total in fen.
     pub total_amount: u64,
     /// OK = the final state is known (`result`); an in-doubt status = still unknown (`error`
     /// says why and what to query); another status = the sale was refused, no money moved.
     pub status: starpos_status,
-    /// 'S' 'F' 'D' when final; else 0 or the last 'A'/'Z'.
+    /// 'S' 'F' 'D' when final; else 0 or the last 'A'/'Z' (a QR order made but not yet paid
+    /// is 0: its pay's 'S' only made the order).
     pub result: c_char,
     /// 1 when nothing more will be learned or done for this sale (final, refused, or given up
     /// with a reason in `error`): `starpos_recover` neither queries nor reports it again.

@@ -85,13 +85,14 @@ pub struct Entry {
     pub order_no: String,
     /// `txnTime` sent, `yyyyMMddHHmmss`.
     pub txn_time: String,
-    /// Amount in fen.
+    /// Amount in fen (a refund sent without one: what its answer gave back, 0 until then).
     pub amount: u64,
     /// Total amount in fen.
     pub total_amount: u64,
     /// [`Status::Ok`] once the final answer is known; an in-doubt status while it is not.
     pub status: Status,
-    /// What happened to the money, once known.
+    /// What happened to the money, once known; else `None` or the last `A`/`Z` (a QR order
+    /// made but not yet paid is `None`: its pay's `S` only made the order).
     pub result: Option<TxnResult>,
     /// What went wrong, in words (never a secret).
     pub error: String,
