@@ -522,7 +522,10 @@ typedef struct starpos_query_response {
    */
   char merc_id[STARPOS_MERC_ID_SIZE];
   /**
-   * The `tradeNo` the query was sent with (filled whenever the request was valid).
+   * `starpos_query`: the `tradeNo` this query was sent with (filled whenever the request was
+   * valid). `starpos_wait`: that of its last query, NOT the order's (the order is the
+   * `qry_no` you passed: keep that). `starpos_barcode_sale`: the sale's own `tradeNo`,
+   * your handle on it.
    */
   char trade_no[STARPOS_TRADE_NO_SIZE];
   /**

@@ -884,7 +884,9 @@ class QueryResult:
     message: str
     sys_time: str
     merc_id: str
-    #: The ``tradeNo`` this query was sent with.
+    #: The ``tradeNo`` this query was sent with: after :meth:`Client.wait` that of its last
+    #: query, not the order's (the order is the ``qry_no`` given); after
+    #: :meth:`Client.barcode_sale` the sale's own ``tradeNo``.
     trade_no: str
     log_no: str
     result: Optional[str]

@@ -239,7 +239,10 @@ pub struct starpos_query_response {
     pub sys_time: [c_char; STARPOS_SYS_TIME_SIZE],
     /// `mercId`.
     pub merc_id: [c_char; STARPOS_MERC_ID_SIZE],
-    /// The `tradeNo` the query was sent with (filled whenever the request was valid).
+    /// `starpos_query`: the `tradeNo` this query was sent with (filled whenever the request was
+    /// valid). `starpos_wait`: that of its last query, NOT the order's (the order is the
+    /// `qry_no` you passed: keep that). `starpos_barcode_sale`: the sale's own `tradeNo`,
+    /// your handle on it.
     pub trade_no: [c_char; STARPOS_TRADE_NO_SIZE],
     /// `logNo` of the order.
     pub log_no: [c_char; STARPOS_LOG_NO_SIZE],

@@ -61,7 +61,9 @@ pub struct QueryResponse {
     pub sys_time: String,
     /// `mercId`.
     pub merc_id: String,
-    /// The `tradeNo` this query was sent with.
+    /// The `tradeNo` this query was sent with: after [`Client::wait`](crate::Client::wait)
+    /// that of its last query, not the order's (the order is the `qry_no` given); after
+    /// [`Client::barcode_sale`](crate::Client::barcode_sale) the sale's own `tradeNo`.
     pub trade_no: String,
     /// `logNo` of the order.
     pub log_no: String,
