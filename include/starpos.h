@@ -288,7 +288,7 @@ typedef struct starpos_qry_request {
    */
   const char *attach;
   /**
-   * Protocol version, ≤ 10; NULL = V1.0.0 (V1.0.1 with `attach`).
+   * Protocol version, "V1.0.0" or "V1.0.1"; NULL = V1.0.0 (V1.0.1 with `attach`).
    */
   const char *version;
 } starpos_qry_request;
@@ -347,7 +347,7 @@ typedef struct starpos_pay_request {
    */
   const char *txn_time;
   /**
-   * Protocol version; NULL = V1.0.0 (V1.0.1 with `attach` or `openid`).
+   * Protocol version, "V1.0.0" or "V1.0.1"; NULL = V1.0.0 (V1.0.1 with `attach` or `openid`).
    */
   const char *version;
   /**
@@ -488,7 +488,7 @@ typedef struct starpos_query_request {
    */
   const char *txn_time;
   /**
-   * Protocol version; NULL = V1.0.0.
+   * Protocol version, "V1.0.0" or "V1.0.1"; NULL = V1.0.0.
    */
   const char *version;
   /**
@@ -591,7 +591,7 @@ typedef struct starpos_refund_request {
    */
   const char *txn_time;
   /**
-   * Protocol version; NULL = V1.0.0.
+   * Protocol version, "V1.0.0" or "V1.0.1"; NULL = V1.0.0.
    */
   const char *version;
   /**
@@ -688,7 +688,7 @@ typedef struct starpos_barcode_pay_request {
    */
   const char *txn_time;
   /**
-   * Protocol version ("V1.0.0" form, ≤ 10); NULL = V1.0.0.
+   * Protocol version, "V1.0.0" or "V1.0.1"; NULL = V1.0.0.
    */
   const char *version;
   /**
@@ -821,7 +821,7 @@ typedef struct starpos_qr_pay_request {
    */
   const char *txn_time;
   /**
-   * Protocol version; NULL = V1.0.0.
+   * Protocol version, "V1.0.0" or "V1.0.1"; NULL = V1.0.0.
    */
   const char *version;
   /**

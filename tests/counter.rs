@@ -290,6 +290,15 @@ fn bad_input_names_the_field_and_sends_nothing() {
                 ..barcode(&code, 1)
             },
         ),
+        (
+            // Well shaped, but no version the gateway documents: it would be refused after
+            // the sale was sent (and journaled).
+            "version",
+            BarcodePayRequest {
+                version: Some("V2.0.0"),
+                ..barcode(&code, 1)
+            },
+        ),
     ];
     for (field, request) in cases {
         let e = client.barcode_pay(&request).unwrap_err();

@@ -105,7 +105,7 @@ pub struct starpos_qry_request {
     pub txn_time: *const c_char,
     /// Free text echoed back, ≤ 256 GBK bytes (ASCII 1, other characters 2); makes the version V1.0.1.
     pub attach: *const c_char,
-    /// Protocol version, ≤ 10; NULL = V1.0.0 (V1.0.1 with `attach`).
+    /// Protocol version, "V1.0.0" or "V1.0.1"; NULL = V1.0.0 (V1.0.1 with `attach`).
     pub version: *const c_char,
 }
 
@@ -142,7 +142,7 @@ pub struct starpos_qry_response {
 pub struct starpos_pay_request {
     /// `yyyyMMddHHmmss`; NULL = the terminal's local time now.
     pub txn_time: *const c_char,
-    /// Protocol version; NULL = V1.0.0 (V1.0.1 with `attach` or `openid`).
+    /// Protocol version, "V1.0.0" or "V1.0.1"; NULL = V1.0.0 (V1.0.1 with `attach` or `openid`).
     pub version: *const c_char,
     /// OAuth code from the WeChat redirect, ≤ 64. Exactly one of `code` and `openid`.
     pub code: *const c_char,
@@ -219,7 +219,7 @@ pub struct starpos_pay_response {
 pub struct starpos_query_request {
     /// `yyyyMMddHHmmss`; NULL = the terminal's local time now.
     pub txn_time: *const c_char,
-    /// Protocol version; NULL = V1.0.0.
+    /// Protocol version, "V1.0.0" or "V1.0.1"; NULL = V1.0.0.
     pub version: *const c_char,
     /// This request's number, ≤ 64; NULL = generated, unique (returned in the response).
     pub trade_no: *const c_char,
@@ -278,7 +278,7 @@ pub struct starpos_query_response {
 pub struct starpos_refund_request {
     /// `yyyyMMddHHmmss`; NULL = the terminal's local time now.
     pub txn_time: *const c_char,
-    /// Protocol version; NULL = V1.0.0.
+    /// Protocol version, "V1.0.0" or "V1.0.1"; NULL = V1.0.0.
     pub version: *const c_char,
     /// This request's number, ≤ 64; NULL = generated, unique (returned in the response).
     pub trade_no: *const c_char,
@@ -333,7 +333,7 @@ pub struct starpos_refund_response {
 pub struct starpos_barcode_pay_request {
     /// `yyyyMMddHHmmss`; NULL = the terminal's local time now.
     pub txn_time: *const c_char,
-    /// Protocol version ("V1.0.0" form, ≤ 10); NULL = V1.0.0.
+    /// Protocol version, "V1.0.0" or "V1.0.1"; NULL = V1.0.0.
     pub version: *const c_char,
     /// This sale's number, ≤ 64 printable ASCII, unique per merchant; NULL = generated. Always
     /// returned in the response: it is the handle on a sale whose answer was lost.
@@ -408,7 +408,7 @@ pub struct starpos_barcode_pay_response {
 pub struct starpos_qr_pay_request {
     /// `yyyyMMddHHmmss`; NULL = the terminal's local time now.
     pub txn_time: *const c_char,
-    /// Protocol version; NULL = V1.0.0.
+    /// Protocol version, "V1.0.0" or "V1.0.1"; NULL = V1.0.0.
     pub version: *const c_char,
     /// This sale's number, ≤ 64; NULL = generated; always returned.
     pub trade_no: *const c_char,

@@ -23,9 +23,9 @@ use crate::fields;
 use crate::wire::Answer;
 
 /// The version sent when the caller names none.
-pub const DEFAULT_VERSION: &str = "V1.0.0";
+pub const DEFAULT_VERSION: &str = fields::VERSIONS[0];
 /// The version the gateway wants when `attach` or `openid` is used.
-pub const EXTENDED_VERSION: &str = "V1.0.1";
+pub const EXTENDED_VERSION: &str = fields::VERSIONS[1];
 
 /// `result`: what happened to the money.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -204,7 +204,10 @@ mod tests {
     fn version_rules() {
         assert_eq!(version_for(None, false).unwrap(), "V1.0.0");
         assert_eq!(version_for(None, true).unwrap(), "V1.0.1");
-        assert_eq!(version_for(Some("V2.0.0"), true).unwrap(), "V2.0.0");
+        // An explicit version wins, within the documented ones.
+        assert_eq!(version_for(Some("V1.0.0"), true).unwrap(), "V1.0.0");
+        assert_eq!(version_for(Some("V1.0.1"), false).unwrap(), "V1.0.1");
+        assert!(version_for(Some("V2.0.0"), true).is_err());
         assert!(version_for(Some("V 1"), false).is_err());
         assert!(version_for(Some("1"), false).is_err());
         assert!(version_for(Some("V1.0.0.0.0.0"), false).is_err());
