@@ -675,8 +675,10 @@ def _uint(value: Any, field: str, bits: int, what: str) -> int:
     """An unsigned integer going in: an ``int`` (not a bool) 0..2**bits-1."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise _wrong_type(field, f"an int {what}", value)
-    if not 0 <= value < 1 << bits:
-        raise _invalid(field, f"must be 0..{(1 << bits) - 1}, got {value}")
+    if value < 0:
+        raise _invalid(field, f"must not be negative, got {value}")
+    if value >= 1 << bits:
+        raise _invalid(field, f"must be at most {(1 << bits) - 1}, got {value}")
     return value
 
 
