@@ -10,8 +10,9 @@ Exit statuses:
   20  the order ended F (failed, e.g. the payer cancelled) or D (revoked); a refund answered F
   21  not final yet: a query or barcode-pay answered A or Z, a refund answered Z, or
       recover left sales open (query again, run recover again)
-  1-  the starpos status code of the failure: 1 INVALID_ARGUMENT, 2 CONNECT, 3 TIMEOUT,
-      4 HTTP, 5 PROTOCOL, 6 SIGNATURE, 7 GATEWAY, 8 INTERNAL, 9 JOURNAL (new codes may follow)
+  1-9 the starpos status code of the failure: 1 INVALID_ARGUMENT, 2 CONNECT, 3 TIMEOUT (wait
+      and sale: still not final at the deadline), 4 HTTP, 5 PROTOCOL, 6 SIGNATURE, 7 GATEWAY,
+      8 INTERNAL, 9 JOURNAL (new codes may follow)
   64  usage: the command line (or a missing credential) is wrong; nothing was sent
 
 Credentials: --org-no, --merc-id, --trm-no, --key, or STARPOS_ORG_NO, STARPOS_MERC_ID,

@@ -279,6 +279,20 @@ fn help_and_version_need_no_credentials() {
             assert!(text.contains(wanted), "{args:?} lacks {wanted:?}: {text}");
         }
     }
+    let top = stdout(&bare(&["--help"]));
+    assert!(
+        top.contains("1-9 the starpos status code") && !top.contains("1-  "),
+        "{top}"
+    );
+    // wait and sale end TIMEOUT (3) when still not final at their deadline: never 21.
+    for command in ["wait", "sale"] {
+        let text = stdout(&bare(&["help", command]));
+        let exits = &text[text.find("Exit: ").expect("an exit line")..];
+        assert!(exits.contains("3 TIMEOUT"), "{command}: {exits}");
+        assert!(!exits.contains("21"), "{command}: {exits}");
+    }
+    let query = stdout(&bare(&["help", "query"]));
+    assert!(query.contains("21 it is A or Z"), "{query}");
     let version = bare(&["--version"]);
     assert_eq!(version.status.code(), Some(0));
     assert_eq!(stdout(&version), format!("starpos {}\n", starpos::VERSION));
