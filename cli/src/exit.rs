@@ -1,6 +1,6 @@
 //! Exit statuses: what a command's outcome means to a script.
 
-use starpos::{Error, TxnResult};
+use starpos::{Error, QueryResponse, TxnResult, WaitError};
 use std::process::ExitCode;
 
 /// The table `starpos --help` ends with (the README has the same).
@@ -73,6 +73,14 @@ pub enum Failure {
     Usage(String),
     /// The library failed the call.
     Call(Error),
+    /// A wait (`wait`, `sale`) ended without a final answer, TIMEOUT at its deadline most
+    /// often: the error, and the last answer it got (where the order stood), if any.
+    Unfinished {
+        /// Why the wait ended.
+        error: Error,
+        /// The last answer before it ended.
+        last_answer: Option<Box<QueryResponse>>,
+    },
 }
 
 impl Failure {
@@ -81,7 +89,18 @@ impl Failure {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Failure::Usage(_) => ExitCode::from(EXIT_USAGE),
-            Failure::Call(e) => ExitCode::from(u8::try_from(e.status() as i64).unwrap_or(u8::MAX)),
+            Failure::Call(e) | Failure::Unfinished { error: e, .. } => {
+                ExitCode::from(u8::try_from(e.status() as i64).unwrap_or(u8::MAX))
+            }
+        }
+    }
+}
+
+impl From<WaitError> for Failure {
+    fn from(w: WaitError) -> Failure {
+        Failure::Unfinished {
+            error: w.error,
+            last_answer: w.last_answer,
         }
     }
 }
