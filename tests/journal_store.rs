@@ -1,7 +1,8 @@
 //! The sale journal as terminals use it: through the public API, from several processes, on a
-//! full disk, on a read-only file, and with compactions killed at random moments. Child
-//! processes are this test binary run again with `STARPOS_JOURNAL_ROLE` set: the test named on
-//! the command line then plays the child's part and exits.
+//! full disk, on a read-only file, in a directory it may not write, and with compactions
+//! killed at random moments. Child processes are this test binary run again with
+//! `STARPOS_JOURNAL_ROLE` set: the test named on the command line then plays the child's part
+//! and exits.
 
 use starpos::journal::{Entry, Journal, Kind, DEFAULT_RETENTION};
 use starpos::{Status, TxnResult};
@@ -237,6 +238,47 @@ fn a_read_only_journal_is_refused_with_the_reason() {
     assert!(error.contains("permission denied"), "{error}");
     assert!(error.contains("writable"), "says what to do: {error}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_journal_in_a_directory_it_may_not_write_says_permission_denied() {
+    const TEST: &str = "a_journal_in_a_directory_it_may_not_write_says_permission_denied";
+    if let Some(path) = child_role("unwritable-dir") {
+        // SAFETY: plain libc calls changing this process's own credentials.
+        unsafe {
+            if libc::geteuid() == 0 {
+                assert_eq!(libc::setgroups(0, std::ptr::null()), 0);
+                assert_eq!(libc::setgid(65534), 0);
+                assert_eq!(libc::setuid(65534), 0);
+            }
+        }
+        match Journal::open(&path, DEFAULT_RETENTION) {
+            Ok(_) => tell("OK opened"),
+            Err(e) => tell(&format!("ERR {} {}", e.status(), e.detail())),
+        }
+        std::process::exit(0);
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("unwritable-dir");
+    // Owned by this process: as root, 0755 keeps uid 65534 out; as anyone else, 0555 keeps
+    // the owner out too.
+    // SAFETY: geteuid has no preconditions.
+    let mode = if unsafe { libc::geteuid() } == 0 {
+        0o755
+    } else {
+        0o555
+    };
+    std::fs::set_permissions(&dir.0, std::fs::Permissions::from_mode(mode)).unwrap();
+    let path = dir.join("sales.journal");
+    let (_, other) = told(spawn_child(TEST, "unwritable-dir", &path));
+    std::fs::set_permissions(&dir.0, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(other.len(), 1, "{other:?}");
+    let error = &other[0];
+    assert!(error.starts_with("ERR JOURNAL journal "), "{error}");
+    assert!(error.contains(&*path.to_string_lossy()), "{error}");
+    assert!(error.contains("permission denied"), "{error}");
+    assert!(!error.contains("does not exist"), "{error}");
+    assert!(!path.exists() && !dir.join("sales.journal.lock").exists());
 }
 
 #[test]

@@ -82,10 +82,10 @@ pub enum Command {
     #[command(after_help = PAY_EXITS)]
     Pay(PayArgs),
     /// sdkQryBarcodePay: the order's state now (read-only, safe to repeat).
-    #[command(after_help = ORDER_EXITS)]
+    #[command(after_help = QUERY_EXITS)]
     Query(QueryArgs),
     /// Query the order until it is final (S, F or D) or the deadline passes.
-    #[command(after_help = ORDER_EXITS)]
+    #[command(after_help = WAIT_EXITS)]
     Wait(WaitArgs),
     /// sdkRefundBarcodePay: give money back (all of it without --txn-amt).
     #[command(after_help = REFUND_EXITS)]
@@ -97,7 +97,7 @@ pub enum Command {
     #[command(after_help = QR_EXITS)]
     QrPay(QrPayArgs),
     /// The whole barcode sale: pay once, then query the sale's tradeNo until it is final.
-    #[command(after_help = ORDER_EXITS)]
+    #[command(after_help = SALE_EXITS)]
     Sale(SaleArgs),
     /// After a crash: query every sale the journal (--journal) holds open until final.
     #[command(after_help = RECOVER_EXITS)]
@@ -117,9 +117,18 @@ pub enum Command {
 /// The exit statuses of `pay` (the whole table is in `starpos --help`).
 const PAY_EXITS: &str = "Exit: 0 answered A or Z (the payer confirms next: wait for the order), \
 20 answered F; else the starpos status code, 64 usage.";
-/// The exit statuses of `query` and `wait`.
-const ORDER_EXITS: &str = "Exit: 0 the order is S (paid), 20 it ended F or D, 21 it is A or Z \
+/// The exit statuses of `query`.
+const QUERY_EXITS: &str = "Exit: 0 the order is S (paid), 20 it ended F or D, 21 it is A or Z \
 (query again); else the starpos status code, 64 usage.";
+/// The exit statuses of `wait`: an order still not final at the deadline is TIMEOUT, not 21.
+const WAIT_EXITS: &str = "Exit: 0 the order became S (paid), 20 it ended F or D, 3 TIMEOUT it \
+was still not final (A or Z, or not found) at the deadline: its last answer (if any) is \
+printed, wait again later; else the starpos status code, 64 usage.";
+/// The exit statuses of `sale`: a sale still not final at the deadline is TIMEOUT, not 21.
+const SALE_EXITS: &str = "Exit: 0 paid (S), 20 it ended F or D, 3 TIMEOUT still not final (A \
+or Z) at the deadline: its last answer (if any) and the tradeNo are printed; query the tradeNo \
+later, never pay again; else the starpos status code (after an in-doubt one: query the \
+tradeNo), 64 usage.";
 /// The exit statuses of `barcode-pay`.
 const COUNTER_EXITS: &str = "Exit: 0 paid (S), 20 failed (F), 21 A (the payer is entering a \
 password) or Z: query the printed tradeNo, never pay again; else the starpos status code \

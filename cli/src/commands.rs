@@ -100,13 +100,11 @@ fn query(ctx: &Context, a: &QueryArgs) -> Result<Outcome, Failure> {
 
 fn wait(ctx: &Context, a: &WaitArgs) -> Result<Outcome, Failure> {
     let client = gateway::client(ctx.global)?;
-    let answer = client
-        .wait(
-            &a.qry_no,
-            Duration::from_millis(a.interval_ms),
-            Duration::from_millis(a.deadline_ms),
-        )
-        .map_err(|w| w.error)?;
+    let answer = client.wait(
+        &a.qry_no,
+        Duration::from_millis(a.interval_ms),
+        Duration::from_millis(a.deadline_ms),
+    )?;
     ctx.out.fields(&answer.to_wire());
     Ok(Outcome::of_order(answer.result))
 }
@@ -174,13 +172,11 @@ fn qr_pay(ctx: &Context, a: &QrPayArgs) -> Result<Outcome, Failure> {
 
 fn sale(ctx: &Context, a: &SaleArgs) -> Result<Outcome, Failure> {
     let client = gateway::client(ctx.global)?;
-    let answer = client
-        .barcode_sale(
-            &barcode_request(&a.pay),
-            Duration::from_millis(a.interval_ms),
-            Duration::from_millis(a.deadline_ms),
-        )
-        .map_err(|w| w.error)?;
+    let answer = client.barcode_sale(
+        &barcode_request(&a.pay),
+        Duration::from_millis(a.interval_ms),
+        Duration::from_millis(a.deadline_ms),
+    )?;
     ctx.out.fields(&answer.to_wire());
     Ok(Outcome::of_order(answer.result))
 }

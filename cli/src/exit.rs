@@ -1,6 +1,6 @@
 //! Exit statuses: what a command's outcome means to a script.
 
-use starpos::{Error, TxnResult};
+use starpos::{Error, QueryResponse, TxnResult, WaitError};
 use std::process::ExitCode;
 
 /// The table `starpos --help` ends with (the README has the same).
@@ -10,8 +10,9 @@ Exit statuses:
   20  the order ended F (failed, e.g. the payer cancelled) or D (revoked); a refund answered F
   21  not final yet: a query or barcode-pay answered A or Z, a refund answered Z, or
       recover left sales open (query again, run recover again)
-  1-  the starpos status code of the failure: 1 INVALID_ARGUMENT, 2 CONNECT, 3 TIMEOUT,
-      4 HTTP, 5 PROTOCOL, 6 SIGNATURE, 7 GATEWAY, 8 INTERNAL, 9 JOURNAL (new codes may follow)
+  1-9 the starpos status code of the failure: 1 INVALID_ARGUMENT, 2 CONNECT, 3 TIMEOUT (wait
+      and sale: still not final at the deadline), 4 HTTP, 5 PROTOCOL, 6 SIGNATURE, 7 GATEWAY,
+      8 INTERNAL, 9 JOURNAL (new codes may follow)
   64  usage: the command line (or a missing credential) is wrong; nothing was sent
 
 Credentials: --org-no, --merc-id, --trm-no, --key, or STARPOS_ORG_NO, STARPOS_MERC_ID,
@@ -72,6 +73,14 @@ pub enum Failure {
     Usage(String),
     /// The library failed the call.
     Call(Error),
+    /// A wait (`wait`, `sale`) ended without a final answer, TIMEOUT at its deadline most
+    /// often: the error, and the last answer it got (where the order stood), if any.
+    Unfinished {
+        /// Why the wait ended.
+        error: Error,
+        /// The last answer before it ended.
+        last_answer: Option<Box<QueryResponse>>,
+    },
 }
 
 impl Failure {
@@ -80,7 +89,18 @@ impl Failure {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Failure::Usage(_) => ExitCode::from(EXIT_USAGE),
-            Failure::Call(e) => ExitCode::from(u8::try_from(e.status() as i64).unwrap_or(u8::MAX)),
+            Failure::Call(e) | Failure::Unfinished { error: e, .. } => {
+                ExitCode::from(u8::try_from(e.status() as i64).unwrap_or(u8::MAX))
+            }
+        }
+    }
+}
+
+impl From<WaitError> for Failure {
+    fn from(w: WaitError) -> Failure {
+        Failure::Unfinished {
+            error: w.error,
+            last_answer: w.last_answer,
         }
     }
 }

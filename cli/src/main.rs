@@ -36,7 +36,12 @@ fn main() -> ExitCode {
                     message,
                     &format!("starpos: {message}\n\nFor more information, try '--help'.\n"),
                 ),
-                Failure::Call(e) => ctx.out.error(e, cli.command.effect()),
+                Failure::Call(e) => ctx.out.error(e, cli.command.effect(), None),
+                Failure::Unfinished { error, last_answer } => ctx.out.error(
+                    error,
+                    cli.command.effect(),
+                    last_answer.as_deref().map(|a| a.to_wire()).as_deref(),
+                ),
             }
             failure.exit_code()
         }

@@ -29,23 +29,8 @@ pub struct Printer {
 impl Printer {
     /// Prints an answer's fields (empty ones left out in the human form).
     pub fn fields<N: AsRef<str>>(&self, fields: &[(N, String)]) {
-        let shown = |name: &str, value: &str| {
-            if SECRETS.contains(&name) && !self.show_secrets && !value.is_empty() {
-                if self.json {
-                    "****".to_owned()
-                } else {
-                    mask_if(value, false)
-                }
-            } else {
-                value.to_owned()
-            }
-        };
         if self.json {
-            let map: serde_json::Map<String, serde_json::Value> = fields
-                .iter()
-                .map(|(n, v)| (n.as_ref().to_owned(), shown(n.as_ref(), v).into()))
-                .collect();
-            println!("{}", serde_json::Value::Object(map));
+            println!("{}", serde_json::Value::Object(self.json_fields(fields)));
             return;
         }
         let width = fields
@@ -55,8 +40,36 @@ impl Printer {
             .unwrap_or(0);
         for (name, value) in fields {
             if !value.is_empty() {
-                println!("{:width$}  {}", name.as_ref(), shown(name.as_ref(), value));
+                println!(
+                    "{:width$}  {}",
+                    name.as_ref(),
+                    self.shown(name.as_ref(), value)
+                );
             }
+        }
+    }
+
+    /// An answer's fields as one JSON object, secrets masked.
+    fn json_fields<N: AsRef<str>>(
+        &self,
+        fields: &[(N, String)],
+    ) -> serde_json::Map<String, serde_json::Value> {
+        fields
+            .iter()
+            .map(|(n, v)| (n.as_ref().to_owned(), self.shown(n.as_ref(), v).into()))
+            .collect()
+    }
+
+    /// A field's value as printed: secrets masked unless `--show-secrets`.
+    fn shown(&self, name: &str, value: &str) -> String {
+        if SECRETS.contains(&name) && !self.show_secrets && !value.is_empty() {
+            if self.json {
+                "****".to_owned()
+            } else {
+                mask_if(value, false)
+            }
+        } else {
+            value.to_owned()
         }
     }
 
@@ -133,8 +146,10 @@ impl Printer {
 
     /// Prints a failure: `{"status": ..., "error": ..., "in_doubt": ...}` on stdout with
     /// `--json`, else words on stderr, with what to do next. `effect` says whether the command
-    /// could have moved money: a read-only call that failed changed nothing.
-    pub fn error(&self, e: &Error, effect: Effect) {
+    /// could have moved money: a read-only call that failed changed nothing. `last_answer`
+    /// (a wait that ended unfinished) is where the order stood: under `"last_answer"` with
+    /// `--json`, else its fields on stdout as a successful answer prints them.
+    pub fn error(&self, e: &Error, effect: Effect, last_answer: Option<&[(&str, String)]>) {
         let in_doubt = e.in_doubt() && effect == Effect::MayMoveMoney;
         let hint = hint(e, effect);
         if self.json {
@@ -152,8 +167,14 @@ impl Printer {
             if let Some(hint) = hint {
                 map.insert("hint".into(), hint.into());
             }
+            if let Some(fields) = last_answer {
+                map.insert("last_answer".into(), self.json_fields(fields).into());
+            }
             println!("{}", serde_json::Value::Object(map));
         } else {
+            if let Some(fields) = last_answer {
+                self.fields(fields);
+            }
             eprintln!("starpos: {}: {}", e.status(), e.detail());
             if let (Some(trade_no), true) = (e.trade_no(), in_doubt) {
                 eprintln!("starpos: the tradeNo to query: {trade_no}");

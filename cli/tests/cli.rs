@@ -279,6 +279,20 @@ fn help_and_version_need_no_credentials() {
             assert!(text.contains(wanted), "{args:?} lacks {wanted:?}: {text}");
         }
     }
+    let top = stdout(&bare(&["--help"]));
+    assert!(
+        top.contains("1-9 the starpos status code") && !top.contains("1-  "),
+        "{top}"
+    );
+    // wait and sale end TIMEOUT (3) when still not final at their deadline: never 21.
+    for command in ["wait", "sale"] {
+        let text = stdout(&bare(&["help", command]));
+        let exits = &text[text.find("Exit: ").expect("an exit line")..];
+        assert!(exits.contains("3 TIMEOUT"), "{command}: {exits}");
+        assert!(!exits.contains("21"), "{command}: {exits}");
+    }
+    let query = stdout(&bare(&["help", "query"]));
+    assert!(query.contains("21 it is A or Z"), "{query}");
     let version = bare(&["--version"]);
     assert_eq!(version.status.code(), Some(0));
     assert_eq!(stdout(&version), format!("starpos {}\n", starpos::VERSION));
@@ -636,4 +650,77 @@ fn the_journal_and_recover_from_the_command_line() {
     assert_eq!(out.status.code(), Some(64));
     assert!(stderr(&out).contains("--journal"), "{out:?}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_wait_or_sale_still_not_final_at_its_deadline_is_timeout_with_the_last_answer() {
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    // The payer never confirms: the order stays A.
+    let waiting = pay_150(&sim, "deadline-1");
+    let wait = |json: bool| {
+        let mut args = vec!["wait", "--qry-no", &waiting];
+        args.extend(["--interval-ms", "20", "--deadline-ms", "200"]);
+        if json {
+            args.push("--json");
+        }
+        starpos(&sim, &args)
+    };
+    let out = wait(true);
+    assert_eq!(out.status.code(), Some(3), "TIMEOUT, not 21: {out:?}");
+    let failure = json(&out);
+    assert_eq!(failure["status"], "TIMEOUT");
+    assert_eq!(failure["in_doubt"], false, "wait only reads");
+    let last = &failure["last_answer"];
+    assert_eq!(last["result"], "A", "{failure}");
+    assert_eq!(last["logNo"], waiting.as_str(), "{failure}");
+    assert!(last["orderNo"].is_string(), "{failure}");
+    let out = wait(false);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        stdout(&out)
+            .lines()
+            .any(|l| l.starts_with("result ") && l.ends_with(" A")),
+        "the last answer as a successful wait prints it: {out:?}"
+    );
+    assert!(stderr(&out).contains("TIMEOUT"), "{out:?}");
+
+    // A barcode sale whose payer is still entering a password (code ending in 1).
+    let sale = |code: &str, json: bool| {
+        let mut args = vec!["sale", "--auth-code", code, "--amount", "9"];
+        args.extend(["--total-amount", "9", "--interval-ms", "20"]);
+        args.extend(["--deadline-ms", "200"]);
+        if json {
+            args.push("--json");
+        }
+        starpos(&sim, &args)
+    };
+    let out = sale(&payment_code('1'), true);
+    assert_eq!(out.status.code(), Some(3), "TIMEOUT, not 21: {out:?}");
+    let failure = json(&out);
+    assert_eq!(failure["status"], "TIMEOUT");
+    assert_eq!(failure["in_doubt"], true, "{failure}");
+    let trade_no = failure["tradeNo"].as_str().unwrap().to_owned();
+    let last = &failure["last_answer"];
+    assert_eq!(last["result"], "A", "{failure}");
+    assert_eq!(last["tradeNo"], trade_no.as_str(), "{failure}");
+    assert!(
+        last["logNo"].as_str().is_some_and(|l| !l.is_empty()),
+        "{failure}"
+    );
+    assert!(last["orderNo"].is_string(), "{failure}");
+    assert_eq!(
+        sim.order(&trade_no).unwrap().auth_code_pays,
+        1,
+        "paid once, only queried after"
+    );
+    let out = sale(&payment_code('1'), false);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("result ") && l.ends_with(" A")),
+        "{out:?}"
+    );
+    assert!(text.lines().any(|l| l.starts_with("logNo ")), "{out:?}");
+    assert!(stderr(&out).contains("the tradeNo to query"), "{out:?}");
 }

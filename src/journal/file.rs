@@ -81,11 +81,27 @@ pub(super) fn open_lock(path: &Path) -> Result<File, Error> {
         .create(true)
         .truncate(false)
         .open(&lock_path)
-        .or_else(|_| File::open(&lock_path))
+        .or_else(|create| File::open(&lock_path).map_err(|read| more_telling(create, read)))
         .map_err(|e| {
             let what = format!("cannot open its lock file {}", lock_path.display());
             io_error(path, &what, &e)
         })
+}
+
+/// Of a failed create-or-open and the failed read-only retry, the error that says why: the
+/// retry's "no such file" only repeats that the create failed, so the create's own reason
+/// (permission denied, read-only file system) is kept unless it too was "no such file".
+fn more_telling(create: io::Error, read: io::Error) -> io::Error {
+    if is_missing(&create) {
+        read
+    } else {
+        create
+    }
+}
+
+/// "No such file or directory" or "not a directory": something on the path is not there.
+fn is_missing(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::ENOENT) | Some(libc::ENOTDIR))
 }
 
 /// Holds the exclusive `flock` on the lock file until dropped.
