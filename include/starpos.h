@@ -1191,7 +1191,8 @@ enum starpos_status starpos_recover(const struct starpos_config *config,
 /**
  * Every sale the journal (`config->journal_path`, required) still holds, oldest first, once
  * each through `callback`: the unsettled ones, and settled ones kept for reprints and end-of-day
- * totals (`journal_retention_days`). Nothing is sent to the gateway.
+ * totals (`journal_retention_days`). Nothing is sent to the gateway. A journal whose storage
+ * can no longer be written is still listed, read-only.
  *
  * Returns OK, INVALID_ARGUMENT (no `journal_path`, `callback` NULL) or JOURNAL.
  *

@@ -172,8 +172,14 @@ impl Client {
 
     /// Every sale the journal holds (unsettled ones, and settled ones within the retention),
     /// oldest first. INVALID_ARGUMENT without `journal_path`; JOURNAL when it cannot be read.
+    /// A journal whose storage can no longer be written is still listed (read-only, with a
+    /// warning in the log): reprints and end-of-day totals need it most then.
     pub fn journal_entries(&self) -> Result<Vec<Entry>, Error> {
-        self.required_journal()?.entries()
+        match (self.required_journal(), &self.config().journal_path) {
+            (Ok(journal), _) => journal.entries(),
+            (Err(e), Some(path)) => Journal::open_read_only_after(path, e)?.entries(),
+            (Err(e), None) => Err(e),
+        }
     }
 
     fn required_journal(&self) -> Result<Journal, Error> {

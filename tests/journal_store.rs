@@ -219,6 +219,28 @@ fn a_read_only_journal_is_refused_with_the_reason() {
             Ok(_) => tell("OK opened"),
             Err(e) => tell(&format!("ERR {} {}", e.status(), e.detail())),
         }
+        // Still listed, read-only (reprints, end-of-day totals), and never written.
+        let read_only = Journal::open_read_only(&path).unwrap();
+        let trade_nos = |entries: Vec<Entry>| -> String {
+            let nos: Vec<String> = entries.into_iter().map(|e| e.trade_no).collect();
+            nos.join(",")
+        };
+        tell(&format!(
+            "OK listed {}",
+            trade_nos(read_only.entries().unwrap())
+        ));
+        match read_only.begin(sale("NEW", 2)) {
+            Ok(_) => tell("OK recorded"),
+            Err(e) => tell(&format!("ERR {} {}", e.status(), e.detail())),
+        }
+        let mut config =
+            starpos::Config::new("489", "800290000007906", "XB006439", &"k".repeat(32));
+        config.journal_path = Some(path.clone());
+        let client = starpos::Client::new(config).unwrap();
+        tell(&format!(
+            "OK client listed {}",
+            trade_nos(client.journal_entries().unwrap())
+        ));
         std::process::exit(0);
     }
     use std::os::unix::fs::PermissionsExt;
@@ -231,12 +253,22 @@ fn a_read_only_journal_is_refused_with_the_reason() {
     let before = std::fs::read(&path).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
     let (_, other) = told(spawn_child(TEST, "read-only", &path));
-    assert_eq!(other.len(), 1, "{other:?}");
+    assert_eq!(other.len(), 4, "{other:?}");
     let error = &other[0];
     assert!(error.starts_with("ERR JOURNAL journal "), "{error}");
     assert!(error.contains(&*path.to_string_lossy()), "{error}");
     assert!(error.contains("permission denied"), "{error}");
     assert!(error.contains("writable"), "says what to do: {error}");
+    assert_eq!(other[1], "OK listed KEPT", "listed read-only");
+    assert!(
+        other[2].starts_with("ERR JOURNAL ") && other[2].contains("opened read-only"),
+        "{}",
+        other[2]
+    );
+    assert_eq!(
+        other[3], "OK client listed KEPT",
+        "the client falls back to reading"
+    );
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 

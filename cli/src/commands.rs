@@ -198,7 +198,8 @@ fn recover(ctx: &Context, a: &RecoverArgs) -> Result<Outcome, Failure> {
 
 fn journal(ctx: &Context) -> Result<Outcome, Failure> {
     let path = gateway::journal_path(ctx.global)?;
-    let journal = starpos::journal::Journal::open(path, starpos::journal::DEFAULT_RETENTION)?;
+    let journal = starpos::journal::Journal::open(path, starpos::journal::DEFAULT_RETENTION)
+        .or_else(|e| starpos::journal::Journal::open_read_only_after(path, e))?;
     ctx.out.entries(&journal.entries()?);
     Ok(Outcome::Done)
 }

@@ -1508,7 +1508,8 @@ class Client:
 
     def journal(self) -> List[JournalEntry]:
         """Every sale the journal holds (for reprints and end-of-day totals), oldest first as
-        the library lists them. Sends nothing. Needs ``journal_path``."""
+        the library lists them. Sends nothing. Needs ``journal_path``; a journal that can no
+        longer be written is still listed, read-only."""
         return self._journal_call("starpos_journal_list")
 
     def call(self, endpoint: str, fields: Union[Mapping[str, Any], str]) -> Dict[str, str]:

@@ -71,7 +71,8 @@ pub unsafe extern "C" fn starpos_recover(
 
 /// Every sale the journal (`config->journal_path`, required) still holds, oldest first, once
 /// each through `callback`: the unsettled ones, and settled ones kept for reprints and end-of-day
-/// totals (`journal_retention_days`). Nothing is sent to the gateway.
+/// totals (`journal_retention_days`). Nothing is sent to the gateway. A journal whose storage
+/// can no longer be written is still listed, read-only.
 ///
 /// Returns OK, INVALID_ARGUMENT (no `journal_path`, `callback` NULL) or JOURNAL.
 ///

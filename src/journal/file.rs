@@ -167,6 +167,11 @@ pub(super) fn open_journal(path: &Path) -> Result<(File, bool), Error> {
     }
 }
 
+/// The journal file opened for reading only (it must exist).
+pub(super) fn open_read(path: &Path) -> Result<File, Error> {
+    File::open(path).map_err(|e| io_error(path, "cannot open for reading", &e))
+}
+
 /// The (device, inode) of an open file: tells whether the path still names it.
 pub(super) fn identity_of(file: &File, path: &Path) -> Result<(u64, u64), Error> {
     file.metadata()

@@ -140,6 +140,8 @@ struct Shared {
     retention_ms: u64,
     /// `<path>.lock`, the inter-process lock; never removed.
     lock: File,
+    /// Opened by [`Journal::open_read_only`]: reads only, never writes or compacts.
+    read_only: bool,
     state: Mutex<State>,
 }
 
@@ -238,6 +240,7 @@ impl Journal {
                 path: path.to_owned(),
                 retention_ms: u64::try_from(retention.as_millis()).unwrap_or(u64::MAX),
                 lock,
+                read_only: false,
                 state: Mutex::new(State::new(file, identity)),
             }),
         };
@@ -247,6 +250,42 @@ impl Journal {
             }
             Ok(())
         })?;
+        Ok(journal)
+    }
+
+    /// Opens the journal at `path` only to read it, for storage this process may no longer
+    /// write (a read-only file or file system): [`Journal::entries`] works, under the same
+    /// lock as writers; [`Journal::begin`], [`Journal::update`] and [`Journal::compact`] are
+    /// [`Status::Journal`] errors. The file and its lock file must exist.
+    pub fn open_read_only(path: &Path) -> Result<Journal, Error> {
+        let lock = file::open_lock(path)?;
+        let file = file::open_read(path)?;
+        let identity = file::identity_of(&file, path)?;
+        let journal = Journal {
+            shared: Arc::new(Shared {
+                path: path.to_owned(),
+                retention_ms: u64::MAX,
+                lock,
+                read_only: true,
+                state: Mutex::new(State::new(file, identity)),
+            }),
+        };
+        journal.locked(|_, _| Ok(()))?;
+        Ok(journal)
+    }
+
+    /// For listing: the journal at `path` opened read-only after `refused` (the error of
+    /// opening it for writing), with a warning in the log; `refused` itself when it cannot be
+    /// read either. A journal whose storage turned read-only is still listed: reprints and
+    /// end-of-day totals need it most then.
+    pub fn open_read_only_after(path: &Path, refused: Error) -> Result<Journal, Error> {
+        if refused.status() != Status::Journal {
+            return Err(refused);
+        }
+        let journal = Journal::open_read_only(path).map_err(|_| refused.clone())?;
+        log(Level::Warn, || {
+            format!("{}; reading it read-only", refused.detail())
+        });
         Ok(journal)
     }
 
@@ -341,7 +380,11 @@ impl Shared {
     fn refresh(&self, state: &mut State) -> Result<(), Error> {
         let path = &self.path;
         if file::identity_at(path)? != Some(state.identity) {
-            let (file, _) = file::open_journal(path)?;
+            let file = if self.read_only {
+                file::open_read(path)?
+            } else {
+                file::open_journal(path)?.0
+            };
             let identity = file::identity_of(&file, path)?;
             *state = State::new(file, identity);
         }
@@ -383,6 +426,10 @@ impl Shared {
         let header = record::header();
         if !header.as_bytes().starts_with(bytes) {
             return Err(self.not_a_journal());
+        }
+        if self.read_only {
+            // Nothing recorded yet, and nothing to write it with: an empty journal.
+            return Ok(());
         }
         if !bytes.is_empty() {
             file::truncate(&state.file, &self.path, 0)?;
@@ -455,6 +502,7 @@ impl Shared {
     /// Appends one sale record and syncs it, first cutting off an unfinished last record (a
     /// write cut short by a crash) so the new one starts on a line of its own.
     fn append(&self, state: &mut State, entry: &Entry) -> Result<(), Error> {
+        self.writable()?;
         let path = &self.path;
         let len = file::length(&state.file, path)?;
         if len > state.read_offset {
@@ -484,7 +532,19 @@ impl Shared {
         Ok(())
     }
 
+    /// An error for a journal opened with [`Journal::open_read_only`].
+    fn writable(&self) -> Result<(), Error> {
+        if self.read_only {
+            return Err(file::format_error(
+                &self.path,
+                "opened read-only (its storage cannot be written): nothing can be recorded",
+            ));
+        }
+        Ok(())
+    }
+
     fn compact(&self, state: &mut State) -> Result<(), Error> {
+        self.writable()?;
         if state.version > record::VERSION {
             return Ok(());
         }

@@ -332,3 +332,43 @@ fn compaction_keeps_the_file_mode() {
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
 }
+
+#[test]
+fn a_read_only_handle_reads_what_writers_wrote_and_writes_nothing() {
+    let dir = TempDir::new("read-only");
+    let path = dir.file();
+    // Nothing yet: the file must exist to be read.
+    let e = Journal::open_read_only(&path).err().unwrap();
+    assert_eq!(e.status(), Status::Journal, "{e}");
+    let writer = Journal::open(&path, WEEK).unwrap();
+    let reader = Journal::open_read_only(&path).unwrap();
+    assert!(trade_nos(&reader).is_empty(), "a new journal holds nothing");
+    writer.begin(sale("T1", 1)).unwrap();
+    writer.begin(sale("T2", 2)).unwrap();
+    // A record a crash cut short at the end is not read, and not cut off by a reader.
+    let mut torn = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    std::io::Write::write_all(&mut torn, b"{\"crc\":1,\"kind\":\"pa").unwrap();
+    let before = std::fs::read(&path).unwrap();
+    assert_eq!(trade_nos(&reader), ["T1", "T2"]);
+    for refused in [
+        reader.begin(sale("T3", 3)).map(|_| ()),
+        reader.update(&writer.entries().unwrap()[0]),
+        reader.compact(),
+    ] {
+        let e = refused.unwrap_err();
+        assert_eq!(e.status(), Status::Journal);
+        assert!(e.detail().contains("opened read-only"), "{e}");
+    }
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the reader wrote nothing"
+    );
+    // A writer's compaction replaces the file: the reader follows it.
+    writer.begin(sale("T3", 3)).unwrap();
+    writer.compact().unwrap();
+    assert_eq!(trade_nos(&reader), ["T1", "T2", "T3"]);
+}
