@@ -202,23 +202,28 @@ fn a_full_disk_is_a_journal_error_and_leaves_nothing_half_written() {
     );
 }
 
+/// In a child: becomes uid 65534 (root ignores file modes) and tells how opening the journal
+/// at `path` for writing went (`OK opened` or `ERR <status> <words>`).
+fn open_as_nobody(path: &Path) {
+    // SAFETY: plain libc calls changing this process's own credentials.
+    unsafe {
+        if libc::geteuid() == 0 {
+            assert_eq!(libc::setgroups(0, std::ptr::null()), 0);
+            assert_eq!(libc::setgid(65534), 0);
+            assert_eq!(libc::setuid(65534), 0);
+        }
+    }
+    match Journal::open(path, DEFAULT_RETENTION) {
+        Ok(_) => tell("OK opened"),
+        Err(e) => tell(&format!("ERR {} {}", e.status(), e.detail())),
+    }
+}
+
 #[test]
 fn a_read_only_journal_is_refused_with_the_reason() {
     const TEST: &str = "a_read_only_journal_is_refused_with_the_reason";
     if let Some(path) = child_role("read-only") {
-        // Root ignores file modes: become nobody first.
-        // SAFETY: plain libc calls changing this process's own credentials.
-        unsafe {
-            if libc::geteuid() == 0 {
-                assert_eq!(libc::setgroups(0, std::ptr::null()), 0);
-                assert_eq!(libc::setgid(65534), 0);
-                assert_eq!(libc::setuid(65534), 0);
-            }
-        }
-        match Journal::open(&path, DEFAULT_RETENTION) {
-            Ok(_) => tell("OK opened"),
-            Err(e) => tell(&format!("ERR {} {}", e.status(), e.detail())),
-        }
+        open_as_nobody(&path);
         // Still listed, read-only (reprints, end-of-day totals), and never written.
         let read_only = Journal::open_read_only(&path).unwrap();
         let trade_nos = |entries: Vec<Entry>| -> String {
@@ -276,18 +281,7 @@ fn a_read_only_journal_is_refused_with_the_reason() {
 fn a_journal_in_a_directory_it_may_not_write_says_permission_denied() {
     const TEST: &str = "a_journal_in_a_directory_it_may_not_write_says_permission_denied";
     if let Some(path) = child_role("unwritable-dir") {
-        // SAFETY: plain libc calls changing this process's own credentials.
-        unsafe {
-            if libc::geteuid() == 0 {
-                assert_eq!(libc::setgroups(0, std::ptr::null()), 0);
-                assert_eq!(libc::setgid(65534), 0);
-                assert_eq!(libc::setuid(65534), 0);
-            }
-        }
-        match Journal::open(&path, DEFAULT_RETENTION) {
-            Ok(_) => tell("OK opened"),
-            Err(e) => tell(&format!("ERR {} {}", e.status(), e.detail())),
-        }
+        open_as_nobody(&path);
         std::process::exit(0);
     }
     use std::os::unix::fs::PermissionsExt;
