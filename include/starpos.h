@@ -18,6 +18,24 @@
 #include <stdint.h>
 
 /**
+ * How many queries must fare no better than a sale's untrusted answer before the sale ends
+ * early ([`Client::barcode_sale`]).
+ */
+#define UNTRUSTED_QUERIES 3
+
+/**
+ * This release's date as seconds since 1970: a terminal clock before it is plainly wrong
+ * (no battery, not yet set by the network), and is reported ([`clock_is_plainly_wrong`]).
+ */
+#define RELEASE_UNIX_SECS 1796083200
+
+/**
+ * How many random characters a generated `tradeNo` ends with: 16 of 62 letters and digits,
+ * about 95 bits.
+ */
+#define TRADE_NO_RANDOM_CHARS 16
+
+/**
  * `flags` bit: open a new connection for every call instead of keeping one alive.
  */
 #define STARPOS_FLAG_NO_KEEPALIVE 1
@@ -36,6 +54,24 @@
  * way. Answers declared GBK are decoded whatever the flags.
  */
 #define STARPOS_FLAG_GBK_BODY 4
+
+/**
+ * Recovery passes after which a sale still open is flagged [`Entry::attention`].
+ */
+#define ATTENTION_AFTER_RECOVERIES 3
+
+/**
+ * How many signed, bound "not known" answers, spread over at least
+ * [`NEVER_ARRIVED_SPAN_SECS`] of the gateway's clock, prove that a sale which never had an
+ * answer never arrived (spec section 12).
+ */
+#define NEVER_ARRIVED_ANSWERS 3
+
+/**
+ * The span of the gateway's `sysTime` those answers must cover: ten minutes, far beyond the
+ * seconds the query service may lag behind a pay (spec section 5).
+ */
+#define NEVER_ARRIVED_SPAN_SECS (10 * 60)
 
 /**
  * `returnCode` (documented max 10).

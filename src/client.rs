@@ -10,7 +10,7 @@ use crate::model::{
     QrPayRequest, QrPayResponse, QryRequest, QryResponse, QueryRequest, QueryResponse,
     RefundRequest, RefundResponse, TxnResult,
 };
-use crate::recover::Learned;
+use crate::recover::{Learned, Told};
 use crate::transport::{self, Reply, Timeouts};
 use crate::wire::{self, Answer};
 use crate::{clock, fields};
@@ -268,6 +268,7 @@ impl Client {
                 log_no: &a.log_no,
                 order_no: &a.order_no,
                 amount: 0,
+                sys_time: &a.sys_time,
             },
         )
     }
@@ -278,14 +279,14 @@ impl Client {
     /// in-doubt error the money may have moved: query [`Error::trade_no`], never pay again
     /// (a second pay with the same code can charge twice).
     pub fn barcode_pay(&self, request: &BarcodePayRequest) -> Result<BarcodePayResponse, Error> {
-        let own = request.wire_fields()?;
+        let own = self.numbered(request.wire_fields()?);
         self.counter_pay(Kind::BarcodePay, &own, request.txn_time)
     }
 
     /// `sdkBarcodePosPay`: make a QR order for the payer to scan. `S` means the order was
     /// made: show `pay_code`, then query `trade_no` until final ([`Client::wait`]).
     pub fn qr_pay(&self, request: &QrPayRequest) -> Result<QrPayResponse, Error> {
-        let own = request.wire_fields()?;
+        let own = self.numbered(request.wire_fields()?);
         self.counter_pay(Kind::QrPay, &own, request.txn_time)
     }
 
@@ -326,6 +327,7 @@ impl Client {
                 log_no: &a.log_no,
                 order_no: &a.order_no,
                 amount: 0,
+                sys_time: &a.sys_time,
             },
         )
         .map_err(|e| e.with_trade_no(&trade_no))
@@ -353,7 +355,7 @@ impl Client {
         let request = match request.trade_no.filter(|t| !t.is_empty()) {
             Some(_) => request.clone(),
             None => {
-                own_trade_no = clock::new_trade_no();
+                own_trade_no = clock::new_trade_no(&self.config.trm_no);
                 BarcodePayRequest {
                     trade_no: Some(&own_trade_no),
                     ..request.clone()
@@ -361,6 +363,7 @@ impl Client {
             }
         };
         let trade_no = request.trade_no.unwrap_or_default();
+        let mut untrusted = None;
         let paid = match self.barcode_pay(&request) {
             Ok(paid) if paid.result.is_some_and(TxnResult::is_final) => {
                 return Ok(QueryResponse::from_sale(paid));
@@ -370,11 +373,16 @@ impl Client {
                 log(Level::Warn, || {
                     format!("barcode sale {trade_no}: the pay is in doubt ({e}); querying it")
                 });
+                // An answer came but could not be trusted (an unproven refusal, a bad
+                // signature): if the queries fare no better, the sale ends early (`follow`).
+                if e.status() == Status::Signature || e.refusal().is_some() {
+                    untrusted = Some(e);
+                }
                 None
             }
             Err(e) => return Err(no_answer(e)),
         };
-        match self.wait(trade_no, interval, deadline) {
+        match self.follow(trade_no, interval, deadline, untrusted) {
             Ok(mut done) => {
                 done.trade_no = trade_no.to_owned();
                 Ok(done)
@@ -404,20 +412,50 @@ impl Client {
         request: &QueryRequest,
         budget: Option<Duration>,
     ) -> Result<QueryResponse, Error> {
-        let own = request.wire_fields()?;
+        let own = self.numbered(request.wire_fields()?);
         let trade_no = trade_no_of(&own);
-        let answer = self
+        let read = self
             .exchange_sdk(QueryRequest::ENDPOINT, request.txn_time, &own, budget)
-            .and_then(|answer| QueryResponse::from_answer(&answer, &trade_no))
-            .map_err(|e| e.with_trade_no(&trade_no))?;
-        self.learn(request.qry_no, &answer);
-        Ok(answer)
+            .and_then(|answer| {
+                let reported = answer.get("refAmt").is_some();
+                QueryResponse::from_answer(&answer, &trade_no).map(|a| (a, reported))
+            });
+        match read {
+            Ok((answer, ref_amt_reported)) => {
+                self.learn(
+                    request.qry_no,
+                    Told::Answer {
+                        answer: &answer,
+                        ref_amt_reported,
+                    },
+                );
+                Ok(answer)
+            }
+            Err(e) => {
+                // A refusal signed and echoing this query's own tradeNo is the gateway's word
+                // that it does not know the order (or will not say now): evidence, never proof
+                // alone (`recover`).
+                if let Some(refusal) = e.refusal().filter(|r| {
+                    e.status() == Status::Gateway
+                        && r.verified()
+                        && r.get("tradeNo") == Some(trade_no.as_str())
+                }) {
+                    self.learn(
+                        request.qry_no,
+                        Told::Refused {
+                            sys_time: refusal.text("sysTime"),
+                        },
+                    );
+                }
+                Err(e.with_trade_no(&trade_no))
+            }
+        }
     }
 
     /// `sdkRefundBarcodePay`: give money back. Not safe to repeat blindly: after an in-doubt
     /// error, query the refund's `tradeNo` first.
     pub fn refund(&self, request: &RefundRequest) -> Result<RefundResponse, Error> {
-        let own = request.wire_fields()?;
+        let own = self.numbered(request.wire_fields()?);
         let trade_no = trade_no_of(&own);
         self.journaled(
             Kind::Refund,
@@ -434,6 +472,7 @@ impl Client {
                 order_no: "",
                 // Sent without txnAmt (all that remained), the answer says how much.
                 amount: a.txn_amt,
+                sys_time: &a.sys_time,
             },
         )
         .map_err(|e| e.with_trade_no(&trade_no))
@@ -447,11 +486,29 @@ impl Client {
     /// the order may still appear) carrying the last refusal ([`Error::refusal`]), even if a
     /// later query got no answer in time: a failure to get an answer never hides a refusal. Zero
     /// durations mean 3 s and 60 s.
+    ///
+    /// The queries send `V1.0.1`, so the answer's `ref_amt` is the gateway's report of the fen
+    /// refunded so far.
     pub fn wait(
         &self,
         qry_no: &str,
         interval: Duration,
         deadline: Duration,
+    ) -> Result<QueryResponse, WaitError> {
+        self.follow(qry_no, interval, deadline, None)
+    }
+
+    /// [`Client::wait`], for a sale whose own answer came but could not be trusted when
+    /// `untrusted` is that answer's error (an unproven refusal, a bad signature): then, once
+    /// [`UNTRUSTED_QUERIES`] queries over at least [`UNTRUSTED_SPAN`] have fared no better
+    /// (each refused, or failing the signature check) and none told a state, the sale ends
+    /// early in doubt with `untrusted` (the journal keeps it open), instead of at the deadline.
+    fn follow(
+        &self,
+        qry_no: &str,
+        interval: Duration,
+        deadline: Duration,
+        untrusted: Option<Error>,
     ) -> Result<QueryResponse, WaitError> {
         let interval = if interval.is_zero() {
             Duration::from_secs(3)
@@ -469,6 +526,8 @@ impl Client {
         // deadline itself, say), so a later failure never hides an earlier refusal.
         let mut last_refusal: Option<Error> = None;
         let mut last_failure: Option<Error> = None;
+        // Queries that fared no better than an untrusted answer: (refused, bad signature).
+        let mut no_better = (0u32, 0u32);
         loop {
             let remaining = deadline.saturating_sub(start.elapsed());
             if remaining.is_zero() {
@@ -476,6 +535,7 @@ impl Client {
             }
             let request = QueryRequest {
                 qry_no,
+                version: Some(crate::model::EXTENDED_VERSION),
                 ..QueryRequest::default()
             };
             match self.query_within(&request, Some(remaining)) {
@@ -484,8 +544,26 @@ impl Client {
                 Err(error) if error.status() == Status::InvalidArgument => {
                     return Err(WaitError { error, last_answer });
                 }
-                Err(error) if error.status() == Status::Gateway => last_refusal = Some(error),
-                Err(error) => last_failure = Some(error),
+                Err(error) if error.status() == Status::Gateway => {
+                    no_better.0 += 1;
+                    last_refusal = Some(error);
+                }
+                Err(error) => {
+                    if error.status() == Status::Signature {
+                        no_better.1 += 1;
+                    }
+                    last_failure = Some(error);
+                }
+            }
+            if let Some(pay) = untrusted.as_ref().filter(|_| {
+                last_answer.is_none()
+                    && no_better.0 + no_better.1 >= UNTRUSTED_QUERIES
+                    && start.elapsed() >= UNTRUSTED_SPAN
+            }) {
+                return Err(WaitError {
+                    error: untrusted_end(pay, qry_no, no_better),
+                    last_answer: None,
+                });
             }
             let remaining = deadline.saturating_sub(start.elapsed());
             if remaining.is_zero() {
@@ -573,6 +651,17 @@ impl Client {
         self.send(endpoint, &all, None)
     }
 
+    /// `own` with an empty `tradeNo` replaced by a new one of this terminal's
+    /// ([`clock::new_trade_no`]): never repeated across terminals, boots and processes.
+    fn numbered(&self, mut own: Vec<(&'static str, String)>) -> Vec<(&'static str, String)> {
+        for (name, value) in own.iter_mut() {
+            if *name == "tradeNo" && value.is_empty() {
+                *value = clock::new_trade_no(&self.config.trm_no);
+            }
+        }
+        own
+    }
+
     /// [`Client::exchange`] for an `sdk*` endpoint: the terminal's optional common parameters
     /// (`trmTyp`, `oprId`, `latitude`, `longitude`) are added when configured.
     fn exchange_sdk(
@@ -621,6 +710,26 @@ impl Client {
         fields: &[(&str, &str)],
         budget: Option<Duration>,
     ) -> Result<Answer, Error> {
+        // `characterSet` names the body's bytes (spec section 1): `00` (GBK) is true of an
+        // ASCII body and of a GBK one; a UTF-8 body with any other text says `01`.
+        let utf8_text = self.config.body_charset == BodyCharset::Utf8
+            && fields.iter().any(|(_, v)| !v.is_ascii());
+        let relabelled: Vec<(&str, &str)>;
+        let fields = if utf8_text && fields.iter().any(|(n, _)| *n == "characterSet") {
+            relabelled = fields
+                .iter()
+                .map(|&(n, v)| {
+                    if n == "characterSet" {
+                        (n, "01")
+                    } else {
+                        (n, v)
+                    }
+                })
+                .collect();
+            &relabelled[..]
+        } else {
+            fields
+        };
         let utf8 = wire::encode_request(fields, &self.config.key);
         let (body, content_type) = match self.config.body_charset {
             BodyCharset::Utf8 => (utf8, "application/json;charset=UTF-8"),
@@ -662,10 +771,7 @@ impl Client {
             let text = wire::answer_utf8(&reply.body, reply.charset.as_deref())?;
             match wire::decode_answer(&text, &self.config.key) {
                 Ok(answer) => bind::check(fields, &answer, false).map(|()| answer),
-                Err(e) => match e.refusal() {
-                    Some(refusal) => Err(bind::check(fields, refusal, true).err().unwrap_or(e)),
-                    None => Err(e),
-                },
+                Err(e) => Err(bind::refusal(endpoint, fields, e)),
             }
         });
         let ms = millis(started.elapsed());
@@ -712,6 +818,44 @@ impl Client {
         }
         result
     }
+}
+
+/// How many queries must fare no better than a sale's untrusted answer before the sale ends
+/// early ([`Client::barcode_sale`]).
+pub const UNTRUSTED_QUERIES: u32 = 3;
+
+/// The least time those queries must span: the query service may lag a pay by a second or
+/// two (spec section 5).
+pub const UNTRUSTED_SPAN: Duration = Duration::from_secs(2);
+
+/// The error a sale ends with when its own answer could not be trusted (`pay`) and the
+/// queries of `trade_no` fared no better (`no_better`: how many were refused, how many failed
+/// the signature check): `pay`'s status (in doubt) and refusal, with words that say what is
+/// known and what to do.
+fn untrusted_end(pay: &Error, trade_no: &str, no_better: (u32, u32)) -> Error {
+    let (refused, bad_signature) = no_better;
+    let advice = if bad_signature > 0 && refused == 0 {
+        format!(
+            "the pay's answer and {bad_signature} queries since all failed the signature check: \
+             the merchant key is most likely wrong (check the key configured for this \
+             terminal against the one the acquirer issued). Money moved only if the gateway \
+             accepted the request: with the right key, query tradeNo {trade_no} (or run \
+             recovery) before selling again"
+        )
+    } else {
+        format!(
+            "{} queries of tradeNo {trade_no} since were refused or failed the signature check \
+             and none told the order's state: most likely nothing moved, but that is not \
+             proven; the journal keeps the sale open and recovery settles it (query it again \
+             in a few minutes); never pay this code again",
+            refused + bad_signature
+        )
+    };
+    let mut error = Error::new(pay.status(), format!("{}; {advice}", pay.detail()));
+    if let Some(answer) = pay.refusal() {
+        error = error.with_refusal(answer.clone());
+    }
+    error
 }
 
 /// Request fields whose values never appear in a log message (the key never does either).

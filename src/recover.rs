@@ -8,15 +8,9 @@ use crate::journal::{Entry, Journal, Kind};
 use crate::log::{log, Level};
 use crate::model::{QueryRequest, QueryResponse, TxnResult};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-/// How long the gateway may say it does not know a recorded sale before recovery concludes
-/// that the sale never arrived (the process died between recording it and sending it, or the
-/// request was lost on the way): then no money moved, and the sale is settled as refused.
-/// Right after a pay the query service may lag by seconds (spec section 5); ten minutes is far
-/// beyond that, and a QR order lives fifteen.
-pub const NEVER_ARRIVED_AFTER: Duration = Duration::from_secs(10 * 60);
+use std::time::{Duration, Instant};
 
 /// How often recovery queries the sales still open.
 const RECOVER_INTERVAL: Duration = Duration::from_millis(500);
@@ -35,6 +29,21 @@ pub(crate) struct Learned<'a> {
     /// Fen the answer says this call moves, when the request left it open (a refund sent
     /// without `txnAmt` answers how much it gave back); 0 = keep what was recorded.
     pub amount: u64,
+    /// The answer's `sysTime`: the gateway's clock.
+    pub sys_time: &'a str,
+}
+
+/// What a query told about an order: its answer, or a signed refusal bound to the query (the
+/// gateway does not know the order, or will not say now).
+pub(crate) enum Told<'a> {
+    /// The order's state; `ref_amt_reported` when the answer carried `refAmt` (a `V1.0.1`
+    /// query).
+    Answer {
+        answer: &'a QueryResponse,
+        ref_amt_reported: bool,
+    },
+    /// A signed refusal that echoed the query's own `tradeNo`, with the gateway's `sysTime`.
+    Refused { sys_time: &'a str },
 }
 
 /// The journals this process has open, one per path: the C ABI builds a client per call, and
@@ -57,10 +66,21 @@ fn field<'a>(own: &'a [(&'static str, String)], name: &str) -> &'a str {
         .map_or("", |(_, v)| v.as_str())
 }
 
-fn now_unix_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+/// Logs, once per process, that the terminal's clock is plainly wrong: nothing the library
+/// decides rests on it, but `txnTime`, the journal's times and the merchant's reports do.
+fn warn_if_clock_wrong() {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if crate::clock::clock_is_plainly_wrong() && !WARNED.swap(true, Ordering::Relaxed) {
+        log(Level::Warn, || {
+            format!(
+                "the terminal's clock reads {} (txnTime form), before this library was released: \
+                 it was never set (no clock battery?). Sales still work and nothing the \
+                 library decides rests on it, but txnTime and the journal's times are wrong; \
+                 the journal records the gateway's sysTime beside them",
+                crate::clock::local_txn_time()
+            )
+        });
+    }
 }
 
 impl Client {
@@ -127,14 +147,25 @@ impl Client {
             entry.total_amount = fen("total_amount");
         }
         entry.error = "recorded before sending; no answer recorded".to_owned();
-        let entry = journal.begin(entry).map_err(not_sent)?;
+        warn_if_clock_wrong();
+        let entry = journal.begin(entry).map_err(|e| {
+            // A tradeNo the journal holds already: the caller's mistake, named as such.
+            if e.status() == Status::InvalidArgument {
+                e
+            } else {
+                not_sent(e)
+            }
+        })?;
         Ok(Some((journal, entry)))
     }
 
-    /// Records what a query of `qry_no` answered into the open sales it names (by `tradeNo`,
-    /// `logNo` or, but for refunds, `orderNo`). Never fails the query: a journal that cannot
-    /// be written is logged, and the sale stays open for recovery.
-    pub(crate) fn learn(&self, qry_no: &str, answer: &QueryResponse) {
+    /// Records what a query of `qry_no` told into the open sales it concerns: a sale whose
+    /// `tradeNo`, `logNo` or `orderNo` it is takes the order's state; the open refunds of the
+    /// order (by its `orderNo`) learn from its `refAmt` ([`learn_refunds`]); a signed, bound
+    /// refusal counts as evidence that a sale which never had an answer never arrived
+    /// ([`Entry::never_arrived`]). Never fails the query: a journal that cannot be written is
+    /// logged, and the sale stays open for recovery.
+    pub(crate) fn learn(&self, qry_no: &str, told: Told<'_>) {
         let journal = match self.journal() {
             Ok(Some(journal)) => journal,
             Ok(None) => return,
@@ -146,18 +177,39 @@ impl Client {
             }
         };
         let learned = journal.entries().and_then(|entries| {
-            for before in entries.into_iter().filter(|e| names(e, qry_no)) {
+            let mut changed = Vec::new();
+            for before in entries.iter().filter(|e| names(e, qry_no)) {
                 let mut entry = before.clone();
-                entry.result = answer.result;
-                if !answer.log_no.is_empty() && entry.kind != Kind::Refund {
-                    entry.log_no.clone_from(&answer.log_no);
+                match &told {
+                    Told::Answer { answer, .. } => {
+                        entry.result = answer.result;
+                        if !answer.log_no.is_empty() {
+                            entry.log_no.clone_from(&answer.log_no);
+                        }
+                        if !answer.order_no.is_empty() {
+                            entry.order_no.clone_from(&answer.order_no);
+                        }
+                        if !answer.sys_time.is_empty() {
+                            entry.sys_time.clone_from(&answer.sys_time);
+                        }
+                        settle(&mut entry, answer.result.is_some_and(TxnResult::is_final));
+                    }
+                    Told::Refused { sys_time } => not_found(&mut entry, sys_time, || {
+                        format!("the gateway refused every query of tradeNo {qry_no}")
+                    }),
                 }
-                if !answer.order_no.is_empty() && entry.kind != Kind::Refund {
-                    entry.order_no.clone_from(&answer.order_no);
-                }
-                settle(&mut entry, answer.result.is_some_and(TxnResult::is_final));
+                changed.push(entry);
+            }
+            if let Told::Answer {
+                answer,
+                ref_amt_reported: true,
+            } = &told
+            {
+                changed.extend(learn_refunds(&entries, qry_no, answer));
+            }
+            for entry in changed {
                 // A wait polls every few seconds: only news is worth a sync.
-                if entry != before {
+                if entries.iter().any(|e| e.id == entry.id && *e != entry) {
                     journal.update(&entry)?;
                 }
             }
@@ -188,17 +240,25 @@ impl Client {
     }
 
     /// At start-up: settles what a crash left open. Every sale the journal holds unsettled is
-    /// queried (by its `tradeNo`, or a `pubSigPay`'s `logNo`; never paid again) until it is
-    /// final or `deadline` (zero = 30 s) has passed, and reported once through `report`.
-    /// Settled sales are neither queried nor reported.
+    /// queried (never paid again) until it is final or `deadline` (zero = 30 s) has passed,
+    /// and reported once through `report`. Settled sales are neither queried nor reported. The
+    /// queries send `V1.0.1`, so `refAmt` is always answered.
     ///
+    /// - A sale (pay, counter sale) is queried by its own `tradeNo` (a `pubSigPay`, which has
+    ///   none, by its `logNo`); its state is the answer's.
+    /// - A refund is confirmed from the order it refunds (spec section 12): that order's
+    ///   `refAmt` against the refunds of it the journal already settled. Never from the
+    ///   refund's own `tradeNo`, which the query documents no way to find.
     /// - A `pubSigPay` whose answer was lost has no key to query by; no money can move for it
     ///   (the payer needs the JSAPI parameters of that lost answer, spec section 5): it is
     ///   reported with its in-doubt status and that reason, and settled.
-    /// - A sale the gateway still does not know [`NEVER_ARRIVED_AFTER`] after it was recorded
-    ///   never arrived: it is settled as GATEWAY (refused; no money moved).
+    /// - "Never arrived" (GATEWAY, settled: no money moved) only on proof
+    ///   ([`Entry::never_arrived`]): the sale never had an answer, and signed, bound answers
+    ///   that the gateway does not know it span ten minutes of the gateway's own clock. A sale
+    ///   that ever had an answer is never concluded so, whatever the queries say.
     /// - A sale still unknown at the deadline is reported with an in-doubt status and stays
-    ///   open for the next recovery.
+    ///   open for the next recovery; after [`crate::journal::ATTENTION_AFTER_RECOVERIES`] such
+    ///   passes it is flagged [`Entry::attention`]: a person should look.
     ///
     /// Returns how many sales were reported; an error only when the journal cannot be read
     /// (or none is configured), whatever the sales say.
@@ -208,6 +268,7 @@ impl Client {
         mut report: impl FnMut(&Entry),
     ) -> Result<usize, Error> {
         let journal = self.required_journal()?;
+        warn_if_clock_wrong();
         let deadline = if deadline.is_zero() {
             Duration::from_secs(30)
         } else {
@@ -232,7 +293,7 @@ impl Client {
             entry.error = format!(
                 "pubSigPay answer lost ({}): it cannot be queried (no tradeNo, no logNo), and no \
                  money can move for it, since the payer can only pay with the JSAPI parameters of \
-                 that lost answer (spec section 5); start over with a new OAuth code",
+                 that lost answer (docs/protocol.md); start over with a new OAuth code",
                 entry.error
             );
             entry.settled = true;
@@ -249,55 +310,60 @@ impl Client {
             }
             let mut still_open = Vec::with_capacity(open.len());
             for mut entry in open {
-                let qry_no = if entry.trade_no.is_empty() {
+                let qry_no = if entry.kind == Kind::Refund {
+                    entry.order_no.clone()
+                } else if entry.trade_no.is_empty() {
                     entry.log_no.clone()
                 } else {
                     entry.trade_no.clone()
                 };
                 let request = QueryRequest {
                     qry_no: &qry_no,
+                    version: Some(crate::model::EXTENDED_VERSION),
                     ..QueryRequest::default()
                 };
                 let budget = deadline
                     .saturating_sub(started.elapsed())
                     .max(Duration::from_millis(1));
-                match self.query_within(&request, Some(budget)) {
+                let queried = self.query_within(&request, Some(budget));
+                // `learn` recorded what the query told; the journal has the sale's state now.
+                if let Some(now) = journal.entries()?.into_iter().find(|e| e.id == entry.id) {
+                    entry = now;
+                }
+                if entry.settled {
+                    done(&entry, &mut reported);
+                    continue;
+                }
+                match queried {
+                    Ok(answer) if entry.kind == Kind::Refund => {
+                        entry.error = format!(
+                            "not confirmed yet: order {qry_no} reports {} fen refunded (refAmt), \
+                             which does not show this refund beside those already settled",
+                            answer.ref_amt
+                        );
+                    }
                     Ok(answer) => {
-                        // `learn` recorded it; mirror that here for the report.
-                        entry.result = answer.result;
-                        if answer.result.is_some_and(TxnResult::is_final) {
-                            if entry.kind != Kind::Refund {
-                                entry.log_no.clone_from(&answer.log_no);
-                                entry.order_no.clone_from(&answer.order_no);
-                            }
-                            settle(&mut entry, true);
-                            done(&entry, &mut reported);
-                            continue;
-                        }
                         entry.error = format!(
                             "still {} at the gateway",
                             super::model::result_text(answer.result)
                         );
                     }
-                    Err(e)
-                        if e.status() == Status::Gateway
-                            && now_unix_ms().saturating_sub(entry.created_unix_ms)
-                                > u64::try_from(NEVER_ARRIVED_AFTER.as_millis())
-                                    .unwrap_or(u64::MAX) =>
-                    {
-                        entry.status = Status::Gateway;
+                    Err(e) if e.status() == Status::Gateway && entry.answered() => {
                         entry.error = format!(
-                            "the gateway does not know this sale {} minutes after it was recorded: \
-                             it never arrived, no money moved ({})",
-                            NEVER_ARRIVED_AFTER.as_secs() / 60,
+                            "the sale had an answer, so it arrived; this query was refused ({}), \
+                             which says nothing of its money",
                             e.detail()
                         );
-                        entry.settled = true;
-                        if let Err(e) = journal.update(&entry) {
-                            log(Level::Error, || format!("recover {}: {e}", entry.id));
-                        }
-                        done(&entry, &mut reported);
-                        continue;
+                    }
+                    Err(e) if e.status() == Status::Gateway => {
+                        entry.error = format!(
+                            "no answer yet; {} signed refusal(s) of its queries so far ({}); \
+                             \"never arrived\" needs {} over {} minutes of the gateway's clock",
+                            entry.not_found,
+                            e.detail(),
+                            crate::journal::NEVER_ARRIVED_ANSWERS,
+                            crate::journal::NEVER_ARRIVED_SPAN_SECS / 60
+                        );
                     }
                     Err(e) if e.status() == Status::InvalidArgument => {
                         entry.error = e.detail().to_owned();
@@ -313,7 +379,19 @@ impl Client {
             }
             std::thread::sleep(RECOVER_INTERVAL.min(remaining));
         }
-        for entry in &open {
+        for entry in &mut open {
+            entry.recoveries = entry.recoveries.saturating_add(1);
+            if entry.recoveries >= crate::journal::ATTENTION_AFTER_RECOVERIES {
+                entry.attention = true;
+                entry.error = format!(
+                    "needs a person: still open after {} recoveries; look tradeNo {} up in the \
+                     merchant's back office. Last: {}",
+                    entry.recoveries, entry.trade_no, entry.error
+                );
+            }
+            if let Err(e) = journal.update(entry) {
+                log(Level::Error, || format!("recover {}: {e}", entry.id));
+            }
             done(entry, &mut reported);
         }
         Ok(reported)
@@ -321,11 +399,104 @@ impl Client {
 }
 
 /// Whether `entry` is an open sale that a query of `qry_no` answers.
+///
+/// A refund is never named: the order query documents no refund lookup (spec section 12),
+/// so what a query of a refund's own `tradeNo` answers is not taken as the refund's state.
 fn names(entry: &Entry, qry_no: &str) -> bool {
     !entry.settled
-        && (entry.trade_no == qry_no
-            || entry.log_no == qry_no
-            || (entry.kind != Kind::Refund && entry.order_no == qry_no))
+        && entry.kind != Kind::Refund
+        && (entry.trade_no == qry_no || entry.log_no == qry_no || entry.order_no == qry_no)
+}
+
+/// Counts a signed, bound "not known" answer (at the gateway's `sys_time`) as evidence for an
+/// open sale that never had an answer, and settles it "never arrived" (GATEWAY: no money
+/// moved) once [`Entry::never_arrived`] holds, the evidence in its `error`. A sale that had
+/// an answer only records the gateway's time: it arrived, whatever the queries say.
+fn not_found(entry: &mut Entry, sys_time: &str, what: impl FnOnce() -> String) {
+    if !sys_time.is_empty() {
+        entry.sys_time = sys_time.to_owned();
+    }
+    if entry.answered() {
+        return;
+    }
+    entry.not_found = entry.not_found.saturating_add(1);
+    if entry.not_found_since.is_empty() {
+        entry.not_found_since = sys_time.to_owned();
+    }
+    if entry.never_arrived() {
+        entry.status = Status::Gateway;
+        entry.result = None;
+        entry.settled = true;
+        entry.attention = false;
+        entry.error = format!(
+            "never arrived, no money moved: it never had an answer, and {}: {} signed answers \
+             bound to their queries from the gateway's sysTime {} to {} (at least {} minutes \
+             of the gateway's clock)",
+            what(),
+            entry.not_found,
+            entry.not_found_since,
+            entry.sys_time,
+            crate::journal::NEVER_ARRIVED_SPAN_SECS / 60
+        );
+    }
+}
+
+/// What the order `qry_no`'s answer (which reported `refAmt`) teaches its open refunds: the
+/// fen refunded beyond the refunds the journal already settled as `S` are the open refunds',
+/// oldest first, each taken only when the rest covers it whole (a refund sent without an
+/// amount, when it is the only one open, takes all of it and records it). A refund not
+/// covered that never had an answer counts the answer as "not known" evidence; one that had
+/// an answer (`Z`) waits. Refunds made elsewhere (the back office) count as this journal's:
+/// the order cannot have been refunded more than once over.
+fn learn_refunds(entries: &[Entry], qry_no: &str, answer: &QueryResponse) -> Vec<Entry> {
+    let of_order = |e: &&Entry| {
+        e.kind == Kind::Refund
+            && !e.order_no.is_empty()
+            && (e.order_no == qry_no || e.order_no == answer.order_no)
+    };
+    let settled_fen: u64 = entries
+        .iter()
+        .filter(of_order)
+        .filter(|e| e.settled && e.result == Some(TxnResult::Success))
+        .map(|e| e.amount)
+        .sum();
+    let open: Vec<&Entry> = entries
+        .iter()
+        .filter(of_order)
+        .filter(|e| !e.settled)
+        .collect();
+    let mut unexplained = answer.ref_amt.saturating_sub(settled_fen);
+    let only_one = open.len() == 1;
+    let mut out = Vec::with_capacity(open.len());
+    for before in open {
+        let mut entry = before.clone();
+        let covered = if entry.amount == 0 {
+            only_one && unexplained > 0
+        } else {
+            unexplained >= entry.amount
+        };
+        if covered {
+            if entry.amount == 0 {
+                entry.amount = unexplained;
+            }
+            unexplained -= entry.amount;
+            entry.result = Some(TxnResult::Success);
+            if !answer.sys_time.is_empty() {
+                entry.sys_time.clone_from(&answer.sys_time);
+            }
+            settle(&mut entry, true);
+        } else {
+            not_found(&mut entry, &answer.sys_time, || {
+                format!(
+                    "the order {qry_no} it refunds reported refAmt {} fen, {settled_fen} of them \
+                     the refunds already settled, every time",
+                    answer.ref_amt
+                )
+            });
+        }
+        out.push(entry);
+    }
+    out
 }
 
 /// Marks `entry` final (status OK) or still open (an in-doubt status saying what to do).
@@ -348,6 +519,9 @@ fn journal_end(journal: &Journal, entry: &mut Entry, outcome: Result<Learned<'_>
             if l.amount != 0 {
                 entry.amount = l.amount;
             }
+            if !l.sys_time.is_empty() {
+                entry.sys_time = l.sys_time.to_owned();
+            }
             settle(entry, l.settled);
             if order_made {
                 entry.error =
@@ -357,7 +531,11 @@ fn journal_end(journal: &Journal, entry: &mut Entry, outcome: Result<Learned<'_>
         Err(e) => {
             entry.status = e.status();
             entry.error = e.detail().to_owned();
-            // Not in doubt: refused, or never reached the gateway; no money moved.
+            if let Some(answer) = e.refusal().filter(|a| a.verified()) {
+                entry.sys_time = answer.text("sysTime").to_owned();
+            }
+            // Not in doubt: a refusal proven this request's (signed and bound), or never
+            // reached the gateway; no money moved.
             entry.settled = !e.in_doubt();
         }
     }

@@ -492,3 +492,33 @@ fn the_documented_barcode_request_comes_out_byte_for_byte() {
         )
     );
 }
+
+#[test]
+fn the_character_set_names_the_bodys_bytes() {
+    // Spec section 1: 00 for an ASCII body (as every real sandbox request sends), 01 for a
+    // UTF-8 body carrying other text; never 00 (GBK) over UTF-8 bytes.
+    let sim = sim();
+    let client = client(&sim);
+    let ascii = client
+        .barcode_pay(&BarcodePayRequest {
+            subject: Some("coffee"),
+            ..barcode(&wechat_code('0'), 1)
+        })
+        .unwrap();
+    let chinese = client
+        .barcode_pay(&BarcodePayRequest {
+            subject: Some("测试商品"),
+            ..barcode(&wechat_code('0'), 1)
+        })
+        .unwrap();
+    let declared = |trade_no: &str| {
+        sim.requests()
+            .iter()
+            .find(|r| r.fields["tradeNo"] == trade_no)
+            .map(|r| r.fields["characterSet"].as_str().unwrap_or("").to_owned())
+            .unwrap()
+    };
+    assert_eq!(declared(&ascii.trade_no), "00");
+    assert_eq!(declared(&chinese.trade_no), "01");
+    assert_eq!(chinese.subject, "测试商品");
+}

@@ -96,7 +96,13 @@ fn whole_sale_through_the_c_abi() {
     let (status, part) = refund(&cfg, &channel_order, 500);
     assert_eq!(status, OK, "{}", text(&part.error));
     assert_eq!((part.result, part.txn_amt), (b'S' as c_char, 500));
-    assert_eq!(text(&part.trade_no).len(), 26);
+    // A generated tradeNo: the terminal number, the time, random letters and digits.
+    let generated = text(&part.trade_no);
+    assert!(
+        generated.starts_with(starpos_sim::DEFAULT_TRM_NO),
+        "{generated}"
+    );
+    assert_eq!(generated.len(), 8 + 13 + 16, "{generated}");
 
     let (status, too_much) = refund(&cfg, &channel_order, 1501);
     assert_eq!(status, starpos_status::STARPOS_ERR_GATEWAY);

@@ -68,7 +68,11 @@ fn a_sale_that_the_payer_confirms_ends_paid() {
         })
         .unwrap();
     assert_eq!(before.result, Some(TxnResult::Waiting));
-    assert_eq!(before.trade_no.len(), 26, "a generated tradeNo is returned");
+    assert!(
+        before.trade_no.starts_with(&client.config().trm_no) && before.trade_no.len() == 37,
+        "a generated tradeNo is returned: {}",
+        before.trade_no
+    );
 
     assert!(sim.confirm(&paid.log_no));
     let done = client

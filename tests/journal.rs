@@ -195,18 +195,25 @@ fn a_lost_pubsigpay_answer_is_reported_in_doubt_with_the_reason_and_settled() {
         .contains(&code));
 }
 
+/// Records a sale that was never sent (the process died before its first byte left).
+fn never_sent(journal: &Journal, id: &str, trade_no: &str) -> Entry {
+    let mut entry = Entry::new(Kind::BarcodePay);
+    entry.id = id.into();
+    entry.trade_no = trade_no.into();
+    entry.amount = 1;
+    entry.total_amount = 1;
+    journal.update(&entry).unwrap();
+    entry
+}
+
 #[test]
-fn a_sale_the_gateway_never_saw_is_settled_after_ten_minutes() {
+fn a_sale_the_gateway_never_saw_is_settled_only_on_ten_minutes_of_its_clock() {
     let sim = sim();
     let dir = TempDir::new("journal-never");
     let path = dir.join("sales.journal");
-    // A sale recorded eleven minutes ago whose request never left (the process died).
     let journal = Journal::open(&path, Duration::from_secs(3600)).unwrap();
-    let mut old = Entry::new(Kind::BarcodePay);
-    old.id = "old-never-sent".into();
-    old.trade_no = "20261201000000NEVERSENT".into();
-    old.amount = 1;
-    old.total_amount = 1;
+    // Recorded "eleven minutes ago" by the terminal's clock: the wall clock proves nothing.
+    let mut old = never_sent(&journal, "old-never-sent", &unique("NEVERSENT"));
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -214,34 +221,68 @@ fn a_sale_the_gateway_never_saw_is_settled_after_ten_minutes() {
     old.created_unix_ms = now_ms - 11 * 60 * 1000;
     journal.update(&old).unwrap();
     let client = journaled(&sim, &path);
-    let mut reported = Vec::new();
-    client
-        .recover(Duration::from_secs(2), |e| reported.push(e.clone()))
-        .unwrap();
-    assert_eq!(reported.len(), 1);
+    let recover = |ms| {
+        let mut reported = Vec::new();
+        client
+            .recover(Duration::from_millis(ms), |e| reported.push(e.clone()))
+            .unwrap();
+        assert_eq!(reported.len(), 1, "{reported:?}");
+        reported.remove(0)
+    };
+    // Refused (signed, bound "order not found") several times, but within seconds of the
+    // gateway's clock: evidence, not proof. It stays open.
+    let first = recover(1600);
+    assert!(first.status.in_doubt() && !first.settled, "{first:?}");
+    assert!(first.not_found >= 3, "{first:?}");
+    assert!(!first.not_found_since.is_empty(), "{first:?}");
+    assert!(first.error.contains("10 minutes"), "{}", first.error);
+    // Ten minutes later on the gateway's clock, the gateway still does not know it: proof.
+    sim.advance(Duration::from_secs(10 * 60 + 1));
+    let later = recover(2000);
     assert_eq!(
-        (reported[0].status, reported[0].settled),
+        (later.status, later.settled),
         (Status::Gateway, true),
-        "{:?}",
-        reported[0]
+        "{later:?}"
     );
-    assert!(reported[0].error.contains("never arrived"));
-    // A young one stays open: the order may just not have reached the query service.
-    let mut young = old.clone();
-    young.id = "young-never-sent".into();
-    young.trade_no = "20261201000000YOUNG".into();
-    young.created_unix_ms = now_ms;
-    journal.update(&young).unwrap();
-    let mut reported = Vec::new();
-    client
-        .recover(Duration::from_millis(300), |e| reported.push(e.clone()))
-        .unwrap();
-    assert_eq!(reported.len(), 1);
+    assert!(later.error.contains("never arrived"), "{}", later.error);
     assert!(
-        reported[0].status.in_doubt() && !reported[0].settled,
-        "{:?}",
-        reported[0]
+        later.error.contains(&first.not_found_since),
+        "{}",
+        later.error
     );
+    assert!(later.result.is_none());
+}
+
+#[test]
+fn a_sale_that_had_an_answer_is_never_settled_as_never_arrived() {
+    let sim = sim();
+    let dir = TempDir::new("journal-answered");
+    let path = dir.join("sales.journal");
+    let journal = Journal::open(&path, Duration::from_secs(3600)).unwrap();
+    // Answered A (its logNo known), then the terminal lost power; the gateway refuses every
+    // query of it (here: it never heard of the tradeNo at all, the worst case).
+    let mut answered = never_sent(&journal, "answered-a", &unique("ANSWERED"));
+    answered.log_no = "202612020000000001".into();
+    answered.result = Some(TxnResult::Waiting);
+    journal.update(&answered).unwrap();
+    let client = journaled(&sim, &path);
+    let mut last = None;
+    for pass in 1..=3 {
+        sim.advance(Duration::from_secs(11 * 60));
+        let mut reported = Vec::new();
+        client
+            .recover(Duration::from_millis(700), |e| reported.push(e.clone()))
+            .unwrap();
+        let r = reported.remove(0);
+        assert!(!r.settled && r.status.in_doubt(), "pass {pass}: {r:?}");
+        assert!(r.error.contains("arrived"), "{}", r.error);
+        assert_eq!(r.recoveries, pass);
+        assert_eq!(r.attention, pass >= 3, "pass {pass}: {r:?}");
+        last = Some(r);
+    }
+    let last = last.unwrap();
+    assert!(last.error.starts_with("needs a person"), "{}", last.error);
+    assert!(!last.sys_time.is_empty(), "the gateway's clock is recorded");
 }
 
 unsafe extern "C" fn collect(entry: *const starpos_journal_entry, userdata: *mut c_void) {

@@ -356,11 +356,13 @@ fn compaction_killed_at_random_moments_loses_no_unsettled_sale() {
     if let Some(path) = child_role("compact") {
         // Retention zero: every compaction drops the settled sales, rewriting the file.
         let journal = Journal::open(&path, Duration::ZERO).unwrap();
-        let open_sale = journal.begin(sale("OPEN", 1)).unwrap();
+        // Each child's own tradeNos: the journal refuses one it holds already.
+        let pid = std::process::id();
+        let open_sale = journal.begin(sale(&format!("OPEN{pid}"), 1)).unwrap();
         tell(&format!("ACK {}", open_sale.id));
         tell("READY");
         for i in 0.. {
-            let done = journal.begin(sale(&format!("DONE{i}"), 2)).unwrap();
+            let done = journal.begin(sale(&format!("DONE{pid}-{i}"), 2)).unwrap();
             journal
                 .update(&Entry {
                     settled: true,
@@ -409,7 +411,7 @@ fn compaction_killed_at_random_moments_loses_no_unsettled_sale() {
         // OPEN ones are those every round must keep.
         let open: Vec<String> = entries
             .iter()
-            .filter(|e| !e.settled && e.trade_no == "OPEN")
+            .filter(|e| !e.settled && e.trade_no.starts_with("OPEN"))
             .map(|e| e.id.clone())
             .collect();
         assert_eq!(open, unsettled, "round {round}: every unsettled sale kept");

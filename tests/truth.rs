@@ -29,8 +29,15 @@ enum Twist {
     MismatchedAmount,
     /// `returnCode` 100001 with `result` Z: not a final refusal.
     ZUnderRefusal,
-    /// `returnCode` 100001 with no result: the gateway's refusal.
+    /// `returnCode` 100009 with no result, signed, echoing the request's `tradeNo`: the
+    /// gateway's refusal, provably this request's.
     Refusal,
+    /// The same refusal without `tradeNo`: it may be another request's (spec section 5).
+    UnboundRefusal,
+    /// The honest answer with a 150-character `message`, over its documented 100.
+    LongMessage,
+    /// The honest answer with this `result` letter.
+    Letter(char),
     /// `subject`, `goodsTag`, `attach` at 512 GBK bytes: 256 Chinese characters.
     Longest,
 }
@@ -113,12 +120,19 @@ fn answer(endpoint: &str, request: &Map<String, Value>, twist: Twist) -> Vec<(St
             set("message", "处理中".into());
             set("result", "Z".into());
         }
-        Twist::Refusal => {
+        Twist::Refusal | Twist::UnboundRefusal => {
+            let trade_no = field(request, "tradeNo").to_owned();
             out = vec![
                 ("returnCode".into(), "100009".into()),
                 ("message".into(), "订单不存在".into()),
+                ("sysTime".into(), "20261201120000".into()),
             ];
+            if twist == Twist::Refusal && !trade_no.is_empty() {
+                out.push(("tradeNo".into(), trade_no));
+            }
         }
+        Twist::LongMessage => set("message", "交".repeat(150)),
+        Twist::Letter(letter) => set("result", letter.to_string()),
         Twist::Longest => {
             for name in ["subject", "goodsTag", "attach"] {
                 set(name, longest());
@@ -454,11 +468,75 @@ fn z_under_a_refusal_code_is_not_final_it_is_followed_up() {
 }
 
 #[test]
-fn a_refusal_without_result_stays_final() {
+fn a_signed_bound_refusal_without_result_stays_final() {
     every_call(Twist::Refusal, |call, seen| {
         assert_eq!(seen.status, Status::Gateway, "{call:?}: {}", seen.detail);
         assert!(!seen.status.in_doubt());
     });
+}
+
+#[test]
+fn a_refusal_without_the_trade_no_proves_nothing_for_a_money_call() {
+    // Spec section 5: a stale refusal of another request looks like this. pubSigPay sends no
+    // tradeNo (the signature is its proof); the query moves nothing.
+    every_call(Twist::UnboundRefusal, |call, seen| match call {
+        Call::Pay | Call::Query => {
+            assert_eq!(seen.status, Status::Gateway, "{call:?}: {}", seen.detail)
+        }
+        _ => {
+            assert_eq!(seen.status, Status::Protocol, "{call:?}: {}", seen.detail);
+            assert!(seen.status.in_doubt());
+            assert!(seen.detail.contains("no tradeNo"), "{}", seen.detail);
+            assert!(seen.detail.contains("100009"), "{}", seen.detail);
+        }
+    });
+}
+
+#[test]
+fn long_text_never_hides_a_final_answer() {
+    // Spec section 5: free text over its maximum is cut at a character boundary, visibly (a
+    // warning in the log); the money facts decide.
+    every_call(Twist::LongMessage, |call, seen| {
+        assert_eq!(seen.status, Status::Ok, "{call:?}: {}", seen.detail);
+        let message = &seen.texts[3];
+        assert!(
+            message.len() < 150 * 3 && message.len() >= 100 * 3,
+            "{call:?}"
+        );
+        assert!(
+            message.chars().all(|c| c == '交'),
+            "{call:?}: cut on a boundary"
+        );
+    });
+}
+
+#[test]
+fn only_the_letters_an_endpoint_documents_are_taken() {
+    // Spec section 5: pubSigPay A Z; sdkBarcodePay S F A Z; sdkBarcodePosPay S F Z; the query
+    // S F A Z D; the refund S F Z. Any other letter is PROTOCOL, in doubt: never final.
+    for letter in ['S', 'F', 'A', 'Z', 'D'] {
+        every_call(Twist::Letter(letter), |call, seen| {
+            let documented = match call {
+                Call::Pay => "AZ",
+                Call::BarcodePay => "SFAZ",
+                Call::QrPay => "SFZ",
+                Call::Query => "SFAZD",
+                Call::Refund => "SFZ",
+            };
+            if documented.contains(letter) {
+                assert_eq!(
+                    seen.status,
+                    Status::Ok,
+                    "{call:?} {letter}: {}",
+                    seen.detail
+                );
+                assert_eq!(seen.result, letter);
+            } else {
+                assert_eq!(seen.status, Status::Protocol, "{call:?} {letter}: {seen:?}");
+                assert!(seen.detail.contains("does not answer"), "{}", seen.detail);
+            }
+        });
+    }
 }
 
 #[test]

@@ -82,14 +82,14 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
         Some(state),
     )?;
     println!("   {link}");
-    let code = format!("demo{}", starpos::clock::new_trade_no());
+    let code = format!("demo{}", starpos::clock::new_trade_no("DEMO"));
     println!("   WeChat redirects to the callback with ?code=...&state={state}; here: code {code}");
     elapsed(step);
 
     let step = Instant::now();
     let amount = 1234;
     println!("3. pubSigPay: pay {} with that code", yuan(amount));
-    let sel_order_no = format!("D{}", starpos::clock::new_trade_no());
+    let sel_order_no = format!("D{}", &starpos::clock::new_trade_no("")[..29]);
     let pay = client.pay(&PayRequest {
         code: Some(&code),
         amount,
@@ -157,7 +157,9 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
     let amount = 880;
     // A WeChat payment code (18 digits from 13); ending in 1 the simulated payer must enter a
     // password first.
-    let code = format!("13{}1", &starpos::clock::new_trade_no()[..15]);
+    // 13 digits of milliseconds and 2 of the process id: 18 digits.
+    let millis = &starpos::clock::new_trade_no("")[..13];
+    let code = format!("13{millis}{:02}1", std::process::id() % 100);
     println!(
         "7. the counter: scan the payer's payment code and sell {} (sdkBarcodePay, then",
         yuan(amount)

@@ -184,6 +184,13 @@ pub(crate) fn handle(
     config: &SimConfig,
     book: &Mutex<OrderBook>,
 ) -> Handled {
+    // What the body's bytes are, for `characterSet` (spec section 1): ASCII only, UTF-8
+    // with other text, or GBK (not UTF-8).
+    let bytes = match std::str::from_utf8(body) {
+        Ok(text) if text.is_ascii() => Bytes::Ascii,
+        Ok(_) => Bytes::Utf8,
+        Err(_) => Bytes::Gbk,
+    };
     let map = match parse_body(body) {
         Ok(map) => map,
         Err(refusal) => {
@@ -193,12 +200,21 @@ pub(crate) fn handle(
             }
         }
     };
-    let mut reply = match check_and_act(endpoint, &map, config, book) {
+    let mut reply = match check_and_act(endpoint, &map, bytes, config, book) {
         Ok(reply) => reply,
         Err((refusal, signed)) => {
             Reply::refusal(&refusal, signed.then_some(config.merc_id.as_str()), signed)
         }
     };
+    // sysTime is the simulated clock's, as every other time the simulator keeps: a test that
+    // moves the clock moves the gateway's clock, never the terminal's.
+    if reply.get("sysTime").is_some() {
+        let skew = crate::lock(book).skew().as_secs();
+        reply.set(
+            "sysTime",
+            &clock::format_cst(clock::unix_seconds().saturating_add(skew)),
+        );
+    }
     // Every sdk answer, refusals included, carries the request's tradeNo.
     if endpoint.is_sdk() && reply.get("tradeNo").is_none() {
         if let Some(trade_no) = map
@@ -247,9 +263,21 @@ impl Fields {
 
 type Outcome = Result<Reply, (Refusal, bool)>;
 
+/// What a request body's bytes are.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bytes {
+    /// ASCII only: the same bytes in GBK and UTF-8.
+    Ascii,
+    /// UTF-8 with non-ASCII text.
+    Utf8,
+    /// Not UTF-8: read as GBK.
+    Gbk,
+}
+
 fn check_and_act(
     endpoint: Endpoint,
     map: &Map<String, Value>,
+    bytes: Bytes,
     config: &SimConfig,
     book: &Mutex<OrderBook>,
 ) -> Outcome {
@@ -291,6 +319,24 @@ fn check_and_act(
         )));
     }
     check_common(endpoint, &fields).map_err(signed)?;
+    if endpoint.is_sdk() {
+        // `characterSet` must name the body's bytes: 00 GBK (or ASCII), 01 UTF-8.
+        match (fields.get("characterSet"), bytes) {
+            ("00", Bytes::Utf8) => {
+                return Err(signed(Refusal::field(
+                    "characterSet",
+                    "is 00 (GBK), but the body is UTF-8 with non-ASCII text: say 01",
+                )))
+            }
+            ("01", Bytes::Gbk) => {
+                return Err(signed(Refusal::field(
+                    "characterSet",
+                    "is 01 (UTF-8), but the body is not UTF-8: say 00 for GBK",
+                )))
+            }
+            _ => {}
+        }
+    }
     match endpoint {
         Endpoint::Qry => Ok(qry(&fields, config)),
         Endpoint::Pay => pay(&fields, config, book),
@@ -412,8 +458,11 @@ fn check_common(endpoint: Endpoint, fields: &Fields) -> Result<(), Refusal> {
                 "must be 1 or 2 digits (3 = direct connection)",
             ));
         }
-        if required(fields, "characterSet")? != "00" {
-            return Err(Refusal::field("characterSet", "must be 00"));
+        if !matches!(required(fields, "characterSet")?, "00" | "01") {
+            return Err(Refusal::field(
+                "characterSet",
+                "must be 00 (GBK) or 01 (UTF-8)",
+            ));
         }
         token("tradeNo", required(fields, "tradeNo")?, 64)?;
         if !matches!(fields.get("trmTyp"), "" | "P" | "A" | "C" | "T") {

@@ -30,7 +30,8 @@
 //! 4. the fields are well formed ([`codes::BAD_REQUEST`], signed): `trmNo` 1-8 letters/digits,
 //!    `txnTime` 14 digits naming a plausible moment, `signType` `MD5`, `version` `V1.0.0` or
 //!    `V1.0.1`; `attach` ≤ 256 characters (except the counter sales, below);
-//!    - every `sdk*` endpoint: the common parameters `opSys` (digits), `characterSet` `00`,
+//!    - every `sdk*` endpoint: the common parameters `opSys` (digits), `characterSet` `00`
+//!      (GBK, or an ASCII body) or `01` (a UTF-8 body; `00` over UTF-8 non-ASCII text is refused),
 //!      `tradeNo` (1-64 printable ASCII, required), optional `trmTyp` (`P`, `A`, `C`, `T`),
 //!      `oprId` ≤ 6, `latitude` / `longitude` ≤ 15, `addField` ≤ 256;
 //!    - `pubSigPay`: exactly one of `code` (≤ 64) / `openid`, `amount` and `total_amount`
@@ -84,7 +85,8 @@
 //!
 //! **Simulated time:** settling and QR expiry read the simulator's own clock, which is real
 //! time plus everything [`Simulator::advance`] (or `POST /_sim/advance`) added; a test moves
-//! it instead of sleeping. `sysTime` and the dates in numbers stay wall-clock time.
+//! it instead of sleeping. `sysTime` reads the simulated clock too (China time); the dates in
+//! numbers stay wall-clock time.
 //!
 //! The query (`qryNo`), the refund (`orderNo`), [`Simulator::confirm`], [`Simulator::cancel`]
 //! and [`Simulator::force_state`] find an order by its `logNo`, either `orderNo`, a counter

@@ -361,7 +361,7 @@ fn malformed_sales_are_refused_naming_the_field() {
         (
             "sdkBarcodePay",
             "characterSet",
-            Box::new(|f| set(f, "characterSet", "01")),
+            Box::new(|f| set(f, "characterSet", "02")),
         ),
         ("sdkBarcodePosPay", "opSys", Box::new(|f| unset(f, "opSys"))),
     ];
@@ -399,4 +399,20 @@ fn text_limits_count_gbk_bytes() {
     let answer = barcode(&sim, &fields);
     assert_eq!(answer.text("subject"), "咖".repeat(256));
     assert_eq!(answer.text("attach").len(), 512);
+}
+
+#[test]
+fn gbk_declared_over_utf8_text_is_refused() {
+    let sim = sim();
+    let mut fields = barcode_fields(&auth_code('0'), "1", "1");
+    fields.push(("subject", "测试".to_owned()));
+    let pairs = pairs(&fields);
+    // Straight on the socket: `call` would relabel the body 01 as the library does.
+    let resp = Conn::open(sim.port())
+        .call("sdkBarcodePay", &pairs)
+        .unwrap();
+    let e = resp.answer().expect_err("refused");
+    let message = e.refusal().unwrap().text("message").to_owned();
+    assert!(message.contains("characterSet"), "{message}");
+    assert!(sim.orders().is_empty());
 }

@@ -102,7 +102,34 @@ pub struct Entry {
     pub created_unix_ms: u64,
     /// When it was last recorded, milliseconds since 1970 (set by the journal).
     pub updated_unix_ms: u64,
+    /// The gateway's `sysTime` (`yyyyMMddHHmmss`, China time) of the last signed answer about
+    /// this sale: the gateway's clock, which a wrong terminal clock does not move.
+    pub sys_time: String,
+    /// While the sale has had no answer: how many signed, bound query answers since said the
+    /// gateway does not know it (a refusal of its `tradeNo`; for a refund, the order's
+    /// `refAmt` without it). The evidence for "never arrived" ([`Entry::never_arrived`]).
+    pub not_found: u32,
+    /// The gateway's `sysTime` of the first of those answers.
+    pub not_found_since: String,
+    /// Recovery passes that ended with the sale still open.
+    pub recoveries: u32,
+    /// Needs a person: still open after [`ATTENTION_AFTER_RECOVERIES`] recovery passes. It is
+    /// still queried by every recovery; a person should look it up (the merchant's back
+    /// office, the `tradeNo`) and, if need be, settle it by hand.
+    pub attention: bool,
 }
+
+/// Recovery passes after which a sale still open is flagged [`Entry::attention`].
+pub const ATTENTION_AFTER_RECOVERIES: u32 = 3;
+
+/// How many signed, bound "not known" answers, spread over at least
+/// [`NEVER_ARRIVED_SPAN_SECS`] of the gateway's clock, prove that a sale which never had an
+/// answer never arrived (spec section 12).
+pub const NEVER_ARRIVED_ANSWERS: u32 = 3;
+
+/// The span of the gateway's `sysTime` those answers must cover: ten minutes, far beyond the
+/// seconds the query service may lag behind a pay (spec section 5).
+pub const NEVER_ARRIVED_SPAN_SECS: u64 = 10 * 60;
 
 impl Entry {
     /// A sale of `kind` not yet sent: empty texts, zero amounts, status [`Status::Timeout`]
@@ -124,7 +151,34 @@ impl Entry {
             settled: false,
             created_unix_ms: 0,
             updated_unix_ms: 0,
+            sys_time: String::new(),
+            not_found: 0,
+            not_found_since: String::new(),
+            recoveries: 0,
+            attention: false,
         }
+    }
+
+    /// True when some answer about the sale was ever received from the gateway (a `logNo`, a
+    /// result): it arrived, and is never concluded "never arrived" (spec section 12).
+    pub fn answered(&self) -> bool {
+        self.result.is_some() || (!self.log_no.is_empty())
+    }
+
+    /// True when the evidence proves the sale never arrived: it never had an answer, and at
+    /// least [`NEVER_ARRIVED_ANSWERS`] signed, bound answers said the gateway does not know
+    /// it, from `not_found_since` to `sys_time` covering [`NEVER_ARRIVED_SPAN_SECS`] of the
+    /// gateway's clock (the terminal's clock plays no part).
+    pub fn never_arrived(&self) -> bool {
+        !self.answered()
+            && self.not_found >= NEVER_ARRIVED_ANSWERS
+            && match (
+                crate::clock::sys_time_secs(&self.not_found_since),
+                crate::clock::sys_time_secs(&self.sys_time),
+            ) {
+                (Some(first), Some(last)) => last.saturating_sub(first) >= NEVER_ARRIVED_SPAN_SECS,
+                _ => false,
+            }
     }
 }
 
@@ -295,7 +349,8 @@ impl Journal {
     }
 
     /// Records a new sale (status e.g. [`Status::Timeout`], "sent, outcome unknown", not
-    /// settled) and returns only once it is on stable storage. The journal sets `id` (the
+    /// settled) and returns only once it is on stable storage. A `trade_no` the journal holds
+    /// already is INVALID_ARGUMENT naming `trade_no`, and nothing is recorded. The journal sets `id` (the
     /// given one is ignored), `created_unix_ms` and `updated_unix_ms`; the returned entry has
     /// them.
     pub fn begin(&self, entry: Entry) -> Result<Entry, Error> {
@@ -307,6 +362,27 @@ impl Journal {
             ..entry
         };
         self.locked(|shared, state| {
+            // A tradeNo must never repeat (spec section 11): a query of it would answer the
+            // other sale. Checked under the lock, so two processes cannot both take one.
+            if !entry.trade_no.is_empty() {
+                if let Some((held, _)) = state
+                    .sales
+                    .iter()
+                    .find(|(e, _)| e.trade_no == entry.trade_no)
+                {
+                    return Err(Error::invalid(
+                        "trade_no",
+                        format!(
+                            "{} is already in the journal (a {} recorded as {}): a tradeNo must \
+                             never repeat, or a query of it would answer the other sale; nothing \
+                             was sent. Leave it out to have a new one made",
+                            entry.trade_no,
+                            held.kind.as_str(),
+                            held.id
+                        ),
+                    ));
+                }
+            }
             // Time, process and counter make the id unique in practice; the check against
             // the file (read up to date under the lock) makes it unique for certain.
             loop {
@@ -474,7 +550,7 @@ impl Shared {
         bytes.extend_from_slice(line);
         bytes.push(b'\n');
         match record::decode(line) {
-            Record::Sale(entry) => state.apply(entry, bytes),
+            Record::Sale(entry) => state.apply(*entry, bytes),
             Record::Unknown(kind) => {
                 state.lines += 1;
                 state.unknown.push(bytes);

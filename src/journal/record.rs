@@ -74,6 +74,8 @@ pub(super) fn encode(entry: &Entry) -> Vec<u8> {
         ("txn_time", &entry.txn_time),
         ("status", entry.status.name()),
         ("error", &entry.error),
+        ("sys_time", &entry.sys_time),
+        ("not_found_since", &entry.not_found_since),
     ];
     for (name, value) in texts {
         payload.push_str(&format!(",\"{name}\":"));
@@ -84,6 +86,8 @@ pub(super) fn encode(entry: &Entry) -> Vec<u8> {
         ("total_amount", entry.total_amount),
         ("created_unix_ms", entry.created_unix_ms),
         ("updated_unix_ms", entry.updated_unix_ms),
+        ("not_found", u64::from(entry.not_found)),
+        ("recoveries", u64::from(entry.recoveries)),
     ];
     for (name, value) in numbers {
         payload.push_str(&format!(",\"{name}\":{value}"));
@@ -92,7 +96,10 @@ pub(super) fn encode(entry: &Entry) -> Vec<u8> {
         Some(result) => payload.push_str(&format!(",\"result\":\"{}\"", result.as_char())),
         None => payload.push_str(",\"result\":null"),
     }
-    payload.push_str(&format!(",\"settled\":{}}}", entry.settled));
+    payload.push_str(&format!(
+        ",\"attention\":{},\"settled\":{}}}",
+        entry.attention, entry.settled
+    ));
     let mut line = format!("{:08x} ", crc32(payload.as_bytes())).into_bytes();
     line.extend_from_slice(payload.as_bytes());
     line.push(b'\n');
@@ -118,7 +125,7 @@ fn push_json_string(out: &mut String, text: &str) {
 #[derive(Debug, PartialEq)]
 pub(super) enum Record {
     /// A sale's whole state.
-    Sale(Entry),
+    Sale(Box<Entry>),
     /// A well-formed record of a kind this version does not know (`rec` names it).
     Unknown(String),
     /// A line that fails its checksum or does not parse: why.
@@ -144,7 +151,7 @@ pub(super) fn decode(line: &[u8]) -> Record {
     };
     match object.get("rec").and_then(Value::as_str) {
         Some(SALE) => match sale(&object) {
-            Ok(entry) => Record::Sale(entry),
+            Ok(entry) => Record::Sale(Box::new(entry)),
             Err(why) => Record::Damaged(why),
         },
         Some(other) => Record::Unknown(other.to_owned()),
@@ -200,6 +207,11 @@ fn sale(object: &Map<String, Value>) -> Result<Entry, String> {
         settled: object.get("settled") == Some(&Value::Bool(true)),
         created_unix_ms: number(object, "created_unix_ms"),
         updated_unix_ms: number(object, "updated_unix_ms"),
+        sys_time: text(object, "sys_time"),
+        not_found: u32::try_from(number(object, "not_found")).unwrap_or(u32::MAX),
+        not_found_since: text(object, "not_found_since"),
+        recoveries: u32::try_from(number(object, "recoveries")).unwrap_or(u32::MAX),
+        attention: object.get("attention") == Some(&Value::Bool(true)),
         id,
     })
 }
@@ -218,6 +230,11 @@ mod tests {
             error: "timed out after 30000 ms \"quoted\"\nnext\tline \\ \u{1}\u{7f} 超时".into(),
             created_unix_ms: 5,
             updated_unix_ms: 6,
+            sys_time: "20261202130000".into(),
+            not_found: 2,
+            not_found_since: "20261202125000".into(),
+            recoveries: 1,
+            attention: true,
             ..Entry::new(Kind::QrPay)
         }
     }
@@ -239,7 +256,10 @@ mod tests {
         let bytes = encode(&entry);
         assert_eq!(bytes.iter().filter(|b| **b == b'\n').count(), 1);
         assert_eq!(bytes.last(), Some(&b'\n'));
-        assert_eq!(decode(&bytes[..bytes.len() - 1]), Record::Sale(entry));
+        assert_eq!(
+            decode(&bytes[..bytes.len() - 1]),
+            Record::Sale(Box::new(entry))
+        );
     }
 
     #[test]

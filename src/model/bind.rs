@@ -13,6 +13,12 @@
 //!
 //! A mismatch is PROTOCOL (in doubt: this request's own answer never came) naming the field,
 //! and nothing of that answer reaches the caller.
+//!
+//! A refusal of a request that can move money ([`MONEY_ENDPOINTS`]) says "nothing moved" only
+//! when it is provably this request's (spec section 5): signed, and echoing the request's
+//! `tradeNo` (`pubSigPay` sends none and needs the signature only). Anything less may be
+//! anyone's refusal — a proxy's, a stale connection's, an attacker's on plain http — and is
+//! in doubt, settled by querying the request's own `tradeNo` ([`refusal`]).
 
 use crate::error::Error;
 use crate::wire::Answer;
@@ -56,6 +62,79 @@ pub(crate) fn check(sent: &[(&str, &str)], answer: &Answer, refusal: bool) -> Re
         }
     }
     Ok(())
+}
+
+/// The endpoints whose request can move money: a refusal of one of them is final only when
+/// [`refusal`] accepts it.
+pub const MONEY_ENDPOINTS: [&str; 5] = [
+    "pubSigPay",
+    "sdkBarcodePay",
+    "sdkBarcodePosPay",
+    "sdkRefundBarcodePay",
+    "RevokeBarcodepay",
+];
+
+/// True for an endpoint in [`MONEY_ENDPOINTS`].
+pub fn moves_money(endpoint: &str) -> bool {
+    MONEY_ENDPOINTS.contains(&endpoint)
+}
+
+/// Judges the gateway's refusal `refused` (a [`crate::Status::Gateway`] error carrying the
+/// answer) of the request whose wire fields were `sent` to `endpoint`: the same error when it
+/// stands as the final word, else the in-doubt error that replaces it, still carrying the
+/// refusal (its `returnCode` and `message` stay visible):
+///
+/// - a refusal echoing another `tradeNo`: PROTOCOL (another request's answer), any endpoint;
+/// - a money call's refusal without a signature: SIGNATURE (it may not come from the gateway);
+/// - a money call's refusal without the request's `tradeNo`: PROTOCOL (it may be another
+///   request's);
+/// - a read-only call's refusal stands as it came: it moved nothing.
+pub(crate) fn refusal(endpoint: &str, sent: &[(&str, &str)], refused: Error) -> Error {
+    let Some(answer) = refused.refusal() else {
+        return refused;
+    };
+    if let Err(e) = check(sent, answer, true) {
+        // Another request's answer: nothing of it is handed out.
+        return e;
+    }
+    if !moves_money(endpoint) {
+        return refused;
+    }
+    let sent_trade_no = sent
+        .iter()
+        .rev()
+        .find(|(n, _)| *n == "tradeNo")
+        .map(|(_, v)| *v)
+        .filter(|v| !v.is_empty());
+    let what = format!(
+        "returnCode {}, message \"{}\"",
+        answer.text("returnCode"),
+        answer.text("message")
+    );
+    let unproven = if !answer.verified() {
+        Some((
+            crate::Status::Signature,
+            "is not signed, so it may not come from the gateway",
+        ))
+    } else if sent_trade_no.is_some() && answer.get("tradeNo").map_or(true, str::is_empty) {
+        Some((
+            crate::Status::Protocol,
+            "carries no tradeNo, so it may be another request's",
+        ))
+    } else {
+        None
+    };
+    match unproven {
+        None => refused,
+        Some((status, why)) => Error::new(
+            status,
+            format!(
+                "a refusal ({what}) {why}: it does not prove that nothing moved (spec section \
+                 5); the outcome is unknown: query the request's tradeNo, never send it again"
+            ),
+        )
+        .with_refusal(answer.clone()),
+    }
 }
 
 /// Two amounts are the same number of fen (`"100"` and `"0100"` are; so is a JSON number).

@@ -310,17 +310,11 @@ impl CounterPayResponse {
         qr: bool,
     ) -> Result<CounterPayResponse, Error> {
         let r = Reader::new(answer);
-        let result = r.required_result()?;
-        if qr && result == TxnResult::Waiting {
-            return Err(Error::protocol(
-                "answer field result is A, which a QR pay does not answer (S, F or Z)",
-            ));
-        }
-        if result == TxnResult::Revoked {
-            return Err(Error::protocol(
-                "answer field result is D, which a pay does not answer",
-            ));
-        }
+        let result = r.required_result(if qr {
+            super::letters::QR_PAY
+        } else {
+            super::letters::BARCODE_PAY
+        })?;
         let log_no = r.text_any(&["logNo", "LogNo"], STARPOS_LOG_NO_SIZE)?;
         if log_no.is_empty() && result != TxnResult::Failed {
             return Err(Error::protocol("answer lacks the field logNo"));

@@ -104,6 +104,23 @@ pub(crate) fn optional(
     }
 }
 
+/// Answer fields that are free text: over their size they are cut, never refused.
+pub(crate) const FREE_TEXT: [&str; 4] = ["message", "subject", "goodsTag", "attach"];
+
+/// The result letters each endpoint answers (spec section 5); any other is PROTOCOL.
+pub(crate) mod letters {
+    /// `pubSigPay`: never final (its `S` would not mean paid).
+    pub const PAY: &str = "AZ";
+    /// `sdkBarcodePay`.
+    pub const BARCODE_PAY: &str = "SFAZ";
+    /// `sdkBarcodePosPay` (`S`: the order was made, not paid).
+    pub const QR_PAY: &str = "SFZ";
+    /// `sdkQryBarcodePay`.
+    pub const QUERY: &str = "SFAZD";
+    /// `sdkRefundBarcodePay`.
+    pub const REFUND: &str = "SFZ";
+}
+
 /// Reads typed fields out of a verified answer, enforcing the sizes in [`crate::limits`].
 pub(crate) struct Reader<'a> {
     answer: &'a Answer,
@@ -114,9 +131,27 @@ impl<'a> Reader<'a> {
         Reader { answer }
     }
 
-    /// A text field (absent = empty) that must fit `size` bytes including a NUL.
+    /// A text field (absent = empty) that must fit `size` bytes including a NUL. Free text
+    /// ([`FREE_TEXT`]) over that is cut at a character boundary, with a warning in the log,
+    /// never refused (spec section 5: the money facts decide, not the words); any other
+    /// field over it is PROTOCOL.
     pub(crate) fn text(&self, name: &str, size: usize) -> Result<String, Error> {
         let value = self.answer.text(name);
+        if value.len() >= size && FREE_TEXT.contains(&name) {
+            let mut end = size.saturating_sub(1);
+            while !value.is_char_boundary(end) {
+                end -= 1;
+            }
+            crate::log::log(crate::log::Level::Warn, || {
+                format!(
+                    "answer field {name} is {} bytes, more than the {} it may have: cut to {end} \
+                     bytes (the answer is used: free text never decides an outcome)",
+                    value.len(),
+                    size - 1
+                )
+            });
+            return Ok(value[..end].to_owned());
+        }
         if value.len() >= size {
             return Err(Error::protocol(format!(
                 "answer field {name} is {} bytes, more than the {} allowed",
@@ -171,11 +206,27 @@ impl<'a> Reader<'a> {
             .map_err(|_| Error::protocol(format!("answer field {name} is not a number")))
     }
 
-    /// `result`, required: a `000000` pay, query or refund answer without one cannot say
-    /// whether money moved, so it is PROTOCOL (in doubt), never taken as "failed".
-    pub(crate) fn required_result(&self) -> Result<TxnResult, Error> {
-        self.result()?
-            .ok_or_else(|| Error::protocol("answer lacks the field result"))
+    /// `result`, required and one of the letters `documented` for the endpoint (spec section
+    /// 5: e.g. `"AZ"` for `pubSigPay`): an answer without one, or with a letter the endpoint
+    /// does not answer, cannot say whether money moved, so it is PROTOCOL (in doubt), never
+    /// taken as final.
+    pub(crate) fn required_result(&self, documented: &str) -> Result<TxnResult, Error> {
+        let result = self
+            .result()?
+            .ok_or_else(|| Error::protocol("answer lacks the field result"))?;
+        if !documented.contains(result.as_char()) {
+            return Err(Error::protocol(format!(
+                "answer field result is {}, which this endpoint does not answer (only {}): \
+                 the outcome is unknown",
+                result.as_char(),
+                documented
+                    .chars()
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        Ok(result)
     }
 
     /// `result`: one of S F A Z D, or absent/empty.

@@ -162,7 +162,7 @@ impl PayResponse {
     /// Reads the answer: `result` is required, and `logNo` unless the result is `F`.
     pub fn from_answer(answer: &Answer) -> Result<PayResponse, Error> {
         let r = Reader::new(answer);
-        let result = r.required_result()?;
+        let result = r.required_result(super::letters::PAY)?;
         let log_no = r.text_any(&["logNo", "LogNo"], STARPOS_LOG_NO_SIZE)?;
         if log_no.is_empty() && result != TxnResult::Failed {
             // Without logNo the order cannot be followed.

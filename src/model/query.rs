@@ -2,20 +2,22 @@
 
 use super::{optional, version_for, Reader, TxnResult};
 use crate::error::Error;
+use crate::fields;
 use crate::limits::*;
 use crate::wire::Answer;
-use crate::{clock, fields};
 
 /// The common parameters of the `sdk*` endpoints that the library fills in: direct connection
-/// (`opSys` 3), character set `00`, and a `tradeNo` (the caller's, or a new unique one).
+/// (`opSys` 3), character set `00` (the client makes it `01` for a UTF-8 body with non-ASCII
+/// text, spec section 1), and the caller's `tradeNo` (empty: the client makes a new one).
 pub(crate) fn common_fields(
     trade_no: Option<&str>,
     version: Option<&str>,
 ) -> Result<Vec<(&'static str, String)>, Error> {
-    let trade_no = match optional(trade_no, |v| fields::token("trade_no", v, 64))? {
-        Some(t) => t.to_owned(),
-        None => clock::new_trade_no(),
-    };
+    // Left empty when the caller gave none: the client fills in a new one, made with the
+    // terminal number ([`crate::clock::new_trade_no`]).
+    let trade_no = optional(trade_no, |v| fields::token("trade_no", v, 64))?
+        .unwrap_or_default()
+        .to_owned();
     Ok(vec![
         ("opSys", "3".to_owned()),
         ("characterSet", "00".to_owned()),
@@ -151,7 +153,7 @@ impl QueryResponse {
             (&mut a.merc_id, "mercId", STARPOS_MERC_ID_SIZE),
         ])?;
         a.log_no = r.text_any(&["logNo", "LogNo"], STARPOS_LOG_NO_SIZE)?;
-        a.result = Some(r.required_result()?);
+        a.result = Some(r.required_result(super::letters::QUERY)?);
         r.texts(&mut [
             (&mut a.pay_channel, "payChannel", STARPOS_PAY_CHANNEL_SIZE),
             (&mut a.order_no, "orderNo", STARPOS_ORDER_NO_SIZE),

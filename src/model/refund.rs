@@ -111,7 +111,7 @@ impl RefundResponse {
             (&mut a.merc_id, "mercId", STARPOS_MERC_ID_SIZE),
         ])?;
         a.log_no = r.text_any(&["logNo", "LogNo"], STARPOS_LOG_NO_SIZE)?;
-        a.result = Some(r.required_result()?);
+        a.result = Some(r.required_result(super::letters::REFUND)?);
         a.txn_amt = r.fen("txnAmt")?;
         a.amount = r.fen("amount")?;
         a.total_amount = r.fen("total_amount")?;

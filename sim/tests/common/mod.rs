@@ -148,9 +148,20 @@ impl Conn {
 }
 
 /// One call on a fresh connection.
+///
+/// A UTF-8 body with non-ASCII text declares `characterSet` `01`, as the library does (a
+/// `00` over such a body is refused).
 pub fn call(sim: &Simulator, endpoint: &str, fields: &[(&str, &str)]) -> Resp {
+    let utf8 = fields.iter().any(|(_, v)| !v.is_ascii());
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|&(n, v)| match (n, v) {
+            ("characterSet", "00") if utf8 => (n, "01"),
+            _ => (n, v),
+        })
+        .collect();
     Conn::open(sim.port())
-        .call(endpoint, fields)
+        .call(endpoint, &fields)
         .expect("an answer")
 }
 
