@@ -1,6 +1,9 @@
 //! The `tls` feature against a local https gateway stand-in (a CA made for the test, a rustls
 //! server answering a signed pubSigQry): a trusted CA file works; the built-in roots reject
 //! the unknown CA as CONNECT (nothing sent) with words that say so; a bad CA file is refused.
+//! A peer that fails once it has read the request (a corrupted record, a fatal alert, a close
+//! or a reset) is in doubt, never CONNECT, and leaves a journaled sale open; one that breaks
+//! the handshake is CONNECT.
 #![cfg(feature = "tls")]
 
 mod common;
@@ -9,16 +12,152 @@ use common::*;
 use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use starpos::ffi::*;
+use starpos::{BarcodePayRequest, Client, Config, QryRequest, Status};
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::ptr;
 use std::sync::Arc;
+use std::time::Duration;
 
 const KEY: &str = starpos_sim::DEFAULT_KEY;
+
+/// What the stand-in does on each connection.
+#[derive(Clone, Copy, Debug)]
+enum Peer {
+    /// Answers every request with a signed pubSigQry answer, then closes.
+    Answer,
+    /// Answers the first `n` requests on a kept-alive connection, then, once it has read the
+    /// whole next request, fails as the [`Failure`] says.
+    FailAfter(usize, Failure),
+    /// Reads the ClientHello and sends bytes that are not TLS: the handshake cannot complete.
+    GarbageHandshake,
+}
+
+/// How a peer fails once it has read the whole request.
+#[derive(Clone, Copy, Debug)]
+enum Failure {
+    /// Sends the answer in an application-data record whose ciphertext is corrupted (its last
+    /// byte, in the AEAD tag, flipped): the record's MAC fails at the client.
+    CorruptRecord,
+    /// Sends a fatal TLS alert (its own TLS stack rejects a forged record) and closes.
+    Alert,
+    /// Closes the TCP connection without close_notify.
+    Close,
+    /// Sends close_notify and closes, with no answer.
+    CloseNotify,
+    /// Resets the connection (SO_LINGER 0).
+    Reset,
+}
 
 /// An https server on localhost with a certificate from a fresh CA; returns its port and the
 /// CA certificate as PEM. It answers every request with a signed pubSigQry answer.
 fn https_gateway() -> (u16, String) {
+    tls_peer(Peer::Answer)
+}
+
+/// A signed pubSigQry answer.
+fn answer(keep_alive: bool) -> Vec<u8> {
+    let body = starpos::wire::encode_answer(
+        &[
+            ("returnCode", "000000"),
+            ("message", "交易成功"),
+            ("mercId", starpos_sim::DEFAULT_MERC_ID),
+            ("appId", "wxtls0123456789ab"),
+            ("appIdKey", starpos_sim::DEFAULT_APP_ID_KEY),
+        ],
+        KEY,
+    );
+    let connection = if keep_alive { "keep-alive" } else { "close" };
+    let mut out = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: {}\r\nConnection: {connection}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(&body);
+    out
+}
+
+type Tls = BufReader<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>;
+
+/// Reads one whole request (headers and body); false at the end of the connection.
+fn read_request(tls: &mut Tls) -> bool {
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if tls.read_line(&mut line).unwrap_or(0) == 0 {
+            return false;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        if line == "\r\n" {
+            break;
+        }
+    }
+    let mut body = vec![0; length];
+    tls.read_exact(&mut body).is_ok()
+}
+
+/// Everything rustls has queued to send, as TLS records.
+fn pending_records(conn: &mut rustls::ServerConnection) -> Vec<u8> {
+    let mut records = Vec::new();
+    while conn.wants_write() {
+        conn.write_tls(&mut records).unwrap();
+    }
+    records
+}
+
+fn fail(tls: Tls, failure: Failure) {
+    let rustls::StreamOwned { mut conn, mut sock } = tls.into_inner();
+    // Whatever rustls still had queued (session tickets) goes out intact first.
+    let _ = sock.write_all(&pending_records(&mut conn));
+    match failure {
+        Failure::CorruptRecord => {
+            conn.writer().write_all(&answer(false)).unwrap();
+            let mut records = pending_records(&mut conn);
+            *records.last_mut().unwrap() ^= 0x5a;
+            let _ = sock.write_all(&records);
+            // Open until the client gives up, so that only the bad record can end the call.
+            let _ = sock.set_read_timeout(Some(Duration::from_secs(10)));
+            let _ = std::io::copy(&mut sock, &mut std::io::sink());
+        }
+        Failure::Alert => {
+            // An application-data record that cannot decrypt: rustls answers bad_record_mac.
+            let mut forged = vec![0x17, 0x03, 0x03, 0x00, 0x20];
+            forged.extend_from_slice(&[0u8; 0x20]);
+            conn.read_tls(&mut &forged[..]).unwrap();
+            assert!(conn.process_new_packets().is_err());
+            let _ = sock.write_all(&pending_records(&mut conn));
+        }
+        Failure::Close => {}
+        Failure::CloseNotify => {
+            conn.send_close_notify();
+            let _ = sock.write_all(&pending_records(&mut conn));
+        }
+        Failure::Reset => {
+            use std::os::fd::AsRawFd;
+            let linger = libc::linger {
+                l_onoff: 1,
+                l_linger: 0,
+            };
+            // SAFETY: a linger struct on the stack for a socket this thread owns.
+            let rc = unsafe {
+                libc::setsockopt(
+                    sock.as_raw_fd(),
+                    libc::SOL_SOCKET,
+                    libc::SO_LINGER,
+                    (&linger as *const libc::linger).cast(),
+                    std::mem::size_of::<libc::linger>() as libc::socklen_t,
+                )
+            };
+            assert_eq!(rc, 0);
+        }
+    }
+}
+
+/// A TLS stand-in on localhost behaving as `peer`, with a certificate for `localhost` from a
+/// fresh CA; returns its port and the CA certificate as PEM.
+fn tls_peer(peer: Peer) -> (u16, String) {
     let ca_key = KeyPair::generate().unwrap();
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -45,48 +184,39 @@ fn https_gateway() -> (u16, String) {
         for stream in listener.incoming().flatten() {
             let config = config.clone();
             std::thread::spawn(move || {
+                let mut stream = stream;
+                if let Peer::GarbageHandshake = peer {
+                    let mut hello = [0u8; 512];
+                    let _ = stream.read(&mut hello);
+                    let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\nnot TLS at all");
+                    return;
+                }
                 let Ok(conn) = rustls::ServerConnection::new(config) else {
                     return;
                 };
                 let mut tls = BufReader::new(rustls::StreamOwned::new(conn, stream));
-                // Read the headers and the body, then answer.
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    if tls.read_line(&mut line).unwrap_or(0) == 0 {
+                let mut answered = 0;
+                while read_request(&mut tls) {
+                    let (good, failure) = match peer {
+                        Peer::FailAfter(n, failure) => (answered < n, Some(failure)),
+                        _ => (true, None),
+                    };
+                    if good {
+                        let keep_alive = failure.is_some();
+                        let out = tls.get_mut();
+                        let _ = out.write_all(&answer(keep_alive));
+                        let _ = out.flush();
+                        answered += 1;
+                        if keep_alive {
+                            continue;
+                        }
+                        out.conn.send_close_notify();
+                        let _ = out.flush();
                         return;
                     }
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap_or(0);
-                    }
-                    if line == "\r\n" {
-                        break;
-                    }
-                }
-                let mut body = vec![0; length];
-                if tls.read_exact(&mut body).is_err() {
+                    fail(tls, failure.unwrap());
                     return;
                 }
-                let answer = starpos::wire::encode_answer(
-                    &[
-                        ("returnCode", "000000"),
-                        ("message", "交易成功"),
-                        ("mercId", starpos_sim::DEFAULT_MERC_ID),
-                        ("appId", "wxtls0123456789ab"),
-                        ("appIdKey", starpos_sim::DEFAULT_APP_ID_KEY),
-                    ],
-                    KEY,
-                );
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    answer.len()
-                );
-                let out = tls.get_mut();
-                let _ = out.write_all(head.as_bytes());
-                let _ = out.write_all(&answer);
-                let _ = out.flush();
-                out.conn.send_close_notify();
-                let _ = out.flush();
             });
         }
     });
@@ -185,4 +315,197 @@ fn an_unreachable_https_gateway_is_connect_within_the_timeout() {
             "{url}"
         );
     }
+}
+
+/// A stand-in behaving as `peer`: its https base URL and its CA in a file of its own (each
+/// CA file gets its own agent, kept for the life of the process).
+struct StandIn {
+    url: String,
+    ca_file: std::path::PathBuf,
+    dir: TempDir,
+}
+
+fn stand_in(peer: Peer) -> StandIn {
+    let (port, ca_pem) = tls_peer(peer);
+    let dir = TempDir::new("tls-peer");
+    let ca_file = dir.join("ca.pem");
+    std::fs::write(&ca_file, ca_pem).unwrap();
+    StandIn {
+        url: format!("https://localhost:{port}/adpweb/ehpspos3/"),
+        ca_file,
+        dir,
+    }
+}
+
+impl StandIn {
+    /// A Rust client for it; with a journal when `journal` is set. 2 s to connect, 5 s a call.
+    fn client(&self, journal: bool) -> Client {
+        install_secret_guard();
+        let mut c = Config::new(
+            starpos_sim::DEFAULT_ORG_NO,
+            starpos_sim::DEFAULT_MERC_ID,
+            starpos_sim::DEFAULT_TRM_NO,
+            KEY,
+        )
+        .with_base_url(&self.url)
+        .with_timeouts(Duration::from_secs(2), Duration::from_secs(5));
+        c.ca_file = Some(self.ca_file.clone());
+        if journal {
+            c.journal_path = Some(self.journal());
+        }
+        Client::new(c).unwrap()
+    }
+
+    fn journal(&self) -> std::path::PathBuf {
+        self.dir.join("sales.journal")
+    }
+
+    /// `starpos_barcode_pay` with the journal: its status and the sale's tradeNo.
+    fn c_barcode_pay(&self) -> (starpos_status, String) {
+        install_secret_guard();
+        let ca = c(self.ca_file.to_str().unwrap());
+        let journal = c(self.journal().to_str().unwrap());
+        let mut cfg = c_config_at(&self.url);
+        cfg.raw.ca_file = ca.as_ptr();
+        cfg.raw.journal_path = journal.as_ptr();
+        let code = c(&wechat_code('0'));
+        let mut req: starpos_barcode_pay_request = zeroed();
+        req.auth_code = code.as_ptr();
+        req.amount = 66;
+        req.total_amount = 66;
+        let mut out: starpos_barcode_pay_response = zeroed();
+        let status = unsafe { starpos_barcode_pay(&cfg.raw, &req, &mut out) };
+        (status, text(&out.trade_no))
+    }
+
+    /// The journal's entry for `trade_no`.
+    fn entry(&self, trade_no: &str) -> starpos::journal::Entry {
+        self.client(true)
+            .journal_entries()
+            .unwrap()
+            .into_iter()
+            .find(|e| e.trade_no == trade_no)
+            .expect("journaled")
+    }
+}
+
+fn barcode(code: &str) -> BarcodePayRequest<'_> {
+    BarcodePayRequest {
+        auth_code: code,
+        amount: 66,
+        total_amount: 66,
+        ..Default::default()
+    }
+}
+
+/// A peer that fails as `failure` says once it has read the request: every call is in doubt
+/// (TIMEOUT or PROTOCOL, never CONNECT), on a new connection and on a kept-alive one, through
+/// the Rust API and the C ABI, and a journaled sale stays open.
+fn assert_in_doubt_after(failure: Failure) {
+    let in_doubt = |status: Status, what: &str, detail: &str| {
+        assert!(
+            matches!(status, Status::Timeout | Status::Protocol) && status.in_doubt(),
+            "{failure:?}, {what}: {status}: {detail}"
+        );
+    };
+
+    // Rust API, new connection.
+    let peer = stand_in(Peer::FailAfter(0, failure));
+    let e = peer.client(false).qry(&QryRequest::default()).unwrap_err();
+    in_doubt(e.status(), "qry", e.detail());
+
+    // Rust API, a kept-alive connection: the first call is answered, the second fails.
+    let peer = stand_in(Peer::FailAfter(1, failure));
+    let client = peer.client(false);
+    client
+        .qry(&QryRequest::default())
+        .expect("first call answered");
+    let e = client.qry(&QryRequest::default()).unwrap_err();
+    in_doubt(e.status(), "qry on a kept-alive connection", e.detail());
+
+    // C ABI.
+    let peer = stand_in(Peer::FailAfter(0, failure));
+    let (status, out) = qry(&peer.url, Some(peer.ca_file.to_str().unwrap()));
+    let rust_status = Status::from_code(status as i64).unwrap();
+    in_doubt(rust_status, "starpos_qry", &text(&out.error));
+    assert!(starpos_status_in_doubt(status as i32));
+
+    // A journaled sale, Rust API: in doubt, carrying its tradeNo, and still open.
+    let peer = stand_in(Peer::FailAfter(0, failure));
+    let code = wechat_code('0');
+    let e = peer.client(true).barcode_pay(&barcode(&code)).unwrap_err();
+    in_doubt(e.status(), "barcode_pay", e.detail());
+    let entry = peer.entry(e.trade_no().expect("the sale's tradeNo"));
+    assert!(
+        !entry.settled && entry.status.in_doubt() && entry.result.is_none(),
+        "{failure:?}: {entry:?}"
+    );
+
+    // A journaled sale, C ABI.
+    let peer = stand_in(Peer::FailAfter(0, failure));
+    let (status, trade_no) = peer.c_barcode_pay();
+    in_doubt(
+        Status::from_code(status as i64).unwrap(),
+        "starpos_barcode_pay",
+        "",
+    );
+    assert!(starpos_status_in_doubt(status as i32));
+    let entry = peer.entry(&trade_no);
+    assert!(
+        !entry.settled && entry.status.in_doubt(),
+        "{failure:?}: {entry:?}"
+    );
+}
+
+#[test]
+fn a_corrupted_record_after_the_request_is_in_doubt() {
+    assert_in_doubt_after(Failure::CorruptRecord);
+}
+
+#[test]
+fn a_fatal_alert_after_the_request_is_in_doubt() {
+    assert_in_doubt_after(Failure::Alert);
+}
+
+#[test]
+fn a_close_or_reset_after_the_request_is_in_doubt() {
+    for failure in [Failure::Close, Failure::CloseNotify, Failure::Reset] {
+        assert_in_doubt_after(failure);
+    }
+}
+
+#[test]
+fn garbage_before_the_handshake_completes_is_connect() {
+    // A call answered on this thread first: what it wrote must not count for the next call.
+    let good = stand_in(Peer::Answer);
+    good.client(false)
+        .qry(&QryRequest::default())
+        .expect("answered");
+
+    let peer = stand_in(Peer::GarbageHandshake);
+    let e = peer.client(false).qry(&QryRequest::default()).unwrap_err();
+    assert_eq!(e.status(), Status::Connect, "{e}");
+    assert!(!e.in_doubt());
+
+    let (status, out) = qry(&peer.url, Some(peer.ca_file.to_str().unwrap()));
+    assert_eq!(
+        status,
+        starpos_status::STARPOS_ERR_CONNECT,
+        "{}",
+        text(&out.error)
+    );
+    assert!(!starpos_status_in_doubt(status as i32), "nothing was sent");
+
+    // Nothing moved: the journaled sale is settled as such.
+    let code = wechat_code('0');
+    let e = peer.client(true).barcode_pay(&barcode(&code)).unwrap_err();
+    assert_eq!(e.status(), Status::Connect, "{e}");
+    let entry = peer.entry(e.trade_no().unwrap());
+    assert!(
+        entry.settled && entry.status == Status::Connect,
+        "{entry:?}"
+    );
+    let (status, trade_no) = peer.c_barcode_pay();
+    assert_eq!(status, starpos_status::STARPOS_ERR_CONNECT);
+    assert!(peer.entry(&trade_no).settled);
 }

@@ -1,18 +1,32 @@
 //! `https://` through a shared, keep-alive [`ureq::Agent`] with rustls (the `tls` feature),
 //! with every ureq failure mapped to a [`Status`] that says whether the request may have
 //! reached the gateway (the same rules as [`super::plain`]).
+//!
+//! Whether a byte of the request may have left is known from state, never from the kind of
+//! error: every connection ureq makes is wrapped ([`Watched`]), and the wrapper notes, for the
+//! call on this thread, the moment ureq first hands it request bytes to write. The TLS
+//! handshake happens inside the connector, before that.
+//! - Nothing written: `Connect` for DNS, TCP connect and TLS handshake failures (a rejected
+//!   certificate, a peer that does not speak TLS).
+//! - Once ureq began writing the request: always in doubt, as in plain http: `Timeout` when no
+//!   full answer came in time, else `Protocol` (a corrupted or refused TLS record, a reset, a
+//!   close), whatever the error, rustls's included.
 
 use super::{Connection, Reply, Timeouts};
 use crate::error::{Error, Status};
 use crate::limits::MAX_ANSWER_BYTES;
+use std::cell::Cell;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 use ureq::http::Uri;
-// The "unversioned" API is only for the resolver wrapper; Cargo.lock pins the ureq release.
+// The "unversioned" API is only for the resolver and connector wrappers; Cargo.lock pins the
+// ureq release (tests/tls.rs fails if a release moved a call's I/O off the calling thread).
 use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport,
+};
 use ureq::Agent;
 
 /// Name lookup through [`super::dns`], shared with plain http: IP literals directly, names
@@ -49,6 +63,73 @@ impl Resolver for LookupResolver {
     }
 }
 
+thread_local! {
+    /// Whether the call running on this thread has handed ureq's transport any request bytes.
+    /// ureq 3 is blocking: a call's connect, writes and reads all run on the calling thread,
+    /// on a new connection or on one from the pool alike.
+    static WRITTEN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// One call's record of whether its request may have left: reset when the call starts.
+struct Call;
+
+impl Call {
+    fn start() -> Call {
+        WRITTEN.set(false);
+        Call
+    }
+
+    /// True once a byte of this call's request may have been written.
+    fn written(&self) -> bool {
+        WRITTEN.get()
+    }
+}
+
+/// ureq's connector chain (TCP, then the TLS handshake), with every connection it makes
+/// wrapped in a [`Watched`].
+#[derive(Debug)]
+struct WatchingConnector(DefaultConnector);
+
+impl Connector<()> for WatchingConnector {
+    type Out = Watched;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<()>,
+    ) -> Result<Option<Watched>, ureq::Error> {
+        Ok(self.0.connect(details, chained)?.map(Watched))
+    }
+}
+
+/// A connection, handshake done, that marks the call as [written](Call::written) before it
+/// writes anything (a write that fails may still have put bytes on the wire).
+#[derive(Debug)]
+struct Watched(Box<dyn Transport>);
+
+impl Transport for Watched {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.0.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        WRITTEN.set(true);
+        self.0.transmit_output(amount, timeout)
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.0.await_input(timeout)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.0.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.0.is_tls()
+    }
+}
+
 fn new_agent(keep_alive: bool, ca_file: Option<&Path>) -> Result<Agent, Error> {
     let pool = if keep_alive { 64 } else { 0 };
     let builder = Agent::config_builder()
@@ -62,7 +143,7 @@ fn new_agent(keep_alive: bool, ca_file: Option<&Path>) -> Result<Agent, Error> {
     let builder = builder.tls_config(tls::config(ca_file)?);
     Ok(Agent::with_parts(
         builder.build(),
-        DefaultConnector::new(),
+        WatchingConnector(DefaultConnector::new()),
         LookupResolver,
     ))
 }
@@ -135,7 +216,7 @@ mod tls {
     }
 
     /// The rustls error inside an I/O error, if the TLS layer caused it.
-    pub(super) fn handshake_error(e: &std::io::Error) -> Option<String> {
+    pub(super) fn rustls_error(e: &std::io::Error) -> Option<String> {
         e.get_ref()?
             .downcast_ref::<rustls::Error>()
             .map(|inner| inner.to_string())
@@ -151,6 +232,8 @@ pub fn post(
     connection: &Connection,
 ) -> Result<Reply, Error> {
     let phase = timeouts.connect_phase();
+    let call = Call::start();
+    let map = |e| map_error(e, call.written());
     let mut response = agent(connection)?
         .post(url)
         .config()
@@ -160,7 +243,7 @@ pub fn post(
         .build()
         .header("Content-Type", content_type)
         .send(body)
-        .map_err(map_error)?;
+        .map_err(map)?;
     let status = response.status().as_u16();
     if status != 200 {
         return Err(Error::new(
@@ -174,12 +257,60 @@ pub fn post(
         .with_config()
         .limit(MAX_ANSWER_BYTES)
         .read_to_vec()
-        .map_err(map_error)?;
+        .map_err(map)?;
     Ok(Reply { body, charset })
 }
 
 /// Maps a ureq failure to the status that tells whether the request may have been processed.
-fn map_error(error: ureq::Error) -> Error {
+/// `written`: whether ureq had begun writing the request ([`Call::written`]); once it had,
+/// the status is in doubt whatever the error says.
+fn map_error(error: ureq::Error, written: bool) -> Error {
+    let e = if written {
+        map_after_writing(error)
+    } else {
+        map_before_writing(error)
+    };
+    if written && !e.in_doubt() {
+        // A status that says "nothing was sent" (CONNECT, INVALID_ARGUMENT) is never true now.
+        return broke(e.detail());
+    }
+    e
+}
+
+/// A failure once bytes of the request may have left: TIMEOUT or PROTOCOL, as in plain http.
+fn map_after_writing(error: ureq::Error) -> Error {
+    use io::ErrorKind as K;
+    match error {
+        ureq::Error::Timeout(phase) => timed_out(phase),
+        ureq::Error::Io(e) if matches!(e.kind(), K::TimedOut | K::WouldBlock) => timed_out(e),
+        ureq::Error::Io(e) => match tls::rustls_error(&e) {
+            Some(why) => broke(format_args!("TLS: {why}")),
+            // ureq reports its own errors inside io errors when reading a body.
+            None => match e.downcast::<ureq::Error>() {
+                Ok(inner) => map_after_writing(inner),
+                Err(e) => broke(e),
+            },
+        },
+        other => map_before_writing(other),
+    }
+}
+
+fn timed_out(why: impl std::fmt::Display) -> Error {
+    Error::new(
+        Status::Timeout,
+        format!("no full answer in time ({why}): the request may have been processed"),
+    )
+}
+
+fn broke(why: impl std::fmt::Display) -> Error {
+    Error::protocol(format!(
+        "connection broke after the request was sent ({why}): the request may have been processed"
+    ))
+}
+
+/// A failure before ureq began writing the request. The connect phase is budgeted to end
+/// before the call's deadline, so a timeout other than resolve or connect stays in doubt.
+fn map_before_writing(error: ureq::Error) -> Error {
     use ureq::Error as E;
     use ureq::Timeout as T;
     match error {
@@ -187,10 +318,7 @@ fn map_error(error: ureq::Error) -> Error {
             Status::Connect,
             "gateway not reached within the connect timeout",
         ),
-        E::Timeout(phase) => Error::new(
-            Status::Timeout,
-            format!("no full answer in time ({phase}): the request may have been processed"),
-        ),
+        E::Timeout(phase) => timed_out(phase),
         E::HostNotFound => Error::new(Status::Connect, "gateway host name could not be resolved"),
         E::ConnectionFailed => Error::new(Status::Connect, "could not connect to the gateway"),
         E::BodyExceedsLimit(limit) => {
@@ -210,9 +338,9 @@ fn map_error(error: ureq::Error) -> Error {
 
 fn map_io(e: io::Error) -> Error {
     use io::ErrorKind as K;
-    // A failed TLS handshake (certificate rejected, protocol mismatch) ends the connection
-    // before the request is written: nothing was sent.
-    if let Some(why) = tls::handshake_error(&e) {
+    // Before the first write, TLS errors come from the handshake, which ends before the
+    // request is written: nothing was sent.
+    if let Some(why) = tls::rustls_error(&e) {
         return Error::new(
             Status::Connect,
             format!("TLS handshake with the gateway failed: {why}"),
@@ -227,17 +355,12 @@ fn map_io(e: io::Error) -> Error {
             Status::Connect,
             format!("could not connect to the gateway ({e})"),
         ),
-        K::TimedOut | K::WouldBlock => Error::new(
-            Status::Timeout,
-            format!("no full answer in time ({e}): the request may have been processed"),
-        ),
+        K::TimedOut | K::WouldBlock => timed_out(e),
         _ => {
             // ureq reports its own errors inside io errors when reading a body.
             match e.downcast::<ureq::Error>() {
-                Ok(inner) => map_error(inner),
-                Err(e) => Error::protocol(format!(
-                    "connection broke after the request was sent ({e}): the request may have been processed"
-                )),
+                Ok(inner) => map_before_writing(inner),
+                Err(e) => broke(e),
             }
         }
     }

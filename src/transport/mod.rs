@@ -4,7 +4,9 @@
 //! - Nothing can have been sent: `Connect` (DNS failure, refused, unreachable, connect timeout,
 //!   a failed TLS handshake).
 //! - Bytes may have left: `Timeout` (no full answer in time) or `Protocol` (the connection broke,
-//!   the HTTP was malformed, or the body was larger than [`MAX_ANSWER_BYTES`]).
+//!   the HTTP was malformed, or the body was larger than [`MAX_ANSWER_BYTES`]). Once the first
+//!   byte of the request may have been written, a failure is never `Connect`, whatever it is
+//!   (over TLS too: a corrupted record or an alert after the handshake is `Protocol`).
 //!
 //! `http://` goes through [`plain`], a small HTTP/1.1 client over a shared pool of kept-alive
 //! sockets (one `send`, one `poll` and one `recv` per call on a kept-alive connection);
