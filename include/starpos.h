@@ -1040,6 +1040,26 @@ typedef struct starpos_journal_entry {
    * Why the sale is not final, or what recovery found, in words.
    */
   char error[STARPOS_ERROR_SIZE];
+  /**
+   * The gateway's `sysTime` (`yyyyMMddHHmmss`, China time) of the last signed answer about
+   * the sale: the gateway's clock, right even when the terminal's is not. Empty until one.
+   */
+  char sys_time[STARPOS_SYS_TIME_SIZE];
+  /**
+   * While the sale has had no answer: how many signed answers bound to their queries said
+   * the gateway does not know it (the evidence for "never arrived", which needs 3 over ten
+   * minutes of the gateway's clock).
+   */
+  uint32_t not_found;
+  /**
+   * Recovery passes that ended with the sale still open.
+   */
+  uint32_t recoveries;
+  /**
+   * 1 when the sale needs a person: still open after 3 recovery passes. It is still queried
+   * by every `starpos_recover`; look its `trade_no` up in the merchant's back office.
+   */
+  bool attention;
 } starpos_journal_entry;
 
 /**
@@ -1206,11 +1226,18 @@ enum starpos_status starpos_barcode_sale(const struct starpos_config *config,
  * `deadline_ms` (0 = 30000) has passed, and reported once through `callback` (which may be NULL).
  * Settled sales are neither queried nor reported again.
  *
+ * Queries send `V1.0.1`. A refund is confirmed from the order it refunds: that order's
+ * `refAmt` against the refunds of it the journal already settled, never from the refund's
+ * own `tradeNo`.
+ *
  * Each report's `status`: OK = final (`result` 'S', 'F' or 'D'); an in-doubt status = still
- * unknown (it stays open for the next `starpos_recover`; `error` says why); GATEWAY = no money
- * moved (the gateway still did not know the sale ten minutes after it was recorded). A
- * pubSigPay whose answer was lost is reported in doubt with the reason (no money can move
- * without that answer) and settled.
+ * unknown (it stays open for the next `starpos_recover`; `error` says why; `attention` = 1
+ * after 3 such passes: a person should look); GATEWAY = no money moved, said only on proof:
+ * the sale never had any answer, and at least 3 signed answers bound to their queries said the
+ * gateway does not know it over ten minutes of the gateway's own clock (`sys_time`), never of
+ * the terminal's. A sale that ever had an answer (a `log_no`, an 'A' or 'Z') is never
+ * concluded so. A pubSigPay whose answer was lost is reported in doubt with the reason (no
+ * money can move without that answer) and settled.
  *
  * Returns OK when the journal could be read, whatever the sales say; INVALID_ARGUMENT
  * without `journal_path`; JOURNAL when the file cannot be read or written.

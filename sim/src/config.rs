@@ -39,6 +39,10 @@ pub struct SimConfig {
     pub settle_after: Option<Duration>,
     /// Where to listen. The default `127.0.0.1:0` takes any free loopback port.
     pub bind: SocketAddr,
+    /// Whether a query by a refund's own `tradeNo` or `logNo` answers the refund. Off by
+    /// default, as the gateway documents it: the order query finds orders (by `logNo`,
+    /// `orderNo` or `tradeNo`), and a refund's own number is "order not found".
+    pub refunds_by_trade_no: bool,
 }
 
 impl Default for SimConfig {
@@ -51,6 +55,7 @@ impl Default for SimConfig {
             app_id_key: DEFAULT_APP_ID_KEY.to_owned(),
             settle_after: None,
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            refunds_by_trade_no: false,
         }
     }
 }

@@ -88,10 +88,23 @@ pub enum Fault {
         /// Milliseconds to hold the answer.
         ms: u64,
     },
+    /// (`busy`) A signed refusal ([`codes::SYSTEM_BUSY`], "系统繁忙") that echoes the request's
+    /// `tradeNo`, in place of the real answer: the gateway's own word, bound to the request,
+    /// that says nothing of the order.
+    Busy,
+    /// (`unbound_refusal`) The same signed "busy" refusal without `tradeNo`, as a stale
+    /// refusal of another request looks.
+    UnboundRefusal,
+    /// (`long_message`, `"chars"`, default 150) The real answer, signed, with `message` this
+    /// many characters long (its documented maximum is 100).
+    LongMessage(usize),
+    /// (`result`, `"letter"`, default `S`) The real answer, signed, with this `result` letter
+    /// (one the endpoint may not document).
+    Result(char),
 }
 
 /// Every fault name `POST /_sim/fault` accepts (`none` clears the pending faults).
-pub const FAULT_NAMES: [&str; 19] = [
+pub const FAULT_NAMES: [&str; 23] = [
     "never_answer",
     "stall_after_headers",
     "close_mid_body",
@@ -111,6 +124,10 @@ pub const FAULT_NAMES: [&str; 19] = [
     "stale",
     "mismatched_amount",
     "delay",
+    "busy",
+    "unbound_refusal",
+    "long_message",
+    "result",
 ];
 
 impl Fault {
@@ -136,6 +153,10 @@ impl Fault {
             Fault::Stale => "stale",
             Fault::MismatchedAmount => "mismatched_amount",
             Fault::Delay { .. } => "delay",
+            Fault::Busy => "busy",
+            Fault::UnboundRefusal => "unbound_refusal",
+            Fault::LongMessage(_) => "long_message",
+            Fault::Result(_) => "result",
         }
     }
 
@@ -189,6 +210,18 @@ impl Fault {
             "mismatched_amount" => Fault::MismatchedAmount,
             "delay" => Fault::Delay {
                 ms: number("ms", 1000)?,
+            },
+            "busy" => Fault::Busy,
+            "unbound_refusal" => Fault::UnboundRefusal,
+            "long_message" => Fault::LongMessage(
+                usize::try_from(number("chars", 150)?).map_err(|_| "chars is too large")?,
+            ),
+            "result" => match params.get("letter") {
+                None | Some(Value::Null) => Fault::Result('S'),
+                Some(Value::String(s)) if s.chars().count() == 1 => {
+                    Fault::Result(s.chars().next().unwrap_or('S'))
+                }
+                Some(_) => return Err("letter must be one character".to_owned()),
             },
             other => {
                 return Err(format!(
@@ -346,6 +379,27 @@ pub(crate) fn send(
                 JSON_TYPE,
                 raw_json(&plain, Some(&wrong)).into_bytes(),
             );
+        }
+        Fault::Busy | Fault::UnboundRefusal => {
+            let busy = Refusal::new(
+                codes::SYSTEM_BUSY,
+                "系统繁忙,请稍后再试: the gateway is busy",
+            );
+            let mut refusal = Reply::refusal(&busy, Some(&shared.config.merc_id), true);
+            if fault == Fault::Busy {
+                if let Some(trade_no) = reply.get("tradeNo") {
+                    refusal.set("tradeNo", trade_no);
+                }
+            }
+            respond(request, 200, JSON_TYPE, refusal.body(key));
+        }
+        Fault::LongMessage(chars) => {
+            reply.set("message", &"长".repeat(chars));
+            respond(request, 200, JSON_TYPE, reply.body(key));
+        }
+        Fault::Result(letter) => {
+            reply.set("result", &letter.to_string());
+            respond(request, 200, JSON_TYPE, reply.body(key));
         }
         Fault::MissingSignature => {
             reply.signed = false;

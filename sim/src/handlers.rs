@@ -581,6 +581,12 @@ fn query(fields: &Fields, config: &SimConfig, book: &Mutex<OrderBook>) -> Result
         book.get(qry_no)
     };
     let Some(order) = found else {
+        if !config.refunds_by_trade_no {
+            return Err(Refusal::new(
+                codes::ORDER_NOT_FOUND,
+                format!("订单不存在: no order has number {qry_no}"),
+            ));
+        }
         return query_refund(qry_no, fields, config, book);
     };
     let mut reply = Reply::success(&config.merc_id, state_message(&order));

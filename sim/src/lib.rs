@@ -91,7 +91,8 @@
 //! The query (`qryNo`), the refund (`orderNo`), [`Simulator::confirm`], [`Simulator::cancel`]
 //! and [`Simulator::force_state`] find an order by its `logNo`, either `orderNo`, a counter
 //! sale's `tradeNo`, or a `pubSigPay`'s `selOrderNo`. A query whose `qryNo` is a refund's
-//! `tradeNo` or `logNo` answers that refund. Refunds work the same on every kind of order.
+//! `tradeNo` or `logNo` is "order not found", as the gateway documents it, unless
+//! [`SimConfig::refunds_by_trade_no`] is on: then it answers that refund. Refunds work the same on every kind of order.
 //!
 //! [`Simulator::orders`] and `GET /_sim/orders` list every order: its endpoint (kind),
 //! `tradeNo`, `logNo`, `orderNo`, `selOrderNo`, state, amounts, refunded fen and, for barcode
@@ -126,7 +127,9 @@
 //!   `empty_body`, `not_json`, `json_array`, `huge_body` (`"bytes":8388608`),
 //!   `wrong_signature`, `missing_signature`, `unsigned_refusal`, `missing_fields`,
 //!   `overlong_fields`, `gbk_body`, `broken_percent`, `slow_trickle` (`"byte_every_ms":10`),
-//!   `stale`, `mismatched_amount`, `delay` (`"ms":1000`); `none` clears every pending fault.
+//!   `stale`, `mismatched_amount`, `delay` (`"ms":1000`), `busy` (a signed refusal echoing the
+//!   `tradeNo`), `unbound_refusal` (the same without `tradeNo`), `long_message`
+//!   (`"chars":150`), `result` (`"letter":"S"`); `none` clears every pending fault.
 //!
 //! Malformed control requests get 400 with `{"ok":false,"error":"…"}`.
 

@@ -25,6 +25,10 @@ fn entry_to_c(entry: &Entry, s: Strings) -> starpos_journal_entry {
     out.settled = entry.settled;
     out.created_unix_ms = entry.created_unix_ms;
     s.put_cut(&mut out.error, &entry.error);
+    s.put_cut(&mut out.sys_time, &entry.sys_time);
+    out.not_found = entry.not_found;
+    out.recoveries = entry.recoveries;
+    out.attention = entry.attention;
     out
 }
 
@@ -34,11 +38,18 @@ fn entry_to_c(entry: &Entry, s: Strings) -> starpos_journal_entry {
 /// `deadline_ms` (0 = 30000) has passed, and reported once through `callback` (which may be NULL).
 /// Settled sales are neither queried nor reported again.
 ///
+/// Queries send `V1.0.1`. A refund is confirmed from the order it refunds: that order's
+/// `refAmt` against the refunds of it the journal already settled, never from the refund's
+/// own `tradeNo`.
+///
 /// Each report's `status`: OK = final (`result` 'S', 'F' or 'D'); an in-doubt status = still
-/// unknown (it stays open for the next `starpos_recover`; `error` says why); GATEWAY = no money
-/// moved (the gateway still did not know the sale ten minutes after it was recorded). A
-/// pubSigPay whose answer was lost is reported in doubt with the reason (no money can move
-/// without that answer) and settled.
+/// unknown (it stays open for the next `starpos_recover`; `error` says why; `attention` = 1
+/// after 3 such passes: a person should look); GATEWAY = no money moved, said only on proof:
+/// the sale never had any answer, and at least 3 signed answers bound to their queries said the
+/// gateway does not know it over ten minutes of the gateway's own clock (`sys_time`), never of
+/// the terminal's. A sale that ever had an answer (a `log_no`, an 'A' or 'Z') is never
+/// concluded so. A pubSigPay whose answer was lost is reported in doubt with the reason (no
+/// money can move without that answer) and settled.
 ///
 /// Returns OK when the journal could be read, whatever the sales say; INVALID_ARGUMENT
 /// without `journal_path`; JOURNAL when the file cannot be read or written.

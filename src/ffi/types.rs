@@ -510,6 +510,18 @@ pub struct starpos_journal_entry {
     pub created_unix_ms: u64,
     /// Why the sale is not final, or what recovery found, in words.
     pub error: [c_char; STARPOS_ERROR_SIZE],
+    /// The gateway's `sysTime` (`yyyyMMddHHmmss`, China time) of the last signed answer about
+    /// the sale: the gateway's clock, right even when the terminal's is not. Empty until one.
+    pub sys_time: [c_char; STARPOS_SYS_TIME_SIZE],
+    /// While the sale has had no answer: how many signed answers bound to their queries said
+    /// the gateway does not know it (the evidence for "never arrived", which needs 3 over ten
+    /// minutes of the gateway's clock).
+    pub not_found: u32,
+    /// Recovery passes that ended with the sale still open.
+    pub recoveries: u32,
+    /// 1 when the sale needs a person: still open after 3 recovery passes. It is still queried
+    /// by every `starpos_recover`; look its `trade_no` up in the merchant's back office.
+    pub attention: bool,
 }
 
 /// Called once per journal entry by `starpos_recover` and `starpos_journal_list`, on the
