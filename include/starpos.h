@@ -253,12 +253,14 @@ typedef struct starpos_config {
    */
   const char *opr_id;
   /**
-   * `latitude`, sent with every `sdk*` call: where the terminal is, a decimal number of
-   * ≤ 15 characters ("31.2304"). NULL or "" = not sent.
+   * `latitude`, sent with every `sdk*` call: where the terminal is, degrees from -90 to 90
+   * as a decimal number with 1 to 5 decimals, ≤ 15 characters ("31.23042", "-31.5"), as
+   * the vendor's SDK docs define it; any other form is INVALID_ARGUMENT naming `latitude`.
+   * NULL or "" = not sent.
    */
   const char *latitude;
   /**
-   * `longitude`, as `latitude` ("121.4737").
+   * `longitude`, as `latitude` but from -180 to 180 ("121.47370", "-121.5").
    */
   const char *longitude;
   /**

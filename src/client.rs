@@ -50,9 +50,12 @@ pub struct Config {
     pub trm_typ: String,
     /// `oprId`, sent with every `sdk*` call when not empty: the cashier (≤ 6 letters/digits).
     pub opr_id: String,
-    /// `latitude`, sent with every `sdk*` call when not empty (a decimal number, ≤ 15).
+    /// `latitude`, sent with every `sdk*` call when not empty: degrees from -90 to 90 as a
+    /// decimal number with 1 to 5 decimals, ≤ 15 characters (`31.23042`, `-31.5`), as the
+    /// vendor's SDK docs define it; anything else is refused by [`Client::new`].
     pub latitude: String,
-    /// `longitude`, sent with every `sdk*` call when not empty (a decimal number, ≤ 15).
+    /// `longitude`, sent with every `sdk*` call when not empty: degrees from -180 to 180, in
+    /// the form of `latitude` (`121.47370`, `-121.5`).
     pub longitude: String,
     /// The sale journal's file; `None` = no journal.
     pub journal_path: Option<PathBuf>,

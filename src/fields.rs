@@ -100,28 +100,43 @@ pub fn version(field: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// A coordinate (`latitude`, `longitude`): empty (not sent), or a decimal number of at most
-/// 15 characters within ±`limit` degrees.
+/// A coordinate (`latitude`, `longitude`) as the vendor's SDK docs define it: empty (not
+/// sent), or a decimal number of degrees within ±`limit` (90 for latitude, 180 for longitude)
+/// with 1 to 5 decimals, an optional leading `-` and at most 15 characters (the documented
+/// maximum): `31.23042`, `-121.5`. Anything else (no decimals, 6 decimals, a `+`, spaces,
+/// exponents) is refused before it is sent.
 pub fn coordinate(field: &str, value: &str, limit: u32) -> Result<(), Error> {
     if value.is_empty() {
         return Ok(());
     }
     let digits = value.strip_prefix('-').unwrap_or(value);
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
-    let shaped = value.len() <= 15
-        && !whole.is_empty()
-        && !fraction.is_empty()
-        && whole
-            .bytes()
-            .chain(fraction.bytes())
-            .all(|b| b.is_ascii_digit());
-    let within = whole
-        .parse::<u32>()
-        .is_ok_and(|w| w < limit || (w == limit && fraction.bytes().all(|b| b == b'0')));
-    if !shaped || !within {
+    let within = value.len() <= 15
+        && digits.split_once('.').is_some_and(|(whole, fraction)| {
+            !whole.is_empty()
+                && (1..=5).contains(&fraction.len())
+                && whole
+                    .bytes()
+                    .chain(fraction.bytes())
+                    .all(|b| b.is_ascii_digit())
+                // At most 14 digits here: a u64 holds them.
+                && whole.parse::<u64>().is_ok_and(|w| {
+                    w < u64::from(limit)
+                        || (w == u64::from(limit) && fraction.bytes().all(|b| b == b'0'))
+                })
+        });
+    if !within {
+        let example = if limit == 90 { "31.23042" } else { "121.47370" };
+        let got = if value.chars().count() <= 32 {
+            format!("{value:?}")
+        } else {
+            format!("{} characters", value.chars().count())
+        };
         return Err(Error::invalid(
             field,
-            format!("must be a decimal number of degrees within ±{limit}, at most 15 characters, got {value:?}"),
+            format!(
+                "must be degrees from -{limit} to {limit} written as a decimal number with 1 to 5 \
+                 decimals, at most 15 characters (like {example} or -{limit}.0), got {got}"
+            ),
         ));
     }
     Ok(())
@@ -304,6 +319,66 @@ mod tests {
                 "{bad}: {e}"
             );
         }
+    }
+
+    #[test]
+    fn coordinates_as_the_sdk_docs_define_them() {
+        for good in [
+            "",
+            "31.23042",
+            "-31.5",
+            "0.0",
+            "-0.5",
+            "90.0",
+            "-90.00000",
+            "89.99999",
+            "031.2",
+        ] {
+            assert!(coordinate("latitude", good, 90).is_ok(), "{good}");
+        }
+        for good in ["180.0", "-180.00000", "121.47370", "-121.5", "179.99999"] {
+            assert!(coordinate("longitude", good, 180).is_ok(), "{good}");
+        }
+        for bad in [
+            "31",
+            "-31",
+            "31.",
+            ".5",
+            "-.5",
+            "31.230421",
+            "+31.2",
+            "31.2 ",
+            " 31.2",
+            "31,2",
+            "3e1.0",
+            "91.0",
+            "90.00001",
+            "-90.5",
+            "1-2.3",
+            "--1.0",
+            "000000000000031.2",
+            "north",
+        ] {
+            let e = coordinate("latitude", bad, 90).unwrap_err();
+            assert!(
+                e.detail().starts_with(
+                    "latitude: must be degrees from -90 to 90 written as a decimal number with \
+                     1 to 5 decimals, at most 15 characters (like 31.23042"
+                ),
+                "{bad}: {e}"
+            );
+        }
+        for bad in ["180.1", "-181.0", "121", "121.473701"] {
+            let e = coordinate("longitude", bad, 180).unwrap_err();
+            assert!(
+                e.detail()
+                    .starts_with("longitude: must be degrees from -180 to 180"),
+                "{bad}: {e}"
+            );
+        }
+        // A long value is described, not echoed whole.
+        let e = coordinate("longitude", &"9".repeat(100), 180).unwrap_err();
+        assert!(e.detail().ends_with("got 100 characters"), "{e}");
     }
 
     #[test]

@@ -320,6 +320,42 @@ fn config_fields() {
     assert_eq!(sim.request_count(), 0);
 }
 
+/// `latitude` and `longitude` as the vendor's SDK docs define them: degrees within range as
+/// a decimal number with 1 to 5 decimals. Every other form is INVALID_ARGUMENT naming the
+/// field and the form expected, before anything is sent.
+#[test]
+fn coordinates_outside_the_documented_form() {
+    let sim = sim();
+    let base = c_config(&sim);
+    for (field, value) in [
+        ("latitude", "31"),
+        ("latitude", "31.230421"),
+        ("latitude", "91.0"),
+        ("latitude", "+31.2"),
+        ("latitude", "31.2e0"),
+        ("latitude", "north"),
+        ("longitude", "-121"),
+        ("longitude", "180.00001"),
+        ("longitude", "121.4737 "),
+        ("longitude", "1.000000"),
+    ] {
+        let mut s = Strings::default();
+        let mut cfg = base.raw;
+        match field {
+            "latitude" => cfg.latitude = s.s(value),
+            _ => cfg.longitude = s.s(value),
+        }
+        let (status, error) = qry_with(&cfg);
+        let case = format!("{field} {value:?}");
+        check(&case, (status, error.clone()), field);
+        assert!(
+            error.contains("a decimal number with 1 to 5 decimals"),
+            "{case}: the rule is said: {error}"
+        );
+    }
+    assert_eq!(sim.request_count(), 0, "nothing was sent");
+}
+
 #[test]
 fn null_pointers_for_every_function() {
     let sim = sim();

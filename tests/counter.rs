@@ -366,6 +366,46 @@ fn the_terminal_fields_go_with_every_sdk_call_and_no_other() {
 }
 
 #[test]
+fn coordinates_in_the_documented_form_are_sent_as_given() {
+    let sim = sim();
+    for (latitude, longitude) in [
+        ("31.23042", "121.47370"),
+        ("-90.0", "-180.00000"),
+        ("0.5", "-121.5"),
+    ] {
+        let mut c = config(&sim);
+        c.latitude = latitude.into();
+        c.longitude = longitude.into();
+        let client = Client::new(c).unwrap();
+        client.barcode_pay(&barcode(&wechat_code('0'), 1)).unwrap();
+        let sent = sim.requests().pop().unwrap();
+        assert_eq!(sent.fields["latitude"], latitude);
+        assert_eq!(sent.fields["longitude"], longitude);
+    }
+    // Whole degrees, six decimals: not the documented form, refused before anything is sent.
+    let before = sim.request_count();
+    for (latitude, longitude, field) in [
+        ("31", "", "latitude"),
+        ("31.230421", "", "latitude"),
+        ("", "121", "longitude"),
+        ("", "-121.473701", "longitude"),
+    ] {
+        let mut c = config(&sim);
+        c.latitude = latitude.into();
+        c.longitude = longitude.into();
+        let e = Client::new(c).unwrap_err();
+        assert_eq!(e.status(), Status::InvalidArgument);
+        assert!(
+            e.detail()
+                .starts_with(&format!("{field}: must be degrees from")),
+            "{e}"
+        );
+        assert!(e.detail().contains("1 to 5 decimals"), "{e}");
+    }
+    assert_eq!(sim.request_count(), before);
+}
+
+#[test]
 fn through_the_c_abi() {
     let sim = sim_settling(100);
     let cfg = c_config(&sim);

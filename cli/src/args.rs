@@ -61,6 +61,26 @@ pub struct Global {
     /// oprId sent with every sdk call: the cashier (≤ 6 letters/digits).
     #[arg(long, global = true, env = "STARPOS_OPR_ID", value_name = "ID")]
     pub opr_id: Option<String>,
+    /// latitude sent with every sdk call: degrees from -90 to 90 with 1 to 5 decimals
+    /// (31.23042).
+    #[arg(
+        long,
+        global = true,
+        env = "STARPOS_LATITUDE",
+        value_name = "DEG",
+        allow_hyphen_values = true
+    )]
+    pub latitude: Option<String>,
+    /// longitude sent with every sdk call: degrees from -180 to 180 with 1 to 5 decimals
+    /// (121.47370, -121.5).
+    #[arg(
+        long,
+        global = true,
+        env = "STARPOS_LONGITUDE",
+        value_name = "DEG",
+        allow_hyphen_values = true
+    )]
+    pub longitude: Option<String>,
     /// The sale journal's file: sales are recorded before they are sent and settled by
     /// `starpos recover` after a crash.
     #[arg(long, global = true, env = "STARPOS_JOURNAL", value_name = "FILE")]

@@ -1104,7 +1104,10 @@ class Client:
         trm_typ: ``trmTyp`` sent with every ``sdk*`` call: "P" smart POS, "A" app, "C" PC,
             "T" table sign; None = not sent.
         opr_id: ``oprId``, the cashier (<= 6 letters/digits); None = not sent.
-        latitude, longitude: where the terminal is, decimal text ("31.2304"); None = not sent.
+        latitude, longitude: where the terminal is, as the vendor's SDK docs define it:
+            degrees (latitude -90 to 90, longitude -180 to 180) as decimal text with 1 to 5
+            decimals, <= 15 characters ("31.23042", "-121.5"); None = not sent. Any other form
+            raises :class:`InvalidArgumentError` naming the field at the first call.
         journal_path: the sale journal, a file the library owns; with one, every pay and
             refund is recorded before it is sent and :meth:`recover` settles what a crash
             left open. None = no journal.

@@ -82,10 +82,12 @@ pub struct starpos_config {
     /// `oprId`, sent with every `sdk*` call: the cashier, ≤ 6 letters/digits. NULL or "" = not
     /// sent.
     pub opr_id: *const c_char,
-    /// `latitude`, sent with every `sdk*` call: where the terminal is, a decimal number of
-    /// ≤ 15 characters ("31.2304"). NULL or "" = not sent.
+    /// `latitude`, sent with every `sdk*` call: where the terminal is, degrees from -90 to 90
+    /// as a decimal number with 1 to 5 decimals, ≤ 15 characters ("31.23042", "-31.5"), as
+    /// the vendor's SDK docs define it; any other form is INVALID_ARGUMENT naming `latitude`.
+    /// NULL or "" = not sent.
     pub latitude: *const c_char,
-    /// `longitude`, as `latitude` ("121.4737").
+    /// `longitude`, as `latitude` but from -180 to 180 ("121.47370", "-121.5").
     pub longitude: *const c_char,
     /// The sale journal: a file the library owns (and `<journal_path>.lock` beside it). With a
     /// journal, every pay, barcode pay, QR pay and refund is recorded on stable storage before
