@@ -243,7 +243,8 @@ typedef struct starpos_config {
    */
   const char *ca_file;
   /**
-   * `trmTyp`, sent with every `sdk*` call: "P" smart POS, "A" app, "C" PC, "T" table sign.
+   * `trmTyp`, sent with every `sdk*` call: "P" smart POS, "I" smart POS (the iOS SDK's
+   * name for it), "A" app, "C" PC, "T" table sign; anything else is INVALID_ARGUMENT.
    * NULL or "" = not sent.
    */
   const char *trm_typ;

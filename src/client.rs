@@ -45,8 +45,8 @@ pub struct Config {
     /// How request bodies are encoded: UTF-8 (the default) or GBK, the gateway's documented
     /// transport encoding. The signature is computed over the UTF-8 text either way.
     pub body_charset: BodyCharset,
-    /// `trmTyp`, sent with every `sdk*` call when not empty: `P` smart POS, `A` app, `C` PC,
-    /// `T` table sign.
+    /// `trmTyp`, sent with every `sdk*` call when not empty: `P` smart POS (scanAPI), `I`
+    /// smart POS (the iOS SDK's appendix), `A` app, `C` PC, `T` table sign.
     pub trm_typ: String,
     /// `oprId`, sent with every `sdk*` call when not empty: the cashier (≤ 6 letters/digits).
     pub opr_id: String,
@@ -62,6 +62,10 @@ pub struct Config {
     /// How long a settled sale stays in the journal; zero = 7 days.
     pub journal_retention: Duration,
 }
+
+/// The `trmTyp` values the gateway's docs name: `P` smart POS (scanAPI's common parameters),
+/// `I` smart POS (the iOS SDK's appendix), `A` app, `C` PC, `T` table sign.
+const TRM_TYPS: [&str; 5] = ["P", "I", "A", "C", "T"];
 
 /// The character set of request bodies.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -198,11 +202,11 @@ impl Client {
                 "a GBK body needs a build with the `gbk` feature",
             ));
         }
-        if !config.trm_typ.is_empty() && !["P", "A", "C", "T"].contains(&config.trm_typ.as_str()) {
+        if !config.trm_typ.is_empty() && !TRM_TYPS.contains(&config.trm_typ.as_str()) {
             return Err(Error::invalid(
                 "trm_typ",
                 format!(
-                    "must be P (smart POS), A (app), C (PC) or T (table sign), got {:?}",
+                    "must be P or I (smart POS), A (app), C (PC) or T (table sign), got {:?}",
                     config.trm_typ
                 ),
             ));

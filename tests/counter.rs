@@ -406,6 +406,40 @@ fn coordinates_in_the_documented_form_are_sent_as_given() {
 }
 
 #[test]
+fn trm_typ_i_the_ios_smart_pos_is_accepted_and_sent() {
+    let sim = sim();
+    let mut rust = config(&sim);
+    rust.trm_typ = "I".into();
+    let client = Client::new(rust).expect("I is a documented trmTyp");
+    client.barcode_pay(&barcode(&wechat_code('0'), 1)).unwrap();
+    assert_eq!(sim.requests().pop().unwrap().fields["trmTyp"], "I");
+    // Through the C ABI too.
+    let mut cfg = c_config(&sim);
+    let i = c("I");
+    cfg.raw.trm_typ = i.as_ptr();
+    let code = c(&wechat_code('0'));
+    let mut req: starpos_barcode_pay_request = zeroed();
+    req.auth_code = code.as_ptr();
+    req.amount = 3;
+    req.total_amount = 3;
+    let mut out: starpos_barcode_pay_response = zeroed();
+    let st = unsafe { starpos_barcode_pay(&cfg.raw, &req, &mut out) };
+    assert_eq!(st, starpos_status::STARPOS_OK, "{}", text(&out.error));
+    assert_eq!(sim.requests().pop().unwrap().fields["trmTyp"], "I");
+    // Other letters are still refused, naming the field and the letters allowed.
+    for bad in ["X", "i", "PI", "null"] {
+        let mut rust = config(&sim);
+        rust.trm_typ = bad.into();
+        let e = Client::new(rust).unwrap_err();
+        assert!(
+            e.detail()
+                .starts_with("trm_typ: must be P or I (smart POS), A (app), C (PC) or T"),
+            "{bad}: {e}"
+        );
+    }
+}
+
+#[test]
 fn through_the_c_abi() {
     let sim = sim_settling(100);
     let cfg = c_config(&sim);

@@ -55,8 +55,9 @@ pub struct Global {
     /// Time limit of one gateway call, in ms (default: the library's).
     #[arg(long, global = true, value_name = "MS", value_parser = milliseconds)]
     pub timeout_ms: Option<u64>,
-    /// trmTyp sent with every sdk call: P smart POS, A app, C PC, T table sign.
-    #[arg(long, global = true, env = "STARPOS_TRM_TYP", value_name = "P|A|C|T")]
+    /// trmTyp sent with every sdk call: P or I smart POS (I: the iOS SDK's name), A app, C PC,
+    /// T table sign.
+    #[arg(long, global = true, env = "STARPOS_TRM_TYP", value_name = "P|I|A|C|T")]
     pub trm_typ: Option<String>,
     /// oprId sent with every sdk call: the cashier (≤ 6 letters/digits).
     #[arg(long, global = true, env = "STARPOS_OPR_ID", value_name = "ID")]

@@ -1101,8 +1101,8 @@ class Client:
             or 0.
         ca_file: https only (``tls`` builds): a PEM file of CA certificates to trust instead
             of the built-in roots.
-        trm_typ: ``trmTyp`` sent with every ``sdk*`` call: "P" smart POS, "A" app, "C" PC,
-            "T" table sign; None = not sent.
+        trm_typ: ``trmTyp`` sent with every ``sdk*`` call: "P" smart POS, "I" smart POS
+            (the iOS SDK's name for it), "A" app, "C" PC, "T" table sign; None = not sent.
         opr_id: ``oprId``, the cashier (<= 6 letters/digits); None = not sent.
         latitude, longitude: where the terminal is, as the vendor's SDK docs define it:
             degrees (latitude -90 to 90, longitude -180 to 180) as decimal text with 1 to 5

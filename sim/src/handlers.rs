@@ -416,8 +416,8 @@ fn check_common(endpoint: Endpoint, fields: &Fields) -> Result<(), Refusal> {
             return Err(Refusal::field("characterSet", "must be 00"));
         }
         token("tradeNo", required(fields, "tradeNo")?, 64)?;
-        if !matches!(fields.get("trmTyp"), "" | "P" | "A" | "C" | "T") {
-            return Err(Refusal::field("trmTyp", "must be P, A, C or T"));
+        if !matches!(fields.get("trmTyp"), "" | "P" | "I" | "A" | "C" | "T") {
+            return Err(Refusal::field("trmTyp", "must be P, I, A, C or T"));
         }
         text("oprId", fields.get("oprId"), 6)?;
         text("latitude", fields.get("latitude"), 15)?;

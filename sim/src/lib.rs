@@ -31,7 +31,7 @@
 //!    `txnTime` 14 digits naming a plausible moment, `signType` `MD5`, `version` `V1.0.0` or
 //!    `V1.0.1`; `attach` ≤ 256 characters (except the counter sales, below);
 //!    - every `sdk*` endpoint: the common parameters `opSys` (digits), `characterSet` `00`,
-//!      `tradeNo` (1-64 printable ASCII, required), optional `trmTyp` (`P`, `A`, `C`, `T`),
+//!      `tradeNo` (1-64 printable ASCII, required), optional `trmTyp` (`P`, `I`, `A`, `C`, `T`),
 //!      `oprId` ≤ 6, `latitude` / `longitude` ≤ 15, `addField` ≤ 256;
 //!    - `pubSigPay`: exactly one of `code` (≤ 64) / `openid`, `amount` and `total_amount`
 //!      positive fen of ≤ 13 digits with `amount` ≤ `total_amount`, `subject` ≤ 256,

@@ -390,6 +390,17 @@ fn malformed_sales_are_refused_naming_the_field() {
 }
 
 #[test]
+fn every_documented_terminal_type_is_accepted() {
+    // P, A, C, T from scanAPI's common parameters; I (smart POS) from the iOS SDK's appendix.
+    let sim = sim();
+    for trm_typ in ["P", "I", "A", "C", "T"] {
+        let mut fields = barcode_fields(&auth_code('0'), "1", "1");
+        set(&mut fields, "trmTyp", trm_typ);
+        assert_eq!(barcode(&sim, &fields).text("result"), "S", "{trm_typ}");
+    }
+}
+
+#[test]
 fn text_limits_count_gbk_bytes() {
     let sim = sim();
     let mut fields = barcode_fields(&auth_code('0'), "1", "1");

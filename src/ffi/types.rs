@@ -76,7 +76,8 @@ pub struct starpos_config {
     /// trust instead of the built-in Mozilla roots (terminals have no system store). NULL or ""
     /// = the built-in roots. Ignored for http.
     pub ca_file: *const c_char,
-    /// `trmTyp`, sent with every `sdk*` call: "P" smart POS, "A" app, "C" PC, "T" table sign.
+    /// `trmTyp`, sent with every `sdk*` call: "P" smart POS, "I" smart POS (the iOS SDK's
+    /// name for it), "A" app, "C" PC, "T" table sign; anything else is INVALID_ARGUMENT.
     /// NULL or "" = not sent.
     pub trm_typ: *const c_char,
     /// `oprId`, sent with every `sdk*` call: the cashier, ≤ 6 letters/digits. NULL or "" = not
