@@ -200,7 +200,9 @@ typedef enum starpos_status {
 /**
  * Where and as whom to call the gateway. Zero-initialise it (`starpos_config c = {0};`) and
  * set what you need: every zero field means its default. Strings are NUL-terminated UTF-8,
- * borrowed for the duration of the call only.
+ * borrowed for the duration of the call only. In every request struct, a text or token
+ * field whose whole value is the word `null` (any letter case) is INVALID_ARGUMENT naming
+ * the field: the gateway would read it as absent; leave the field NULL instead.
  */
 typedef struct starpos_config {
   /**

@@ -14,6 +14,19 @@ fn no_controls(field: &str, value: &str) -> Result<(), Error> {
     }
 }
 
+/// Rejects the word `null` in any letter case as a value: the vendor's SDK docs say the
+/// gateway reads it as the field being absent (iOS SDK error 100009), so what was sent would
+/// not be what the gateway records. The caller leaves the field out instead.
+pub fn not_null(field: &str, value: &str) -> Result<(), Error> {
+    if value.eq_ignore_ascii_case("null") {
+        return Err(Error::invalid(
+            field,
+            "must not be the word null: leave it out instead",
+        ));
+    }
+    Ok(())
+}
+
 /// A required identifier: 1 to `max` ASCII letters or digits (`orgNo`, `mercId`, `trmNo`).
 pub fn alnum(field: &str, value: &str, max: usize) -> Result<(), Error> {
     if value.is_empty() {
@@ -35,11 +48,12 @@ pub fn alnum(field: &str, value: &str, max: usize) -> Result<(), Error> {
 }
 
 /// A token: 1 to `max` printable ASCII characters without spaces (`version`, `code`, `openid`,
-/// `tradeNo`, `qryNo`, `orderNo`).
+/// `tradeNo`, `qryNo`, `orderNo`), and not the word `null` ([`not_null`]).
 pub fn token(field: &str, value: &str, max: usize) -> Result<(), Error> {
     if value.is_empty() {
         return Err(Error::invalid(field, "is required"));
     }
+    not_null(field, value)?;
     if value.len() > max {
         return Err(Error::invalid(
             field,
@@ -65,9 +79,10 @@ pub fn gbk_len(value: &str) -> usize {
 }
 
 /// Free text of at most `max_bytes` GBK bytes (`subject`, `attach`, `goods_tag`, ...): ASCII
-/// counts 1, any other character 2 (spec section 10).
+/// counts 1, any other character 2 (spec section 10); not the word `null` ([`not_null`]).
 pub fn text(field: &str, value: &str, max_bytes: usize) -> Result<(), Error> {
     no_controls(field, value)?;
+    not_null(field, value)?;
     let bytes = gbk_len(value);
     if bytes > max_bytes {
         return Err(Error::invalid(
@@ -88,6 +103,7 @@ pub const VERSIONS: [&str; 2] = ["V1.0.0", "V1.0.1"];
 /// A protocol version: one of [`VERSIONS`]. Anything else would be refused by the gateway
 /// after the request (and, for a sale, the journal entry) had been made.
 pub fn version(field: &str, value: &str) -> Result<(), Error> {
+    not_null(field, value)?;
     if !VERSIONS.contains(&value) {
         return Err(Error::invalid(
             field,
@@ -284,6 +300,28 @@ mod tests {
         assert!(token("code", "abc DEF", 64).is_err());
         assert!(token("code", &"a".repeat(64), 64).is_ok());
         assert!(token("code", &"a".repeat(65), 64).is_err());
+    }
+
+    #[test]
+    fn the_word_null_is_refused_in_tokens_and_texts() {
+        for word in ["null", "NULL", "Null", "nUlL"] {
+            for e in [
+                token("trade_no", word, 64).unwrap_err(),
+                text("subject", word, 512).unwrap_err(),
+                not_null("auth_code", word).unwrap_err(),
+            ] {
+                assert!(
+                    e.detail()
+                        .ends_with(": must not be the word null: leave it out instead"),
+                    "{word}: {e}"
+                );
+            }
+        }
+        // Only the whole value: text that contains the word is text.
+        for fine in ["nullable", "null pointer", "nul", "null1", "anull"] {
+            assert!(text("subject", fine, 512).is_ok(), "{fine}");
+        }
+        assert!(token("trade_no", "null1", 64).is_ok());
     }
 
     #[test]

@@ -338,6 +338,99 @@ fn bad_input_names_the_field_and_sends_nothing() {
 }
 
 #[test]
+fn the_word_null_is_refused_naming_the_field() {
+    // The gateway reads the text null as "absent" (the vendor's SDK docs): refused, not sent.
+    let sim = sim();
+    let client = client(&sim);
+    let code = wechat_code('0');
+    for word in ["null", "NULL", "Null"] {
+        let sale = barcode(&code, 1);
+        let cases: Vec<(&str, BarcodePayRequest)> = vec![
+            ("auth_code", barcode(word, 1)),
+            (
+                "trade_no",
+                BarcodePayRequest {
+                    trade_no: Some(word),
+                    ..sale.clone()
+                },
+            ),
+            (
+                "subject",
+                BarcodePayRequest {
+                    subject: Some(word),
+                    ..sale.clone()
+                },
+            ),
+            (
+                "sel_order_no",
+                BarcodePayRequest {
+                    sel_order_no: Some(word),
+                    ..sale.clone()
+                },
+            ),
+            (
+                "goods_tag",
+                BarcodePayRequest {
+                    goods_tag: Some(word),
+                    ..sale.clone()
+                },
+            ),
+            (
+                "attach",
+                BarcodePayRequest {
+                    attach: Some(word),
+                    ..sale.clone()
+                },
+            ),
+            (
+                "add_field",
+                BarcodePayRequest {
+                    add_field: Some(word),
+                    ..sale.clone()
+                },
+            ),
+            (
+                "version",
+                BarcodePayRequest {
+                    version: Some(word),
+                    ..sale.clone()
+                },
+            ),
+        ];
+        for (field, request) in cases {
+            let e = client.barcode_pay(&request).unwrap_err();
+            assert_eq!(e.status(), Status::InvalidArgument, "{field} {word}");
+            assert_eq!(
+                e.detail(),
+                format!("{field}: must not be the word null: leave it out instead")
+            );
+        }
+        let e = client
+            .qr_pay(&QrPayRequest {
+                pay_channel: "WXPAY",
+                amount: 1,
+                total_amount: 1,
+                attach: Some(word),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert!(
+            e.detail().starts_with("attach: must not be the word null"),
+            "{e}"
+        );
+    }
+    assert_eq!(sim.request_count(), 0, "nothing was sent");
+    // The word inside text is text.
+    let paid = client
+        .barcode_pay(&BarcodePayRequest {
+            subject: Some("null and void"),
+            ..barcode(&code, 1)
+        })
+        .unwrap();
+    assert_eq!(paid.subject, "null and void");
+}
+
+#[test]
 fn the_terminal_fields_go_with_every_sdk_call_and_no_other() {
     let sim = sim();
     let mut c = config(&sim);

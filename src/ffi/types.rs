@@ -51,7 +51,9 @@ pub const STARPOS_FLAG_GBK_BODY: u32 = 4;
 
 /// Where and as whom to call the gateway. Zero-initialise it (`starpos_config c = {0};`) and
 /// set what you need: every zero field means its default. Strings are NUL-terminated UTF-8,
-/// borrowed for the duration of the call only.
+/// borrowed for the duration of the call only. In every request struct, a text or token
+/// field whose whole value is the word `null` (any letter case) is INVALID_ARGUMENT naming
+/// the field: the gateway would read it as absent; leave the field NULL instead.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct starpos_config {

@@ -151,6 +151,7 @@ impl BarcodePayRequest<'_> {
                 ),
             ));
         }
+        fields::not_null("auth_code", self.auth_code)?;
         let channel = self.channel()?;
         let mut out = common_fields(self.trade_no, self.version)?;
         out.push(("authCode", self.auth_code.to_owned()));
