@@ -148,6 +148,19 @@
 #define STARPOS_ERROR_SIZE 512
 
 /**
+ * `openId` of the `sdkBarcodePay` answer: the payer's openid in WeChat. Neither the gateway's
+ * docs nor the spec give its maximum; WeChat Pay documents `openid` as at most 128
+ * characters, so 128 is taken as the documented maximum: twice that plus the NUL, as
+ * `appIdKey`. A secret: never logged, printed in clear or journaled.
+ */
+#define STARPOS_OPEN_ID_SIZE 264
+
+/**
+ * `addField` of every `sdk*` answer (documented max 256 GBK bytes: 384 UTF-8 bytes + NUL).
+ */
+#define STARPOS_ADD_FIELD_SIZE 392
+
+/**
  * The outcome of every call. 0 is success; the values never change and new ones are only
  * appended. `starpos_status_str` names them; `starpos_status_in_doubt` says which may hide a
  * payment that went through.
@@ -585,6 +598,11 @@ typedef struct starpos_query_response {
    * 1 when the answer's signature was checked.
    */
   bool verified;
+  /**
+   * `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+   * bytes).
+   */
+  char add_field[STARPOS_ADD_FIELD_SIZE];
 } starpos_query_response;
 
 /**
@@ -681,6 +699,11 @@ typedef struct starpos_refund_response {
    * 1 when the answer's signature was checked.
    */
   bool verified;
+  /**
+   * `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+   * bytes).
+   */
+  char add_field[STARPOS_ADD_FIELD_SIZE];
 } starpos_refund_response;
 
 /**
@@ -815,6 +838,16 @@ typedef struct starpos_barcode_pay_response {
    * 1 when the answer's signature was checked.
    */
   bool verified;
+  /**
+   * `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+   * bytes).
+   */
+  char add_field[STARPOS_ADD_FIELD_SIZE];
+  /**
+   * `openId`: the payer's openid in WeChat, when the gateway answered one (WeChat sales;
+   * "" otherwise). A secret: the library never logs or journals it; do not print it.
+   */
+  char open_id[STARPOS_OPEN_ID_SIZE];
 } starpos_barcode_pay_response;
 
 /**
@@ -945,6 +978,11 @@ typedef struct starpos_qr_pay_response {
    * 1 when the answer's signature was checked.
    */
   bool verified;
+  /**
+   * `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+   * bytes).
+   */
+  char add_field[STARPOS_ADD_FIELD_SIZE];
 } starpos_qr_pay_response;
 
 /**

@@ -633,6 +633,23 @@ class CounterSales(unittest.TestCase):
             self.client.qr_pay("WXPAY", 3, trade_no=unique("QR"))
         self.assertTrue(c.exception.trade_no.startswith("QR"))
 
+    def test_open_id_and_add_field(self):
+        paid = self.client.barcode_pay(payment_code("0"), 40, add_field="桌号 7")
+        self.assertEqual(paid.add_field, "桌号 7")
+        self.assertTrue(paid.open_id.startswith("oSimPayer"), paid.open_id)
+        self.assertEqual(len(paid.open_id), 28)
+        self.assertNotIn(paid.open_id, repr(paid), "a secret, as app_id_key")
+        found = self.client.query(paid.trade_no)
+        self.assertEqual(found.add_field, "桌号 7")
+        self.assertEqual(self.client.refund(found.order_no, 1).add_field, "桌号 7")
+        shown = self.client.qr_pay("ALIPAY", 2, add_field="qr note")
+        self.assertEqual(shown.add_field, "qr note")
+        sale = self.client.barcode_sale(payment_code("1"), 3, interval_ms=50,
+                                        deadline_ms=15000, add_field="sale")
+        self.assertEqual(sale.add_field, "sale")
+        alipay = self.client.barcode_pay("28" + payment_code("0")[4:], 1)
+        self.assertEqual((alipay.pay_channel, alipay.open_id), ("ALIPAY", ""))
+
     def test_the_payment_code_is_not_in_any_result_or_error(self):
         code = payment_code("2")
         paid = self.client.barcode_pay(code, 1)

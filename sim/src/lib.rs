@@ -51,8 +51,12 @@
 //!    ([`codes::REFUND_TOO_LARGE`]).
 //!
 //! Every `sdk*` answer (query, refund, both sales), refusals included, echoes the request's
-//! `tradeNo`. The pays echo `amount`, `total_amount`, `selOrderNo`, `subject`, `goodsTag`,
-//! `attach`. A query sent with version `V1.0.1` also answers `refAmt` (fen refunded so far on
+//! `tradeNo`, and its `addField` when it sent one (a common answer parameter); an answer about
+//! a counter sale's order (the sale, its queries and refunds) otherwise carries the
+//! `addField` the sale was sent with. The pays echo `amount`, `total_amount`, `selOrderNo`,
+//! `subject`, `goodsTag`, `attach`. A WeChat (`WXPAY`) `sdkBarcodePay` answer carries the
+//! payer's `openId` (28 characters beginning [`OPEN_ID_PREFIX`], the same for the same
+//! code); other channels and the QR sale answer none. A query sent with version `V1.0.1` also answers `refAmt` (fen refunded so far on
 //! that order); with `V1.0.0` it does not.
 //!
 //! # Orders
@@ -149,6 +153,7 @@ pub use config::{
 pub use faults::{Fault, FAULT_NAMES};
 pub use http::{BASE_PATH, MAX_BODY};
 pub use orders::{Order, OrderKind, Refund, QR_LIFETIME};
+pub use sales::OPEN_ID_PREFIX;
 
 use orders::OrderBook;
 use serde_json::{Map, Value};

@@ -275,6 +275,9 @@ pub struct starpos_query_response {
     pub error: [c_char; STARPOS_ERROR_SIZE],
     /// 1 when the answer's signature was checked.
     pub verified: bool,
+    /// `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+    /// bytes).
+    pub add_field: [c_char; STARPOS_ADD_FIELD_SIZE],
 }
 
 /// Refund (`sdkRefundBarcodePay`) input.
@@ -329,6 +332,9 @@ pub struct starpos_refund_response {
     pub error: [c_char; STARPOS_ERROR_SIZE],
     /// 1 when the answer's signature was checked.
     pub verified: bool,
+    /// `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+    /// bytes).
+    pub add_field: [c_char; STARPOS_ADD_FIELD_SIZE],
 }
 
 /// Barcode pay (`sdkBarcodePay`) input: the terminal scanned the payment code on the payer's
@@ -405,6 +411,12 @@ pub struct starpos_barcode_pay_response {
     pub error: [c_char; STARPOS_ERROR_SIZE],
     /// 1 when the answer's signature was checked.
     pub verified: bool,
+    /// `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+    /// bytes).
+    pub add_field: [c_char; STARPOS_ADD_FIELD_SIZE],
+    /// `openId`: the payer's openid in WeChat, when the gateway answered one (WeChat sales;
+    /// "" otherwise). A secret: the library never logs or journals it; do not print it.
+    pub open_id: [c_char; STARPOS_OPEN_ID_SIZE],
 }
 
 /// QR pay (`sdkBarcodePosPay`) input: the terminal shows a QR code that the payer scans.
@@ -477,6 +489,9 @@ pub struct starpos_qr_pay_response {
     pub error: [c_char; STARPOS_ERROR_SIZE],
     /// 1 when the answer's signature was checked.
     pub verified: bool,
+    /// `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+    /// bytes).
+    pub add_field: [c_char; STARPOS_ADD_FIELD_SIZE],
 }
 
 /// One sale of the journal, as `starpos_recover` and `starpos_journal_list` report it. No key,
