@@ -184,6 +184,19 @@
 #define STARPOS_ERROR_SIZE 512
 
 /**
+ * `openId` of the `sdkBarcodePay` answer: the payer's openid in WeChat. Neither the gateway's
+ * docs nor the spec give its maximum; WeChat Pay documents `openid` as at most 128
+ * characters, so 128 is taken as the documented maximum: twice that plus the NUL, as
+ * `appIdKey`. A secret: never logged, printed in clear or journaled.
+ */
+#define STARPOS_OPEN_ID_SIZE 264
+
+/**
+ * `addField` of every `sdk*` answer (documented max 256 GBK bytes: 384 UTF-8 bytes + NUL).
+ */
+#define STARPOS_ADD_FIELD_SIZE 392
+
+/**
  * The outcome of every call. 0 is success; the values never change and new ones are only
  * appended. `starpos_status_str` names them; `starpos_status_in_doubt` says which may hide a
  * payment that went through.
@@ -236,7 +249,9 @@ typedef enum starpos_status {
 /**
  * Where and as whom to call the gateway. Zero-initialise it (`starpos_config c = {0};`) and
  * set what you need: every zero field means its default. Strings are NUL-terminated UTF-8,
- * borrowed for the duration of the call only.
+ * borrowed for the duration of the call only. In every request struct, a text or token
+ * field whose whole value is the word `null` (any letter case) is INVALID_ARGUMENT naming
+ * the field: the gateway would read it as absent; leave the field NULL instead.
  */
 typedef struct starpos_config {
   /**
@@ -279,7 +294,8 @@ typedef struct starpos_config {
    */
   const char *ca_file;
   /**
-   * `trmTyp`, sent with every `sdk*` call: "P" smart POS, "A" app, "C" PC, "T" table sign.
+   * `trmTyp`, sent with every `sdk*` call: "P" smart POS, "I" smart POS (the iOS SDK's
+   * name for it), "A" app, "C" PC, "T" table sign; anything else is INVALID_ARGUMENT.
    * NULL or "" = not sent.
    */
   const char *trm_typ;
@@ -289,12 +305,14 @@ typedef struct starpos_config {
    */
   const char *opr_id;
   /**
-   * `latitude`, sent with every `sdk*` call: where the terminal is, a decimal number of
-   * ≤ 15 characters ("31.2304"). NULL or "" = not sent.
+   * `latitude`, sent with every `sdk*` call: where the terminal is, degrees from -90 to 90
+   * as a decimal number with 1 to 5 decimals, ≤ 15 characters ("31.23042", "-31.5"), as
+   * the vendor's SDK docs define it; any other form is INVALID_ARGUMENT naming `latitude`.
+   * NULL or "" = not sent.
    */
   const char *latitude;
   /**
-   * `longitude`, as `latitude` ("121.4737").
+   * `longitude`, as `latitude` but from -180 to 180 ("121.47370", "-121.5").
    */
   const char *longitude;
   /**
@@ -616,6 +634,11 @@ typedef struct starpos_query_response {
    * 1 when the answer's signature was checked.
    */
   bool verified;
+  /**
+   * `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+   * bytes).
+   */
+  char add_field[STARPOS_ADD_FIELD_SIZE];
 } starpos_query_response;
 
 /**
@@ -712,6 +735,11 @@ typedef struct starpos_refund_response {
    * 1 when the answer's signature was checked.
    */
   bool verified;
+  /**
+   * `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+   * bytes).
+   */
+  char add_field[STARPOS_ADD_FIELD_SIZE];
 } starpos_refund_response;
 
 /**
@@ -846,6 +874,16 @@ typedef struct starpos_barcode_pay_response {
    * 1 when the answer's signature was checked.
    */
   bool verified;
+  /**
+   * `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+   * bytes).
+   */
+  char add_field[STARPOS_ADD_FIELD_SIZE];
+  /**
+   * `openId`: the payer's openid in WeChat, when the gateway answered one (WeChat sales;
+   * "" otherwise). A secret: the library never logs or journals it; do not print it.
+   */
+  char open_id[STARPOS_OPEN_ID_SIZE];
 } starpos_barcode_pay_response;
 
 /**
@@ -976,6 +1014,11 @@ typedef struct starpos_qr_pay_response {
    * 1 when the answer's signature was checked.
    */
   bool verified;
+  /**
+   * `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+   * bytes).
+   */
+  char add_field[STARPOS_ADD_FIELD_SIZE];
 } starpos_qr_pay_response;
 
 /**

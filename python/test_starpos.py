@@ -551,6 +551,11 @@ class CounterSales(unittest.TestCase):
         self.client = starpos.Client(GATEWAY, trm_typ="P", opr_id="op01", latitude="31.2304",
                                      longitude="121.4737", **CREDENTIALS)
 
+    def test_trm_typ_i_is_the_ios_smart_pos(self):
+        client = starpos.Client(GATEWAY, trm_typ="I", **CREDENTIALS)
+        self.assertEqual(client.barcode_pay(payment_code("0"), 1).result, "S")
+        self.assertEqual(control(GATEWAY, "requests")[-1]["fields"]["trmTyp"], "I")
+
     def test_barcode_pay_by_what_the_payer_does(self):
         for digit, result in [("0", "S"), ("2", "F"), ("3", "Z"), ("1", "A")]:
             with self.subTest(result=result):
@@ -627,6 +632,23 @@ class CounterSales(unittest.TestCase):
         with self.assertRaises(starpos.ProtocolError) as c:
             self.client.qr_pay("WXPAY", 3, trade_no=unique("QR"))
         self.assertTrue(c.exception.trade_no.startswith("QR"))
+
+    def test_open_id_and_add_field(self):
+        paid = self.client.barcode_pay(payment_code("0"), 40, add_field="桌号 7")
+        self.assertEqual(paid.add_field, "桌号 7")
+        self.assertTrue(paid.open_id.startswith("oSimPayer"), paid.open_id)
+        self.assertEqual(len(paid.open_id), 28)
+        self.assertNotIn(paid.open_id, repr(paid), "a secret, as app_id_key")
+        found = self.client.query(paid.trade_no)
+        self.assertEqual(found.add_field, "桌号 7")
+        self.assertEqual(self.client.refund(found.order_no, 1).add_field, "桌号 7")
+        shown = self.client.qr_pay("ALIPAY", 2, add_field="qr note")
+        self.assertEqual(shown.add_field, "qr note")
+        sale = self.client.barcode_sale(payment_code("1"), 3, interval_ms=50,
+                                        deadline_ms=15000, add_field="sale")
+        self.assertEqual(sale.add_field, "sale")
+        alipay = self.client.barcode_pay("28" + payment_code("0")[4:], 1)
+        self.assertEqual((alipay.pay_channel, alipay.open_id), ("ALIPAY", ""))
 
     def test_the_payment_code_is_not_in_any_result_or_error(self):
         code = payment_code("2")
@@ -740,6 +762,36 @@ class NothingSent(unittest.TestCase):
                     self.assertRejected(lambda: call(value), field, words)
         self.assertRejected(lambda: c.wait("a\x00", 10, 10), "qry_no", "NUL")
         self.assertRejected(lambda: c.qry(attach="备注\x00"), "attach", "NUL")
+
+    def test_the_word_null_is_refused_naming_the_field(self):
+        # The gateway reads the text null as "absent" (the vendor's SDK docs).
+        c = self.client
+        code = "134567890123456789"
+        calls = {
+            "code": lambda v: c.pay(code=v, amount=1),
+            "subject": lambda v: c.pay(code=unique("c"), amount=1, subject=v),
+            "attach": lambda v: c.qry(attach=v),
+            "auth_code": lambda v: c.barcode_pay(v, 1),
+            "add_field": lambda v: c.barcode_pay(code, 1, add_field=v),
+            "goods_tag": lambda v: c.qr_pay("WXPAY", 1, goods_tag=v),
+            "qry_no": lambda v: c.query(v),
+            "order_no": lambda v: c.refund(v),
+            "trade_no": lambda v: c.refund("1", trade_no=v),
+        }
+        for field, call in calls.items():
+            for word in ("null", "NULL", "Null"):
+                with self.subTest(field=field, word=word):
+                    self.assertRejected(lambda: call(word), field,
+                                        "must not be the word null: leave it out instead")
+
+    def test_coordinates_outside_the_documented_form(self):
+        for field, value in [("latitude", "31"), ("latitude", "31.230421"),
+                             ("latitude", "90.5"), ("longitude", "-121"),
+                             ("longitude", "181.0")]:
+            with self.subTest(field=field, value=value):
+                client = starpos.Client(GATEWAY, **{field: value}, **CREDENTIALS)
+                self.assertRejected(lambda: client.query("1"), field,
+                                    "a decimal number with 1 to 5 decimals")
 
     def test_the_exact_words(self):
         with self.assertRaises(starpos.InvalidArgumentError) as c:

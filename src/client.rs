@@ -45,20 +45,27 @@ pub struct Config {
     /// How request bodies are encoded: UTF-8 (the default) or GBK, the gateway's documented
     /// transport encoding. The signature is computed over the UTF-8 text either way.
     pub body_charset: BodyCharset,
-    /// `trmTyp`, sent with every `sdk*` call when not empty: `P` smart POS, `A` app, `C` PC,
-    /// `T` table sign.
+    /// `trmTyp`, sent with every `sdk*` call when not empty: `P` smart POS (scanAPI), `I`
+    /// smart POS (the iOS SDK's appendix), `A` app, `C` PC, `T` table sign.
     pub trm_typ: String,
     /// `oprId`, sent with every `sdk*` call when not empty: the cashier (≤ 6 letters/digits).
     pub opr_id: String,
-    /// `latitude`, sent with every `sdk*` call when not empty (a decimal number, ≤ 15).
+    /// `latitude`, sent with every `sdk*` call when not empty: degrees from -90 to 90 as a
+    /// decimal number with 1 to 5 decimals, ≤ 15 characters (`31.23042`, `-31.5`), as the
+    /// vendor's SDK docs define it; anything else is refused by [`Client::new`].
     pub latitude: String,
-    /// `longitude`, sent with every `sdk*` call when not empty (a decimal number, ≤ 15).
+    /// `longitude`, sent with every `sdk*` call when not empty: degrees from -180 to 180, in
+    /// the form of `latitude` (`121.47370`, `-121.5`).
     pub longitude: String,
     /// The sale journal's file; `None` = no journal.
     pub journal_path: Option<PathBuf>,
     /// How long a settled sale stays in the journal; zero = 7 days.
     pub journal_retention: Duration,
 }
+
+/// The `trmTyp` values the gateway's docs name: `P` smart POS (scanAPI's common parameters),
+/// `I` smart POS (the iOS SDK's appendix), `A` app, `C` PC, `T` table sign.
+const TRM_TYPS: [&str; 5] = ["P", "I", "A", "C", "T"];
 
 /// The character set of request bodies.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -195,11 +202,11 @@ impl Client {
                 "a GBK body needs a build with the `gbk` feature",
             ));
         }
-        if !config.trm_typ.is_empty() && !["P", "A", "C", "T"].contains(&config.trm_typ.as_str()) {
+        if !config.trm_typ.is_empty() && !TRM_TYPS.contains(&config.trm_typ.as_str()) {
             return Err(Error::invalid(
                 "trm_typ",
                 format!(
-                    "must be P (smart POS), A (app), C (PC) or T (table sign), got {:?}",
+                    "must be P or I (smart POS), A (app), C (PC) or T (table sign), got {:?}",
                     config.trm_typ
                 ),
             ));
@@ -775,10 +782,15 @@ impl Client {
             }
         });
         let ms = millis(started.elapsed());
-        // What the gateway says back can echo the request: never let a secret through.
+        // What the gateway says back can echo the request: never let a secret through, nor
+        // the payer's openId the answer (or a refusal) carries.
         let key = self.config.key.as_str();
+        let open_id = match &result {
+            Ok(answer) => answer.text("openId"),
+            Err(e) => e.refusal().map_or("", |a| a.text("openId")),
+        };
         let log = |level, message: &dyn Fn() -> String| {
-            log(level, || redact(message(), fields, key));
+            log(level, || redact(message(), fields, &[key, open_id]));
         };
         match &result {
             Ok(answer) => log(Level::Info, &|| {
@@ -861,13 +873,15 @@ fn untrusted_end(pay: &Error, trade_no: &str, no_better: (u32, u32)) -> Error {
 /// Request fields whose values never appear in a log message (the key never does either).
 const SECRET_REQUEST_FIELDS: [&str; 3] = ["code", "openid", "authCode"];
 
-/// `message` with the key and every secret request value replaced by `***`.
-fn redact(mut message: String, fields: &[(&str, &str)], key: &str) -> String {
+/// `message` with every secret request value and each of `others` (the key, the answer's
+/// `openId`) replaced by `***`.
+fn redact(mut message: String, fields: &[(&str, &str)], others: &[&str]) -> String {
     let secrets = fields
         .iter()
-        .filter(|(name, value)| SECRET_REQUEST_FIELDS.contains(name) && !value.is_empty())
+        .filter(|(name, _)| SECRET_REQUEST_FIELDS.contains(name))
         .map(|(_, value)| *value)
-        .chain([key]);
+        .chain(others.iter().copied())
+        .filter(|secret| !secret.is_empty());
     for secret in secrets {
         if message.contains(secret) {
             message = message.replace(secret, "***");
@@ -910,8 +924,14 @@ mod tests {
     use super::*;
     use std::sync::Mutex;
 
+    /// The logger is one for the process: the tests that set it take turns.
+    static LOGGER: Mutex<()> = Mutex::new(());
+
     #[test]
     fn a_refusal_echoing_the_code_is_logged_without_it() {
+        let _turn = LOGGER
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         static LOGGED: Mutex<Vec<String>> = Mutex::new(Vec::new());
         let key = "0123456789ABCDEF0123456789ABCDEF";
         let client = Client::new(Config::new("489", "800290000007906", "XB006439", key))
@@ -942,5 +962,55 @@ mod tests {
         let logged = LOGGED.lock().unwrap().join("\n");
         assert!(logged.contains("code *** already used"), "{logged}");
         assert!(!logged.contains(code), "{logged}");
+    }
+
+    #[test]
+    fn the_payers_open_id_is_never_logged() {
+        let _turn = LOGGER
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        static LOGGED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+        let key = "0123456789ABCDEF0123456789ABCDEF";
+        let open_id = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o";
+        let client = Client::new(Config::new("489", "800290000007906", "XB006439", key))
+            .unwrap()
+            .with_exchange(Arc::new(move |_url: &str, _body: &[u8]| {
+                let message = format!("payer {open_id} may not pay here");
+                let fields = [
+                    ("returnCode", "100009"),
+                    ("message", message.as_str()),
+                    ("tradeNo", "T1"),
+                    ("openId", open_id),
+                ];
+                Ok(Reply {
+                    body: wire::encode_answer(&fields, key),
+                    charset: None,
+                })
+            }));
+        crate::log::set_logger(Some(Arc::new(|_, m: &str| {
+            LOGGED.lock().unwrap().push(m.into())
+        })));
+        let e = client
+            .barcode_pay(&BarcodePayRequest {
+                trade_no: Some("T1"),
+                auth_code: "130219205322723729",
+                amount: 1,
+                total_amount: 1,
+                ..Default::default()
+            })
+            .unwrap_err();
+        crate::log::set_logger(None);
+        assert_eq!(e.status(), Status::Gateway, "{e}");
+        let logged = LOGGED.lock().unwrap().join("\n");
+        assert!(logged.contains("payer *** may not pay here"), "{logged}");
+        assert!(!logged.contains(open_id), "{logged}");
+        // Debug masks the field, in the answer and in a response.
+        let answer = format!("{:?}", e.refusal());
+        assert!(answer.contains(r#""openId": "***""#), "{answer}");
+        let paid = CounterPayResponse {
+            open_id: open_id.to_owned(),
+            ..CounterPayResponse::default()
+        };
+        assert!(!format!("{paid:?}").contains(open_id));
     }
 }

@@ -14,6 +14,19 @@ fn no_controls(field: &str, value: &str) -> Result<(), Error> {
     }
 }
 
+/// Rejects the word `null` in any letter case as a value: the vendor's SDK docs say the
+/// gateway reads it as the field being absent (iOS SDK error 100009), so what was sent would
+/// not be what the gateway records. The caller leaves the field out instead.
+pub fn not_null(field: &str, value: &str) -> Result<(), Error> {
+    if value.eq_ignore_ascii_case("null") {
+        return Err(Error::invalid(
+            field,
+            "must not be the word null: leave it out instead",
+        ));
+    }
+    Ok(())
+}
+
 /// A required identifier: 1 to `max` ASCII letters or digits (`orgNo`, `mercId`, `trmNo`).
 pub fn alnum(field: &str, value: &str, max: usize) -> Result<(), Error> {
     if value.is_empty() {
@@ -35,11 +48,12 @@ pub fn alnum(field: &str, value: &str, max: usize) -> Result<(), Error> {
 }
 
 /// A token: 1 to `max` printable ASCII characters without spaces (`version`, `code`, `openid`,
-/// `tradeNo`, `qryNo`, `orderNo`).
+/// `tradeNo`, `qryNo`, `orderNo`), and not the word `null` ([`not_null`]).
 pub fn token(field: &str, value: &str, max: usize) -> Result<(), Error> {
     if value.is_empty() {
         return Err(Error::invalid(field, "is required"));
     }
+    not_null(field, value)?;
     if value.len() > max {
         return Err(Error::invalid(
             field,
@@ -65,9 +79,10 @@ pub fn gbk_len(value: &str) -> usize {
 }
 
 /// Free text of at most `max_bytes` GBK bytes (`subject`, `attach`, `goods_tag`, ...): ASCII
-/// counts 1, any other character 2 (spec section 10).
+/// counts 1, any other character 2 (spec section 10); not the word `null` ([`not_null`]).
 pub fn text(field: &str, value: &str, max_bytes: usize) -> Result<(), Error> {
     no_controls(field, value)?;
+    not_null(field, value)?;
     let bytes = gbk_len(value);
     if bytes > max_bytes {
         return Err(Error::invalid(
@@ -88,6 +103,7 @@ pub const VERSIONS: [&str; 2] = ["V1.0.0", "V1.0.1"];
 /// A protocol version: one of [`VERSIONS`]. Anything else would be refused by the gateway
 /// after the request (and, for a sale, the journal entry) had been made.
 pub fn version(field: &str, value: &str) -> Result<(), Error> {
+    not_null(field, value)?;
     if !VERSIONS.contains(&value) {
         return Err(Error::invalid(
             field,
@@ -100,28 +116,43 @@ pub fn version(field: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// A coordinate (`latitude`, `longitude`): empty (not sent), or a decimal number of at most
-/// 15 characters within ±`limit` degrees.
+/// A coordinate (`latitude`, `longitude`) as the vendor's SDK docs define it: empty (not
+/// sent), or a decimal number of degrees within ±`limit` (90 for latitude, 180 for longitude)
+/// with 1 to 5 decimals, an optional leading `-` and at most 15 characters (the documented
+/// maximum): `31.23042`, `-121.5`. Anything else (no decimals, 6 decimals, a `+`, spaces,
+/// exponents) is refused before it is sent.
 pub fn coordinate(field: &str, value: &str, limit: u32) -> Result<(), Error> {
     if value.is_empty() {
         return Ok(());
     }
     let digits = value.strip_prefix('-').unwrap_or(value);
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
-    let shaped = value.len() <= 15
-        && !whole.is_empty()
-        && !fraction.is_empty()
-        && whole
-            .bytes()
-            .chain(fraction.bytes())
-            .all(|b| b.is_ascii_digit());
-    let within = whole
-        .parse::<u32>()
-        .is_ok_and(|w| w < limit || (w == limit && fraction.bytes().all(|b| b == b'0')));
-    if !shaped || !within {
+    let within = value.len() <= 15
+        && digits.split_once('.').is_some_and(|(whole, fraction)| {
+            !whole.is_empty()
+                && (1..=5).contains(&fraction.len())
+                && whole
+                    .bytes()
+                    .chain(fraction.bytes())
+                    .all(|b| b.is_ascii_digit())
+                // At most 14 digits here: a u64 holds them.
+                && whole.parse::<u64>().is_ok_and(|w| {
+                    w < u64::from(limit)
+                        || (w == u64::from(limit) && fraction.bytes().all(|b| b == b'0'))
+                })
+        });
+    if !within {
+        let example = if limit == 90 { "31.23042" } else { "121.47370" };
+        let got = if value.chars().count() <= 32 {
+            format!("{value:?}")
+        } else {
+            format!("{} characters", value.chars().count())
+        };
         return Err(Error::invalid(
             field,
-            format!("must be a decimal number of degrees within ±{limit}, at most 15 characters, got {value:?}"),
+            format!(
+                "must be degrees from -{limit} to {limit} written as a decimal number with 1 to 5 \
+                 decimals, at most 15 characters (like {example} or -{limit}.0), got {got}"
+            ),
         ));
     }
     Ok(())
@@ -272,6 +303,28 @@ mod tests {
     }
 
     #[test]
+    fn the_word_null_is_refused_in_tokens_and_texts() {
+        for word in ["null", "NULL", "Null", "nUlL"] {
+            for e in [
+                token("trade_no", word, 64).unwrap_err(),
+                text("subject", word, 512).unwrap_err(),
+                not_null("auth_code", word).unwrap_err(),
+            ] {
+                assert!(
+                    e.detail()
+                        .ends_with(": must not be the word null: leave it out instead"),
+                    "{word}: {e}"
+                );
+            }
+        }
+        // Only the whole value: text that contains the word is text.
+        for fine in ["nullable", "null pointer", "nul", "null1", "anull"] {
+            assert!(text("subject", fine, 512).is_ok(), "{fine}");
+        }
+        assert!(token("trade_no", "null1", 64).is_ok());
+    }
+
+    #[test]
     fn text_counts_gbk_bytes_and_refuses_controls() {
         assert!(text("subject", &"好".repeat(128), 256).is_ok());
         let e = text("subject", &"好".repeat(129), 256).unwrap_err();
@@ -304,6 +357,66 @@ mod tests {
                 "{bad}: {e}"
             );
         }
+    }
+
+    #[test]
+    fn coordinates_as_the_sdk_docs_define_them() {
+        for good in [
+            "",
+            "31.23042",
+            "-31.5",
+            "0.0",
+            "-0.5",
+            "90.0",
+            "-90.00000",
+            "89.99999",
+            "031.2",
+        ] {
+            assert!(coordinate("latitude", good, 90).is_ok(), "{good}");
+        }
+        for good in ["180.0", "-180.00000", "121.47370", "-121.5", "179.99999"] {
+            assert!(coordinate("longitude", good, 180).is_ok(), "{good}");
+        }
+        for bad in [
+            "31",
+            "-31",
+            "31.",
+            ".5",
+            "-.5",
+            "31.230421",
+            "+31.2",
+            "31.2 ",
+            " 31.2",
+            "31,2",
+            "3e1.0",
+            "91.0",
+            "90.00001",
+            "-90.5",
+            "1-2.3",
+            "--1.0",
+            "000000000000031.2",
+            "north",
+        ] {
+            let e = coordinate("latitude", bad, 90).unwrap_err();
+            assert!(
+                e.detail().starts_with(
+                    "latitude: must be degrees from -90 to 90 written as a decimal number with \
+                     1 to 5 decimals, at most 15 characters (like 31.23042"
+                ),
+                "{bad}: {e}"
+            );
+        }
+        for bad in ["180.1", "-181.0", "121", "121.473701"] {
+            let e = coordinate("longitude", bad, 180).unwrap_err();
+            assert!(
+                e.detail()
+                    .starts_with("longitude: must be degrees from -180 to 180"),
+                "{bad}: {e}"
+            );
+        }
+        // A long value is described, not echoed whole.
+        let e = coordinate("longitude", &"9".repeat(100), 180).unwrap_err();
+        assert!(e.detail().ends_with("got 100 characters"), "{e}");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! Identifiers get at least twice their documented maximum plus the NUL. Free text (`subject`,
 //! `goods_tag`, `attach`) is documented in GBK bytes (spec section 10: a Chinese character is 2
 //! bytes there, 3 in UTF-8), so its buffer holds 1.5 times the documented byte maximum plus the
-//! NUL: a legitimate answer always fits. `message` gets three bytes per documented character.
+//! NUL: a legitimate answer always fits (`addField`, 256 GBK bytes, likewise). `message` gets
+//! three bytes per documented character.
 
 /// `returnCode` (documented max 10).
 pub const STARPOS_RETURN_CODE_SIZE: usize = 24;
@@ -51,6 +52,13 @@ pub const STARPOS_TXN_TIME_SIZE: usize = 16;
 pub const STARPOS_KIND_SIZE: usize = 16;
 /// The `error` text of every response struct (cut at a UTF-8 boundary when longer).
 pub const STARPOS_ERROR_SIZE: usize = 512;
+/// `openId` of the `sdkBarcodePay` answer: the payer's openid in WeChat. Neither the gateway's
+/// docs nor the spec give its maximum; WeChat Pay documents `openid` as at most 128
+/// characters, so 128 is taken as the documented maximum: twice that plus the NUL, as
+/// `appIdKey`. A secret: never logged, printed in clear or journaled.
+pub const STARPOS_OPEN_ID_SIZE: usize = 264;
+/// `addField` of every `sdk*` answer (documented max 256 GBK bytes: 384 UTF-8 bytes + NUL).
+pub const STARPOS_ADD_FIELD_SIZE: usize = 392;
 
 /// The most bytes of an answer body the library reads; a longer answer is a PROTOCOL error and
 /// is never buffered whole.

@@ -77,8 +77,9 @@ impl Answer {
     }
 }
 
-/// Secret answer fields, masked wherever an answer is printed for a person.
-pub const SECRET_FIELDS: [&str; 2] = ["appIdKey", sign::SIGN_VALUE];
+/// Secret answer fields, masked wherever an answer is printed for a person (`openId`: the
+/// payer's openid in WeChat, in the barcode pay's answer).
+pub const SECRET_FIELDS: [&str; 3] = ["appIdKey", "openId", sign::SIGN_VALUE];
 
 impl std::fmt::Debug for Answer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -320,6 +320,190 @@ fn config_fields() {
     assert_eq!(sim.request_count(), 0);
 }
 
+/// `latitude` and `longitude` as the vendor's SDK docs define them: degrees within range as
+/// a decimal number with 1 to 5 decimals. Every other form is INVALID_ARGUMENT naming the
+/// field and the form expected, before anything is sent.
+#[test]
+fn coordinates_outside_the_documented_form() {
+    let sim = sim();
+    let base = c_config(&sim);
+    for (field, value) in [
+        ("latitude", "31"),
+        ("latitude", "31.230421"),
+        ("latitude", "91.0"),
+        ("latitude", "+31.2"),
+        ("latitude", "31.2e0"),
+        ("latitude", "north"),
+        ("longitude", "-121"),
+        ("longitude", "180.00001"),
+        ("longitude", "121.4737 "),
+        ("longitude", "1.000000"),
+    ] {
+        let mut s = Strings::default();
+        let mut cfg = base.raw;
+        match field {
+            "latitude" => cfg.latitude = s.s(value),
+            _ => cfg.longitude = s.s(value),
+        }
+        let (status, error) = qry_with(&cfg);
+        let case = format!("{field} {value:?}");
+        check(&case, (status, error.clone()), field);
+        assert!(
+            error.contains("a decimal number with 1 to 5 decimals"),
+            "{case}: the rule is said: {error}"
+        );
+    }
+    assert_eq!(sim.request_count(), 0, "nothing was sent");
+}
+
+/// The word `null` in any letter case as a text or token value: the gateway reads it as the
+/// field being absent (the vendor's SDK docs), so it is refused naming the field, nothing
+/// sent, in every call that takes caller text.
+#[test]
+fn the_word_null_is_refused_in_every_text_and_token() {
+    let sim = sim();
+    let cfg = c_config(&sim);
+    const RULE: &str = "must not be the word null: leave it out instead";
+    let expect = |case: &str, field: &str, status: starpos_status, error: String| {
+        check(case, (status, error.clone()), field);
+        assert!(error.ends_with(RULE), "{case}: {error}");
+    };
+    for word in ["null", "NULL", "Null"] {
+        for field in [
+            "code",
+            "openid",
+            "subject",
+            "sel_order_no",
+            "goods_tag",
+            "attach",
+            "version",
+        ] {
+            let (status, error) = pay_with(&cfg.raw, |r, s| {
+                let v = s.s(word);
+                match field {
+                    "code" => r.code = v,
+                    "openid" => (r.code, r.openid) = (ptr::null(), v),
+                    "subject" => r.subject = v,
+                    "sel_order_no" => r.sel_order_no = v,
+                    "goods_tag" => r.goods_tag = v,
+                    "attach" => r.attach = v,
+                    _ => r.version = v,
+                }
+            });
+            expect(&format!("pay {field} {word}"), field, status, error);
+        }
+        let mut s = Strings::default();
+        let qry = starpos_qry_request {
+            txn_time: ptr::null(),
+            attach: s.s(word),
+            version: ptr::null(),
+        };
+        let mut out: starpos_qry_response = zeroed();
+        let status = unsafe { starpos_qry(&cfg.raw, &qry, &mut out) };
+        expect(
+            &format!("qry attach {word}"),
+            "attach",
+            status,
+            text(&out.error),
+        );
+        let code = s.s("134567890123456789");
+        for field in [
+            "trade_no",
+            "auth_code",
+            "subject",
+            "sel_order_no",
+            "goods_tag",
+            "attach",
+            "add_field",
+        ] {
+            let mut r: starpos_barcode_pay_request = zeroed();
+            r.auth_code = code;
+            r.amount = 1;
+            r.total_amount = 1;
+            let v = s.s(word);
+            match field {
+                "trade_no" => r.trade_no = v,
+                "auth_code" => r.auth_code = v,
+                "subject" => r.subject = v,
+                "sel_order_no" => r.sel_order_no = v,
+                "goods_tag" => r.goods_tag = v,
+                "attach" => r.attach = v,
+                _ => r.add_field = v,
+            }
+            let mut out: starpos_barcode_pay_response = zeroed();
+            let status = unsafe { starpos_barcode_pay(&cfg.raw, &r, &mut out) };
+            expect(
+                &format!("barcode {field} {word}"),
+                field,
+                status,
+                text(&out.error),
+            );
+            let mut q: starpos_qr_pay_request = zeroed();
+            q.pay_channel = s.s("WXPAY");
+            q.amount = 1;
+            q.total_amount = 1;
+            let qr_field = if field == "auth_code" {
+                "trade_no"
+            } else {
+                field
+            };
+            match qr_field {
+                "trade_no" => q.trade_no = v,
+                "subject" => q.subject = v,
+                "sel_order_no" => q.sel_order_no = v,
+                "goods_tag" => q.goods_tag = v,
+                "attach" => q.attach = v,
+                _ => q.add_field = v,
+            }
+            let mut out: starpos_qr_pay_response = zeroed();
+            let status = unsafe { starpos_qr_pay(&cfg.raw, &q, &mut out) };
+            expect(
+                &format!("qr {qr_field} {word}"),
+                qr_field,
+                status,
+                text(&out.error),
+            );
+        }
+        let one = s.s("1");
+        for field in ["qry_no", "trade_no"] {
+            let v = s.s(word);
+            let r = starpos_query_request {
+                txn_time: ptr::null(),
+                version: ptr::null(),
+                trade_no: if field == "trade_no" { v } else { ptr::null() },
+                qry_no: if field == "qry_no" { v } else { one },
+            };
+            let mut out: starpos_query_response = zeroed();
+            let status = unsafe { starpos_query(&cfg.raw, &r, &mut out) };
+            expect(
+                &format!("query {field} {word}"),
+                field,
+                status,
+                text(&out.error),
+            );
+        }
+        for field in ["order_no", "trade_no"] {
+            let v = s.s(word);
+            let r = starpos_refund_request {
+                txn_time: ptr::null(),
+                version: ptr::null(),
+                trade_no: if field == "trade_no" { v } else { ptr::null() },
+                order_no: if field == "order_no" { v } else { one },
+                txn_amt: 0,
+            };
+            let mut out: starpos_refund_response = zeroed();
+            let status = unsafe { starpos_refund(&cfg.raw, &r, &mut out) };
+            expect(
+                &format!("refund {field} {word}"),
+                field,
+                status,
+                text(&out.error),
+            );
+        }
+    }
+    assert_eq!(sim.request_count(), 0, "nothing was sent");
+}
+
 #[test]
 fn null_pointers_for_every_function() {
     let sim = sim();

@@ -338,6 +338,99 @@ fn bad_input_names_the_field_and_sends_nothing() {
 }
 
 #[test]
+fn the_word_null_is_refused_naming_the_field() {
+    // The gateway reads the text null as "absent" (the vendor's SDK docs): refused, not sent.
+    let sim = sim();
+    let client = client(&sim);
+    let code = wechat_code('0');
+    for word in ["null", "NULL", "Null"] {
+        let sale = barcode(&code, 1);
+        let cases: Vec<(&str, BarcodePayRequest)> = vec![
+            ("auth_code", barcode(word, 1)),
+            (
+                "trade_no",
+                BarcodePayRequest {
+                    trade_no: Some(word),
+                    ..sale.clone()
+                },
+            ),
+            (
+                "subject",
+                BarcodePayRequest {
+                    subject: Some(word),
+                    ..sale.clone()
+                },
+            ),
+            (
+                "sel_order_no",
+                BarcodePayRequest {
+                    sel_order_no: Some(word),
+                    ..sale.clone()
+                },
+            ),
+            (
+                "goods_tag",
+                BarcodePayRequest {
+                    goods_tag: Some(word),
+                    ..sale.clone()
+                },
+            ),
+            (
+                "attach",
+                BarcodePayRequest {
+                    attach: Some(word),
+                    ..sale.clone()
+                },
+            ),
+            (
+                "add_field",
+                BarcodePayRequest {
+                    add_field: Some(word),
+                    ..sale.clone()
+                },
+            ),
+            (
+                "version",
+                BarcodePayRequest {
+                    version: Some(word),
+                    ..sale.clone()
+                },
+            ),
+        ];
+        for (field, request) in cases {
+            let e = client.barcode_pay(&request).unwrap_err();
+            assert_eq!(e.status(), Status::InvalidArgument, "{field} {word}");
+            assert_eq!(
+                e.detail(),
+                format!("{field}: must not be the word null: leave it out instead")
+            );
+        }
+        let e = client
+            .qr_pay(&QrPayRequest {
+                pay_channel: "WXPAY",
+                amount: 1,
+                total_amount: 1,
+                attach: Some(word),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert!(
+            e.detail().starts_with("attach: must not be the word null"),
+            "{e}"
+        );
+    }
+    assert_eq!(sim.request_count(), 0, "nothing was sent");
+    // The word inside text is text.
+    let paid = client
+        .barcode_pay(&BarcodePayRequest {
+            subject: Some("null and void"),
+            ..barcode(&code, 1)
+        })
+        .unwrap();
+    assert_eq!(paid.subject, "null and void");
+}
+
+#[test]
 fn the_terminal_fields_go_with_every_sdk_call_and_no_other() {
     let sim = sim();
     let mut c = config(&sim);
@@ -363,6 +456,243 @@ fn the_terminal_fields_go_with_every_sdk_call_and_no_other() {
         .orders()
         .iter()
         .all(|o| o.kind != OrderKind::Barcode || o.auth_code_pays == 1));
+}
+
+#[test]
+fn coordinates_in_the_documented_form_are_sent_as_given() {
+    let sim = sim();
+    for (latitude, longitude) in [
+        ("31.23042", "121.47370"),
+        ("-90.0", "-180.00000"),
+        ("0.5", "-121.5"),
+    ] {
+        let mut c = config(&sim);
+        c.latitude = latitude.into();
+        c.longitude = longitude.into();
+        let client = Client::new(c).unwrap();
+        client.barcode_pay(&barcode(&wechat_code('0'), 1)).unwrap();
+        let sent = sim.requests().pop().unwrap();
+        assert_eq!(sent.fields["latitude"], latitude);
+        assert_eq!(sent.fields["longitude"], longitude);
+    }
+    // Whole degrees, six decimals: not the documented form, refused before anything is sent.
+    let before = sim.request_count();
+    for (latitude, longitude, field) in [
+        ("31", "", "latitude"),
+        ("31.230421", "", "latitude"),
+        ("", "121", "longitude"),
+        ("", "-121.473701", "longitude"),
+    ] {
+        let mut c = config(&sim);
+        c.latitude = latitude.into();
+        c.longitude = longitude.into();
+        let e = Client::new(c).unwrap_err();
+        assert_eq!(e.status(), Status::InvalidArgument);
+        assert!(
+            e.detail()
+                .starts_with(&format!("{field}: must be degrees from")),
+            "{e}"
+        );
+        assert!(e.detail().contains("1 to 5 decimals"), "{e}");
+    }
+    assert_eq!(sim.request_count(), before);
+}
+
+#[test]
+fn trm_typ_i_the_ios_smart_pos_is_accepted_and_sent() {
+    let sim = sim();
+    let mut rust = config(&sim);
+    rust.trm_typ = "I".into();
+    let client = Client::new(rust).expect("I is a documented trmTyp");
+    client.barcode_pay(&barcode(&wechat_code('0'), 1)).unwrap();
+    assert_eq!(sim.requests().pop().unwrap().fields["trmTyp"], "I");
+    // Through the C ABI too.
+    let mut cfg = c_config(&sim);
+    let i = c("I");
+    cfg.raw.trm_typ = i.as_ptr();
+    let code = c(&wechat_code('0'));
+    let mut req: starpos_barcode_pay_request = zeroed();
+    req.auth_code = code.as_ptr();
+    req.amount = 3;
+    req.total_amount = 3;
+    let mut out: starpos_barcode_pay_response = zeroed();
+    let st = unsafe { starpos_barcode_pay(&cfg.raw, &req, &mut out) };
+    assert_eq!(st, starpos_status::STARPOS_OK, "{}", text(&out.error));
+    assert_eq!(sim.requests().pop().unwrap().fields["trmTyp"], "I");
+    // Other letters are still refused, naming the field and the letters allowed.
+    for bad in ["X", "i", "PI", "null"] {
+        let mut rust = config(&sim);
+        rust.trm_typ = bad.into();
+        let e = Client::new(rust).unwrap_err();
+        assert!(
+            e.detail()
+                .starts_with("trm_typ: must be P or I (smart POS), A (app), C (PC) or T"),
+            "{bad}: {e}"
+        );
+    }
+}
+
+/// `openId` (the barcode pay's answer, WeChat) and `addField` (every `sdk*` answer) reach the
+/// caller; the openId never goes into the journal, a log or a `Debug` text.
+#[test]
+fn open_id_and_add_field_are_surfaced() {
+    let sim = sim();
+    let dir = TempDir::new("fields-journal");
+    let mut c = config(&sim);
+    c.journal_path = Some(dir.join("sales.journal"));
+    let client = Client::new(c).unwrap();
+    let add = "桌号 7 table";
+    let paid = client
+        .barcode_pay(&BarcodePayRequest {
+            add_field: Some(add),
+            ..barcode(&wechat_code('0'), 20)
+        })
+        .unwrap();
+    assert!(
+        paid.open_id.starts_with(starpos_sim::OPEN_ID_PREFIX),
+        "the payer's openid in WeChat"
+    );
+    assert_eq!(paid.open_id.len(), 28);
+    assert_eq!(paid.add_field, add);
+    assert!(
+        !format!("{paid:?}").contains(&paid.open_id),
+        "Debug masks it"
+    );
+    let wire = paid.to_wire();
+    assert!(wire.contains(&("openId", paid.open_id.clone())));
+    assert!(wire.contains(&("addField", add.to_owned())));
+    // Other channels and the QR sale answer no openId.
+    let alipay = client
+        .barcode_pay(&barcode(&payment_code("28", 16, '0'), 1))
+        .unwrap();
+    assert_eq!(alipay.open_id, "");
+    assert_eq!(alipay.add_field, "");
+    assert!(!alipay.to_wire().iter().any(|(n, _)| *n == "openId"));
+    let qr = client
+        .qr_pay(&QrPayRequest {
+            pay_channel: "WXPAY",
+            amount: 4,
+            total_amount: 4,
+            add_field: Some("qr note"),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        (qr.add_field.as_str(), qr.open_id.as_str()),
+        ("qr note", "")
+    );
+    // The query and the refund of the sale answer the sale's addField.
+    let found = client
+        .query(&starpos::QueryRequest {
+            qry_no: &paid.trade_no,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.add_field, add);
+    assert_eq!(found.to_wire().last(), Some(&("addField", add.to_owned())));
+    let refund = client
+        .refund(&starpos::RefundRequest {
+            order_no: &found.order_no,
+            txn_amt: 5,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(refund.add_field, add);
+    assert_eq!(refund.to_wire().last(), Some(&("addField", add.to_owned())));
+    let journal = std::fs::read_to_string(dir.join("sales.journal")).unwrap();
+    assert!(!journal.contains(&paid.open_id), "never journaled");
+    assert!(!journal.contains(starpos_sim::OPEN_ID_PREFIX));
+}
+
+#[test]
+fn the_sale_answers_add_field_whether_the_pay_or_a_query_ended_it() {
+    let sim = sim_settling(80);
+    let client = client(&sim);
+    for last in ['0', '1'] {
+        let done = client
+            .barcode_sale(
+                &BarcodePayRequest {
+                    add_field: Some("sale note"),
+                    ..barcode(&wechat_code(last), 6)
+                },
+                Duration::from_millis(20),
+                Duration::from_secs(3),
+            )
+            .unwrap();
+        assert_eq!(done.result, Some(TxnResult::Success), "payer {last}");
+        assert_eq!(done.add_field, "sale note", "payer {last}");
+    }
+}
+
+#[test]
+fn open_id_and_add_field_through_the_c_abi() {
+    let sim = sim_settling(80);
+    let cfg = c_config(&sim);
+    let add = c("桌号 7");
+    let code = c(&wechat_code('0'));
+    let mut req: starpos_barcode_pay_request = zeroed();
+    req.auth_code = code.as_ptr();
+    req.amount = 30;
+    req.total_amount = 30;
+    req.add_field = add.as_ptr();
+    let mut paid: starpos_barcode_pay_response = zeroed();
+    let st = unsafe { starpos_barcode_pay(&cfg.raw, &req, &mut paid) };
+    assert_eq!(st, starpos_status::STARPOS_OK, "{}", text(&paid.error));
+    let open_id = text(&paid.open_id);
+    assert!(
+        open_id.starts_with(starpos_sim::OPEN_ID_PREFIX),
+        "{open_id}"
+    );
+    assert_eq!(text(&paid.add_field), "桌号 7");
+    // Query and refund of that sale.
+    let trade_no = c(&text(&paid.trade_no));
+    let mut q: starpos_query_request = zeroed();
+    q.qry_no = trade_no.as_ptr();
+    let mut found: starpos_query_response = zeroed();
+    let st = unsafe { starpos_query(&cfg.raw, &q, &mut found) };
+    assert_eq!(st, starpos_status::STARPOS_OK, "{}", text(&found.error));
+    assert_eq!(text(&found.add_field), "桌号 7");
+    let order_no = c(&text(&found.order_no));
+    let mut r: starpos_refund_request = zeroed();
+    r.order_no = order_no.as_ptr();
+    r.txn_amt = 1;
+    let mut refund: starpos_refund_response = zeroed();
+    let st = unsafe { starpos_refund(&cfg.raw, &r, &mut refund) };
+    assert_eq!(st, starpos_status::STARPOS_OK, "{}", text(&refund.error));
+    assert_eq!(text(&refund.add_field), "桌号 7");
+    // A QR order, and the whole sale through a password.
+    let channel = c("WXPAY");
+    let note = c("qr note");
+    let mut qr: starpos_qr_pay_request = zeroed();
+    qr.pay_channel = channel.as_ptr();
+    qr.amount = 2;
+    qr.total_amount = 2;
+    qr.add_field = note.as_ptr();
+    let mut made: starpos_qr_pay_response = zeroed();
+    let st = unsafe { starpos_qr_pay(&cfg.raw, &qr, &mut made) };
+    assert_eq!(st, starpos_status::STARPOS_OK, "{}", text(&made.error));
+    assert_eq!(text(&made.add_field), "qr note");
+    // At its documented maximum (256 GBK bytes: 128 Chinese characters, 384 UTF-8 bytes) it
+    // comes back whole.
+    let most = "好".repeat(128);
+    let longest = c(&most);
+    qr.add_field = longest.as_ptr();
+    let st = unsafe { starpos_qr_pay(&cfg.raw, &qr, &mut made) };
+    assert_eq!(st, starpos_status::STARPOS_OK, "{}", text(&made.error));
+    assert_eq!(text(&made.add_field), most);
+    let code = c(&wechat_code('1'));
+    req.auth_code = code.as_ptr();
+    let mut done: starpos_query_response = zeroed();
+    let st = unsafe { starpos_barcode_sale(&cfg.raw, &req, 20, 3000, &mut done) };
+    assert_eq!(st, starpos_status::STARPOS_OK, "{}", text(&done.error));
+    assert_eq!(text(&done.add_field), "桌号 7");
+    // A refusal zeroes both: nothing of an unusable answer stays.
+    let mut again: starpos_barcode_pay_response = zeroed();
+    let mut dup = req;
+    dup.trade_no = trade_no.as_ptr();
+    let st = unsafe { starpos_barcode_pay(&cfg.raw, &dup, &mut again) };
+    assert_eq!(st, starpos_status::STARPOS_ERR_GATEWAY);
+    assert_eq!(text(&again.open_id), "");
 }
 
 #[test]

@@ -104,6 +104,8 @@ fn the_secret_guard_would_catch_a_leak() {
     assert!(leaked_secret("signValue 5c2f8445c4fb7fa73a07c2390f692e64 x").is_some());
     let code = unique("code");
     assert!(leaked_secret(&format!("code={code}")).is_some());
+    let open_id = format!("{}0123456789abcdefghi", starpos_sim::OPEN_ID_PREFIX);
+    assert!(leaked_secret(&format!("paid by {open_id}")).is_some());
     assert_eq!(
         leaked_secret("pubSigPay: OK in 3 ms (returnCode 000000, logNo 202611260753197909)"),
         None

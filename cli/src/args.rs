@@ -55,12 +55,33 @@ pub struct Global {
     /// Time limit of one gateway call, in ms (default: the library's).
     #[arg(long, global = true, value_name = "MS", value_parser = milliseconds)]
     pub timeout_ms: Option<u64>,
-    /// trmTyp sent with every sdk call: P smart POS, A app, C PC, T table sign.
-    #[arg(long, global = true, env = "STARPOS_TRM_TYP", value_name = "P|A|C|T")]
+    /// trmTyp sent with every sdk call: P or I smart POS (I: the iOS SDK's name), A app, C PC,
+    /// T table sign.
+    #[arg(long, global = true, env = "STARPOS_TRM_TYP", value_name = "P|I|A|C|T")]
     pub trm_typ: Option<String>,
     /// oprId sent with every sdk call: the cashier (≤ 6 letters/digits).
     #[arg(long, global = true, env = "STARPOS_OPR_ID", value_name = "ID")]
     pub opr_id: Option<String>,
+    /// latitude sent with every sdk call: degrees from -90 to 90 with 1 to 5 decimals
+    /// (31.23042).
+    #[arg(
+        long,
+        global = true,
+        env = "STARPOS_LATITUDE",
+        value_name = "DEG",
+        allow_hyphen_values = true
+    )]
+    pub latitude: Option<String>,
+    /// longitude sent with every sdk call: degrees from -180 to 180 with 1 to 5 decimals
+    /// (121.47370, -121.5).
+    #[arg(
+        long,
+        global = true,
+        env = "STARPOS_LONGITUDE",
+        value_name = "DEG",
+        allow_hyphen_values = true
+    )]
+    pub longitude: Option<String>,
     /// The sale journal's file: sales are recorded before they are sent and settled by
     /// `starpos recover` after a crash.
     #[arg(long, global = true, env = "STARPOS_JOURNAL", value_name = "FILE")]

@@ -23,6 +23,8 @@ pub fn client(global: &Global) -> Result<Client, Failure> {
     .with_base_url(gateway);
     config.trm_typ = global.trm_typ.clone().unwrap_or_default();
     config.opr_id = global.opr_id.clone().unwrap_or_default();
+    config.latitude = global.latitude.clone().unwrap_or_default();
+    config.longitude = global.longitude.clone().unwrap_or_default();
     config.journal_path = global.journal.clone();
     if let Some(ms) = global.timeout_ms {
         config.timeouts.total = Duration::from_millis(ms);

@@ -3,8 +3,9 @@
 
 use starpos::{Error, Status};
 
-/// Fields never printed in clear without `--show-secrets`.
-const SECRETS: &[&str] = &["appIdKey", "key", "signValue"];
+/// Fields never printed in clear without `--show-secrets` (`openId`: the payer's openid in
+/// WeChat, in a barcode pay's answer).
+const SECRETS: &[&str] = &["appIdKey", "key", "openId", "signValue"];
 
 /// Masks `value` unless `show`: keeps a hint of the length, not the content.
 pub fn mask_if(value: &str, show: bool) -> String {

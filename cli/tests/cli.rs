@@ -724,3 +724,73 @@ fn a_wait_or_sale_still_not_final_at_its_deadline_is_timeout_with_the_last_answe
     assert!(text.lines().any(|l| l.starts_with("logNo ")), "{out:?}");
     assert!(stderr(&out).contains("the tradeNo to query"), "{out:?}");
 }
+
+#[test]
+fn the_payers_open_id_is_masked_and_add_field_and_the_terminal_fields_go_through() {
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let sale = |extra: &[&str], json_out: bool| {
+        let code = payment_code('0');
+        let mut args: Vec<&str> = extra.to_vec();
+        if json_out {
+            args.push("--json");
+        }
+        args.extend([
+            "--trm-typ",
+            "I",
+            "--latitude",
+            "-31.5",
+            "--longitude",
+            "121.47370",
+            "barcode-pay",
+            "--auth-code",
+            &code,
+            "--amount",
+            "5",
+            "--total-amount",
+            "5",
+            "--add-field",
+            "table 9",
+        ]);
+        starpos(&sim, &args)
+    };
+    let out = sale(&[], true);
+    assert!(out.status.success(), "{out:?}");
+    let answer = json(&out);
+    assert_eq!(answer["openId"], "****", "masked: {answer}");
+    assert_eq!(answer["addField"], "table 9");
+    assert!(!stdout(&out).contains(starpos_sim::OPEN_ID_PREFIX));
+    let sent = sim.requests().pop().unwrap();
+    for (name, value) in [
+        ("trmTyp", "I"),
+        ("latitude", "-31.5"),
+        ("longitude", "121.47370"),
+        ("addField", "table 9"),
+    ] {
+        assert_eq!(sent.fields[name], value, "{name}");
+    }
+    let shown = json(&sale(&["--show-secrets"], true));
+    assert!(
+        shown["openId"]
+            .as_str()
+            .unwrap()
+            .starts_with(starpos_sim::OPEN_ID_PREFIX),
+        "{shown}"
+    );
+    let human = sale(&[], false);
+    let text = stdout(&human);
+    assert!(text.contains("openId") && text.contains("****"), "{text}");
+    assert!(
+        text.contains("addField") && text.contains("table 9"),
+        "{text}"
+    );
+    assert!(!text.contains(starpos_sim::OPEN_ID_PREFIX), "{text}");
+    // A coordinate of another form: the library's INVALID_ARGUMENT, naming it; nothing sent.
+    let before = sim.request_count();
+    let out = starpos(&sim, &["--latitude", "31", "query", "--qry-no", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        stderr(&out).contains("latitude: must be degrees from -90 to 90"),
+        "{out:?}"
+    );
+    assert_eq!(sim.request_count(), before);
+}

@@ -115,6 +115,8 @@ STARPOS_PAY_CODE_SIZE = 520
 STARPOS_TXN_TIME_SIZE = 16
 STARPOS_KIND_SIZE = 16
 STARPOS_ERROR_SIZE = 512
+STARPOS_OPEN_ID_SIZE = 264
+STARPOS_ADD_FIELD_SIZE = 392
 
 #: ``starpos_sign_json`` writes 32 hex characters and a NUL.
 SIGNATURE_SIZE = 33
@@ -286,6 +288,7 @@ class starpos_query_response(ctypes.Structure):
         ("attach", ctypes.c_char * STARPOS_ATTACH_SIZE),
         ("error", ctypes.c_char * STARPOS_ERROR_SIZE),
         ("verified", ctypes.c_bool),
+        ("add_field", ctypes.c_char * STARPOS_ADD_FIELD_SIZE),
     ]
 
 
@@ -321,6 +324,7 @@ class starpos_refund_response(ctypes.Structure):
         ("attach", ctypes.c_char * STARPOS_ATTACH_SIZE),
         ("error", ctypes.c_char * STARPOS_ERROR_SIZE),
         ("verified", ctypes.c_bool),
+        ("add_field", ctypes.c_char * STARPOS_ADD_FIELD_SIZE),
     ]
 
 
@@ -364,6 +368,8 @@ class starpos_barcode_pay_response(ctypes.Structure):
         ("attach", ctypes.c_char * STARPOS_ATTACH_SIZE),
         ("error", ctypes.c_char * STARPOS_ERROR_SIZE),
         ("verified", ctypes.c_bool),
+        ("add_field", ctypes.c_char * STARPOS_ADD_FIELD_SIZE),
+        ("open_id", ctypes.c_char * STARPOS_OPEN_ID_SIZE),
     ]
 
 
@@ -407,6 +413,7 @@ class starpos_qr_pay_response(ctypes.Structure):
         ("attach", ctypes.c_char * STARPOS_ATTACH_SIZE),
         ("error", ctypes.c_char * STARPOS_ERROR_SIZE),
         ("verified", ctypes.c_bool),
+        ("add_field", ctypes.c_char * STARPOS_ADD_FIELD_SIZE),
     ]
 
 
@@ -903,6 +910,8 @@ class QueryResult:
     goods_tag: str
     attach: str
     verified: bool
+    #: ``addField``, the common answer parameter (<= 256 GBK bytes); "" when not answered.
+    add_field: str = ""
 
 
 @dataclasses.dataclass
@@ -925,6 +934,8 @@ class RefundResult:
     goods_tag: str
     attach: str
     verified: bool
+    #: ``addField``, the common answer parameter (<= 256 GBK bytes); "" when not answered.
+    add_field: str = ""
 
 
 @dataclasses.dataclass
@@ -951,6 +962,11 @@ class BarcodePayResult:
     goods_tag: str
     attach: str
     verified: bool
+    #: ``addField``, the common answer parameter (<= 256 GBK bytes); "" when not answered.
+    add_field: str = ""
+    #: ``openId``: the payer's openid in WeChat, when the gateway answered one ("" for other
+    #: channels). A secret, as ``app_id_key``: never log it (left out of ``repr``).
+    open_id: str = dataclasses.field(default="", repr=False)
 
 
 @dataclasses.dataclass
@@ -978,6 +994,8 @@ class QrPayResult:
     goods_tag: str
     attach: str
     verified: bool
+    #: ``addField``, the common answer parameter (<= 256 GBK bytes); "" when not answered.
+    add_field: str = ""
 
 
 @dataclasses.dataclass
@@ -1101,10 +1119,13 @@ class Client:
             or 0.
         ca_file: https only (``tls`` builds): a PEM file of CA certificates to trust instead
             of the built-in roots.
-        trm_typ: ``trmTyp`` sent with every ``sdk*`` call: "P" smart POS, "A" app, "C" PC,
-            "T" table sign; None = not sent.
+        trm_typ: ``trmTyp`` sent with every ``sdk*`` call: "P" smart POS, "I" smart POS
+            (the iOS SDK's name for it), "A" app, "C" PC, "T" table sign; None = not sent.
         opr_id: ``oprId``, the cashier (<= 6 letters/digits); None = not sent.
-        latitude, longitude: where the terminal is, decimal text ("31.2304"); None = not sent.
+        latitude, longitude: where the terminal is, as the vendor's SDK docs define it:
+            degrees (latitude -90 to 90, longitude -180 to 180) as decimal text with 1 to 5
+            decimals, <= 15 characters ("31.23042", "-121.5"); None = not sent. Any other form
+            raises :class:`InvalidArgumentError` naming the field at the first call.
         journal_path: the sale journal, a file the library owns; with one, every pay and
             refund is recorded before it is sent and :meth:`recover` settles what a crash
             left open. None = no journal.
@@ -1306,7 +1327,9 @@ class Client:
             txn_time, version: None = now, the default.
 
         ``result`` 'S' paid, 'F' failed; 'A' or 'Z': :meth:`wait` on ``trade_no``. On an
-        in-doubt error, query ``e.trade_no``; never pay again.
+        in-doubt error, query ``e.trade_no``; never pay again. The result carries the
+        answer's ``add_field`` and, for WeChat, the payer's ``open_id`` (a secret: not in
+        ``repr``, never log it).
         """
         request = self._barcode_request(
             auth_code, amount, total_amount, pay_channel, trade_no,

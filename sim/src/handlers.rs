@@ -224,6 +224,15 @@ pub(crate) fn handle(
             reply.set_some("tradeNo", &trade_no);
         }
     }
+    // addField is a common answer parameter: every sdk answer echoes the request's.
+    if endpoint.is_sdk() {
+        if let Some(add_field) = map
+            .get("addField")
+            .and_then(|v| value_text("addField", v).ok())
+        {
+            reply.set_some("addField", &add_field);
+        }
+    }
     Handled { reply, fields: map }
 }
 
@@ -465,8 +474,8 @@ fn check_common(endpoint: Endpoint, fields: &Fields) -> Result<(), Refusal> {
             ));
         }
         token("tradeNo", required(fields, "tradeNo")?, 64)?;
-        if !matches!(fields.get("trmTyp"), "" | "P" | "A" | "C" | "T") {
-            return Err(Refusal::field("trmTyp", "must be P, A, C or T"));
+        if !matches!(fields.get("trmTyp"), "" | "P" | "I" | "A" | "C" | "T") {
+            return Err(Refusal::field("trmTyp", "must be P, I, A, C or T"));
         }
         text("oprId", fields.get("oprId"), 6)?;
         text("latitude", fields.get("latitude"), 15)?;
@@ -550,12 +559,14 @@ fn pay(fields: &Fields, config: &SimConfig, book: &Mutex<OrderBook>) -> Result<R
     Ok(reply)
 }
 
-/// Echoes the order's optional texts (`subject`, `selOrderNo`, `goodsTag`, `attach`).
+/// Echoes the order's optional texts (`subject`, `selOrderNo`, `goodsTag`, `attach`, and the
+/// sale's `addField`).
 pub(crate) fn echo_order(reply: &mut Reply, order: &Order) {
     reply.set_some("subject", &order.subject);
     reply.set_some("selOrderNo", &order.sel_order_no);
     reply.set_some("goodsTag", &order.goods_tag);
     reply.set_some("attach", &order.attach);
+    reply.set_some("addField", &order.add_field);
 }
 
 /// The query's `message` for the order's state.

@@ -188,6 +188,7 @@ pub(crate) fn order_json(order: &Order) -> Value {
             "logNo": r.log_no, "tradeNo": r.trade_no, "amount": r.amount,
         })).collect::<Vec<_>>(),
         "subject": order.subject,
+        "addField": order.add_field,
         "selOrderNo": order.sel_order_no,
         "goodsTag": order.goods_tag,
         "attach": order.attach,

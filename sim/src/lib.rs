@@ -32,7 +32,7 @@
 //!    `V1.0.1`; `attach` ≤ 256 characters (except the counter sales, below);
 //!    - every `sdk*` endpoint: the common parameters `opSys` (digits), `characterSet` `00`
 //!      (GBK, or an ASCII body) or `01` (a UTF-8 body; `00` over UTF-8 non-ASCII text is refused),
-//!      `tradeNo` (1-64 printable ASCII, required), optional `trmTyp` (`P`, `A`, `C`, `T`),
+//!      `tradeNo` (1-64 printable ASCII, required), optional `trmTyp` (`P`, `I`, `A`, `C`, `T`),
 //!      `oprId` ≤ 6, `latitude` / `longitude` ≤ 15, `addField` ≤ 256;
 //!    - `pubSigPay`: exactly one of `code` (≤ 64) / `openid`, `amount` and `total_amount`
 //!      positive fen of ≤ 13 digits with `amount` ≤ `total_amount`, `subject` ≤ 256,
@@ -52,8 +52,12 @@
 //!    ([`codes::REFUND_TOO_LARGE`]).
 //!
 //! Every `sdk*` answer (query, refund, both sales), refusals included, echoes the request's
-//! `tradeNo`. The pays echo `amount`, `total_amount`, `selOrderNo`, `subject`, `goodsTag`,
-//! `attach`. A query sent with version `V1.0.1` also answers `refAmt` (fen refunded so far on
+//! `tradeNo`, and its `addField` when it sent one (a common answer parameter); an answer about
+//! a counter sale's order (the sale, its queries and refunds) otherwise carries the
+//! `addField` the sale was sent with. The pays echo `amount`, `total_amount`, `selOrderNo`,
+//! `subject`, `goodsTag`, `attach`. A WeChat (`WXPAY`) `sdkBarcodePay` answer carries the
+//! payer's `openId` (28 characters beginning [`OPEN_ID_PREFIX`], the same for the same
+//! code); other channels and the QR sale answer none. A query sent with version `V1.0.1` also answers `refAmt` (fen refunded so far on
 //! that order); with `V1.0.0` it does not.
 //!
 //! # Orders
@@ -154,6 +158,7 @@ pub use config::{
 pub use faults::{Fault, FAULT_NAMES};
 pub use http::{BASE_PATH, MAX_BODY};
 pub use orders::{Order, OrderKind, Refund, QR_LIFETIME};
+pub use sales::OPEN_ID_PREFIX;
 
 use orders::OrderBook;
 use serde_json::{Map, Value};

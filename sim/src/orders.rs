@@ -82,6 +82,9 @@ pub struct Order {
     pub goods_tag: String,
     /// `attach` as sent (empty when absent).
     pub attach: String,
+    /// `addField` as a counter sale sent it (empty when absent): every answer about the
+    /// order carries it, unless the request asking carries its own.
+    pub add_field: String,
     /// The OAuth `code` a `pubSigPay` used (empty when it used `openid`, and for the counter
     /// sales: their `authCode` is never kept in a snapshot).
     pub code: String,
@@ -125,6 +128,7 @@ pub(crate) struct NewOrder {
     pub sel_order_no: String,
     pub goods_tag: String,
     pub attach: String,
+    pub add_field: String,
     pub code: String,
     pub openid: String,
     pub trm_no: String,
@@ -143,6 +147,7 @@ impl Default for NewOrder {
             sel_order_no: String::new(),
             goods_tag: String::new(),
             attach: String::new(),
+            add_field: String::new(),
             code: String::new(),
             openid: String::new(),
             trm_no: String::new(),
@@ -425,6 +430,7 @@ impl OrderBook {
             sel_order_no: new.sel_order_no,
             goods_tag: new.goods_tag,
             attach: new.attach,
+            add_field: new.add_field,
             code: new.code,
             openid: new.openid,
             trm_no: new.trm_no,

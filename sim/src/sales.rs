@@ -6,6 +6,7 @@ use crate::config::SimConfig;
 use crate::handlers::{echo_order, fen, required, text, token, Fields, Reply};
 use crate::orders::{NewOrder, Order, OrderBook, OrderKind, Payer};
 use crate::{gbk, lock};
+use starpos::sign::md5_hex;
 use std::sync::Mutex;
 
 /// The most GBK bytes `subject`, `goods_tag` and `attach` may take in a counter sale.
@@ -13,6 +14,17 @@ const MAX_TEXT_GBK_BYTES: usize = 512;
 
 /// Where the QR sale's `payCode` points (the simulator serves nothing there).
 const PAY_CODE_BASE: &str = "https://qr.sim.starpos/";
+
+/// How every `openId` the simulator answers begins (28 characters in all, as WeChat's
+/// openids are), so a test can tell one in a log or a printout: an openid is a secret.
+pub const OPEN_ID_PREFIX: &str = "oSimPayer";
+
+/// The payer's openid in WeChat for a scanned WeChat payment code: the same code, the same
+/// openid.
+fn open_id(auth_code: &str) -> String {
+    let digest = md5_hex(format!("openid:{auth_code}").as_bytes());
+    format!("{OPEN_ID_PREFIX}{}", &digest[..28 - OPEN_ID_PREFIX.len()])
+}
 
 /// Free text of at most `max` GBK bytes (ASCII 1, any other character 2).
 fn gbk_text(fields: &Fields, name: &str, max: usize) -> Result<(), Refusal> {
@@ -59,6 +71,7 @@ fn new_order(fields: &Fields, kind: OrderKind) -> Result<NewOrder, Refusal> {
         sel_order_no: sel_order_no.to_owned(),
         goods_tag: fields.get("goods_tag").to_owned(),
         attach: fields.get("attach").to_owned(),
+        add_field: fields.get("addField").to_owned(),
         code: String::new(),
         openid: String::new(),
         trm_no: fields.get("trmNo").to_owned(),
@@ -97,6 +110,10 @@ pub(crate) fn barcode_pay(
         Payer::LostInTransit => "交易状态未知: query the order",
     };
     let mut reply = answer(config, message, payer.answered(), &order);
+    if order.pay_channel == "WXPAY" {
+        // WeChat tells the payer's openid (the gateway passes it on as `openId`).
+        reply.set("openId", &open_id(auth_code));
+    }
     if payer == Payer::LostInTransit {
         // The gateway lost track: it does not know the channel's number yet.
         reply.set("orderNo", &order.log_no);

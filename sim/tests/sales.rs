@@ -390,6 +390,87 @@ fn malformed_sales_are_refused_naming_the_field() {
 }
 
 #[test]
+fn every_documented_terminal_type_is_accepted() {
+    // P, A, C, T from scanAPI's common parameters; I (smart POS) from the iOS SDK's appendix.
+    let sim = sim();
+    for trm_typ in ["P", "I", "A", "C", "T"] {
+        let mut fields = barcode_fields(&auth_code('0'), "1", "1");
+        set(&mut fields, "trmTyp", trm_typ);
+        assert_eq!(barcode(&sim, &fields).text("result"), "S", "{trm_typ}");
+    }
+}
+
+#[test]
+fn a_wechat_barcode_answer_carries_the_payers_open_id() {
+    let sim = sim();
+    let code = auth_code('2'); // refused: WeChat still knows who the payer is
+    let answer = barcode(&sim, &barcode_fields(&code, "1", "1"));
+    let open_id = answer.text("openId").to_owned();
+    assert!(
+        open_id.starts_with(starpos_sim::OPEN_ID_PREFIX),
+        "{open_id}"
+    );
+    assert_eq!(open_id.len(), 28, "as long as WeChat's openids");
+    for last in ['0', '1', '3'] {
+        let other = barcode(&sim, &barcode_fields(&auth_code(last), "1", "1"));
+        let theirs = other.text("openId");
+        assert!(theirs.starts_with(starpos_sim::OPEN_ID_PREFIX), "{last}");
+        assert_ne!(theirs, open_id, "another payer, another openid");
+    }
+    let mut alipay = barcode_fields(&auth_code('0'), "1", "1");
+    set(&mut alipay, "payChannel", "ALIPAY");
+    assert_eq!(barcode(&sim, &alipay).get("openId"), None, "WeChat only");
+    let qr = call(&sim, "sdkBarcodePosPay", &pairs(&qr_fields("1", "1")))
+        .answer()
+        .unwrap();
+    assert_eq!(qr.get("openId"), None, "the QR sale answers none");
+}
+
+#[test]
+fn add_field_is_echoed_by_every_sdk_answer() {
+    let sim = sim();
+    let mut fields = barcode_fields(&auth_code('0'), "10", "10");
+    set(&mut fields, "addField", "桌号 7");
+    let paid = barcode(&sim, &fields);
+    assert_eq!(paid.text("addField"), "桌号 7");
+    let trade_no = field(&fields, "tradeNo").to_owned();
+    // The sale's queries and refunds carry the sale's addField ...
+    let found = query(&sim, &trade_no).unwrap();
+    assert_eq!(found.text("addField"), "桌号 7");
+    let refunded = call(
+        &sim,
+        "sdkRefundBarcodePay",
+        &pairs(&refund_fields(found.text("orderNo"), Some("1"))),
+    )
+    .answer()
+    .unwrap();
+    assert_eq!(refunded.text("addField"), "桌号 7");
+    // ... unless the request asking carries its own.
+    let mut asking = query_fields(&trade_no);
+    set(&mut asking, "addField", "query's own");
+    let answer = call(&sim, "sdkQryBarcodePay", &pairs(&asking))
+        .answer()
+        .unwrap();
+    assert_eq!(answer.text("addField"), "query's own");
+    let mut qr = qr_fields("1", "1");
+    set(&mut qr, "addField", "qr");
+    let made = call(&sim, "sdkBarcodePosPay", &pairs(&qr))
+        .answer()
+        .unwrap();
+    assert_eq!(made.text("addField"), "qr");
+    // A refusal echoes it too (a common answer parameter), signed.
+    let mut unknown = query_fields("999999999999");
+    set(&mut unknown, "addField", "lost");
+    let e = call(&sim, "sdkQryBarcodePay", &pairs(&unknown))
+        .answer()
+        .unwrap_err();
+    assert_eq!(e.refusal().unwrap().text("addField"), "lost");
+    // Without one, none.
+    let plain = barcode(&sim, &barcode_fields(&auth_code('0'), "1", "1"));
+    assert_eq!(plain.get("addField"), None);
+}
+
+#[test]
 fn text_limits_count_gbk_bytes() {
     let sim = sim();
     let mut fields = barcode_fields(&auth_code('0'), "1", "1");

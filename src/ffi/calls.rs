@@ -125,7 +125,8 @@ fn fill_query(
         text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
             merc_id = "mercId", trade_no = "tradeNo", log_no = "logNo",
             pay_channel = "payChannel", order_no = "orderNo", subject = "subject",
-            sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach"];
+            sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach",
+            add_field = "addField"];
         plain: [amount, total_amount, ref_amt];
         result)
 }
@@ -194,7 +195,8 @@ pub unsafe extern "C" fn starpos_refund(
         fill!(s, out, a;
             text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
                 merc_id = "mercId", trade_no = "tradeNo", log_no = "logNo", subject = "subject",
-                sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach"];
+                sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach",
+                add_field = "addField"];
             plain: [txn_amt, amount, total_amount];
             result)
     })
@@ -336,7 +338,8 @@ fn fill_barcode_pay(
         text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
         merc_id = "mercId", trade_no = "tradeNo", log_no = "logNo",
         pay_channel = "payChannel", order_no = "orderNo", subject = "subject",
-        sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach"];
+        sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach",
+        add_field = "addField", open_id = "openId"];
         plain: [amount, total_amount];
         result)
 }
@@ -387,7 +390,8 @@ pub unsafe extern "C" fn starpos_qr_pay(
             text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
             merc_id = "mercId", trade_no = "tradeNo", log_no = "logNo",
             pay_channel = "payChannel", order_no = "orderNo", subject = "subject",
-            sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach", pay_code = "payCode"];
+            sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach", pay_code = "payCode",
+            add_field = "addField"];
             plain: [amount, total_amount];
             result)
     })

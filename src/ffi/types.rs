@@ -51,7 +51,9 @@ pub const STARPOS_FLAG_GBK_BODY: u32 = 4;
 
 /// Where and as whom to call the gateway. Zero-initialise it (`starpos_config c = {0};`) and
 /// set what you need: every zero field means its default. Strings are NUL-terminated UTF-8,
-/// borrowed for the duration of the call only.
+/// borrowed for the duration of the call only. In every request struct, a text or token
+/// field whose whole value is the word `null` (any letter case) is INVALID_ARGUMENT naming
+/// the field: the gateway would read it as absent; leave the field NULL instead.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct starpos_config {
@@ -76,16 +78,19 @@ pub struct starpos_config {
     /// trust instead of the built-in Mozilla roots (terminals have no system store). NULL or ""
     /// = the built-in roots. Ignored for http.
     pub ca_file: *const c_char,
-    /// `trmTyp`, sent with every `sdk*` call: "P" smart POS, "A" app, "C" PC, "T" table sign.
+    /// `trmTyp`, sent with every `sdk*` call: "P" smart POS, "I" smart POS (the iOS SDK's
+    /// name for it), "A" app, "C" PC, "T" table sign; anything else is INVALID_ARGUMENT.
     /// NULL or "" = not sent.
     pub trm_typ: *const c_char,
     /// `oprId`, sent with every `sdk*` call: the cashier, ≤ 6 letters/digits. NULL or "" = not
     /// sent.
     pub opr_id: *const c_char,
-    /// `latitude`, sent with every `sdk*` call: where the terminal is, a decimal number of
-    /// ≤ 15 characters ("31.2304"). NULL or "" = not sent.
+    /// `latitude`, sent with every `sdk*` call: where the terminal is, degrees from -90 to 90
+    /// as a decimal number with 1 to 5 decimals, ≤ 15 characters ("31.23042", "-31.5"), as
+    /// the vendor's SDK docs define it; any other form is INVALID_ARGUMENT naming `latitude`.
+    /// NULL or "" = not sent.
     pub latitude: *const c_char,
-    /// `longitude`, as `latitude` ("121.4737").
+    /// `longitude`, as `latitude` but from -180 to 180 ("121.47370", "-121.5").
     pub longitude: *const c_char,
     /// The sale journal: a file the library owns (and `<journal_path>.lock` beside it). With a
     /// journal, every pay, barcode pay, QR pay and refund is recorded on stable storage before
@@ -270,6 +275,9 @@ pub struct starpos_query_response {
     pub error: [c_char; STARPOS_ERROR_SIZE],
     /// 1 when the answer's signature was checked.
     pub verified: bool,
+    /// `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+    /// bytes).
+    pub add_field: [c_char; STARPOS_ADD_FIELD_SIZE],
 }
 
 /// Refund (`sdkRefundBarcodePay`) input.
@@ -324,6 +332,9 @@ pub struct starpos_refund_response {
     pub error: [c_char; STARPOS_ERROR_SIZE],
     /// 1 when the answer's signature was checked.
     pub verified: bool,
+    /// `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+    /// bytes).
+    pub add_field: [c_char; STARPOS_ADD_FIELD_SIZE],
 }
 
 /// Barcode pay (`sdkBarcodePay`) input: the terminal scanned the payment code on the payer's
@@ -400,6 +411,12 @@ pub struct starpos_barcode_pay_response {
     pub error: [c_char; STARPOS_ERROR_SIZE],
     /// 1 when the answer's signature was checked.
     pub verified: bool,
+    /// `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+    /// bytes).
+    pub add_field: [c_char; STARPOS_ADD_FIELD_SIZE],
+    /// `openId`: the payer's openid in WeChat, when the gateway answered one (WeChat sales;
+    /// "" otherwise). A secret: the library never logs or journals it; do not print it.
+    pub open_id: [c_char; STARPOS_OPEN_ID_SIZE],
 }
 
 /// QR pay (`sdkBarcodePosPay`) input: the terminal shows a QR code that the payer scans.
@@ -472,6 +489,9 @@ pub struct starpos_qr_pay_response {
     pub error: [c_char; STARPOS_ERROR_SIZE],
     /// 1 when the answer's signature was checked.
     pub verified: bool,
+    /// `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+    /// bytes).
+    pub add_field: [c_char; STARPOS_ADD_FIELD_SIZE],
 }
 
 /// One sale of the journal, as `starpos_recover` and `starpos_journal_list` report it. No key,

@@ -151,6 +151,7 @@ impl BarcodePayRequest<'_> {
                 ),
             ));
         }
+        fields::not_null("auth_code", self.auth_code)?;
         let channel = self.channel()?;
         let mut out = common_fields(self.trade_no, self.version)?;
         out.push(("authCode", self.auth_code.to_owned()));
@@ -231,8 +232,9 @@ impl QrPayRequest<'_> {
 /// What a counter sale answered (verified, bound to its request). For the barcode pay,
 /// `result` `S` is paid and `F` failed (final), `A` (the payer is entering a password) and `Z`
 /// mean: query `trade_no` until final. For the QR pay, `S` means the QR order was made (show
-/// `pay_code`), not that it is paid: query `trade_no` until final.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// `pay_code`), not that it is paid: query `trade_no` until final. Its `Debug` masks
+/// `open_id`.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct CounterPayResponse {
     /// `returnCode` (`000000`, or another code beside a result: spec section 5).
     pub return_code: String,
@@ -266,6 +268,38 @@ pub struct CounterPayResponse {
     pub goods_tag: String,
     /// `attach`, echoed.
     pub attach: String,
+    /// `openId` (barcode pay only, WeChat): the payer's openid in WeChat, as the gateway
+    /// answered it (empty when it gave none). A secret: never logged, printed in clear or
+    /// journaled.
+    pub open_id: String,
+    /// `addField` (common answer parameter of every `sdk*` answer, ≤ 256 GBK bytes).
+    pub add_field: String,
+}
+
+impl std::fmt::Debug for CounterPayResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let masked = if self.open_id.is_empty() { "" } else { "***" };
+        f.debug_struct("CounterPayResponse")
+            .field("return_code", &self.return_code)
+            .field("message", &self.message)
+            .field("sys_time", &self.sys_time)
+            .field("merc_id", &self.merc_id)
+            .field("trade_no", &self.trade_no)
+            .field("log_no", &self.log_no)
+            .field("result", &self.result)
+            .field("pay_channel", &self.pay_channel)
+            .field("pay_code", &self.pay_code)
+            .field("order_no", &self.order_no)
+            .field("amount", &self.amount)
+            .field("total_amount", &self.total_amount)
+            .field("subject", &self.subject)
+            .field("sel_order_no", &self.sel_order_no)
+            .field("goods_tag", &self.goods_tag)
+            .field("attach", &self.attach)
+            .field("open_id", &masked)
+            .field("add_field", &self.add_field)
+            .finish()
+    }
 }
 
 /// The answer to `sdkBarcodePay`.
@@ -274,7 +308,8 @@ pub type BarcodePayResponse = CounterPayResponse;
 pub type QrPayResponse = CounterPayResponse;
 
 impl CounterPayResponse {
-    /// The answer's fields under their wire names, for printing (`payCode` only when set).
+    /// The answer's fields under their wire names, for printing (`payCode` and `openId` only
+    /// when set). `openId` is a secret: mask it wherever it is shown to a person.
     pub fn to_wire(&self) -> Vec<(&'static str, String)> {
         let mut out = vec![
             ("returnCode", self.return_code.clone()),
@@ -298,6 +333,10 @@ impl CounterPayResponse {
             ("goodsTag", self.goods_tag.clone()),
             ("attach", self.attach.clone()),
         ]);
+        if !self.open_id.is_empty() {
+            out.push(("openId", self.open_id.clone()));
+        }
+        out.push(("addField", self.add_field.clone()));
         out
     }
 
@@ -353,6 +392,8 @@ impl CounterPayResponse {
             (&mut a.sel_order_no, "selOrderNo", STARPOS_SEL_ORDER_NO_SIZE),
             (&mut a.goods_tag, "goodsTag", STARPOS_GOODS_TAG_SIZE),
             (&mut a.attach, "attach", STARPOS_ATTACH_SIZE),
+            (&mut a.open_id, "openId", STARPOS_OPEN_ID_SIZE),
+            (&mut a.add_field, "addField", STARPOS_ADD_FIELD_SIZE),
         ])?;
         Ok(a)
     }

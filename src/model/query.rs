@@ -89,6 +89,9 @@ pub struct QueryResponse {
     pub goods_tag: String,
     /// `attach`.
     pub attach: String,
+    /// `addField` (common answer parameter, ≤ 256 GBK bytes); after
+    /// [`Client::barcode_sale`](crate::Client::barcode_sale) ended by the pay itself, the pay's.
+    pub add_field: String,
 }
 
 impl QueryResponse {
@@ -111,6 +114,7 @@ impl QueryResponse {
             ("selOrderNo", self.sel_order_no.clone()),
             ("goodsTag", self.goods_tag.clone()),
             ("attach", self.attach.clone()),
+            ("addField", self.add_field.clone()),
         ]
     }
 
@@ -134,6 +138,7 @@ impl QueryResponse {
             sel_order_no: sale.sel_order_no,
             goods_tag: sale.goods_tag,
             attach: sale.attach,
+            add_field: sale.add_field,
         }
     }
 
@@ -166,6 +171,7 @@ impl QueryResponse {
             (&mut a.sel_order_no, "selOrderNo", STARPOS_SEL_ORDER_NO_SIZE),
             (&mut a.goods_tag, "goodsTag", STARPOS_GOODS_TAG_SIZE),
             (&mut a.attach, "attach", STARPOS_ATTACH_SIZE),
+            (&mut a.add_field, "addField", STARPOS_ADD_FIELD_SIZE),
         ])?;
         Ok(a)
     }

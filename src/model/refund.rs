@@ -72,6 +72,8 @@ pub struct RefundResponse {
     pub goods_tag: String,
     /// `attach`.
     pub attach: String,
+    /// `addField` (common answer parameter, ≤ 256 GBK bytes).
+    pub add_field: String,
 }
 
 impl RefundResponse {
@@ -92,6 +94,7 @@ impl RefundResponse {
             ("selOrderNo", self.sel_order_no.clone()),
             ("goodsTag", self.goods_tag.clone()),
             ("attach", self.attach.clone()),
+            ("addField", self.add_field.clone()),
         ]
     }
 
@@ -120,6 +123,7 @@ impl RefundResponse {
             (&mut a.sel_order_no, "selOrderNo", STARPOS_SEL_ORDER_NO_SIZE),
             (&mut a.goods_tag, "goodsTag", STARPOS_GOODS_TAG_SIZE),
             (&mut a.attach, "attach", STARPOS_ATTACH_SIZE),
+            (&mut a.add_field, "addField", STARPOS_ADD_FIELD_SIZE),
         ])?;
         Ok(a)
     }

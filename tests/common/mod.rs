@@ -39,6 +39,9 @@ pub fn leaked_secret(message: &str) -> Option<String> {
     if let Some(s) = fixed.iter().find(|s| message.contains(*s)) {
         return Some(format!("a key ({s})"));
     }
+    if message.contains(starpos_sim::OPEN_ID_PREFIX) {
+        return Some("a payer's openId".to_owned());
+    }
     let secrets = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(s) = secrets.iter().find(|s| message.contains(s.as_str())) {
         return Some(format!("an OAuth or payment code ({s})"));
