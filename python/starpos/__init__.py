@@ -434,6 +434,10 @@ class starpos_journal_entry(ctypes.Structure):
         ("settled", ctypes.c_bool),
         ("created_unix_ms", ctypes.c_uint64),
         ("error", ctypes.c_char * STARPOS_ERROR_SIZE),
+        ("sys_time", ctypes.c_char * STARPOS_SYS_TIME_SIZE),
+        ("not_found", ctypes.c_uint32),
+        ("recoveries", ctypes.c_uint32),
+        ("attention", ctypes.c_bool),
     ]
 
 
@@ -1017,7 +1021,8 @@ class JournalEntry:
     amount: int
     total_amount: int
     #: OK = the final state is known (``result``); an in-doubt status = still unknown
-    #: (``error`` says why); another status = refused, no money moved.
+    #: (``error`` says why); another status = refused, no money moved (GATEWAY from recovery:
+    #: proven never arrived, see ``not_found``).
     status: Union[Status, int]
     #: 'S', 'F', 'D' when final; else None or the last 'A'/'Z' (a QR order made but
     #: not yet paid is None).
@@ -1028,6 +1033,16 @@ class JournalEntry:
     created_unix_ms: int
     #: Why the sale is not final, or what recovery found.
     error: str
+    #: The gateway's ``sysTime`` of the last signed answer about the sale (its clock, right
+    #: even when the terminal's is not); empty until one.
+    sys_time: str = ""
+    #: While the sale has had no answer: signed, bound answers that said the gateway does not
+    #: know it (the evidence for "never arrived": 3 over ten minutes of the gateway's clock).
+    not_found: int = 0
+    #: Recovery passes that ended with the sale still open.
+    recoveries: int = 0
+    #: True when a person should look: still open after 3 recovery passes.
+    attention: bool = False
 
     @property
     def in_doubt(self) -> bool:
