@@ -211,7 +211,8 @@ typedef enum starpos_status {
    */
   STARPOS_ERR_INVALID_ARGUMENT = 1,
   /**
-   * Gateway not reached; nothing was sent. Safe to retry.
+   * Gateway not reached; nothing was sent (DNS, TCP connect, TLS handshake: never once a
+   * byte of the request was written). Safe to retry.
    */
   STARPOS_ERR_CONNECT = 2,
   /**
@@ -223,16 +224,22 @@ typedef enum starpos_status {
    */
   STARPOS_ERR_HTTP = 4,
   /**
-   * Answer unparseable, incomplete or too large, or the connection broke after sending (in
-   * doubt).
+   * Answer unparseable, incomplete or too large, the connection broke after sending, a
+   * result letter the endpoint does not answer, or an answer that is not this request's;
+   * also a money call's refusal without the request's `tradeNo` (`return_code`/`message`
+   * filled): it may be another request's (in doubt).
    */
   STARPOS_ERR_PROTOCOL = 5,
   /**
-   * Answer's signValue missing or wrong: nothing in it is trusted (in doubt).
+   * Answer's signValue missing or wrong: nothing in it is trusted; also a money call's
+   * unsigned refusal (`return_code`/`message` filled, `verified` 0): it may not come from the
+   * gateway (in doubt).
    */
   STARPOS_ERR_SIGNATURE = 6,
   /**
-   * returnCode != "000000": the gateway refused; see `return_code` and `message`.
+   * The gateway refused (no `result`); see `return_code` and `message`. Nothing moved: for
+   * a pay, QR pay, refund or revoke this is said only of a refusal proven this request's
+   * (signed, echoing its `tradeNo`; `pubSigPay`: signed).
    */
   STARPOS_ERR_GATEWAY = 7,
   /**
@@ -1250,8 +1257,14 @@ enum starpos_status starpos_qr_pay(const struct starpos_config *config,
  *
  * OK = final: `out->result` says which way ('S' paid). An in-doubt status = still unknown:
  * query `out->trade_no` later (`out` holds the last non-final answer if one came). Any other
- * status = nothing moved (bad input, not reached, refused). `out->trade_no` is the sale's
- * `tradeNo` whenever the request was valid.
+ * status = nothing moved (bad input, not reached, a refusal proven this sale's).
+ * `out->trade_no` is the sale's `tradeNo` whenever the request was valid.
+ *
+ * A pay answered by a refusal that proves nothing (unsigned, or without the `tradeNo`) or
+ * by an answer failing the signature check is followed by queries like a lost answer; when 3
+ * queries over at least 2 s fare no better (refused or failing the signature check), the sale
+ * ends early with that in-doubt status and `error` saying so (and that the merchant key is
+ * the likely cause when every answer failed the signature check). The queries send `V1.0.1`.
  *
  * # Safety
  * Each pointer is NULL or valid for the call; strings are NUL-terminated.

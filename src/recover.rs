@@ -557,6 +557,7 @@ fn settle(entry: &mut Entry, settled: bool) {
     if settled {
         entry.status = Status::Ok;
         entry.error.clear();
+        entry.attention = false;
     } else {
         entry.status = Status::Timeout;
         entry.error = format!(

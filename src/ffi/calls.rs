@@ -403,8 +403,14 @@ pub unsafe extern "C" fn starpos_qr_pay(
 ///
 /// OK = final: `out->result` says which way ('S' paid). An in-doubt status = still unknown:
 /// query `out->trade_no` later (`out` holds the last non-final answer if one came). Any other
-/// status = nothing moved (bad input, not reached, refused). `out->trade_no` is the sale's
-/// `tradeNo` whenever the request was valid.
+/// status = nothing moved (bad input, not reached, a refusal proven this sale's).
+/// `out->trade_no` is the sale's `tradeNo` whenever the request was valid.
+///
+/// A pay answered by a refusal that proves nothing (unsigned, or without the `tradeNo`) or
+/// by an answer failing the signature check is followed by queries like a lost answer; when 3
+/// queries over at least 2 s fare no better (refused or failing the signature check), the sale
+/// ends early with that in-doubt status and `error` saying so (and that the merchant key is
+/// the likely cause when every answer failed the signature check). The queries send `V1.0.1`.
 ///
 /// # Safety
 /// Each pointer is NULL or valid for the call; strings are NUL-terminated.

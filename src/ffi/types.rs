@@ -15,18 +15,25 @@ pub enum starpos_status {
     STARPOS_OK = 0,
     /// Input rejected before anything was sent; `error` names the field and the rule.
     STARPOS_ERR_INVALID_ARGUMENT = 1,
-    /// Gateway not reached; nothing was sent. Safe to retry.
+    /// Gateway not reached; nothing was sent (DNS, TCP connect, TLS handshake: never once a
+    /// byte of the request was written). Safe to retry.
     STARPOS_ERR_CONNECT = 2,
     /// Sent, no full answer in time: outcome unknown. After pay or refund: query, never resend.
     STARPOS_ERR_TIMEOUT = 3,
     /// HTTP status other than 200 (in doubt: query before retrying a pay or refund).
     STARPOS_ERR_HTTP = 4,
-    /// Answer unparseable, incomplete or too large, or the connection broke after sending (in
-    /// doubt).
+    /// Answer unparseable, incomplete or too large, the connection broke after sending, a
+    /// result letter the endpoint does not answer, or an answer that is not this request's;
+    /// also a money call's refusal without the request's `tradeNo` (`return_code`/`message`
+    /// filled): it may be another request's (in doubt).
     STARPOS_ERR_PROTOCOL = 5,
-    /// Answer's signValue missing or wrong: nothing in it is trusted (in doubt).
+    /// Answer's signValue missing or wrong: nothing in it is trusted; also a money call's
+    /// unsigned refusal (`return_code`/`message` filled, `verified` 0): it may not come from the
+    /// gateway (in doubt).
     STARPOS_ERR_SIGNATURE = 6,
-    /// returnCode != "000000": the gateway refused; see `return_code` and `message`.
+    /// The gateway refused (no `result`); see `return_code` and `message`. Nothing moved: for
+    /// a pay, QR pay, refund or revoke this is said only of a refusal proven this request's
+    /// (signed, echoing its `tradeNo`; `pubSigPay`: signed).
     STARPOS_ERR_GATEWAY = 7,
     /// A bug was caught (a panic); the process lives on (in doubt).
     STARPOS_ERR_INTERNAL = 8,
