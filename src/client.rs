@@ -13,7 +13,7 @@ use crate::model::{
 use crate::recover::Learned;
 use crate::transport::{self, Reply, Timeouts};
 use crate::wire::{self, Answer};
-use crate::{clock, fields};
+use crate::{clock, fields, redact};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -669,10 +669,14 @@ impl Client {
             }
         });
         let ms = millis(started.elapsed());
-        // What the gateway says back can echo the request: never let a secret through.
-        let key = self.config.key.as_str();
+        // What the gateway says back can echo the request: its secrets and any payment code
+        // are masked here, once, so every consumer (journal, CLI, C structs) gets masked text.
+        let secrets = redact::Secrets::of_request(fields, &self.config.key);
+        let result = result
+            .map(|answer| answer.with_masked_message(&secrets))
+            .map_err(|e| e.masked(&secrets));
         let log = |level, message: &dyn Fn() -> String| {
-            log(level, || redact(message(), fields, key));
+            log(level, || secrets.mask(&message()).into_owned());
         };
         match &result {
             Ok(answer) => log(Level::Info, &|| {
@@ -712,24 +716,6 @@ impl Client {
         }
         result
     }
-}
-
-/// Request fields whose values never appear in a log message (the key never does either).
-const SECRET_REQUEST_FIELDS: [&str; 3] = ["code", "openid", "authCode"];
-
-/// `message` with the key and every secret request value replaced by `***`.
-fn redact(mut message: String, fields: &[(&str, &str)], key: &str) -> String {
-    let secrets = fields
-        .iter()
-        .filter(|(name, value)| SECRET_REQUEST_FIELDS.contains(name) && !value.is_empty())
-        .map(|(_, value)| *value)
-        .chain([key]);
-    for secret in secrets {
-        if message.contains(secret) {
-            message = message.replace(secret, "***");
-        }
-    }
-    message
 }
 
 /// `duration` in whole milliseconds for messages, as a u64 (saturating at u64::MAX, some 584

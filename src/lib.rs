@@ -23,6 +23,7 @@ pub mod log;
 pub mod model;
 pub mod percent;
 pub mod recover;
+pub mod redact;
 pub mod sign;
 pub mod transport;
 pub mod wechat;

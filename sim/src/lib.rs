@@ -124,7 +124,8 @@
 //!   `empty_body`, `not_json`, `json_array`, `huge_body` (`"bytes":8388608`),
 //!   `wrong_signature`, `missing_signature`, `unsigned_refusal`, `missing_fields`,
 //!   `overlong_fields`, `gbk_body`, `broken_percent`, `slow_trickle` (`"byte_every_ms":10`),
-//!   `stale`, `mismatched_amount`, `delay` (`"ms":1000`); `none` clears every pending fault.
+//!   `stale`, `mismatched_amount`, `delay` (`"ms":1000`), `echo_secrets`; `none` clears every
+//!   pending fault.
 //!
 //! Malformed control requests get 400 with `{"ok":false,"error":"…"}`.
 
