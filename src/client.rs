@@ -12,11 +12,13 @@ use crate::model::{
 };
 use crate::recover::Learned;
 use crate::transport::{self, Reply, Timeouts};
+use crate::wipe::{self, Zeroizing};
 use crate::wire::{self, Answer};
 use crate::{clock, fields, redact};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use zeroize::Zeroize;
 
 /// The production gateway (plain HTTP, as documented).
 pub const PRODUCTION_URL: &str = "http://gateway.starpos.com.cn/adpweb/ehpspos3/";
@@ -151,6 +153,13 @@ pub struct Client {
     exchange: Option<Exchange>,
 }
 
+impl Drop for Client {
+    /// The key's copy in this client is wiped (every clone holds and wipes its own).
+    fn drop(&mut self) {
+        self.config.key.zeroize();
+    }
+}
+
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
@@ -253,7 +262,7 @@ impl Client {
     /// `pubSigPay`: pay with an OAuth code. The answer is `A` or `Z`: follow with
     /// [`Client::wait`]. On an in-doubt error ([`Error::in_doubt`]) query, never resend.
     pub fn pay(&self, request: &PayRequest) -> Result<PayResponse, Error> {
-        let own = request.wire_fields()?;
+        let own = wipe::Fields(request.wire_fields()?);
         self.journaled(
             Kind::Pay,
             &own,
@@ -278,7 +287,7 @@ impl Client {
     /// in-doubt error the money may have moved: query [`Error::trade_no`], never pay again
     /// (a second pay with the same code can charge twice).
     pub fn barcode_pay(&self, request: &BarcodePayRequest) -> Result<BarcodePayResponse, Error> {
-        let own = request.wire_fields()?;
+        let own = wipe::Fields(request.wire_fields()?);
         self.counter_pay(Kind::BarcodePay, &own, request.txn_time)
     }
 
@@ -621,12 +630,15 @@ impl Client {
         fields: &[(&str, &str)],
         budget: Option<Duration>,
     ) -> Result<Answer, Error> {
-        let utf8 = wire::encode_request(fields, &self.config.key);
+        // The signed body holds the request's secrets: wiped when the call ends.
+        let utf8 = Zeroizing::new(wire::encode_request(fields, &self.config.key));
         let (body, content_type) = match self.config.body_charset {
             BodyCharset::Utf8 => (utf8, "application/json;charset=UTF-8"),
             BodyCharset::Gbk => (
                 // encode_request writes UTF-8 JSON, so this is text.
-                crate::charset::utf8_to_gbk(&String::from_utf8_lossy(&utf8))?,
+                Zeroizing::new(crate::charset::utf8_to_gbk(&Zeroizing::new(
+                    String::from_utf8_lossy(&utf8).into_owned(),
+                ))?),
                 "application/json;charset=GBK",
             ),
         };

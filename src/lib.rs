@@ -27,6 +27,7 @@ pub mod redact;
 pub mod sign;
 pub mod transport;
 pub mod wechat;
+pub(crate) mod wipe;
 pub mod wire;
 
 pub use client::{BodyCharset, Client, Config, WaitError, PRODUCTION_URL, SANDBOX_URL};
