@@ -12,11 +12,13 @@ use crate::model::{
 };
 use crate::recover::{Learned, Told};
 use crate::transport::{self, Reply, Timeouts};
+use crate::wipe::{self, Zeroizing};
 use crate::wire::{self, Answer};
-use crate::{clock, fields};
+use crate::{clock, fields, redact};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use zeroize::Zeroize;
 
 /// The production gateway (plain HTTP, as documented).
 pub const PRODUCTION_URL: &str = "http://gateway.starpos.com.cn/adpweb/ehpspos3/";
@@ -158,6 +160,13 @@ pub struct Client {
     exchange: Option<Exchange>,
 }
 
+impl Drop for Client {
+    /// The key's copy in this client is wiped (every clone holds and wipes its own).
+    fn drop(&mut self) {
+        self.config.key.zeroize();
+    }
+}
+
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
@@ -260,7 +269,7 @@ impl Client {
     /// `pubSigPay`: pay with an OAuth code. The answer is `A` or `Z`: follow with
     /// [`Client::wait`]. On an in-doubt error ([`Error::in_doubt`]) query, never resend.
     pub fn pay(&self, request: &PayRequest) -> Result<PayResponse, Error> {
-        let own = request.wire_fields()?;
+        let own = wipe::Fields(request.wire_fields()?);
         self.journaled(
             Kind::Pay,
             &own,
@@ -286,7 +295,7 @@ impl Client {
     /// in-doubt error the money may have moved: query [`Error::trade_no`], never pay again
     /// (a second pay with the same code can charge twice).
     pub fn barcode_pay(&self, request: &BarcodePayRequest) -> Result<BarcodePayResponse, Error> {
-        let own = self.numbered(request.wire_fields()?);
+        let own = wipe::Fields(self.numbered(request.wire_fields()?));
         self.counter_pay(Kind::BarcodePay, &own, request.txn_time)
     }
 
@@ -737,12 +746,15 @@ impl Client {
         } else {
             fields
         };
-        let utf8 = wire::encode_request(fields, &self.config.key);
+        // The signed body holds the request's secrets: wiped when the call ends.
+        let utf8 = Zeroizing::new(wire::encode_request(fields, &self.config.key));
         let (body, content_type) = match self.config.body_charset {
             BodyCharset::Utf8 => (utf8, "application/json;charset=UTF-8"),
             BodyCharset::Gbk => (
                 // encode_request writes UTF-8 JSON, so this is text.
-                crate::charset::utf8_to_gbk(&String::from_utf8_lossy(&utf8))?,
+                Zeroizing::new(crate::charset::utf8_to_gbk(&Zeroizing::new(
+                    String::from_utf8_lossy(&utf8).into_owned(),
+                ))?),
                 "application/json;charset=GBK",
             ),
         };
@@ -782,15 +794,26 @@ impl Client {
             }
         });
         let ms = millis(started.elapsed());
-        // What the gateway says back can echo the request: never let a secret through, nor
-        // the payer's openId the answer (or a refusal) carries.
-        let key = self.config.key.as_str();
+        // What the gateway says back can echo the request: its secrets and any payment code
+        // are masked here, once, so every consumer (journal, CLI, C structs) gets masked text.
+        let secrets = redact::Secrets::of_request(fields, &self.config.key);
+        let result = result
+            .map(|answer| answer.with_masked_message(&secrets))
+            .map_err(|e| e.masked(&secrets));
+        // The payer's openId an answer (or a refusal) carries is the caller's, never the log's.
         let open_id = match &result {
             Ok(answer) => answer.text("openId"),
             Err(e) => e.refusal().map_or("", |a| a.text("openId")),
         };
         let log = |level, message: &dyn Fn() -> String| {
-            log(level, || redact(message(), fields, &[key, open_id]));
+            log(level, || {
+                let masked = secrets.mask(&message()).into_owned();
+                if open_id.is_empty() {
+                    masked
+                } else {
+                    masked.replace(open_id, redact::MASK)
+                }
+            });
         };
         match &result {
             Ok(answer) => log(Level::Info, &|| {
@@ -868,26 +891,6 @@ fn untrusted_end(pay: &Error, trade_no: &str, no_better: (u32, u32)) -> Error {
         error = error.with_refusal(answer.clone());
     }
     error
-}
-
-/// Request fields whose values never appear in a log message (the key never does either).
-const SECRET_REQUEST_FIELDS: [&str; 3] = ["code", "openid", "authCode"];
-
-/// `message` with every secret request value and each of `others` (the key, the answer's
-/// `openId`) replaced by `***`.
-fn redact(mut message: String, fields: &[(&str, &str)], others: &[&str]) -> String {
-    let secrets = fields
-        .iter()
-        .filter(|(name, _)| SECRET_REQUEST_FIELDS.contains(name))
-        .map(|(_, value)| *value)
-        .chain(others.iter().copied())
-        .filter(|secret| !secret.is_empty());
-    for secret in secrets {
-        if message.contains(secret) {
-            message = message.replace(secret, "***");
-        }
-    }
-    message
 }
 
 /// `duration` in whole milliseconds for messages, as a u64 (saturating at u64::MAX, some 584

@@ -2,6 +2,7 @@
 //! [`Error`] carries it with words for a person and, for a refusal, the gateway's answer.
 
 use crate::wire::Answer;
+use std::borrow::Cow;
 use std::fmt;
 
 /// The outcome of a call. The numbers are part of the C ABI: they never change, and new
@@ -176,6 +177,18 @@ impl Error {
     /// returns it whatever the status (a wait that ended on the deadline after refusals).
     pub(crate) fn with_refusal(mut self, answer: Answer) -> Error {
         self.refusal = Some(Box::new(answer));
+        self
+    }
+
+    /// The same error with its detail and its refusal's `message` masked by `secrets`
+    /// ([`crate::redact`]): both can echo what the request carried.
+    pub(crate) fn masked(mut self, secrets: &crate::redact::Secrets<'_>) -> Error {
+        if let Cow::Owned(detail) = secrets.mask(&self.detail) {
+            self.detail = detail;
+        }
+        self.refusal = self
+            .refusal
+            .map(|answer| Box::new(answer.with_masked_message(secrets)));
         self
     }
 

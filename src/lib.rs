@@ -23,9 +23,11 @@ pub mod log;
 pub mod model;
 pub mod percent;
 pub mod recover;
+pub mod redact;
 pub mod sign;
 pub mod transport;
 pub mod wechat;
+pub(crate) mod wipe;
 pub mod wire;
 
 pub use client::{BodyCharset, Client, Config, WaitError, PRODUCTION_URL, SANDBOX_URL};

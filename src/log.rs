@@ -1,7 +1,7 @@
 //! What the library tells the firmware about its work: a process-wide logger the caller
 //! installs (`starpos_set_logger` in C). Messages say which call went where, how it ended, how
 //! long it took and the gateway's serial numbers; they never contain the key, `appIdKey`,
-//! `signValue` or an OAuth code.
+//! `signValue`, an OAuth code, an openid or a payment code ([`crate::redact`]).
 
 use std::sync::{Arc, RwLock};
 
@@ -48,6 +48,8 @@ fn emit(level: Level, message: &mut dyn FnMut() -> String) {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .clone();
     if let Some(logger) = logger {
-        logger(level, &message());
+        // Whatever a message quotes, a payment code never reaches the logger
+        // (crate::redact; the request's own secrets are masked where the call knows them).
+        logger(level, &crate::redact::payment_codes(&message()));
     }
 }

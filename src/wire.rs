@@ -69,6 +69,24 @@ impl Answer {
             .map(|&(a, b, c)| (&self.text[a..b], &self.text[b..c]))
     }
 
+    /// The same answer with `message` masked by `secrets` (the other fields, and whether it
+    /// was verified, unchanged): what the gateway wrote there can echo the request's secrets.
+    pub(crate) fn with_masked_message(self, secrets: &crate::redact::Secrets<'_>) -> Answer {
+        let Some(Cow::Owned(masked)) = self.get("message").map(|m| secrets.mask(m)) else {
+            return self;
+        };
+        let pairs = self.fields().map(|(n, v)| {
+            if n == "message" {
+                (n, masked.as_str())
+            } else {
+                (n, v)
+            }
+        });
+        let mut answer = Answer::from_pairs(pairs);
+        answer.verified = self.verified;
+        answer
+    }
+
     /// The answer as a JSON object of strings, `message` decoded.
     pub fn to_json(&self) -> Map<String, Value> {
         self.fields()

@@ -4,6 +4,7 @@ use crate::args::{
     BarcodePayArgs, CallArgs, Command, Global, OauthUrlArgs, PayArgs, QrPayArgs, QryArgs,
     QueryArgs, RecoverArgs, RefundArgs, SaleArgs, SimArgs, WaitArgs,
 };
+use crate::console::outln;
 use crate::exit::{Failure, Outcome};
 use crate::output::{mask_if, Effect, Printer};
 use crate::{demo, gateway};
@@ -50,9 +51,7 @@ impl Command {
             Command::OauthUrl(a) => oauth_url(ctx, a),
             Command::Call(a) => call(ctx, a),
             Command::Sim(a) => sim(ctx, a),
-            Command::Demo => demo::run(&ctx.out)
-                .map(|()| Outcome::Done)
-                .map_err(Into::into),
+            Command::Demo => demo::run(&ctx.out).map(|()| Outcome::Done),
         }
     }
 }
@@ -64,7 +63,7 @@ fn qry(ctx: &Context, a: &QryArgs) -> Result<Outcome, Failure> {
         attach: a.attach.as_deref(),
         version: a.common.protocol_version.as_deref(),
     })?;
-    ctx.out.fields(&answer.to_wire());
+    ctx.out.fields(&answer.to_wire())?;
     Ok(Outcome::Done)
 }
 
@@ -82,7 +81,7 @@ fn pay(ctx: &Context, a: &PayArgs) -> Result<Outcome, Failure> {
         goods_tag: a.goods_tag.as_deref(),
         attach: a.attach.as_deref(),
     })?;
-    ctx.out.fields(&answer.to_wire());
+    ctx.out.fields(&answer.to_wire())?;
     Ok(Outcome::of_pay(answer.result))
 }
 
@@ -94,7 +93,7 @@ fn query(ctx: &Context, a: &QueryArgs) -> Result<Outcome, Failure> {
         trade_no: a.trade_no.as_deref(),
         qry_no: &a.qry_no,
     })?;
-    ctx.out.fields(&answer.to_wire());
+    ctx.out.fields(&answer.to_wire())?;
     Ok(Outcome::of_order(answer.result))
 }
 
@@ -105,7 +104,7 @@ fn wait(ctx: &Context, a: &WaitArgs) -> Result<Outcome, Failure> {
         Duration::from_millis(a.interval_ms),
         Duration::from_millis(a.deadline_ms),
     )?;
-    ctx.out.fields(&answer.to_wire());
+    ctx.out.fields(&answer.to_wire())?;
     Ok(Outcome::of_order(answer.result))
 }
 
@@ -118,7 +117,7 @@ fn refund(ctx: &Context, a: &RefundArgs) -> Result<Outcome, Failure> {
         order_no: &a.order_no,
         txn_amt: a.txn_amt.unwrap_or(0),
     })?;
-    ctx.out.fields(&answer.to_wire());
+    ctx.out.fields(&answer.to_wire())?;
     Ok(Outcome::of_order(answer.result))
 }
 
@@ -142,7 +141,7 @@ fn barcode_request(a: &BarcodePayArgs) -> BarcodePayRequest<'_> {
 fn barcode_pay(ctx: &Context, a: &BarcodePayArgs) -> Result<Outcome, Failure> {
     let client = gateway::client(ctx.global)?;
     let answer = client.barcode_pay(&barcode_request(a))?;
-    ctx.out.fields(&answer.to_wire());
+    ctx.out.fields(&answer.to_wire())?;
     Ok(Outcome::of_order(answer.result))
 }
 
@@ -161,9 +160,9 @@ fn qr_pay(ctx: &Context, a: &QrPayArgs) -> Result<Outcome, Failure> {
         attach: a.order.attach.as_deref(),
         add_field: a.order.add_field.as_deref(),
     })?;
-    ctx.out.fields(&answer.to_wire());
+    ctx.out.fields(&answer.to_wire())?;
     if !answer.pay_code.is_empty() {
-        ctx.out.qr_code(&answer.pay_code);
+        ctx.out.qr_code(&answer.pay_code)?;
     }
     // S here means the QR order was made, the normal success; it is paid only when a query
     // of its tradeNo says S.
@@ -177,7 +176,7 @@ fn sale(ctx: &Context, a: &SaleArgs) -> Result<Outcome, Failure> {
         Duration::from_millis(a.interval_ms),
         Duration::from_millis(a.deadline_ms),
     )?;
-    ctx.out.fields(&answer.to_wire());
+    ctx.out.fields(&answer.to_wire())?;
     Ok(Outcome::of_order(answer.result))
 }
 
@@ -188,7 +187,7 @@ fn recover(ctx: &Context, a: &RecoverArgs) -> Result<Outcome, Failure> {
     client.recover(Duration::from_millis(a.deadline_ms), |e| {
         entries.push(e.clone())
     })?;
-    ctx.out.entries(&entries);
+    ctx.out.entries(&entries)?;
     Ok(if entries.iter().all(|e| e.settled) {
         Outcome::Done
     } else {
@@ -200,13 +199,13 @@ fn journal(ctx: &Context) -> Result<Outcome, Failure> {
     let path = gateway::journal_path(ctx.global)?;
     let journal = starpos::journal::Journal::open(path, starpos::journal::DEFAULT_RETENTION)
         .or_else(|e| starpos::journal::Journal::open_read_only_after(path, e))?;
-    ctx.out.entries(&journal.entries()?);
+    ctx.out.entries(&journal.entries()?)?;
     Ok(Outcome::Done)
 }
 
 fn oauth_url(ctx: &Context, a: &OauthUrlArgs) -> Result<Outcome, Failure> {
     let url = starpos::wechat::oauth_url(&a.app_id, &a.redirect_uri, a.state.as_deref())?;
-    ctx.out.fields(&[("url", url)]);
+    ctx.out.fields(&[("url", url)])?;
     Ok(Outcome::Done)
 }
 
@@ -214,7 +213,7 @@ fn call(ctx: &Context, a: &CallArgs) -> Result<Outcome, Failure> {
     let client = gateway::client(ctx.global)?;
     let answer = client.call(&a.endpoint, &a.fields)?;
     let fields: Vec<(&str, String)> = answer.fields().map(|(n, v)| (n, v.to_owned())).collect();
-    ctx.out.fields(&fields);
+    ctx.out.fields(&fields)?;
     Ok(Outcome::Done)
 }
 
@@ -226,20 +225,20 @@ fn sim(ctx: &Context, a: &SimArgs) -> Result<Outcome, Failure> {
     config.settle_after = a.settle_after_ms.map(Duration::from_millis);
     let sim = starpos_sim::Simulator::start(config.clone())
         .map_err(|e| Error::new(Status::Connect, format!("cannot serve: {e}")))?;
-    println!("starpos gateway simulator at {}", sim.base_url());
-    println!(
+    outln!("starpos gateway simulator at {}", sim.base_url())?;
+    outln!(
         "  --gateway {} --org-no {} --merc-id {} --trm-no {} --key {}",
         sim.base_url(),
         config.org_no,
         config.merc_id,
         starpos_sim::DEFAULT_TRM_NO,
         mask_if(&config.key, ctx.global.show_secrets)
-    );
-    println!(
+    )?;
+    outln!(
         "  the payer: POST {}_sim/confirm or _sim/cancel with {{\"no\":\"<logNo>\"}}",
         sim.base_url().trim_end_matches("adpweb/ehpspos3/")
-    );
-    println!("serving until interrupted (Ctrl-C)");
+    )?;
+    outln!("serving until interrupted (Ctrl-C)")?;
     loop {
         std::thread::park();
     }

@@ -1,5 +1,7 @@
 //! `starpos demo`: the whole sale, step by step, against the simulator started in-process.
 
+use crate::console::{outln, Lost};
+use crate::exit::Failure;
 use crate::output::{mask_if, Printer};
 use starpos::{
     wechat, BarcodePayRequest, Client, Config, Error, PayRequest, QrPayRequest, QryRequest,
@@ -27,15 +29,15 @@ fn result_words(result: Option<TxnResult>) -> &'static str {
 }
 
 /// Ends a step: how long it took, then a blank line.
-fn elapsed(started: Instant) {
-    println!(
+fn elapsed(started: Instant) -> Result<(), Lost> {
+    outln!(
         "   elapsed   {:.1} ms\n",
         started.elapsed().as_secs_f64() * 1000.0
-    );
+    )
 }
 
 /// Runs the demo, printing each step for a person.
-pub fn run(printer: &Printer) -> Result<(), Error> {
+pub fn run(printer: &Printer) -> Result<(), Failure> {
     let config = SimConfig {
         settle_after: Some(PAYER_DELAY),
         ..SimConfig::default()
@@ -52,43 +54,46 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
         )
         .with_base_url(&sim.base_url()),
     )?;
-    println!(
+    outln!(
         "starpos demo: a WeChat sale and two counter sales against the built-in gateway simulator"
-    );
-    println!("  gateway  {}", sim.base_url());
-    println!(
+    )?;
+    outln!("  gateway  {}", sim.base_url())?;
+    outln!(
         "  merchant orgNo {} mercId {} trmNo {}\n",
         config.org_no,
         config.merc_id,
         starpos_sim::DEFAULT_TRM_NO
-    );
+    )?;
 
     let step = Instant::now();
-    println!("1. pubSigQry: look up the merchant's WeChat official account");
+    outln!("1. pubSigQry: look up the merchant's WeChat official account")?;
     let qry = client.qry(&QryRequest::default())?;
-    println!("   appId     {}", qry.app_id);
-    println!(
+    outln!("   appId     {}", qry.app_id)?;
+    outln!(
         "   appIdKey  {}",
         mask_if(&qry.app_id_key, printer.show_secrets)
-    );
-    elapsed(step);
+    )?;
+    elapsed(step)?;
 
     let step = Instant::now();
-    println!("2. the OAuth link the payer's WeChat browser opens:");
+    outln!("2. the OAuth link the payer's WeChat browser opens:")?;
     let state = "demo1";
     let link = wechat::oauth_url(
         &qry.app_id,
         "https://shop.example/starpos/callback",
         Some(state),
     )?;
-    println!("   {link}");
+    outln!("   {link}")?;
     let code = format!("demo{}", starpos::clock::new_trade_no("DEMO"));
-    println!("   WeChat redirects to the callback with ?code=...&state={state}; here: code {code}");
-    elapsed(step);
+    outln!(
+        "   WeChat redirects to the callback with ?code=...&state={state}; here: code {}",
+        mask_if(&code, printer.show_secrets)
+    )?;
+    elapsed(step)?;
 
     let step = Instant::now();
     let amount = 1234;
-    println!("3. pubSigPay: pay {} with that code", yuan(amount));
+    outln!("3. pubSigPay: pay {} with that code", yuan(amount))?;
     let sel_order_no = format!("D{}", &starpos::clock::new_trade_no("")[..29]);
     let pay = client.pay(&PayRequest {
         code: Some(&code),
@@ -98,22 +103,22 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
         sel_order_no: Some(&sel_order_no),
         ..PayRequest::default()
     })?;
-    println!("   result    {}", result_words(pay.result));
-    println!("   logNo     {}", pay.log_no);
-    println!("   orderNo   {}", pay.order_no);
-    println!("   message   {}", pay.message);
-    elapsed(step);
+    outln!("   result    {}", result_words(pay.result))?;
+    outln!("   logNo     {}", pay.log_no)?;
+    outln!("   orderNo   {}", pay.order_no)?;
+    outln!("   message   {}", pay.message)?;
+    elapsed(step)?;
 
     let step = Instant::now();
-    println!("4. the getBrandWCPayRequest parameters: the H5 page hands them to WeChat, where");
-    println!("   the payer confirms (without them nobody can pay this order)");
-    println!("   {}", wechat::jsapi_params(&pay)?);
-    elapsed(step);
+    outln!("4. the getBrandWCPayRequest parameters: the H5 page hands them to WeChat, where")?;
+    outln!("   the payer confirms (without them nobody can pay this order)")?;
+    outln!("   {}", wechat::jsapi_params(&pay)?)?;
+    elapsed(step)?;
 
     let step = Instant::now();
-    println!(
+    outln!(
         "5. wait: query the order every 500 ms until it is final (the payer confirms in WeChat)"
-    );
+    )?;
     let done = client
         .wait(
             &pay.log_no,
@@ -121,37 +126,34 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
             Duration::from_secs(20),
         )
         .map_err(|w| w.error)?;
-    println!("   result    {}", result_words(done.result));
-    println!(
+    outln!("   result    {}", result_words(done.result))?;
+    outln!(
         "   orderNo   {} (the channel's own number, for the refund)",
         done.order_no
-    );
-    println!("   channel   {}", done.pay_channel);
-    elapsed(step);
+    )?;
+    outln!("   channel   {}", done.pay_channel)?;
+    elapsed(step)?;
     if done.result != Some(TxnResult::Success) {
-        return Err(Error::new(
-            Status::Gateway,
-            "the demo sale did not end paid",
-        ));
+        return Err(Error::new(Status::Gateway, "the demo sale did not end paid").into());
     }
 
     let step = Instant::now();
-    println!("6. refund: give the whole {} back", yuan(done.amount));
+    outln!("6. refund: give the whole {} back", yuan(done.amount))?;
     let refund = client.refund(&RefundRequest {
         order_no: &done.order_no,
         ..RefundRequest::default()
     })?;
-    println!(
+    outln!(
         "   result    {}",
         match refund.result {
             Some(TxnResult::Success) => "S (refunded)",
             other => result_words(other),
         }
-    );
-    println!("   txnAmt    {}", yuan(refund.txn_amt));
-    println!("   logNo     {}", refund.log_no);
-    println!("   tradeNo   {}", refund.trade_no);
-    elapsed(step);
+    )?;
+    outln!("   txnAmt    {}", yuan(refund.txn_amt))?;
+    outln!("   logNo     {}", refund.log_no)?;
+    outln!("   tradeNo   {}", refund.trade_no)?;
+    elapsed(step)?;
 
     let step = Instant::now();
     let amount = 880;
@@ -160,11 +162,11 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
     // 13 digits of milliseconds and 2 of the process id: 18 digits.
     let millis = &starpos::clock::new_trade_no("")[..13];
     let code = format!("13{millis}{:02}1", std::process::id() % 100);
-    println!(
+    outln!(
         "7. the counter: scan the payer's payment code and sell {} (sdkBarcodePay, then",
         yuan(amount)
-    );
-    println!("   query its own tradeNo until final; the code is sent once, never again)");
+    )?;
+    outln!("   query its own tradeNo until final; the code is sent once, never again)")?;
     let sale = client
         .barcode_sale(
             &BarcodePayRequest {
@@ -178,20 +180,20 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
             Duration::from_secs(20),
         )
         .map_err(|w| w.error)?;
-    println!("   channel   {} (from the code's prefix)", sale.pay_channel);
-    println!("   tradeNo   {} (the sale's handle)", sale.trade_no);
-    println!(
+    outln!("   channel   {} (from the code's prefix)", sale.pay_channel)?;
+    outln!("   tradeNo   {} (the sale's handle)", sale.trade_no)?;
+    outln!(
         "   result    {} after the payer's password",
         result_words(sale.result)
-    );
-    elapsed(step);
+    )?;
+    elapsed(step)?;
 
     let step = Instant::now();
     let amount = 1500;
-    println!(
+    outln!(
         "8. the counter: show a QR code for {} (sdkBarcodePosPay)",
         yuan(amount)
-    );
+    )?;
     let qr = client.qr_pay(&QrPayRequest {
         pay_channel: "ALIPAY",
         amount,
@@ -199,8 +201,8 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
         subject: Some("蛋糕 cake"),
         ..QrPayRequest::default()
     })?;
-    println!("   payCode   {} (drawn by `starpos qr-pay`)", qr.pay_code);
-    println!("   tradeNo   {}", qr.trade_no);
+    outln!("   payCode   {} (drawn by `starpos qr-pay`)", qr.pay_code)?;
+    outln!("   tradeNo   {}", qr.trade_no)?;
     let paid = client
         .wait(
             &qr.trade_no,
@@ -208,23 +210,20 @@ pub fn run(printer: &Printer) -> Result<(), Error> {
             Duration::from_secs(20),
         )
         .map_err(|w| w.error)?;
-    println!(
+    outln!(
         "   result    {} once the payer scanned it",
         result_words(paid.result)
-    );
-    elapsed(step);
+    )?;
+    elapsed(step)?;
     if sale.result != Some(TxnResult::Success) || paid.result != Some(TxnResult::Success) {
-        return Err(Error::new(
-            Status::Gateway,
-            "a demo counter sale did not end paid",
-        ));
+        return Err(Error::new(Status::Gateway, "a demo counter sale did not end paid").into());
     }
 
-    println!(
+    outln!(
         "done in {} ms: {} gateway calls, every answer signed and verified.",
         demo_started.elapsed().as_millis(),
         sim.request_count()
-    );
+    )?;
     sim.shutdown();
     Ok(())
 }

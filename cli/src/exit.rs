@@ -1,5 +1,6 @@
 //! Exit statuses: what a command's outcome means to a script.
 
+use crate::console::Lost;
 use starpos::{Error, QueryResponse, TxnResult, WaitError};
 use std::process::ExitCode;
 
@@ -14,6 +15,9 @@ Exit statuses:
       and sale: still not final at the deadline), 4 HTTP, 5 PROTOCOL, 6 SIGNATURE, 7 GATEWAY,
       8 INTERNAL, 9 JOURNAL (new codes may follow)
   64  usage: the command line (or a missing credential) is wrong; nothing was sent
+  74  output lost: stdout (or stderr) was closed or full, so the answer could not be
+      written; the call itself may have gone through: see the sale journal (starpos
+      journal) or query the order. A failed call keeps its own status (1-9)
 
 Credentials: --org-no, --merc-id, --trm-no, --key, or STARPOS_ORG_NO, STARPOS_MERC_ID,
 STARPOS_TRM_NO, STARPOS_KEY; STARPOS_GATEWAY for --gateway. Only commands that call the
@@ -25,6 +29,9 @@ pub const EXIT_ENDED_UNPAID: u8 = 20;
 pub const EXIT_NOT_FINAL: u8 = 21;
 /// Exit status: the command line could not be used.
 pub const EXIT_USAGE: u8 = 64;
+/// Exit status: the answer could not be written (stdout or stderr closed or full); sysexits'
+/// EX_IOERR.
+pub const EXIT_OUTPUT: u8 = 74;
 
 /// How a command that got an answer ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +88,9 @@ pub enum Failure {
         /// The last answer before it ended.
         last_answer: Option<Box<QueryResponse>>,
     },
+    /// The command's answer could not be written: stdout or stderr was closed or full. The
+    /// call before it may have gone through.
+    Output(Lost),
 }
 
 impl Failure {
@@ -89,6 +99,7 @@ impl Failure {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Failure::Usage(_) => ExitCode::from(EXIT_USAGE),
+            Failure::Output(_) => ExitCode::from(EXIT_OUTPUT),
             Failure::Call(e) | Failure::Unfinished { error: e, .. } => {
                 ExitCode::from(u8::try_from(e.status() as i64).unwrap_or(u8::MAX))
             }
@@ -102,6 +113,12 @@ impl From<WaitError> for Failure {
             error: w.error,
             last_answer: w.last_answer,
         }
+    }
+}
+
+impl From<Lost> for Failure {
+    fn from(lost: Lost) -> Failure {
+        Failure::Output(lost)
     }
 }
 

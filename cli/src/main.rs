@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod console;
 mod demo;
 mod exit;
 mod gateway;
@@ -31,7 +32,9 @@ fn main() -> ExitCode {
     match cli.command.run(&ctx) {
         Ok(outcome) => outcome.exit_code(),
         Err(failure) => {
-            match &failure {
+            // A failure that cannot be written still exits with its own status: the status
+            // says what happened to the call.
+            let _ = match &failure {
                 Failure::Usage(message) => ctx.out.usage(
                     message,
                     &format!("starpos: {message}\n\nFor more information, try '--help'.\n"),
@@ -42,10 +45,35 @@ fn main() -> ExitCode {
                     cli.command.effect(),
                     last_answer.as_deref().map(|a| a.to_wire()).as_deref(),
                 ),
-            }
+                Failure::Output(lost) => output_lost(lost, &cli),
+            };
             failure.exit_code()
         }
     }
+}
+
+/// Says on stderr (if it can still be written) that the answer was lost, and where the
+/// outcome of a call that may have moved money can be found.
+fn output_lost(lost: &console::Lost, cli: &Cli) -> Result<(), console::Lost> {
+    console::errln!("starpos: {lost}; the answer was not shown")?;
+    let calls_the_gateway = !matches!(
+        cli.command,
+        args::Command::Demo | args::Command::OauthUrl(_) | args::Command::Sim(_)
+    );
+    if calls_the_gateway && cli.command.effect() == output::Effect::MayMoveMoney {
+        match &cli.global.journal {
+            Some(path) => console::errln!(
+                "starpos: the call itself may have gone through: its outcome is in the sale \
+                 journal (starpos --journal {} journal)",
+                path.display()
+            ),
+            None => console::errln!(
+                "starpos: the call itself may have gone through: query the order (starpos \
+                 query) before sending it again"
+            ),
+        }?;
+    }
+    Ok(())
 }
 
 /// Help and version (exit 0), or a command line clap could not use (exit 64, as JSON under
@@ -75,7 +103,8 @@ fn command_line_error(mut e: clap::Error) -> ExitCode {
         show_secrets: false,
     };
     let text = e.render().to_string();
-    printer.usage(&usage_message(e.kind(), &text), &text);
+    // Nothing more to say if the usage error itself cannot be written: 64 says it.
+    let _ = printer.usage(&usage_message(e.kind(), &text), &text);
     ExitCode::from(EXIT_USAGE)
 }
 

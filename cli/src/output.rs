@@ -1,6 +1,7 @@
 //! How answers and failures are printed: `key  value` lines for a person, or one JSON object
 //! with the wire field names for a program. Secrets are masked unless asked for.
 
+use crate::console::{errln, outln, Lost};
 use starpos::{Error, Status};
 
 /// Fields never printed in clear without `--show-secrets` (`openId`: the payer's openid in
@@ -29,10 +30,10 @@ pub struct Printer {
 
 impl Printer {
     /// Prints an answer's fields (empty ones left out in the human form).
-    pub fn fields<N: AsRef<str>>(&self, fields: &[(N, String)]) {
+    pub fn fields<N: AsRef<str>>(&self, fields: &[(N, String)]) -> Result<(), Lost> {
         if self.json {
-            println!("{}", serde_json::Value::Object(self.json_fields(fields)));
-            return;
+            outln!("{}", serde_json::Value::Object(self.json_fields(fields)))?;
+            return Ok(());
         }
         let width = fields
             .iter()
@@ -41,13 +42,14 @@ impl Printer {
             .unwrap_or(0);
         for (name, value) in fields {
             if !value.is_empty() {
-                println!(
+                outln!(
                     "{:width$}  {}",
                     name.as_ref(),
                     self.shown(name.as_ref(), value)
-                );
+                )?;
             }
         }
+        Ok(())
     }
 
     /// An answer's fields as one JSON object, secrets masked.
@@ -76,7 +78,7 @@ impl Printer {
 
     /// Prints journal entries: one line each (kind, tradeNo, status, result, fen, settled,
     /// words), or `{"entries": [...]}` with `--json`.
-    pub fn entries(&self, entries: &[starpos::journal::Entry]) {
+    pub fn entries(&self, entries: &[starpos::journal::Entry]) -> Result<(), Lost> {
         if self.json {
             let list: Vec<serde_json::Value> = entries
                 .iter()
@@ -98,11 +100,11 @@ impl Printer {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::json!({ "entries": list }));
-            return;
+            outln!("{}", serde_json::json!({ "entries": list }))?;
+            return Ok(());
         }
         if entries.is_empty() {
-            println!("(no sales)");
+            outln!("(no sales)")?;
         }
         for e in entries {
             let no = if e.trade_no.is_empty() {
@@ -110,7 +112,7 @@ impl Printer {
             } else {
                 &e.trade_no
             };
-            println!(
+            outln!(
                 "{:<11} {:<28} {:<9} {} {:>10} fen  {}{}",
                 e.kind.as_str(),
                 no,
@@ -123,26 +125,28 @@ impl Printer {
                 } else {
                     format!("  {}", e.error)
                 }
-            );
+            )?;
         }
+        Ok(())
     }
 
     /// Draws `text` as a QR code made of characters (two modules per character cell, dark on
     /// light, with its quiet zone), for a person to scan from the screen. Nothing with `--json`.
-    pub fn qr_code(&self, text: &str) {
+    pub fn qr_code(&self, text: &str) -> Result<(), Lost> {
         if self.json {
-            return;
+            return Ok(());
         }
         match qrcode::QrCode::new(text.as_bytes()) {
-            Ok(code) => println!(
+            Ok(code) => outln!(
                 "{}",
                 code.render::<qrcode::render::unicode::Dense1x2>()
                     .dark_color(qrcode::render::unicode::Dense1x2::Light)
                     .light_color(qrcode::render::unicode::Dense1x2::Dark)
                     .build()
-            ),
-            Err(e) => eprintln!("starpos: the payCode cannot be drawn as a QR code: {e}"),
+            )?,
+            Err(e) => errln!("starpos: the payCode cannot be drawn as a QR code: {e}")?,
         }
+        Ok(())
     }
 
     /// Prints a failure: `{"status": ..., "error": ..., "in_doubt": ...}` on stdout with
@@ -150,7 +154,12 @@ impl Printer {
     /// could have moved money: a read-only call that failed changed nothing. `last_answer`
     /// (a wait that ended unfinished) is where the order stood: under `"last_answer"` with
     /// `--json`, else its fields on stdout as a successful answer prints them.
-    pub fn error(&self, e: &Error, effect: Effect, last_answer: Option<&[(&str, String)]>) {
+    pub fn error(
+        &self,
+        e: &Error,
+        effect: Effect,
+        last_answer: Option<&[(&str, String)]>,
+    ) -> Result<(), Lost> {
         let in_doubt = e.in_doubt() && effect == Effect::MayMoveMoney;
         let hint = hint(e, effect);
         if self.json {
@@ -171,33 +180,36 @@ impl Printer {
             if let Some(fields) = last_answer {
                 map.insert("last_answer".into(), self.json_fields(fields).into());
             }
-            println!("{}", serde_json::Value::Object(map));
+            outln!("{}", serde_json::Value::Object(map))?;
         } else {
-            if let Some(fields) = last_answer {
-                self.fields(fields);
-            }
-            eprintln!("starpos: {}: {}", e.status(), e.detail());
+            // The words on stderr matter more (the tradeNo to query): written even when the
+            // last answer could not be.
+            let shown = last_answer.map_or(Ok(()), |fields| self.fields(fields));
+            errln!("starpos: {}: {}", e.status(), e.detail())?;
             if let (Some(trade_no), true) = (e.trade_no(), in_doubt) {
-                eprintln!("starpos: the tradeNo to query: {trade_no}");
+                errln!("starpos: the tradeNo to query: {trade_no}")?;
             }
             if let Some(hint) = hint {
-                eprintln!("starpos: {hint}");
+                errln!("starpos: {hint}")?;
             }
+            return shown;
         }
+        Ok(())
     }
 
     /// Prints a command line that could not be used: `{"status": "USAGE", "error": ...}` on
     /// stdout with `--json`, else `text` as it is on stderr.
-    pub fn usage(&self, message: &str, text: &str) {
+    pub fn usage(&self, message: &str, text: &str) -> Result<(), Lost> {
         if self.json {
             let mut map = serde_json::Map::new();
             map.insert("status".into(), USAGE_STATUS.into());
             map.insert("error".into(), message.into());
             map.insert("in_doubt".into(), false.into());
-            println!("{}", serde_json::Value::Object(map));
+            outln!("{}", serde_json::Value::Object(map))?;
         } else {
-            eprint!("{text}");
+            crate::console::write(crate::console::Stream::Stderr, format_args!("{text}"))?;
         }
+        Ok(())
     }
 }
 

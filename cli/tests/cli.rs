@@ -794,3 +794,124 @@ fn the_payers_open_id_is_masked_and_add_field_and_the_terminal_fields_go_through
     );
     assert_eq!(sim.request_count(), before);
 }
+
+/// The command line of [`starpos`], with stdout, stderr and stdin left to the caller.
+fn starpos_command(sim: &Simulator, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_starpos"));
+    command
+        .args(["--gateway", &sim.base_url()])
+        .args(["--org-no", starpos_sim::DEFAULT_ORG_NO])
+        .args(["--merc-id", starpos_sim::DEFAULT_MERC_ID])
+        .args(["--trm-no", starpos_sim::DEFAULT_TRM_NO])
+        .args(["--key", starpos_sim::DEFAULT_KEY])
+        .args(args);
+    command
+}
+
+/// No panic (`failed printing to stdout`, exit 101): the documented status 74, and a word
+/// on stderr naming the stream.
+fn assert_output_lost(status: std::process::ExitStatus, stderr: &str) {
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(status.code(), Some(74), "{stderr}");
+    assert!(stderr.contains("stdout could not be written"), "{stderr}");
+}
+
+#[test]
+fn the_demo_with_stdout_closed_early_exits_74_without_a_panic() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+    // `starpos demo | head -1`.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_starpos"))
+        .arg("demo")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("starpos demo"), "{first}");
+    // The reader is dropped: the pipe is closed, the demo's next line meets EPIPE.
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_output_lost(status, &err);
+    assert!(err.contains("broken pipe"), "{err}");
+}
+
+#[test]
+fn a_sale_whose_answer_cannot_be_written_exits_74_and_points_to_the_journal() {
+    use std::os::fd::OwnedFd;
+    use std::os::unix::net::UnixStream;
+    use std::process::Stdio;
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let dir = std::env::temp_dir().join(format!("starpos-cli-lost-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let journal = dir.join("sales.journal");
+    let journal = journal.to_str().unwrap();
+
+    // `starpos barcode-pay ... > /dev/full`: the sale goes through, its answer cannot be
+    // written.
+    let code = payment_code('0');
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = starpos_command(
+        &sim,
+        &[
+            "--journal",
+            journal,
+            "barcode-pay",
+            "--auth-code",
+            &code,
+            "--amount",
+            "6",
+            "--total-amount",
+            "6",
+        ],
+    )
+    .stdout(Stdio::from(full))
+    .output()
+    .unwrap();
+    let err = stderr(&out);
+    assert_output_lost(out.status, &err);
+    assert!(
+        err.contains("sale journal") && err.contains(journal),
+        "{err}"
+    );
+    let listed = json(&bare(&["--journal", journal, "--json", "journal"]));
+    assert_eq!(listed["entries"][0]["kind"], "barcode_pay", "{listed}");
+    assert_eq!(listed["entries"][0]["result"], "S", "the sale went through");
+
+    // `starpos qr-pay ... | head -1` with the reader gone before the answer: a stream
+    // whose other end is closed (EPIPE on the first write, whatever the timing).
+    let (stdout_end, reader) = UnixStream::pair().unwrap();
+    drop(reader);
+    let out = starpos_command(
+        &sim,
+        &[
+            "qr-pay",
+            "--pay-channel",
+            "WXPAY",
+            "--amount",
+            "4",
+            "--total-amount",
+            "4",
+        ],
+    )
+    .stdout(Stdio::from(OwnedFd::from(stdout_end)))
+    .output()
+    .unwrap();
+    let err = stderr(&out);
+    assert_output_lost(out.status, &err);
+    assert!(err.contains("query the order"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

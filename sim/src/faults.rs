@@ -101,10 +101,14 @@ pub enum Fault {
     /// (`result`, `"letter"`, default `S`) The real answer, signed, with this `result` letter
     /// (one the endpoint may not document).
     Result(char),
+    /// (`echo_secrets`) In place of the real answer, a signed refusal ([`codes::CODE_USED`])
+    /// whose `message` echoes what the request carried: its `authCode`, OAuth `code` and
+    /// `openid` (those it had) and the real answer's `logNo`, as some gateways word a refusal.
+    EchoSecrets,
 }
 
 /// Every fault name `POST /_sim/fault` accepts (`none` clears the pending faults).
-pub const FAULT_NAMES: [&str; 23] = [
+pub const FAULT_NAMES: [&str; 24] = [
     "never_answer",
     "stall_after_headers",
     "close_mid_body",
@@ -128,6 +132,7 @@ pub const FAULT_NAMES: [&str; 23] = [
     "unbound_refusal",
     "long_message",
     "result",
+    "echo_secrets",
 ];
 
 impl Fault {
@@ -157,6 +162,7 @@ impl Fault {
             Fault::UnboundRefusal => "unbound_refusal",
             Fault::LongMessage(_) => "long_message",
             Fault::Result(_) => "result",
+            Fault::EchoSecrets => "echo_secrets",
         }
     }
 
@@ -223,6 +229,7 @@ impl Fault {
                 }
                 Some(_) => return Err("letter must be one character".to_owned()),
             },
+            "echo_secrets" => Fault::EchoSecrets,
             other => {
                 return Err(format!(
                     "unknown fault {other:?}; known: {}",
@@ -303,8 +310,21 @@ fn raw_json(reply: &Reply, signature: Option<&str>) -> String {
     serde_json::to_string(&map).unwrap_or_default()
 }
 
+/// What [`Fault::EchoSecrets`] says: the request's secrets, as a careless gateway echoes them.
+pub(crate) fn echoed_secrets(fields: &Map<String, Value>) -> String {
+    ["authCode", "code", "openid"]
+        .iter()
+        .filter_map(|name| {
+            let value = fields.get(*name)?.as_str().filter(|v| !v.is_empty())?;
+            Some(format!("{name} {value}"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Sends `reply` for a request to `endpoint`, spoiled by `fault` if there is one. `previous`
-/// is the last answer made on this endpoint for another request (for [`Fault::Stale`]).
+/// is the last answer made on this endpoint for another request (for [`Fault::Stale`]);
+/// `echoed` is [`echoed_secrets`] of the request (for [`Fault::EchoSecrets`]).
 pub(crate) fn send(
     shared: &Arc<Shared>,
     request: Request,
@@ -312,6 +332,7 @@ pub(crate) fn send(
     mut reply: Reply,
     fault: Option<Fault>,
     previous: Option<Reply>,
+    echoed: String,
 ) {
     let key = shared.config.key.as_str();
     let Some(fault) = fault else {
@@ -411,6 +432,18 @@ pub(crate) fn send(
                 "系统繁忙,请稍后再试: the gateway is busy",
             );
             let refusal = Reply::refusal(&refusal, Some(&shared.config.merc_id), false);
+            respond(request, 200, JSON_TYPE, refusal.body(key));
+        }
+        Fault::EchoSecrets => {
+            let mut message = format!("付款码已被使用: {echoed} already used");
+            if let Some(log_no) = reply.get("logNo") {
+                message.push_str(&format!(" (logNo {log_no})"));
+            }
+            let refusal = Refusal::new(codes::CODE_USED, message);
+            let mut refusal = Reply::refusal(&refusal, Some(&shared.config.merc_id), true);
+            if let Some(trade_no) = reply.get("tradeNo") {
+                refusal.set("tradeNo", trade_no);
+            }
             respond(request, 200, JSON_TYPE, refusal.body(key));
         }
         Fault::MissingFields => {

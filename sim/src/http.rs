@@ -53,9 +53,18 @@ pub(crate) fn serve(shared: &Arc<Shared>, request: Request) {
     let handled = handlers::handle(endpoint, &body, &shared.config, &shared.book);
     let identity = stale::identity(&handled.fields, &body);
     let previous = stale::remember(shared, endpoint, identity, &handled.reply);
+    let echoed = faults::echoed_secrets(&handled.fields);
     log(shared, name, handled.fields, body);
     let fault = faults::take(&mut lock(&shared.faults), name);
-    faults::send(shared, request, endpoint, handled.reply, fault, previous);
+    faults::send(
+        shared,
+        request,
+        endpoint,
+        handled.reply,
+        fault,
+        previous,
+        echoed,
+    );
 }
 
 /// Reads the body, at most [`MAX_BODY`] bytes. `None` when the request has been dealt with

@@ -133,7 +133,8 @@
 //!   `overlong_fields`, `gbk_body`, `broken_percent`, `slow_trickle` (`"byte_every_ms":10`),
 //!   `stale`, `mismatched_amount`, `delay` (`"ms":1000`), `busy` (a signed refusal echoing the
 //!   `tradeNo`), `unbound_refusal` (the same without `tradeNo`), `long_message`
-//!   (`"chars":150`), `result` (`"letter":"S"`); `none` clears every pending fault.
+//!   (`"chars":150`), `result` (`"letter":"S"`), `echo_secrets`; `none` clears every pending
+//!   fault.
 //!
 //! Malformed control requests get 400 with `{"ok":false,"error":"…"}`.
 

@@ -8,6 +8,7 @@ use crate::model::{
     BarcodePayRequest, BarcodePayResponse, PayRequest, PayResponse, QrPayRequest, QryRequest,
     QueryRequest, QueryResponse, RefundRequest,
 };
+use crate::wipe;
 use std::os::raw::c_char;
 use std::time::Duration;
 
@@ -68,8 +69,8 @@ pub unsafe extern "C" fn starpos_pay(
     respond(response, s, |out| {
         let client = client_from(config)?;
         let r = arg(request, "request")?;
-        let [txn_time, version, code, openid, subject, sel_order_no, goods_tag, attach] =
-            s.opts([
+        let [txn_time, version, mut code, mut openid, subject, sel_order_no, goods_tag, attach] = s
+            .opts([
                 (r.txn_time, "txn_time"),
                 (r.version, "version"),
                 (r.code, "code"),
@@ -79,7 +80,7 @@ pub unsafe extern "C" fn starpos_pay(
                 (r.goods_tag, "goods_tag"),
                 (r.attach, "attach"),
             ])?;
-        let answer = client.pay(&PayRequest {
+        let paid = client.pay(&PayRequest {
             txn_time: txn_time.as_deref(),
             version: version.as_deref(),
             code: code.as_deref(),
@@ -90,8 +91,11 @@ pub unsafe extern "C" fn starpos_pay(
             sel_order_no: sel_order_no.as_deref(),
             goods_tag: goods_tag.as_deref(),
             attach: attach.as_deref(),
-        })?;
-        fill_pay(out, &answer, s)
+        });
+        // Converted copies of the caller's secrets (GBK strings) are wiped.
+        wipe::cow(&mut code);
+        wipe::cow(&mut openid);
+        fill_pay(out, &paid?, s)
     })
 }
 
@@ -441,7 +445,7 @@ unsafe fn with_barcode_request<T>(
     s: Strings,
     call: impl FnOnce(&BarcodePayRequest) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    let [txn_time, version, trade_no, auth_code, pay_channel, subject, sel_order_no, goods_tag, attach, add_field] =
+    let [txn_time, version, trade_no, mut auth_code, pay_channel, subject, sel_order_no, goods_tag, attach, add_field] =
         s.opts([
             (r.txn_time, "txn_time"),
             (r.version, "version"),
@@ -454,7 +458,7 @@ unsafe fn with_barcode_request<T>(
             (r.attach, "attach"),
             (r.add_field, "add_field"),
         ])?;
-    call(&BarcodePayRequest {
+    let result = call(&BarcodePayRequest {
         txn_time: txn_time.as_deref(),
         version: version.as_deref(),
         trade_no: trade_no.as_deref(),
@@ -467,5 +471,8 @@ unsafe fn with_barcode_request<T>(
         goods_tag: goods_tag.as_deref(),
         attach: attach.as_deref(),
         add_field: add_field.as_deref(),
-    })
+    });
+    // A converted copy of the caller's payment code (GBK strings) is wiped.
+    wipe::cow(&mut auth_code);
+    result
 }

@@ -412,7 +412,9 @@ pub fn post(
 ) -> Result<Reply, Error> {
     let deadline = after(timeouts.total);
     let target = target(url)?;
-    let mut request = Vec::new();
+    // The request carries the signed body (the request's secrets): reserved whole up front so
+    // no reallocation leaves a copy behind, and wiped when the call ends.
+    let mut request = zeroize::Zeroizing::new(Vec::with_capacity(body.len() + url.len() + 256));
     http1::write_request(
         &mut request,
         target.authority,
