@@ -1338,7 +1338,7 @@ const char *starpos_status_str(int status);
 bool starpos_status_in_doubt(int status);
 
 /**
- * The library's version (`"0.2.0"`), static, never NULL.
+ * The library's version (`"0.3.0"`), static, never NULL.
  */
 const char *starpos_version(void);
 

@@ -49,7 +49,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, Ty
 
 #: This package's version: the libstarpos version it mirrors (python/pyproject.toml says the
 #: same; a unit test compares both with the loaded library's).
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "Status",
@@ -1616,7 +1616,7 @@ def _status_code(code: Any) -> Optional[int]:
 
 
 def version() -> str:
-    """The library's version (``"0.2.0"``)."""
+    """The library's version (``"0.3.0"``)."""
     return _dec(_lib.starpos_version())
 
 

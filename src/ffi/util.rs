@@ -37,7 +37,7 @@ pub extern "C" fn starpos_status_in_doubt(status: c_int) -> bool {
     Status::from_code(i64::from(status)).is_some_and(Status::in_doubt)
 }
 
-/// The library's version (`"0.2.0"`), static, never NULL.
+/// The library's version (`"0.3.0"`), static, never NULL.
 #[no_mangle]
 pub extern "C" fn starpos_version() -> *const c_char {
     const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
