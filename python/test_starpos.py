@@ -702,6 +702,26 @@ class Journal(unittest.TestCase):
                          [(lost, "S", True)])
         self.assertEqual(self.client.recover(deadline_ms=15000), [], "reported twice")
 
+    def test_a_sale_that_stays_open_is_flagged_for_a_person(self):
+        # Answered A (the payer at the password); then every query refused "busy" through
+        # three recoveries: never settled as "nothing moved", flagged for a person.
+        waiting = self.client.barcode_pay(payment_code("1"), 70)
+        self.assertEqual(waiting.result, "A")
+        for n in range(1, 4):
+            control(GATEWAY, "fault",
+                    {"fault": "busy", "endpoint": "sdkQryBarcodePay", "count": 100})
+            try:
+                [entry] = self.client.recover(deadline_ms=300)
+            finally:
+                control(GATEWAY, "fault", {"fault": "none"})
+            self.assertFalse(entry.settled, entry)
+            self.assertTrue(entry.in_doubt, entry)
+            self.assertEqual((entry.recoveries, entry.attention), (n, n == 3), entry)
+        [listed] = self.client.journal()
+        self.assertTrue(listed.attention)
+        self.assertTrue(listed.sys_time, "the gateway's clock is recorded")
+        self.assertEqual(listed.not_found, 0, "an answered sale gathers no evidence")
+
     def test_an_unwritable_journal_sends_nothing(self):
         client = starpos.Client(GATEWAY, journal_path=os.path.join(self.path, "no", "dir"),
                                 **CREDENTIALS)

@@ -66,7 +66,12 @@ pub const RELEASE_UNIX_SECS: u64 = 1_796_083_200; // 2026-12-01 00:00:00 UTC
 pub fn clock_is_plainly_wrong() -> bool {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(true, |d| d.as_secs() < RELEASE_UNIX_SECS)
+        .map_or(true, |d| plainly_wrong_at(d.as_secs()))
+}
+
+/// True when `unix_secs` (the wall clock's reading) is before this release.
+fn plainly_wrong_at(unix_secs: u64) -> bool {
+    unix_secs < RELEASE_UNIX_SECS
 }
 
 /// Letters and digits a generated `tradeNo` draws its random part from.
@@ -173,6 +178,17 @@ mod tests {
         ] {
             assert_eq!(sys_time_secs(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_clock_before_the_release_is_plainly_wrong() {
+        assert!(
+            plainly_wrong_at(0),
+            "a terminal without a clock battery boots at 1970"
+        );
+        assert!(plainly_wrong_at(RELEASE_UNIX_SECS - 1));
+        assert!(!plainly_wrong_at(RELEASE_UNIX_SECS));
+        assert!(!clock_is_plainly_wrong(), "this machine's clock is set");
     }
 
     #[test]

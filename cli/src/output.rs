@@ -96,6 +96,10 @@ impl Printer {
                         "result": e.result.map(|r| r.as_char().to_string()).unwrap_or_default(),
                         "settled": e.settled,
                         "createdUnixMs": e.created_unix_ms,
+                        "sysTime": e.sys_time,
+                        "notFound": e.not_found,
+                        "recoveries": e.recoveries,
+                        "attention": e.attention,
                         "error": e.error,
                     })
                 })
@@ -105,6 +109,14 @@ impl Printer {
         }
         if entries.is_empty() {
             outln!("(no sales)")?;
+        }
+        if starpos::clock::clock_is_plainly_wrong() {
+            outln!(
+                "(this terminal's clock reads {}, before this release: it was never set; \
+                 txnTime and the recorded times are wrong, the gateway's sysTime is shown \
+                 where known)",
+                starpos::clock::local_txn_time()
+            )?;
         }
         for e in entries {
             let no = if e.trade_no.is_empty() {
@@ -119,7 +131,11 @@ impl Printer {
                 e.status.name(),
                 e.result.map_or('-', |r| r.as_char()),
                 e.amount,
-                if e.settled { "settled" } else { "OPEN" },
+                match (e.settled, e.attention) {
+                    (true, _) => "settled",
+                    (false, true) => "OPEN, NEEDS A PERSON",
+                    (false, false) => "OPEN",
+                },
                 if e.error.is_empty() {
                     String::new()
                 } else {

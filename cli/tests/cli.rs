@@ -915,3 +915,50 @@ fn a_sale_whose_answer_cannot_be_written_exits_74_and_points_to_the_journal() {
     assert!(err.contains("query the order"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_journal_shows_a_sale_that_needs_a_person() {
+    // A barcode sale answered A (the payer at the password), then every query refused
+    // "system busy" through three recoveries: never settled, flagged for a person.
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let dir = std::env::temp_dir().join(format!("starpos-cli-attention-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let journal = dir.join("sales.journal");
+    let journal = journal.to_str().unwrap();
+    let code = payment_code('1');
+    let out = starpos(
+        &sim,
+        &[
+            "--journal",
+            journal,
+            "--json",
+            "barcode-pay",
+            "--auth-code",
+            &code,
+            "--amount",
+            "7",
+            "--total-amount",
+            "7",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(21), "answered A: {out:?}");
+    for _ in 0..3 {
+        sim.inject_for(Some("sdkQryBarcodePay"), 100, starpos_sim::Fault::Busy);
+        let out = starpos(
+            &sim,
+            &["--journal", journal, "recover", "--deadline-ms", "300"],
+        );
+        assert_eq!(out.status.code(), Some(21), "{out:?}");
+        sim.clear_faults();
+    }
+    let listed = json(&bare(&["--journal", journal, "--json", "journal"]));
+    let entry = &listed["entries"][0];
+    assert_eq!(entry["attention"], true, "{listed}");
+    assert_eq!(entry["settled"], false);
+    assert_eq!(entry["recoveries"], 3);
+    assert!(!entry["sysTime"].as_str().unwrap().is_empty());
+    let text = stdout(&bare(&["--journal", journal, "journal"]));
+    assert!(text.contains("NEEDS A PERSON"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
