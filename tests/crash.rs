@@ -1,33 +1,61 @@
 //! The journal under SIGKILL (a power cut as far as the process can tell): a child process
-//! runs barcode and QR sales against the simulator with a journal, in a loop, and is killed at
-//! random moments — some while the simulator holds the answer, some in the middle of a journal
-//! write — and after each kill `recover` runs on the journal. The simulator's order book is
-//! the truth:
+//! runs barcode and QR sales and refunds against the simulator with a journal, in a loop, and
+//! is killed at random moments — some while the simulator holds the answer, some in the middle
+//! of a journal write — and after each kill a recovery process runs `recover` on the journal.
+//! The simulator's book is the truth.
 //!
-//! - every order it holds was recorded in the journal before it was sent, and is settled there
-//!   with the simulator's final state (by the child, or by a recovery), and every final state
-//!   the child printed or a recovery reported is the simulator's;
-//! - no payment code was sent twice;
-//! - no recovery ever failed to read the journal.
+//! What goes wrong, at random (reproducibly from the kill count):
 //!
-//! `cargo test` runs a short loop (`crash_loop_short`); `.ci/run` runs `crash_loop` (ignored
-//! here) with 200 kills, `STARPOS_CRASH_KILLS` to change that.
+//! - the answer held (`delay`) while the kill comes, or never sent (`never_answer`), on the
+//!   pays, the QR pays and the refunds;
+//! - stale refusals on the pays and refunds: signed but without the `tradeNo`
+//!   (`unbound_refusal`), and unsigned (`unsigned_refusal`) — neither may settle anything;
+//! - on the queries (the child's own and the recoveries'): the gateway's signed, bound
+//!   "busy" (`busy`, sometimes for whole spells of recoveries), and stale refusals;
+//! - restarts that come "11 minutes later": the terminal's wall clock moved ahead (the child
+//!   and the recovery run with the clock shim, `tests/shim/clock_shim.c`, preloaded, and the
+//!   recovery's clock is checked to read what it should), the gateway's clock moved ahead
+//!   (`Simulator::advance`: its `sysTime`, QR expiry), or both.
+//!
+//! The loop ends with two more recoveries ten minutes of the gateway's clock apart (no
+//! faults), and asserts:
+//!
+//! - **no sale or refund reported or journaled "no money moved"** (settled with a status other
+//!   than OK: a refusal, GATEWAY "never arrived", CONNECT, JOURNAL) **that the simulator shows
+//!   paid or booked as a refund**, whoever said it: the child, a recovery, the journal;
+//! - every order the simulator holds was journaled before it was sent, and is settled there
+//!   with the simulator's final state; every refund it booked is journaled and settled `S`
+//!   with its amount; everything the child or a recovery reported final is the simulator's;
+//! - every sale and refund of the journal is settled at the end (what never arrived, on proof);
+//! - no payment code was sent twice; no recovery ever failed to read the journal.
+//!
+//! `cargo test` runs a short loop (`crash_loop_short`); `.ci/run` runs `crash_loop_long`
+//! (ignored here) with 200 kills, `STARPOS_CRASH_KILLS` to change that.
 
 mod common;
 
 use common::*;
-use starpos::journal::Entry;
-use starpos::{BarcodePayRequest, Client, QrPayRequest, Status, TxnResult};
+use starpos::journal::{Entry, Kind};
+use starpos::{BarcodePayRequest, Client, QrPayRequest, RefundRequest, Status, TxnResult};
 use starpos_sim::{Fault, OrderKind, SimConfig, Simulator};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// The child's role: `sales` (until killed) or `recover` (one recovery, then exit).
 const ROLE: &str = "STARPOS_CRASH_CHILD";
 const URL: &str = "STARPOS_CRASH_URL";
 const JOURNAL: &str = "STARPOS_CRASH_JOURNAL";
+/// `<orderNo> <fen>`: a paid order the sales child refunds first.
+const REFUND: &str = "STARPOS_CRASH_REFUND";
+/// The recovery's deadline, ms.
+const DEADLINE: &str = "STARPOS_CRASH_DEADLINE_MS";
+
+/// "11 minutes later": past the ten minutes of the gateway's clock that "never arrived"
+/// needs (`starpos::journal::NEVER_ARRIVED_SPAN_SECS`).
+const LATER: Duration = Duration::from_secs(11 * 60);
 
 fn client(base_url: &str, journal: &Path) -> Client {
     let mut c = starpos::Config::new(
@@ -42,16 +70,71 @@ fn client(base_url: &str, journal: &Path) -> Client {
     Client::new(c).expect("a valid configuration")
 }
 
-/// The child: sales until killed, printing `FINAL <tradeNo> <result>` for each it saw end.
-fn child(base_url: &str, journal: &Path) -> ! {
+fn unix_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// One line for the parent, flushed at once (the kill may come next).
+fn say(out: &mut std::io::Stdout, line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(out, "\n{line}");
+    let _ = out.flush();
+}
+
+/// What the caller was told of a failed call: `NOTHING` when it says no money moved.
+fn failed(out: &mut std::io::Stdout, e: &starpos::Error, trade_no: Option<&str>) {
+    if let (false, Some(trade_no)) = (e.in_doubt(), trade_no.or(e.trade_no())) {
+        say(
+            out,
+            format_args!("NOTHING {trade_no} {}", e.status().name()),
+        );
+    }
+}
+
+/// A refund of `fen` of `order_no`: `FINAL <tradeNo> <result>` or `NOTHING <tradeNo>`.
+fn refund(client: &Client, out: &mut std::io::Stdout, order_no: &str, fen: u64) {
+    match client.refund(&RefundRequest {
+        order_no,
+        txn_amt: fen,
+        ..Default::default()
+    }) {
+        Ok(done) => {
+            let result = done.result.map_or('-', |r| r.as_char());
+            say(out, format_args!("FINAL {} {result}", done.trade_no));
+        }
+        Err(e) => failed(out, &e, None),
+    }
+}
+
+/// The sales child: sales (and refunds of what it sold) until killed, printing `FINAL
+/// <tradeNo> <result>` for each it saw end and `NOTHING <tradeNo> <status>` for each it was
+/// told moved no money.
+fn sales_child(base_url: &str, journal: &Path) -> ! {
     let client = client(base_url, journal);
     let control = base_url.trim_end_matches("adpweb/ehpspos3/").to_owned();
     let fast = Duration::from_millis(20);
     let mut out = std::io::stdout();
+    if let Some((order_no, fen)) = std::env::var(REFUND)
+        .ok()
+        .as_deref()
+        .and_then(|v| v.split_once(' '))
+        .map(|(o, f)| (o.to_owned(), f.parse().unwrap_or(0)))
+    {
+        refund(&client, &mut out, &order_no, fen);
+    }
+    let mut paid: Option<(String, u64)> = None;
     for n in 0u64.. {
-        let done = if n % 2 == 0 {
+        if n % 3 == 2 {
+            // Half of the last order this child saw paid, given back.
+            if let Some((order_no, amount)) = paid.take() {
+                refund(&client, &mut out, &order_no, amount / 2);
+            }
+            continue;
+        }
+        let done = if n % 3 == 0 {
             // A payer who pays at once, one who is refused, one answered Z but paid.
-            let last = ['0', '2', '3'][(n / 2 % 3) as usize];
+            let last = ['0', '2', '3'][(n / 3 % 3) as usize];
             let code = wechat_code(last);
             let request = BarcodePayRequest {
                 auth_code: &code,
@@ -61,6 +144,7 @@ fn child(base_url: &str, journal: &Path) -> ! {
             };
             client
                 .barcode_sale(&request, fast, Duration::from_secs(1))
+                .map_err(|w| failed(&mut out, &w.error, None))
                 .ok()
         } else {
             let made = client.qr_pay(&QrPayRequest {
@@ -74,22 +158,53 @@ fn child(base_url: &str, journal: &Path) -> ! {
                     confirm(&control, &made.trade_no);
                     client
                         .wait(&made.trade_no, fast, Duration::from_secs(1))
+                        .map_err(|w| failed(&mut out, &w.error, Some(&made.trade_no)))
                         .ok()
                         .map(|mut d| {
                             d.trade_no = made.trade_no;
                             d
                         })
                 }
-                Err(_) => None,
+                Err(e) => {
+                    failed(&mut out, &e, None);
+                    None
+                }
             }
         };
         if let Some(done) = done {
             let result = done.result.map_or('-', |r| r.as_char());
-            let _ = writeln!(out, "FINAL {} {result}", done.trade_no);
-            let _ = out.flush();
+            say(&mut out, format_args!("FINAL {} {result}", done.trade_no));
+            if done.result == Some(TxnResult::Success) && done.amount >= 2 {
+                paid = Some((done.order_no.clone(), done.amount));
+            }
         }
     }
     unreachable!()
+}
+
+/// The recovery child: one `recover`, printing `NOW <unix secs>` (its wall clock) and
+/// `ENTRY <tradeNo> <status> <settled 0/1> <result>` for each sale it reported.
+fn recover_child(base_url: &str, journal: &Path) -> ! {
+    let deadline: u64 = std::env::var(DEADLINE).unwrap().parse().unwrap();
+    let mut out = std::io::stdout();
+    say(&mut out, format_args!("NOW {}", unix_secs()));
+    let reported = client(base_url, journal).recover(Duration::from_millis(deadline), |e| {
+        say(
+            &mut out,
+            format_args!(
+                "ENTRY {} {} {} {}",
+                e.trade_no,
+                e.status.name(),
+                u8::from(e.settled),
+                e.result.map_or('-', TxnResult::as_char)
+            ),
+        );
+    });
+    match reported {
+        Ok(_) => say(&mut out, format_args!("RECOVERED")),
+        Err(e) => say(&mut out, format_args!("UNREADABLE {e}")),
+    }
+    std::process::exit(0)
 }
 
 /// The payer scans the QR code: `POST /_sim/confirm {"no": ...}`.
@@ -121,15 +236,114 @@ impl Lcg {
             .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
+
+    fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+        from[self.below(from.len() as u64) as usize]
+    }
+}
+
+const PAYS: [&str; 3] = ["sdkBarcodePay", "sdkBarcodePosPay", "sdkRefundBarcodePay"];
+const QUERY: &str = "sdkQryBarcodePay";
+
+/// What the child, the recoveries and the journal said, to hold against the simulator.
+#[derive(Default)]
+struct Said {
+    /// `tradeNo` → the final result someone reported, and who.
+    finals: HashMap<String, (char, String)>,
+    /// `tradeNo` → who said no money moved for it, and with which status.
+    nothing: HashMap<String, String>,
+}
+
+impl Said {
+    fn final_result(&mut self, trade_no: &str, result: char, who: &str) {
+        if let Some((before, first)) = self.finals.get(trade_no) {
+            assert_eq!(
+                *before, result,
+                "{who} contradicts {first}'s report for {trade_no}"
+            );
+        } else {
+            self.finals
+                .insert(trade_no.to_owned(), (result, who.to_owned()));
+        }
+    }
+
+    fn nothing_moved(&mut self, trade_no: &str, status: &str, who: &str) {
+        self.nothing
+            .entry(trade_no.to_owned())
+            .or_insert_with(|| format!("{who} ({status})"));
+    }
+
+    /// Reads a child's `FINAL`, `NOTHING` and `ENTRY` lines.
+    fn read(&mut self, printed: &str, who: &str) {
+        for line in printed.lines() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            match words.as_slice() {
+                ["FINAL", trade_no, result] => {
+                    self.final_result(trade_no, result.chars().next().unwrap(), who)
+                }
+                ["NOTHING", trade_no, status] => self.nothing_moved(trade_no, status, who),
+                ["ENTRY", trade_no, status, settled, result] => {
+                    if *status == "OK" {
+                        self.final_result(trade_no, result.chars().next().unwrap(), who);
+                    } else if *settled == "1" {
+                        self.nothing_moved(trade_no, status, who);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// One recovery in a child process whose wall clock is `wall_offset` ahead, reported into
+/// `said`; the child's clock is checked to be what the shim was told.
+fn recover_in_child(
+    sim: &Simulator,
+    journal: &Path,
+    test: &str,
+    wall_offset: Duration,
+    deadline: Duration,
+    said: &mut Said,
+    who: &str,
+) {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .arg("--include-ignored")
+        .env(ROLE, "recover")
+        .env(URL, sim.base_url())
+        .env(JOURNAL, journal)
+        .env(DEADLINE, deadline.as_millis().to_string());
+    clock_shim::offset(&mut cmd, wall_offset.as_secs() as i64);
+    let before = unix_secs();
+    let run = process::run(cmd);
+    assert!(
+        run.code == Some(0) && run.stdout.contains("\nRECOVERED"),
+        "{who} could not read the journal: {}",
+        run.describe()
+    );
+    let now: u64 = run
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("NOW "))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{who} printed no clock: {}", run.describe()));
+    let expected = before + wall_offset.as_secs();
+    assert!(
+        now.abs_diff(expected) <= 30,
+        "{who}: its wall clock reads {now}, not {expected}: the clock shim did not work"
+    );
+    said.read(&run.stdout, who);
 }
 
 fn crash_loop(kills: u64) {
-    if let (Ok(_), Ok(url), Some(journal)) = (
-        std::env::var(ROLE),
+    match (
+        std::env::var(ROLE).as_deref(),
         std::env::var(URL),
         std::env::var_os(JOURNAL),
     ) {
-        child(&url, Path::new(&journal));
+        (Ok("sales"), Ok(url), Some(journal)) => sales_child(&url, Path::new(&journal)),
+        (Ok("recover"), Ok(url), Some(journal)) => recover_child(&url, Path::new(&journal)),
+        _ => {}
     }
     let sim = Simulator::start(SimConfig::default()).unwrap();
     let dir = TempDir::new("crash");
@@ -138,39 +352,61 @@ fn crash_loop(kills: u64) {
         .name()
         .unwrap_or("crash_loop")
         .to_owned();
-    let mut finals: HashMap<String, char> = HashMap::new();
-    let mut note = |trade_no: &str, result: char, who: &str| {
-        if let Some(before) = finals.insert(trade_no.to_owned(), result) {
-            assert_eq!(
-                before, result,
-                "{who} contradicts an earlier report for {trade_no}"
-            );
-        }
-    };
-    let recovering = client(&sim.base_url(), &journal);
+    let mut said = Said::default();
     let mut random = Lcg(kills);
+    // How far the terminal's wall clock runs ahead of the real one.
+    let mut wall_offset = Duration::ZERO;
+    let mut refunded: HashSet<String> = HashSet::new();
+    // Recoveries left in a spell of a gateway too busy to answer any query.
+    let mut busy_spell = 0u64;
+    let mut jumps = [0u32; 4];
     for kill in 0..kills {
+        // What goes wrong while the child sells.
         if kill % 4 == 1 {
             // The answer is held: the kill comes while the child waits for it.
-            let endpoint =
-                ["sdkBarcodePay", "sdkBarcodePosPay", "sdkQryBarcodePay"][random.below(3) as usize];
+            let endpoint = random.pick(&["sdkBarcodePay", "sdkBarcodePosPay", QUERY, PAYS[2]]);
             sim.inject_for(Some(endpoint), 1, Fault::Delay { ms: 300 });
+        } else {
+            match random.below(8) {
+                0 => sim.inject_for(Some(random.pick(&PAYS)), 1, Fault::NeverAnswer),
+                1 => sim.inject_for(Some(random.pick(&PAYS)), 1, Fault::UnsignedRefusal),
+                2 => sim.inject_for(Some(random.pick(&PAYS)), 1, Fault::UnboundRefusal),
+                3 => sim.inject_for(Some(QUERY), 1 + random.below(3) as usize, Fault::Busy),
+                4 => sim.inject_for(Some(QUERY), 1, Fault::UnboundRefusal),
+                5 => sim.inject_for(Some(QUERY), 1, Fault::UnsignedRefusal),
+                _ => {}
+            }
         }
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args([
-                test.as_str(),
-                "--exact",
-                "--nocapture",
-                "--test-threads=1",
-                "--include-ignored",
-            ])
-            .env(ROLE, "1")
+        // Now and then, the child starts by refunding an order paid earlier (whole or half).
+        let refund_first = (random.below(3) == 0)
+            .then(|| {
+                sim.orders().into_iter().find(|o| {
+                    o.kind == OrderKind::Barcode
+                        && o.state == 'S'
+                        && o.refunded == 0
+                        && !refunded.contains(&o.order_no)
+                })
+            })
+            .flatten()
+            .map(|o| {
+                refunded.insert(o.order_no.clone());
+                let fen = if random.below(2) == 0 { o.amount } else { 1 };
+                format!("{} {fen}", o.order_no)
+            });
+        let mut cmd = Command::new(std::env::current_exe().unwrap());
+        cmd.args([test.as_str(), "--exact", "--nocapture", "--test-threads=1"])
+            .arg("--include-ignored")
+            .env(ROLE, "sales")
             .env(URL, sim.base_url())
             .env(JOURNAL, &journal)
+            .env_remove(REFUND)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::null());
+        if let Some(refund) = &refund_first {
+            cmd.env(REFUND, refund);
+        }
+        clock_shim::offset(&mut cmd, wall_offset.as_secs() as i64);
+        let mut child = cmd.spawn().unwrap();
         // The kill moment: random, between right after the start and a few sales in.
         std::thread::sleep(Duration::from_millis(5 + random.below(120)));
         child.kill().unwrap();
@@ -182,59 +418,104 @@ fn crash_loop(kills: u64) {
             .unwrap()
             .read_to_string(&mut printed)
             .unwrap();
-        for line in printed.lines() {
-            let mut words = line.split_whitespace();
-            if let (Some("FINAL"), Some(trade_no), Some(result)) =
-                (words.next(), words.next(), words.next())
-            {
-                note(trade_no, result.chars().next().unwrap(), "the child");
+        said.read(&printed, &format!("sales child {kill}"));
+        sim.clear_faults();
+
+        // The restart: now, or 11 minutes later by the terminal's clock, the gateway's, both.
+        let jump = random.below(4) as usize;
+        jumps[jump] += 1;
+        if jump == 1 || jump == 3 {
+            wall_offset += LATER;
+        }
+        if jump == 2 || jump == 3 {
+            sim.advance(LATER);
+        }
+        // What goes wrong while it recovers.
+        if busy_spell == 0 && random.below(6) == 0 {
+            busy_spell = 1 + random.below(3);
+        }
+        if busy_spell > 0 {
+            busy_spell -= 1;
+            sim.inject_for(Some(QUERY), 1000, Fault::Busy);
+        } else {
+            match random.below(6) {
+                0 => sim.inject_for(Some(QUERY), 1 + random.below(3) as usize, Fault::Busy),
+                1 => sim.inject_for(Some(QUERY), 1, Fault::UnboundRefusal),
+                2 => sim.inject_for(Some(QUERY), 1, Fault::UnsignedRefusal),
+                _ => {}
             }
         }
-        sim.clear_faults();
-        let reported = recovering.recover(Duration::from_millis(300), |e: &Entry| {
-            if e.status == Status::Ok {
-                note(
-                    &e.trade_no,
-                    e.result.map_or('-', TxnResult::as_char),
-                    "a recovery",
-                );
-            }
-        });
-        assert!(
-            reported.is_ok(),
-            "recovery {kill} could not read the journal: {reported:?}"
+        recover_in_child(
+            &sim,
+            &journal,
+            &test,
+            wall_offset,
+            Duration::from_millis(300),
+            &mut said,
+            &format!("recovery {kill}"),
         );
+        sim.clear_faults();
     }
-    // Unscanned QR orders close after 15 minutes; then one last recovery settles them.
+    // Unscanned QR orders close after 15 minutes; then a recovery settles what is at the
+    // gateway, and one ten minutes of the gateway's clock later what never arrived.
     sim.advance(Duration::from_secs(16 * 60));
-    recovering
-        .recover(Duration::from_secs(5), |e: &Entry| {
-            if e.status == Status::Ok {
-                note(
-                    &e.trade_no,
-                    e.result.map_or('-', TxnResult::as_char),
-                    "the last recovery",
-                );
-            }
-        })
-        .unwrap();
+    for (last, deadline) in [1, 5].into_iter().enumerate() {
+        recover_in_child(
+            &sim,
+            &journal,
+            &test,
+            wall_offset,
+            Duration::from_secs(deadline),
+            &mut said,
+            &format!("the last recovery {last}"),
+        );
+        sim.advance(LATER);
+    }
 
-    let entries: HashMap<String, Entry> = recovering
+    let entries: HashMap<String, Entry> = client(&sim.base_url(), &journal)
         .journal_entries()
         .unwrap()
         .into_iter()
         .map(|e| (e.trade_no.clone(), e))
         .collect();
+    for entry in entries.values() {
+        if entry.settled && entry.status != Status::Ok {
+            said.nothing_moved(&entry.trade_no, entry.status.name(), "the journal");
+        }
+    }
     let orders: Vec<_> = sim
         .orders()
         .into_iter()
         .filter(|o| matches!(o.kind, OrderKind::Barcode | OrderKind::Qr))
+        .collect();
+    let refunds: HashMap<&str, u64> = orders
+        .iter()
+        .flat_map(|o| o.refunds.iter())
+        .map(|r| (r.trade_no.as_str(), r.amount))
         .collect();
     assert!(
         orders.len() as u64 >= kills / 4,
         "the children made sales: {}",
         orders.len()
     );
+    // The promise: "no money moved" only where none did.
+    for order in orders.iter().filter(|o| o.state == 'S') {
+        if let Some(who) = said.nothing.get(&order.trade_no) {
+            panic!(
+                "{} is paid at the gateway, but {who} said no money moved: {:?}",
+                order.trade_no,
+                entries.get(&order.trade_no)
+            );
+        }
+    }
+    for trade_no in refunds.keys() {
+        if let Some(who) = said.nothing.get(*trade_no) {
+            panic!(
+                "refund {trade_no} is booked at the gateway, but {who} said no money moved: {:?}",
+                entries.get(*trade_no)
+            );
+        }
+    }
     for order in &orders {
         let entry = entries
             .get(&order.trade_no)
@@ -250,13 +531,6 @@ fn crash_loop(kills: u64) {
             Some(order.state),
             "{entry:?}"
         );
-        if let Some(reported) = finals.get(&order.trade_no) {
-            assert_eq!(
-                *reported, order.state,
-                "{} was reported wrong",
-                order.trade_no
-            );
-        }
         if order.kind == OrderKind::Barcode {
             assert_eq!(
                 order.auth_code_pays, 1,
@@ -265,19 +539,55 @@ fn crash_loop(kills: u64) {
             );
         }
     }
-    for (trade_no, result) in &finals {
-        let order = orders.iter().find(|o| &o.trade_no == trade_no);
-        assert_eq!(
-            order.map(|o| o.state),
-            Some(*result),
-            "{trade_no} reported final but unknown to the gateway"
+    for (trade_no, fen) in &refunds {
+        let entry = entries
+            .get(*trade_no)
+            .unwrap_or_else(|| panic!("refund {trade_no} was sent before it was journaled"));
+        assert!(
+            entry.kind == Kind::Refund
+                && entry.settled
+                && entry.status == Status::Ok
+                && entry.result == Some(TxnResult::Success)
+                && entry.amount == *fen,
+            "refund {trade_no} of {fen} fen is booked at the gateway, but the journal says \
+             {entry:?}"
         );
     }
+    for (trade_no, (result, who)) in &said.finals {
+        let state = orders
+            .iter()
+            .find(|o| &o.trade_no == trade_no)
+            .map(|o| o.state)
+            .or_else(|| refunds.contains_key(trade_no.as_str()).then_some('S'));
+        assert_eq!(
+            state,
+            Some(*result),
+            "{who} reported {trade_no} final {result}, which the gateway does not show"
+        );
+    }
+    // Everything is settled at the end: what the gateway never had, on proof.
+    let open: Vec<&Entry> = entries.values().filter(|e| !e.settled).collect();
+    assert!(
+        open.is_empty(),
+        "still open after the last recoveries: {open:#?}"
+    );
+    let never_arrived = entries
+        .values()
+        .filter(|e| e.status == Status::Gateway && e.result.is_none())
+        .count();
     eprintln!(
-        "crash loop: {kills} kills, {} orders, {} journaled sales, {} reported final",
+        "crash loop: {kills} kills (restarts at once {}, 11 min later by the terminal's clock {}, \
+         the gateway's {}, both {}), {} orders, {} refunds, {} journaled, {} reported final, \
+         {} said no money moved ({never_arrived} never arrived)",
+        jumps[0],
+        jumps[1],
+        jumps[2],
+        jumps[3],
         orders.len(),
+        refunds.len(),
         entries.len(),
-        finals.len()
+        said.finals.len(),
+        said.nothing.len()
     );
 }
 

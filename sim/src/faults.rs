@@ -407,6 +407,10 @@ pub(crate) fn send(
                 "系统繁忙,请稍后再试: the gateway is busy",
             );
             let mut refusal = Reply::refusal(&busy, Some(&shared.config.merc_id), true);
+            // The gateway's clock, as the real answer had it (moved by `Simulator::advance`).
+            if let Some(sys_time) = reply.get("sysTime") {
+                refusal.set("sysTime", sys_time);
+            }
             if fault == Fault::Busy {
                 if let Some(trade_no) = reply.get("tradeNo") {
                     refusal.set("tradeNo", trade_no);
@@ -431,7 +435,10 @@ pub(crate) fn send(
                 codes::SYSTEM_BUSY,
                 "系统繁忙,请稍后再试: the gateway is busy",
             );
-            let refusal = Reply::refusal(&refusal, Some(&shared.config.merc_id), false);
+            let mut refusal = Reply::refusal(&refusal, Some(&shared.config.merc_id), false);
+            if let Some(sys_time) = reply.get("sysTime") {
+                refusal.set("sysTime", sys_time);
+            }
             respond(request, 200, JSON_TYPE, refusal.body(key));
         }
         Fault::EchoSecrets => {
