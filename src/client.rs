@@ -449,12 +449,13 @@ impl Client {
             }
             Err(e) => {
                 // A refusal signed and echoing this query's own tradeNo is the gateway's word
-                // that it does not know the order (or will not say now): evidence, never proof
-                // alone (`recover`).
+                // that it does not know the order: evidence, never proof alone (`recover`).
+                // One that says to try again ("system busy") says nothing of the order.
                 if let Some(refusal) = e.refusal().filter(|r| {
                     e.status() == Status::Gateway
                         && r.verified()
                         && r.get("tradeNo") == Some(trade_no.as_str())
+                        && !bind::says_try_again(r)
                 }) {
                     self.learn(
                         request.qry_no,

@@ -441,13 +441,21 @@ fn not_found(entry: &mut Entry, sys_time: &str, what: impl FnOnce() -> String) {
     }
 }
 
-/// What the order `qry_no`'s answer (which reported `refAmt`) teaches its open refunds: the
-/// fen refunded beyond the refunds the journal already settled as `S` are the open refunds',
-/// oldest first, each taken only when the rest covers it whole (a refund sent without an
-/// amount, when it is the only one open, takes all of it and records it). A refund not
-/// covered that never had an answer counts the answer as "not known" evidence; one that had
-/// an answer (`Z`) waits. Refunds made elsewhere (the back office) count as this journal's:
-/// the order cannot have been refunded more than once over.
+/// What the order `qry_no`'s answer (which reported `refAmt`) teaches its open refunds. The
+/// fen refunded beyond the refunds the journal already settled `S` (`unexplained`) are the
+/// open refunds' only when the attribution is certain:
+///
+/// - `unexplained` is 0: none of them went through (yet); each that never had an answer
+///   counts the answer as "not known" evidence ([`not_found`]);
+/// - one refund is open: it went through when `unexplained` is exactly its amount, or, sent
+///   without an amount (all that remained), when the order is now refunded in full (it records
+///   the fen);
+/// - several are open, all with amounts: they all went through when `unexplained` is exactly
+///   their sum.
+///
+/// Anything else (a refund made elsewhere, two open refunds of which only one went through)
+/// cannot be told apart from the order's word alone: they stay open, gathering no evidence,
+/// and after three recoveries ask for a person. Never a wrong "refunded" or "never arrived".
 fn learn_refunds(entries: &[Entry], qry_no: &str, answer: &QueryResponse) -> Vec<Entry> {
     let of_order = |e: &&Entry| {
         e.kind == Kind::Refund
@@ -465,34 +473,46 @@ fn learn_refunds(entries: &[Entry], qry_no: &str, answer: &QueryResponse) -> Vec
         .filter(of_order)
         .filter(|e| !e.settled)
         .collect();
-    let mut unexplained = answer.ref_amt.saturating_sub(settled_fen);
-    let only_one = open.len() == 1;
+    let unexplained = answer.ref_amt.saturating_sub(settled_fen);
+    let refunded_in_full = answer.amount > 0 && answer.ref_amt >= answer.amount;
+    let all_went = match open.as_slice() {
+        [] => return Vec::new(),
+        _ if unexplained == 0 => Some(false),
+        [only] if only.amount == 0 => refunded_in_full.then_some(true),
+        [only] => (only.amount == unexplained).then_some(true),
+        several => (several.iter().all(|e| e.amount > 0)
+            && several.iter().map(|e| e.amount).sum::<u64>() == unexplained)
+            .then_some(true),
+    };
     let mut out = Vec::with_capacity(open.len());
     for before in open {
         let mut entry = before.clone();
-        let covered = if entry.amount == 0 {
-            only_one && unexplained > 0
-        } else {
-            unexplained >= entry.amount
-        };
-        if covered {
-            if entry.amount == 0 {
-                entry.amount = unexplained;
+        if !answer.sys_time.is_empty() {
+            entry.sys_time.clone_from(&answer.sys_time);
+        }
+        match all_went {
+            Some(true) => {
+                if entry.amount == 0 {
+                    entry.amount = unexplained;
+                }
+                entry.result = Some(TxnResult::Success);
+                settle(&mut entry, true);
             }
-            unexplained -= entry.amount;
-            entry.result = Some(TxnResult::Success);
-            if !answer.sys_time.is_empty() {
-                entry.sys_time.clone_from(&answer.sys_time);
-            }
-            settle(&mut entry, true);
-        } else {
-            not_found(&mut entry, &answer.sys_time, || {
+            Some(false) => not_found(&mut entry, &answer.sys_time, || {
                 format!(
                     "the order {qry_no} it refunds reported refAmt {} fen, {settled_fen} of them \
                      the refunds already settled, every time",
                     answer.ref_amt
                 )
-            });
+            }),
+            None => {
+                entry.error = format!(
+                    "cannot tell yet: order {qry_no} reports refAmt {} fen, {settled_fen} of them \
+                     settled refunds, and the rest does not match this journal's open refunds of \
+                     it exactly (a refund made elsewhere, or one of several that went through)",
+                    answer.ref_amt
+                );
+            }
         }
         out.push(entry);
     }

@@ -1,5 +1,5 @@
 //! "Never arrived, no money moved" only on proof: two cases the crash loop can reach only by
-//! chance, made certain. Both are ignored because the library fails them today (issue 16):
+//! chance, made certain (both failed before the fixes of issue 16's review):
 //!
 //! - a gateway too busy to answer queries for ten minutes says nothing of a sale's money: the
 //!   sale's pay was booked (and paid) but its answer never came, and every query for the next
@@ -17,7 +17,7 @@ use starpos_sim::Fault;
 use std::time::Duration;
 
 #[test]
-#[ignore = "fails: recover counts SYSTEM_BUSY refusals as \"not known\" evidence (Told::Refused takes any signed bound refusal), so a paid sale is settled never arrived"]
+
 fn busy_queries_never_prove_a_sale_never_arrived() {
     let sim = sim();
     let dir = TempDir::new("busy-spell");
@@ -59,7 +59,7 @@ fn busy_queries_never_prove_a_sale_never_arrived() {
 /// later one of the whole order whose answer was lost. The order's `refAmt` is the later one's:
 /// recovery must not take it as the first's and settle the booked one "never arrived".
 #[test]
-#[ignore = "fails: learn_refunds gives refAmt to the oldest open refund it covers, so the never-sent half refund is settled S and the booked whole refund never arrived"]
+
 fn a_lost_refund_is_not_mistaken_for_an_older_unsent_one() {
     use starpos::journal::{Entry, Journal, Kind, DEFAULT_RETENTION};
     let sim = sim();

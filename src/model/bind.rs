@@ -137,6 +137,24 @@ pub(crate) fn refusal(endpoint: &str, sent: &[(&str, &str)], refused: Error) -> 
     }
 }
 
+/// `returnCode`s of refusals that say "try again later" (system busy), as the gateway and the
+/// simulator word them: `100099` (seen from the gateway), `100009` (the simulator's).
+pub const TRY_AGAIN_CODES: [&str; 2] = ["100099", "100009"];
+
+/// Words of a refusal's `message` that say "try again later": 繁忙 (busy), 稍后 (later),
+/// 重试 (retry), and the English the simulator adds.
+const TRY_AGAIN_WORDS: [&str; 5] = ["繁忙", "稍后", "重试", "busy", "try again"];
+
+/// True when a refusal says the gateway will not answer now (busy, try again later), rather
+/// than what it knows: such a refusal is never evidence that an order does not exist
+/// (docs/protocol.md section 12). Judged by [`TRY_AGAIN_CODES`] and [`TRY_AGAIN_WORDS`]: the
+/// gateway documents no code for either, so a refusal that may mean "busy" counts as busy.
+pub(crate) fn says_try_again(refusal: &Answer) -> bool {
+    let message = refusal.text("message").to_lowercase();
+    TRY_AGAIN_CODES.contains(&refusal.text("returnCode"))
+        || TRY_AGAIN_WORDS.iter().any(|w| message.contains(w))
+}
+
 /// Two amounts are the same number of fen (`"100"` and `"0100"` are; so is a JSON number).
 fn same_fen(a: &str, b: &str) -> bool {
     match (a.parse::<u64>(), b.parse::<u64>()) {
