@@ -77,13 +77,19 @@ fn ids(entries: &[Entry]) -> Vec<String> {
     entries.iter().map(|e| e.id.clone()).collect()
 }
 
-/// Every message the library logged in this process (the logger is installed once).
+/// Every message the library logged in this process (the logger is installed once). It also
+/// checks, as the simulator tests' guard does, that no secret is logged; the guard is
+/// installed first so that a later `common::sim()` does not replace this logger.
 fn logged() -> &'static Mutex<Vec<String>> {
     static LOGGED: OnceLock<Arc<Mutex<Vec<String>>>> = OnceLock::new();
     LOGGED.get_or_init(|| {
+        common::install_secret_guard();
         let store = Arc::new(Mutex::new(Vec::new()));
         let sink = store.clone();
         starpos::log::set_logger(Some(Arc::new(move |_, message: &str| {
+            if let Some(what) = common::leaked_secret(message) {
+                panic!("the library logged {what}: {message}");
+            }
             sink.lock().unwrap().push(message.to_owned())
         })));
         store
@@ -415,4 +421,152 @@ fn compaction_killed_at_random_moments_loses_no_unsettled_sale() {
         assert_eq!(open, unsettled, "round {round}: every unsettled sale kept");
         assert!(entries.iter().all(|e| !e.settled || e.status == Status::Ok));
     }
+}
+
+/// True when this process runs as root (tmpfs mounts, ownership that file modes ignore).
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// A tmpfs mounted on a directory, unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    /// Mounts a tmpfs with `options` on `dir`; `None` (the reason printed) when this process
+    /// may not mount.
+    fn mount(dir: &Path, options: &str) -> Option<Tmpfs> {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        if !is_root() {
+            println!("skipped: mounting a small tmpfs needs root");
+            return None;
+        }
+        let target = CString::new(dir.as_os_str().as_bytes()).unwrap();
+        let options = CString::new(options).unwrap();
+        // SAFETY: NUL-terminated strings that outlive the call.
+        let mounted = unsafe {
+            libc::mount(
+                c"tmpfs".as_ptr(),
+                target.as_ptr(),
+                c"tmpfs".as_ptr(),
+                0,
+                options.as_ptr().cast(),
+            )
+        };
+        if mounted != 0 {
+            println!(
+                "skipped: cannot mount a tmpfs on {}: {}",
+                dir.display(),
+                std::io::Error::last_os_error()
+            );
+            return None;
+        }
+        Some(Tmpfs(dir.to_owned()))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        use std::os::unix::ffi::OsStrExt;
+        if let Ok(target) = std::ffi::CString::new(self.0.as_os_str().as_bytes()) {
+            // SAFETY: a NUL-terminated string that outlives the call.
+            unsafe { libc::umount2(target.as_ptr(), libc::MNT_DETACH) };
+        }
+    }
+}
+
+/// Writes `filler` until the file system has no block left.
+fn fill(filler: &Path) {
+    let mut file = std::fs::File::create(filler).unwrap();
+    let page = [0x55u8; 4096];
+    loop {
+        match file.write(&page) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) if e.raw_os_error() == Some(libc::ENOSPC) => break,
+            Err(e) => panic!("filling {}: {e}", filler.display()),
+        }
+    }
+    // Whatever is left of the last page, byte by byte.
+    while matches!(file.write(&[0x55]), Ok(1)) {}
+}
+
+#[test]
+fn a_full_disk_skips_the_compaction_and_still_opens_records_recovers_and_lists() {
+    let logged = logged();
+    let dir = TempDir::new("full-tmpfs");
+    let Some(_mounted) = Tmpfs::mount(&dir.0, "size=64k") else {
+        return;
+    };
+    let sim = common::sim();
+    let mut config = common::config(&sim);
+    config.journal_path = Some(dir.join("sales.journal"));
+    config.timeouts.total = Duration::from_secs(1);
+    let path = dir.join("sales.journal");
+    let journal = Journal::open(&path, DEFAULT_RETENTION).unwrap();
+    // A sale left in doubt (its answer lost), and a settled one recorded twice: the second
+    // record supersedes the first, so the next open wants to compact.
+    sim.inject_for(Some("sdkBarcodePay"), 1, starpos_sim::Fault::NeverAnswer);
+    let code = common::wechat_code('0');
+    let lost = starpos::Client::new(config.clone())
+        .unwrap()
+        .barcode_pay(&starpos::BarcodePayRequest {
+            auth_code: &code,
+            amount: 66,
+            total_amount: 66,
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(lost.status(), Status::Timeout, "{lost}");
+    let kept = journal.begin(sale("KEPT", 1)).unwrap();
+    journal
+        .update(&Entry {
+            status: Status::Ok,
+            result: Some(TxnResult::Failed),
+            settled: true,
+            ..kept.clone()
+        })
+        .unwrap();
+    drop(journal);
+    let before = std::fs::read(&path).unwrap();
+    assert!(
+        before.len() < 1500,
+        "room left in the journal's last page: {} bytes",
+        before.len()
+    );
+    fill(&dir.join("filler"));
+
+    // Open (as recovery and listing do) works, and so do a recovery and a sale.
+    let journal = Journal::open(&path, DEFAULT_RETENTION)
+        .unwrap_or_else(|e| panic!("open on a full disk: {e}"));
+    assert!(
+        !dir.join("sales.journal.tmp").exists(),
+        "the partial copy removed"
+    );
+    assert!(std::fs::read(&path).unwrap().starts_with(&before));
+    let client = starpos::Client::new(config).unwrap();
+    let mut reported = Vec::new();
+    let recovered = client
+        .recover(Duration::from_secs(3), |e| reported.push(e.clone()))
+        .unwrap_or_else(|e| panic!("recover on a full disk: {e}"));
+    assert_eq!(recovered, 1, "{reported:?}");
+    assert_eq!(reported[0].result, Some(TxnResult::Success), "{reported:?}");
+    let new = journal.begin(sale("NEW", 3)).unwrap();
+    let entries = client.journal_entries().unwrap();
+    let trade_nos: Vec<&str> = entries.iter().map(|e| e.trade_no.as_str()).collect();
+    assert_eq!(trade_nos, [lost.trade_no().unwrap(), "KEPT", "NEW"]);
+    assert!(entries[0].settled && entries[1].settled && !entries[2].settled);
+    assert_eq!(entries[2].id, new.id);
+    let after = std::fs::read(&path).unwrap();
+    assert!(after.starts_with(&before), "the old records are intact");
+    let warnings = logged.lock().unwrap().join("\n");
+    assert!(
+        warnings.contains(&format!(
+            "journal {}: cannot write the compacted copy",
+            path.display()
+        )) && warnings.contains("storage is full")
+            && warnings.contains("compaction skipped"),
+        "{warnings}"
+    );
 }

@@ -232,10 +232,27 @@ pub(super) fn truncate(file: &File, path: &Path, len: u64) -> Result<(), Error> 
         .map_err(|e| io_error(path, "cannot cut off an unfinished last record", &e))
 }
 
+/// A failed [`replace`]: the error, and whether the copy had already been renamed over the
+/// journal (only its directory sync or the reopening failed).
+pub(super) struct ReplaceError {
+    pub(super) error: Error,
+    pub(super) replaced: bool,
+}
+
+impl ReplaceError {
+    fn kept(error: Error) -> ReplaceError {
+        ReplaceError {
+            error,
+            replaced: false,
+        }
+    }
+}
+
 /// Replaces the journal with `bytes` so that a crash at any point leaves either the old or
 /// the new file whole: write `<path>.tmp`, sync it, rename it over `path`, sync the
-/// directory. Returns the new file, open for reading and appending.
-pub(super) fn replace(path: &Path, bytes: &[u8]) -> Result<File, Error> {
+/// directory. Returns the new file, open for reading and appending. Until the rename, a
+/// failure leaves the journal as it was and removes the copy.
+pub(super) fn replace(path: &Path, bytes: &[u8]) -> Result<File, ReplaceError> {
     let tmp = sidecar(path, ".tmp");
     let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
     let written = OpenOptions::new()
@@ -253,21 +270,25 @@ pub(super) fn replace(path: &Path, bytes: &[u8]) -> Result<File, Error> {
         });
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        return Err(io_error(
+        return Err(ReplaceError::kept(io_error(
             path,
             "cannot write the compacted copy <path>.tmp",
             &e,
-        ));
+        )));
     }
     if let Err(e) = std::fs::rename(&tmp, path) {
         let _ = std::fs::remove_file(&tmp);
-        return Err(io_error(
+        return Err(ReplaceError::kept(io_error(
             path,
             "cannot rename <path>.tmp over the journal",
             &e,
-        ));
+        )));
     }
-    sync_directory(path)?;
-    let (file, _) = open_journal(path)?;
+    let replaced = |error| ReplaceError {
+        error,
+        replaced: true,
+    };
+    sync_directory(path).map_err(replaced)?;
+    let (file, _) = open_journal(path).map_err(replaced)?;
     Ok(file)
 }

@@ -230,7 +230,9 @@ impl Journal {
     /// Opens the journal at `path`, creating it (and syncing its directory) if missing, reads
     /// it, and compacts it when settled sales older than `retention` (or superseded or damaged
     /// records) can be dropped. Damage is logged as a warning and skipped; a file that is not
-    /// a journal, or that cannot be read and written, is a [`Status::Journal`] error.
+    /// a journal, or that cannot be read and written, is a [`Status::Journal`] error. A
+    /// compaction that cannot be written (a full disk) is logged as a warning and the file
+    /// kept as it is.
     pub fn open(path: &Path, retention: Duration) -> Result<Journal, Error> {
         let lock = file::open_lock(path)?;
         let (file, _) = file::open_journal(path)?;
@@ -246,7 +248,7 @@ impl Journal {
         };
         journal.locked(|shared, state| {
             if state.compactable(shared.retention_ms, now_unix_ms()) {
-                shared.compact(state)?;
+                shared.compact_or_keep(state)?;
             }
             Ok(())
         })?;
@@ -544,7 +546,33 @@ impl Shared {
     }
 
     fn compact(&self, state: &mut State) -> Result<(), Error> {
-        self.writable()?;
+        self.try_compact(state).map_err(|e| e.error)
+    }
+
+    /// Compacts, unless the copy cannot be written (a full disk, a size limit): compaction only
+    /// saves space, so the file is then kept as it is, whole, with a warning. An error after
+    /// the copy replaced the file (its directory sync) is returned.
+    fn compact_or_keep(&self, state: &mut State) -> Result<(), Error> {
+        match self.try_compact(state) {
+            Err(e) if e.replaced => Err(e.error),
+            Err(e) => {
+                log(Level::Warn, || {
+                    format!(
+                        "{} (compaction skipped; the journal is kept as it was)",
+                        e.error.detail()
+                    )
+                });
+                Ok(())
+            }
+            Ok(()) => Ok(()),
+        }
+    }
+
+    fn try_compact(&self, state: &mut State) -> Result<(), file::ReplaceError> {
+        self.writable().map_err(|error| file::ReplaceError {
+            error,
+            replaced: false,
+        })?;
         if state.version > record::VERSION {
             return Ok(());
         }
@@ -559,7 +587,11 @@ impl Shared {
             bytes.extend_from_slice(line);
         }
         state.file = file::replace(&self.path, &bytes)?;
-        state.identity = file::identity_of(&state.file, &self.path)?;
+        state.identity =
+            file::identity_of(&state.file, &self.path).map_err(|error| file::ReplaceError {
+                error,
+                replaced: true,
+            })?;
         let before = state.sales.len();
         state.sales.retain(kept);
         let dropped = before - state.sales.len();
