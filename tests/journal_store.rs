@@ -570,3 +570,30 @@ fn a_full_disk_skips_the_compaction_and_still_opens_records_recovers_and_lists()
         "{warnings}"
     );
 }
+
+#[test]
+fn a_header_torn_by_a_power_cut_is_logged_and_started_afresh() {
+    let logged = logged();
+    let dir = TempDir::new("torn-header");
+    let path = dir.join("sales.journal");
+    let mut torn = b"starpos-jour".to_vec();
+    torn.resize(4096, 0);
+    std::fs::write(&path, &torn).unwrap();
+    let journal = Journal::open(&path, DEFAULT_RETENTION).unwrap();
+    let begun = journal.begin(sale("AFTER", 1)).unwrap();
+    assert_eq!(
+        ids(&Journal::open(&path, DEFAULT_RETENTION)
+            .unwrap()
+            .entries()
+            .unwrap()),
+        [begun.id]
+    );
+    let warnings = logged.lock().unwrap().join("\n");
+    assert!(
+        warnings.contains(&format!(
+            "journal {}: held only an unfinished header (12 bytes of it, then 4084 NUL bytes",
+            path.display()
+        )) && warnings.contains("started afresh"),
+        "{warnings}"
+    );
+}

@@ -421,12 +421,18 @@ impl Shared {
         Ok(())
     }
 
-    /// An empty file, or one holding only an unfinished header (a crash while creating it):
-    /// writes the header and syncs the file and its directory. Anything else without a
-    /// newline is not a journal.
+    /// An empty file, or one holding only an unfinished header (a power cut while creating
+    /// it: a prefix of the header, NUL bytes where the file system had not written it yet, or
+    /// both): writes the header and syncs the file and its directory. Such a file cannot hold
+    /// a sale (a record is appended only after the header's sync). Anything else without a
+    /// newline is not a journal, and is never written.
     fn start_file(&self, state: &mut State, bytes: &[u8]) -> Result<(), Error> {
         let header = record::header();
-        if !header.as_bytes().starts_with(bytes) {
+        let written = bytes
+            .iter()
+            .rposition(|b| *b != 0)
+            .map_or(0, |last| last + 1);
+        if !header.as_bytes().starts_with(&bytes[..written]) {
             return Err(self.not_a_journal());
         }
         if self.read_only {
@@ -434,6 +440,15 @@ impl Shared {
             return Ok(());
         }
         if !bytes.is_empty() {
+            self.log(
+                Level::Warn,
+                format_args!(
+                    "held only an unfinished header ({written} bytes of it, then {} NUL bytes: \
+                     a power cut while it was created, before any sale was recorded): started \
+                     afresh",
+                    bytes.len() - written
+                ),
+            );
             file::truncate(&state.file, &self.path, 0)?;
         }
         file::append(&state.file, &self.path, 0, header.as_bytes())?;
