@@ -571,6 +571,129 @@ fn a_full_disk_skips_the_compaction_and_still_opens_records_recovers_and_lists()
     );
 }
 
+/// `<root>/data` (the persistent side) and `<root>/var` (where firmware keeps the link), in a
+/// temp dir given by its real path.
+fn link_dirs(dir: &TempDir) -> (PathBuf, PathBuf) {
+    let root = dir.0.canonicalize().unwrap();
+    let (data, var) = (root.join("data"), root.join("var"));
+    std::fs::create_dir(&data).unwrap();
+    std::fs::create_dir(&var).unwrap();
+    (data, var)
+}
+
+#[test]
+fn a_symlinked_journal_stays_a_link_through_compaction() {
+    let dir = TempDir::new("symlink");
+    let (data, var) = link_dirs(&dir);
+    let target = data.join("sales.journal");
+    let link = var.join("sales.journal");
+    Journal::open(&target, Duration::ZERO).unwrap();
+    std::os::unix::fs::symlink("../data/sales.journal", &link).unwrap();
+    let journal = Journal::open(&link, Duration::ZERO).unwrap();
+    let open_sale = journal.begin(sale("OPEN", 1)).unwrap();
+    let done = journal.begin(sale("DONE", 2)).unwrap();
+    journal
+        .update(&Entry {
+            settled: true,
+            status: Status::Ok,
+            result: Some(TxnResult::Failed),
+            ..done
+        })
+        .unwrap();
+    let grown = std::fs::read(&target).unwrap();
+    journal.compact().unwrap();
+    // And the compaction an open does, through the link.
+    journal
+        .update(&Entry {
+            log_no: "L1".into(),
+            ..open_sale.clone()
+        })
+        .unwrap();
+    let reopened = Journal::open(&link, Duration::ZERO).unwrap();
+
+    let meta = std::fs::symlink_metadata(&link).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link is still a link");
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        Path::new("../data/sales.journal")
+    );
+    let compacted = std::fs::read(&target).unwrap();
+    assert!(compacted.len() < grown.len(), "the target was compacted");
+    assert_eq!(std::fs::read(&link).unwrap(), compacted);
+    let entries = Journal::open(&target, Duration::ZERO)
+        .unwrap()
+        .entries()
+        .unwrap();
+    assert_eq!(ids(&entries), [open_sale.id.as_str()]);
+    assert_eq!(entries[0].log_no, "L1");
+    assert_eq!(reopened.entries().unwrap(), entries);
+    assert_eq!(journal.path(), target, "the path it works on");
+    assert!(data.join("sales.journal.lock").exists());
+    for beside_the_link in ["sales.journal.lock", "sales.journal.tmp"] {
+        assert!(
+            std::fs::symlink_metadata(var.join(beside_the_link)).is_err(),
+            "no {beside_the_link} beside the link"
+        );
+    }
+}
+
+#[test]
+fn a_dangling_link_journal_is_created_at_its_target() {
+    let dir = TempDir::new("symlink-new");
+    let (data, var) = link_dirs(&dir);
+    let target = data.join("sales.journal");
+    let link = var.join("sales.journal");
+    std::os::unix::fs::symlink("../data/sales.journal", &link).unwrap();
+    let begun = Journal::open(&link, DEFAULT_RETENTION)
+        .unwrap()
+        .begin(sale("FIRST", 1))
+        .unwrap();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::symlink_metadata(&target).unwrap().is_file());
+    let entries = Journal::open(&target, DEFAULT_RETENTION)
+        .unwrap()
+        .entries()
+        .unwrap();
+    assert_eq!(ids(&entries), [begun.id]);
+    assert!(data.join("sales.journal.lock").exists());
+    assert!(std::fs::symlink_metadata(var.join("sales.journal.lock")).is_err());
+}
+
+#[test]
+fn a_journal_opened_through_a_link_and_through_its_target_takes_one_lock() {
+    let dir = TempDir::new("symlink-lock");
+    let (data, var) = link_dirs(&dir);
+    let target = data.join("sales.journal");
+    let link = var.join("sales.journal");
+    let via_target = Journal::open(&target, DEFAULT_RETENTION).unwrap();
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let via_link = Journal::open(&link, DEFAULT_RETENTION).unwrap();
+    assert!(std::fs::symlink_metadata(var.join("sales.journal.lock")).is_err());
+
+    // Held as the target's handle holds it while it works: the link's handle waits.
+    let holder = std::fs::File::open(data.join("sales.journal.lock")).unwrap();
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: flock on a descriptor this test owns.
+    assert_eq!(unsafe { libc::flock(holder.as_raw_fd(), libc::LOCK_EX) }, 0);
+    let (sent, received) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        let _ = sent.send(via_link.begin(sale("WAITED", 1)));
+    });
+    // Nothing to await but the absence of an answer; the lock is waited for 10 s.
+    assert!(
+        received.recv_timeout(Duration::from_millis(300)).is_err(),
+        "a sale through the link went ahead while the target's lock was held"
+    );
+    // SAFETY: as above.
+    assert_eq!(unsafe { libc::flock(holder.as_raw_fd(), libc::LOCK_UN) }, 0);
+    let begun = received.recv().unwrap().unwrap();
+    waiter.join().unwrap();
+    assert_eq!(ids(&via_target.entries().unwrap()), [begun.id]);
+}
+
 #[test]
 fn a_header_torn_by_a_power_cut_is_logged_and_started_afresh() {
     let logged = logged();

@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 /// How long to wait for another process to release the lock before giving up.
 const LOCK_WAIT: Duration = Duration::from_secs(10);
 
+/// How many symbolic links [`resolve`] follows, as the kernel does (`ELOOP` beyond).
+const MAX_LINKS: u32 = 40;
+
 /// A `Status::Journal` error: `journal <path>: <what> (<advice>) (<os error>)`.
 pub(super) fn io_error(path: &Path, what: &str, e: &io::Error) -> Error {
     let advice = match e.raw_os_error() {
@@ -47,6 +50,38 @@ pub(super) fn format_error(path: &Path, what: &str) -> Error {
         Status::Journal,
         format!("journal {}: {what}", path.display()),
     )
+}
+
+/// The journal's real path, once per open: symbolic links resolved, so that the file, its
+/// `.tmp` and its `.lock` are on the link's target side (compaction renames into the target's
+/// directory, and the link stays a link), and every path to one file takes one lock. A path
+/// that does not exist yet resolves through its directory, and a dangling link to its target
+/// (which `open` then creates). A path that cannot be resolved (a directory missing or not
+/// searchable) is used as given: opening it then says why.
+pub(super) fn resolve(path: &Path) -> PathBuf {
+    resolve_within(path, MAX_LINKS).unwrap_or_else(|| path.to_owned())
+}
+
+fn resolve_within(path: &Path, links: u32) -> Option<PathBuf> {
+    match std::fs::canonicalize(path) {
+        Ok(real) => return Some(real),
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return None,
+        Err(_) => {}
+    }
+    // Nothing there, or a dangling link.
+    let name = path.file_name()?;
+    let meta = std::fs::symlink_metadata(path);
+    match meta {
+        Ok(m) if m.file_type().is_symlink() => {
+            // A relative target is relative to the link's directory; an absolute one replaces it.
+            let target = directory(path).join(std::fs::read_link(path).ok()?);
+            resolve_within(&target, links.checked_sub(1)?)
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Some(std::fs::canonicalize(directory(path)).ok()?.join(name))
+        }
+        _ => None,
+    }
 }
 
 /// `<path><suffix>`: the sidecar lock and the compaction's temporary file.

@@ -232,8 +232,10 @@ impl Journal {
     /// records) can be dropped. Damage is logged as a warning and skipped; a file that is not
     /// a journal, or that cannot be read and written, is a [`Status::Journal`] error. A
     /// compaction that cannot be written (a full disk) is logged as a warning and the file
-    /// kept as it is.
+    /// kept as it is. A symbolic link at `path` is resolved once, here: the file, its `.tmp`
+    /// and its `.lock` are the link target's.
     pub fn open(path: &Path, retention: Duration) -> Result<Journal, Error> {
+        let path = &file::resolve(path);
         let lock = file::open_lock(path)?;
         let (file, _) = file::open_journal(path)?;
         let identity = file::identity_of(&file, path)?;
@@ -258,8 +260,10 @@ impl Journal {
     /// Opens the journal at `path` only to read it, for storage this process may no longer
     /// write (a read-only file or file system): [`Journal::entries`] works, under the same
     /// lock as writers; [`Journal::begin`], [`Journal::update`] and [`Journal::compact`] are
-    /// [`Status::Journal`] errors. The file and its lock file must exist.
+    /// [`Status::Journal`] errors. The file and its lock file must exist. `path` is resolved
+    /// as by [`Journal::open`].
     pub fn open_read_only(path: &Path) -> Result<Journal, Error> {
+        let path = &file::resolve(path);
         let lock = file::open_lock(path)?;
         let file = file::open_read(path)?;
         let identity = file::identity_of(&file, path)?;
@@ -291,7 +295,7 @@ impl Journal {
         Ok(journal)
     }
 
-    /// The file's path.
+    /// The file's path, symbolic links resolved (the file written; `.tmp` and `.lock` beside it).
     pub fn path(&self) -> &Path {
         &self.shared.path
     }
