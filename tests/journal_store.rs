@@ -262,6 +262,13 @@ fn a_read_only_journal_is_refused_with_the_reason() {
         .begin(sale("KEPT", 1))
         .unwrap();
     let before = std::fs::read(&path).unwrap();
+    if is_root() {
+        // The child runs as uid 65534: it owns the journal (made read-only for it) and its
+        // lock file (0600, so only its owner may open it).
+        for file in [path.clone(), dir.join("sales.journal.lock")] {
+            std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
+        }
+    }
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
     let (_, other) = told(spawn_child(TEST, "read-only", &path));
     assert_eq!(other.len(), 4, "{other:?}");

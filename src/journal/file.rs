@@ -5,13 +5,17 @@
 use crate::error::{Error, Status};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{FileExt, MetadataExt};
+use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// How long to wait for another process to release the lock before giving up.
 const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// The mode the journal, its `.tmp` and its `.lock` are created with (the umask can only take
+/// bits away from it).
+const MODE: u32 = 0o600;
 
 /// How many symbolic links [`resolve`] follows, as the kernel does (`ELOOP` beyond).
 const MAX_LINKS: u32 = 40;
@@ -36,6 +40,10 @@ pub(super) fn io_error(path: &Path, what: &str, e: &io::Error) -> Error {
         }
         Some(libc::ENOENT) | Some(libc::ENOTDIR) => "its directory does not exist: create it",
         Some(libc::EIO) => "the storage failed: check or replace it",
+        Some(libc::ELOOP) => {
+            "it is a symbolic link, which is refused here (a link planted beside the journal \
+             could point at any file): remove the link"
+        }
         _ => "check the path and the storage",
     };
     Error::new(
@@ -106,8 +114,9 @@ pub(super) fn sync_directory(path: &Path) -> Result<(), Error> {
         .map_err(|e| io_error(path, "cannot sync the directory", &e))
 }
 
-/// Opens (creating it if needed) the sidecar lock file. Read-only is enough for `flock`, so a
-/// lock file this process may not write still serves.
+/// Opens (creating it, mode 0600, if needed) the sidecar lock file, never through a symbolic
+/// link. Read-only is enough for `flock`, so a lock file this process may not write still
+/// serves.
 pub(super) fn open_lock(path: &Path) -> Result<File, Error> {
     let lock_path = sidecar(path, ".lock");
     OpenOptions::new()
@@ -115,8 +124,16 @@ pub(super) fn open_lock(path: &Path) -> Result<File, Error> {
         .write(true)
         .create(true)
         .truncate(false)
+        .mode(MODE)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(&lock_path)
-        .or_else(|create| File::open(&lock_path).map_err(|read| more_telling(create, read)))
+        .or_else(|create| {
+            OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(&lock_path)
+                .map_err(|read| more_telling(create, read))
+        })
         .map_err(|e| {
             let what = format!("cannot open its lock file {}", lock_path.display());
             io_error(path, &what, &e)
@@ -187,11 +204,11 @@ impl Drop for Flock<'_> {
     }
 }
 
-/// The journal file opened for reading and appending, created if missing; `true` when this
-/// call created it.
+/// The journal file opened for reading and appending, created (mode 0600) if missing; `true`
+/// when this call created it.
 pub(super) fn open_journal(path: &Path) -> Result<(File, bool), Error> {
     let mut options = OpenOptions::new();
-    options.read(true).append(true);
+    options.read(true).append(true).mode(MODE);
     match options.clone().create_new(true).open(path) {
         Ok(file) => Ok((file, true)),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => options
@@ -289,20 +306,20 @@ impl ReplaceError {
 /// failure leaves the journal as it was and removes the copy.
 pub(super) fn replace(path: &Path, bytes: &[u8]) -> Result<File, ReplaceError> {
     let tmp = sidecar(path, ".tmp");
+    // The copy keeps the journal's mode (a journal made group-readable stays so).
     let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
-    let written = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&tmp)
-        .and_then(|mut file| {
-            // The copy keeps the journal's mode (a 0600 journal stays private).
-            if let Some(permissions) = permissions {
-                file.set_permissions(permissions)?;
-            }
-            file.write_all(bytes)?;
-            file.sync_all()
-        });
+    let mut file = create_tmp(&tmp).map_err(|e| {
+        ReplaceError::kept(io_error(
+            path,
+            "cannot create the compacted copy <path>.tmp",
+            &e,
+        ))
+    })?;
+    let written = permissions
+        .map_or(Ok(()), |permissions| file.set_permissions(permissions))
+        .and_then(|()| file.write_all(bytes))
+        .and_then(|()| file.sync_all());
+    drop(file);
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
         return Err(ReplaceError::kept(io_error(
@@ -326,4 +343,20 @@ pub(super) fn replace(path: &Path, bytes: &[u8]) -> Result<File, ReplaceError> {
     sync_directory(path).map_err(replaced)?;
     let (file, _) = open_journal(path).map_err(replaced)?;
     Ok(file)
+}
+
+/// Creates `tmp` afresh, mode 0600: a stale one (a compaction cut short) is unlinked first,
+/// never followed, and the new one is made with `O_EXCL | O_NOFOLLOW`, so a file or link
+/// planted there is never written through.
+pub(super) fn create_tmp(tmp: &Path) -> io::Result<File> {
+    match std::fs::remove_file(tmp) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(MODE)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(tmp)
 }

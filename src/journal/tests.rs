@@ -443,3 +443,80 @@ fn other_content_without_a_record_is_refused_and_never_written() {
         assert_eq!(std::fs::read(&path).unwrap(), bytes, "left untouched");
     }
 }
+
+#[test]
+fn the_journal_its_copy_and_its_lock_are_created_0600() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("modes");
+    let path = dir.file();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    // SAFETY: umask only sets this process's mask; 022 is the usual one, put back below.
+    let umask = unsafe { libc::umask(0o022) };
+    let journal = Journal::open(&path, WEEK);
+    let tmp = file::sidecar(&path, ".tmp");
+    let copy = file::create_tmp(&tmp);
+    // SAFETY: as above.
+    unsafe { libc::umask(umask) };
+    let journal = journal.unwrap();
+    drop(copy.unwrap());
+    assert_eq!(mode(&path), 0o600, "the journal");
+    assert_eq!(mode(&file::sidecar(&path, ".lock")), 0o600, "the lock file");
+    assert_eq!(mode(&tmp), 0o600, "the compaction's copy");
+    journal.begin(sale("T1", 1)).unwrap();
+    journal.compact().unwrap();
+    assert_eq!(mode(&path), 0o600, "the compacted journal");
+}
+
+#[test]
+fn a_planted_tmp_link_is_never_written_through() {
+    let dir = TempDir::new("planted-tmp");
+    let path = dir.file();
+    let victim = dir.0.join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    let journal = Journal::open(&path, WEEK).unwrap();
+    let mut entry = journal.begin(sale("T1", 1)).unwrap();
+    let tmp = file::sidecar(&path, ".tmp");
+    let nowhere = dir.0.join("created-through-the-link");
+    for planted in [&victim, &nowhere] {
+        std::os::unix::fs::symlink(planted, &tmp).unwrap();
+        entry.log_no.push('L');
+        journal.update(&entry).unwrap();
+        journal.compact().unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert!(!nowhere.exists(), "nothing created through the link");
+        assert!(std::fs::symlink_metadata(&tmp).is_err(), "the link is gone");
+        assert!(std::fs::symlink_metadata(&path).unwrap().is_file());
+        let entries = Journal::open(&path, WEEK).unwrap().entries().unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(
+            entries[0].log_no, entry.log_no,
+            "the compacted journal is read"
+        );
+    }
+}
+
+#[test]
+fn a_planted_lock_link_is_refused_naming_it() {
+    let dir = TempDir::new("planted-lock");
+    let path = dir.file();
+    let lock = file::sidecar(&path, ".lock");
+    let victim = dir.0.join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    let nowhere = dir.0.join("created-through-the-link");
+    for planted in [&victim, &nowhere] {
+        std::os::unix::fs::symlink(planted, &lock).unwrap();
+        for e in [
+            Journal::open(&path, WEEK).err(),
+            Journal::open_read_only(&path).err(),
+        ] {
+            let e = e.expect("refused");
+            assert_eq!(e.status(), Status::Journal, "{e}");
+            assert!(e.detail().contains(&*lock.to_string_lossy()), "{e}");
+            assert!(e.detail().contains("symbolic link"), "{e}");
+            assert!(e.detail().contains("remove the link"), "{e}");
+        }
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert!(!nowhere.exists(), "nothing created through the link");
+        std::fs::remove_file(&lock).unwrap();
+    }
+}
