@@ -77,13 +77,19 @@ fn ids(entries: &[Entry]) -> Vec<String> {
     entries.iter().map(|e| e.id.clone()).collect()
 }
 
-/// Every message the library logged in this process (the logger is installed once).
+/// Every message the library logged in this process (the logger is installed once). It also
+/// checks, as the simulator tests' guard does, that no secret is logged; the guard is
+/// installed first so that a later `common::sim()` does not replace this logger.
 fn logged() -> &'static Mutex<Vec<String>> {
     static LOGGED: OnceLock<Arc<Mutex<Vec<String>>>> = OnceLock::new();
     LOGGED.get_or_init(|| {
+        common::install_secret_guard();
         let store = Arc::new(Mutex::new(Vec::new()));
         let sink = store.clone();
         starpos::log::set_logger(Some(Arc::new(move |_, message: &str| {
+            if let Some(what) = common::leaked_secret(message) {
+                panic!("the library logged {what}: {message}");
+            }
             sink.lock().unwrap().push(message.to_owned())
         })));
         store
@@ -256,6 +262,13 @@ fn a_read_only_journal_is_refused_with_the_reason() {
         .begin(sale("KEPT", 1))
         .unwrap();
     let before = std::fs::read(&path).unwrap();
+    if is_root() {
+        // The child runs as uid 65534: it owns the journal (made read-only for it) and its
+        // lock file (0600, so only its owner may open it).
+        for file in [path.clone(), dir.join("sales.journal.lock")] {
+            std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
+        }
+    }
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
     let (_, other) = told(spawn_child(TEST, "read-only", &path));
     assert_eq!(other.len(), 4, "{other:?}");
@@ -417,4 +430,303 @@ fn compaction_killed_at_random_moments_loses_no_unsettled_sale() {
         assert_eq!(open, unsettled, "round {round}: every unsettled sale kept");
         assert!(entries.iter().all(|e| !e.settled || e.status == Status::Ok));
     }
+}
+
+/// True when this process runs as root (tmpfs mounts, ownership that file modes ignore).
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// A tmpfs mounted on a directory, unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    /// Mounts a tmpfs with `options` on `dir`; `None` (the reason printed) when this process
+    /// may not mount.
+    fn mount(dir: &Path, options: &str) -> Option<Tmpfs> {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        if !is_root() {
+            println!("skipped: mounting a small tmpfs needs root");
+            return None;
+        }
+        let target = CString::new(dir.as_os_str().as_bytes()).unwrap();
+        let options = CString::new(options).unwrap();
+        // SAFETY: NUL-terminated strings that outlive the call.
+        let mounted = unsafe {
+            libc::mount(
+                c"tmpfs".as_ptr(),
+                target.as_ptr(),
+                c"tmpfs".as_ptr(),
+                0,
+                options.as_ptr().cast(),
+            )
+        };
+        if mounted != 0 {
+            println!(
+                "skipped: cannot mount a tmpfs on {}: {}",
+                dir.display(),
+                std::io::Error::last_os_error()
+            );
+            return None;
+        }
+        Some(Tmpfs(dir.to_owned()))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        use std::os::unix::ffi::OsStrExt;
+        if let Ok(target) = std::ffi::CString::new(self.0.as_os_str().as_bytes()) {
+            // SAFETY: a NUL-terminated string that outlives the call.
+            unsafe { libc::umount2(target.as_ptr(), libc::MNT_DETACH) };
+        }
+    }
+}
+
+/// Writes `filler` until the file system has no block left.
+fn fill(filler: &Path) {
+    let mut file = std::fs::File::create(filler).unwrap();
+    let page = [0x55u8; 4096];
+    loop {
+        match file.write(&page) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) if e.raw_os_error() == Some(libc::ENOSPC) => break,
+            Err(e) => panic!("filling {}: {e}", filler.display()),
+        }
+    }
+    // Whatever is left of the last page, byte by byte.
+    while matches!(file.write(&[0x55]), Ok(1)) {}
+}
+
+#[test]
+fn a_full_disk_skips_the_compaction_and_still_opens_records_recovers_and_lists() {
+    let logged = logged();
+    let dir = TempDir::new("full-tmpfs");
+    let Some(_mounted) = Tmpfs::mount(&dir.0, "size=64k") else {
+        return;
+    };
+    let sim = common::sim();
+    let mut config = common::config(&sim);
+    config.journal_path = Some(dir.join("sales.journal"));
+    config.timeouts.total = Duration::from_secs(1);
+    let path = dir.join("sales.journal");
+    let journal = Journal::open(&path, DEFAULT_RETENTION).unwrap();
+    // A sale left in doubt (its answer lost), and a settled one recorded twice: the second
+    // record supersedes the first, so the next open wants to compact.
+    sim.inject_for(Some("sdkBarcodePay"), 1, starpos_sim::Fault::NeverAnswer);
+    let code = common::wechat_code('0');
+    let lost = starpos::Client::new(config.clone())
+        .unwrap()
+        .barcode_pay(&starpos::BarcodePayRequest {
+            auth_code: &code,
+            amount: 66,
+            total_amount: 66,
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(lost.status(), Status::Timeout, "{lost}");
+    let kept = journal.begin(sale("KEPT", 1)).unwrap();
+    journal
+        .update(&Entry {
+            status: Status::Ok,
+            result: Some(TxnResult::Failed),
+            settled: true,
+            ..kept.clone()
+        })
+        .unwrap();
+    drop(journal);
+    let before = std::fs::read(&path).unwrap();
+    assert!(
+        // Two more records (about 650 bytes each) must fit in the 4 KiB the file has.
+        before.len() < 2400,
+        "room left in the journal's last page: {} bytes",
+        before.len()
+    );
+    fill(&dir.join("filler"));
+
+    // Open (as recovery and listing do) works, and so do a recovery and a sale.
+    let journal = Journal::open(&path, DEFAULT_RETENTION)
+        .unwrap_or_else(|e| panic!("open on a full disk: {e}"));
+    assert!(
+        !dir.join("sales.journal.tmp").exists(),
+        "the partial copy removed"
+    );
+    assert!(std::fs::read(&path).unwrap().starts_with(&before));
+    let client = starpos::Client::new(config).unwrap();
+    let mut reported = Vec::new();
+    let recovered = client
+        .recover(Duration::from_secs(3), |e| reported.push(e.clone()))
+        .unwrap_or_else(|e| panic!("recover on a full disk: {e}"));
+    assert_eq!(recovered, 1, "{reported:?}");
+    assert_eq!(reported[0].result, Some(TxnResult::Success), "{reported:?}");
+    let new = journal.begin(sale("NEW", 3)).unwrap();
+    let entries = client.journal_entries().unwrap();
+    let trade_nos: Vec<&str> = entries.iter().map(|e| e.trade_no.as_str()).collect();
+    assert_eq!(trade_nos, [lost.trade_no().unwrap(), "KEPT", "NEW"]);
+    assert!(entries[0].settled && entries[1].settled && !entries[2].settled);
+    assert_eq!(entries[2].id, new.id);
+    let after = std::fs::read(&path).unwrap();
+    assert!(after.starts_with(&before), "the old records are intact");
+    let warnings = logged.lock().unwrap().join("\n");
+    assert!(
+        warnings.contains(&format!(
+            "journal {}: cannot write the compacted copy",
+            path.display()
+        )) && warnings.contains("storage is full")
+            && warnings.contains("compaction skipped"),
+        "{warnings}"
+    );
+}
+
+/// `<root>/data` (the persistent side) and `<root>/var` (where firmware keeps the link), in a
+/// temp dir given by its real path.
+fn link_dirs(dir: &TempDir) -> (PathBuf, PathBuf) {
+    let root = dir.0.canonicalize().unwrap();
+    let (data, var) = (root.join("data"), root.join("var"));
+    std::fs::create_dir(&data).unwrap();
+    std::fs::create_dir(&var).unwrap();
+    (data, var)
+}
+
+#[test]
+fn a_symlinked_journal_stays_a_link_through_compaction() {
+    let dir = TempDir::new("symlink");
+    let (data, var) = link_dirs(&dir);
+    let target = data.join("sales.journal");
+    let link = var.join("sales.journal");
+    Journal::open(&target, Duration::ZERO).unwrap();
+    std::os::unix::fs::symlink("../data/sales.journal", &link).unwrap();
+    let journal = Journal::open(&link, Duration::ZERO).unwrap();
+    let open_sale = journal.begin(sale("OPEN", 1)).unwrap();
+    let done = journal.begin(sale("DONE", 2)).unwrap();
+    journal
+        .update(&Entry {
+            settled: true,
+            status: Status::Ok,
+            result: Some(TxnResult::Failed),
+            ..done
+        })
+        .unwrap();
+    let grown = std::fs::read(&target).unwrap();
+    journal.compact().unwrap();
+    // And the compaction an open does, through the link.
+    journal
+        .update(&Entry {
+            log_no: "L1".into(),
+            ..open_sale.clone()
+        })
+        .unwrap();
+    let reopened = Journal::open(&link, Duration::ZERO).unwrap();
+
+    let meta = std::fs::symlink_metadata(&link).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link is still a link");
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        Path::new("../data/sales.journal")
+    );
+    let compacted = std::fs::read(&target).unwrap();
+    assert!(compacted.len() < grown.len(), "the target was compacted");
+    assert_eq!(std::fs::read(&link).unwrap(), compacted);
+    let entries = Journal::open(&target, Duration::ZERO)
+        .unwrap()
+        .entries()
+        .unwrap();
+    assert_eq!(ids(&entries), [open_sale.id.as_str()]);
+    assert_eq!(entries[0].log_no, "L1");
+    assert_eq!(reopened.entries().unwrap(), entries);
+    assert_eq!(journal.path(), target, "the path it works on");
+    assert!(data.join("sales.journal.lock").exists());
+    for beside_the_link in ["sales.journal.lock", "sales.journal.tmp"] {
+        assert!(
+            std::fs::symlink_metadata(var.join(beside_the_link)).is_err(),
+            "no {beside_the_link} beside the link"
+        );
+    }
+}
+
+#[test]
+fn a_dangling_link_journal_is_created_at_its_target() {
+    let dir = TempDir::new("symlink-new");
+    let (data, var) = link_dirs(&dir);
+    let target = data.join("sales.journal");
+    let link = var.join("sales.journal");
+    std::os::unix::fs::symlink("../data/sales.journal", &link).unwrap();
+    let begun = Journal::open(&link, DEFAULT_RETENTION)
+        .unwrap()
+        .begin(sale("FIRST", 1))
+        .unwrap();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::symlink_metadata(&target).unwrap().is_file());
+    let entries = Journal::open(&target, DEFAULT_RETENTION)
+        .unwrap()
+        .entries()
+        .unwrap();
+    assert_eq!(ids(&entries), [begun.id]);
+    assert!(data.join("sales.journal.lock").exists());
+    assert!(std::fs::symlink_metadata(var.join("sales.journal.lock")).is_err());
+}
+
+#[test]
+fn a_journal_opened_through_a_link_and_through_its_target_takes_one_lock() {
+    let dir = TempDir::new("symlink-lock");
+    let (data, var) = link_dirs(&dir);
+    let target = data.join("sales.journal");
+    let link = var.join("sales.journal");
+    let via_target = Journal::open(&target, DEFAULT_RETENTION).unwrap();
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let via_link = Journal::open(&link, DEFAULT_RETENTION).unwrap();
+    assert!(std::fs::symlink_metadata(var.join("sales.journal.lock")).is_err());
+
+    // Held as the target's handle holds it while it works: the link's handle waits.
+    let holder = std::fs::File::open(data.join("sales.journal.lock")).unwrap();
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: flock on a descriptor this test owns.
+    assert_eq!(unsafe { libc::flock(holder.as_raw_fd(), libc::LOCK_EX) }, 0);
+    let (sent, received) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        let _ = sent.send(via_link.begin(sale("WAITED", 1)));
+    });
+    // Nothing to await but the absence of an answer; the lock is waited for 10 s.
+    assert!(
+        received.recv_timeout(Duration::from_millis(300)).is_err(),
+        "a sale through the link went ahead while the target's lock was held"
+    );
+    // SAFETY: as above.
+    assert_eq!(unsafe { libc::flock(holder.as_raw_fd(), libc::LOCK_UN) }, 0);
+    let begun = received.recv().unwrap().unwrap();
+    waiter.join().unwrap();
+    assert_eq!(ids(&via_target.entries().unwrap()), [begun.id]);
+}
+
+#[test]
+fn a_header_torn_by_a_power_cut_is_logged_and_started_afresh() {
+    let logged = logged();
+    let dir = TempDir::new("torn-header");
+    let path = dir.join("sales.journal");
+    let mut torn = b"starpos-jour".to_vec();
+    torn.resize(4096, 0);
+    std::fs::write(&path, &torn).unwrap();
+    let journal = Journal::open(&path, DEFAULT_RETENTION).unwrap();
+    let begun = journal.begin(sale("AFTER", 1)).unwrap();
+    assert_eq!(
+        ids(&Journal::open(&path, DEFAULT_RETENTION)
+            .unwrap()
+            .entries()
+            .unwrap()),
+        [begun.id]
+    );
+    let warnings = logged.lock().unwrap().join("\n");
+    assert!(
+        warnings.contains(&format!(
+            "journal {}: held only an unfinished header (12 bytes of it, then 4084 NUL bytes",
+            path.display()
+        )) && warnings.contains("started afresh"),
+        "{warnings}"
+    );
 }

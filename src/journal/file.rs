@@ -5,13 +5,20 @@
 use crate::error::{Error, Status};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{FileExt, MetadataExt};
+use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// How long to wait for another process to release the lock before giving up.
 const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// The mode the journal, its `.tmp` and its `.lock` are created with (the umask can only take
+/// bits away from it).
+const MODE: u32 = 0o600;
+
+/// How many symbolic links [`resolve`] follows, as the kernel does (`ELOOP` beyond).
+const MAX_LINKS: u32 = 40;
 
 /// A `Status::Journal` error: `journal <path>: <what> (<advice>) (<os error>)`.
 pub(super) fn io_error(path: &Path, what: &str, e: &io::Error) -> Error {
@@ -33,6 +40,10 @@ pub(super) fn io_error(path: &Path, what: &str, e: &io::Error) -> Error {
         }
         Some(libc::ENOENT) | Some(libc::ENOTDIR) => "its directory does not exist: create it",
         Some(libc::EIO) => "the storage failed: check or replace it",
+        Some(libc::ELOOP) => {
+            "it is a symbolic link, which is refused here (a link planted beside the journal \
+             could point at any file): remove the link"
+        }
         _ => "check the path and the storage",
     };
     Error::new(
@@ -47,6 +58,38 @@ pub(super) fn format_error(path: &Path, what: &str) -> Error {
         Status::Journal,
         format!("journal {}: {what}", path.display()),
     )
+}
+
+/// The journal's real path, once per open: symbolic links resolved, so that the file, its
+/// `.tmp` and its `.lock` are on the link's target side (compaction renames into the target's
+/// directory, and the link stays a link), and every path to one file takes one lock. A path
+/// that does not exist yet resolves through its directory, and a dangling link to its target
+/// (which `open` then creates). A path that cannot be resolved (a directory missing or not
+/// searchable) is used as given: opening it then says why.
+pub(super) fn resolve(path: &Path) -> PathBuf {
+    resolve_within(path, MAX_LINKS).unwrap_or_else(|| path.to_owned())
+}
+
+fn resolve_within(path: &Path, links: u32) -> Option<PathBuf> {
+    match std::fs::canonicalize(path) {
+        Ok(real) => return Some(real),
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return None,
+        Err(_) => {}
+    }
+    // Nothing there, or a dangling link.
+    let name = path.file_name()?;
+    let meta = std::fs::symlink_metadata(path);
+    match meta {
+        Ok(m) if m.file_type().is_symlink() => {
+            // A relative target is relative to the link's directory; an absolute one replaces it.
+            let target = directory(path).join(std::fs::read_link(path).ok()?);
+            resolve_within(&target, links.checked_sub(1)?)
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Some(std::fs::canonicalize(directory(path)).ok()?.join(name))
+        }
+        _ => None,
+    }
 }
 
 /// `<path><suffix>`: the sidecar lock and the compaction's temporary file.
@@ -71,8 +114,9 @@ pub(super) fn sync_directory(path: &Path) -> Result<(), Error> {
         .map_err(|e| io_error(path, "cannot sync the directory", &e))
 }
 
-/// Opens (creating it if needed) the sidecar lock file. Read-only is enough for `flock`, so a
-/// lock file this process may not write still serves.
+/// Opens (creating it, mode 0600, if needed) the sidecar lock file, never through a symbolic
+/// link. Read-only is enough for `flock`, so a lock file this process may not write still
+/// serves.
 pub(super) fn open_lock(path: &Path) -> Result<File, Error> {
     let lock_path = sidecar(path, ".lock");
     OpenOptions::new()
@@ -80,8 +124,16 @@ pub(super) fn open_lock(path: &Path) -> Result<File, Error> {
         .write(true)
         .create(true)
         .truncate(false)
+        .mode(MODE)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(&lock_path)
-        .or_else(|create| File::open(&lock_path).map_err(|read| more_telling(create, read)))
+        .or_else(|create| {
+            OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(&lock_path)
+                .map_err(|read| more_telling(create, read))
+        })
         .map_err(|e| {
             let what = format!("cannot open its lock file {}", lock_path.display());
             io_error(path, &what, &e)
@@ -152,11 +204,11 @@ impl Drop for Flock<'_> {
     }
 }
 
-/// The journal file opened for reading and appending, created if missing; `true` when this
-/// call created it.
+/// The journal file opened for reading and appending, created (mode 0600) if missing; `true`
+/// when this call created it.
 pub(super) fn open_journal(path: &Path) -> Result<(File, bool), Error> {
     let mut options = OpenOptions::new();
-    options.read(true).append(true);
+    options.read(true).append(true).mode(MODE);
     match options.clone().create_new(true).open(path) {
         Ok(file) => Ok((file, true)),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => options
@@ -232,42 +284,79 @@ pub(super) fn truncate(file: &File, path: &Path, len: u64) -> Result<(), Error> 
         .map_err(|e| io_error(path, "cannot cut off an unfinished last record", &e))
 }
 
+/// A failed [`replace`]: the error, and whether the copy had already been renamed over the
+/// journal (only its directory sync or the reopening failed).
+pub(super) struct ReplaceError {
+    pub(super) error: Error,
+    pub(super) replaced: bool,
+}
+
+impl ReplaceError {
+    fn kept(error: Error) -> ReplaceError {
+        ReplaceError {
+            error,
+            replaced: false,
+        }
+    }
+}
+
 /// Replaces the journal with `bytes` so that a crash at any point leaves either the old or
 /// the new file whole: write `<path>.tmp`, sync it, rename it over `path`, sync the
-/// directory. Returns the new file, open for reading and appending.
-pub(super) fn replace(path: &Path, bytes: &[u8]) -> Result<File, Error> {
+/// directory. Returns the new file, open for reading and appending. Until the rename, a
+/// failure leaves the journal as it was and removes the copy.
+pub(super) fn replace(path: &Path, bytes: &[u8]) -> Result<File, ReplaceError> {
     let tmp = sidecar(path, ".tmp");
+    // The copy keeps the journal's mode (a journal made group-readable stays so).
     let permissions = std::fs::metadata(path).map(|m| m.permissions()).ok();
-    let written = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&tmp)
-        .and_then(|mut file| {
-            // The copy keeps the journal's mode (a 0600 journal stays private).
-            if let Some(permissions) = permissions {
-                file.set_permissions(permissions)?;
-            }
-            file.write_all(bytes)?;
-            file.sync_all()
-        });
+    let mut file = create_tmp(&tmp).map_err(|e| {
+        ReplaceError::kept(io_error(
+            path,
+            "cannot create the compacted copy <path>.tmp",
+            &e,
+        ))
+    })?;
+    let written = permissions
+        .map_or(Ok(()), |permissions| file.set_permissions(permissions))
+        .and_then(|()| file.write_all(bytes))
+        .and_then(|()| file.sync_all());
+    drop(file);
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        return Err(io_error(
+        return Err(ReplaceError::kept(io_error(
             path,
             "cannot write the compacted copy <path>.tmp",
             &e,
-        ));
+        )));
     }
     if let Err(e) = std::fs::rename(&tmp, path) {
         let _ = std::fs::remove_file(&tmp);
-        return Err(io_error(
+        return Err(ReplaceError::kept(io_error(
             path,
             "cannot rename <path>.tmp over the journal",
             &e,
-        ));
+        )));
     }
-    sync_directory(path)?;
-    let (file, _) = open_journal(path)?;
+    let replaced = |error| ReplaceError {
+        error,
+        replaced: true,
+    };
+    sync_directory(path).map_err(replaced)?;
+    let (file, _) = open_journal(path).map_err(replaced)?;
     Ok(file)
+}
+
+/// Creates `tmp` afresh, mode 0600: a stale one (a compaction cut short) is unlinked first,
+/// never followed, and the new one is made with `O_EXCL | O_NOFOLLOW`, so a file or link
+/// planted there is never written through.
+pub(super) fn create_tmp(tmp: &Path) -> io::Result<File> {
+    match std::fs::remove_file(tmp) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(MODE)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(tmp)
 }

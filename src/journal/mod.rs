@@ -284,8 +284,12 @@ impl Journal {
     /// Opens the journal at `path`, creating it (and syncing its directory) if missing, reads
     /// it, and compacts it when settled sales older than `retention` (or superseded or damaged
     /// records) can be dropped. Damage is logged as a warning and skipped; a file that is not
-    /// a journal, or that cannot be read and written, is a [`Status::Journal`] error.
+    /// a journal, or that cannot be read and written, is a [`Status::Journal`] error. A
+    /// compaction that cannot be written (a full disk) is logged as a warning and the file
+    /// kept as it is. A symbolic link at `path` is resolved once, here: the file, its `.tmp`
+    /// and its `.lock` are the link target's.
     pub fn open(path: &Path, retention: Duration) -> Result<Journal, Error> {
+        let path = &file::resolve(path);
         let lock = file::open_lock(path)?;
         let (file, _) = file::open_journal(path)?;
         let identity = file::identity_of(&file, path)?;
@@ -300,7 +304,7 @@ impl Journal {
         };
         journal.locked(|shared, state| {
             if state.compactable(shared.retention_ms, now_unix_ms()) {
-                shared.compact(state)?;
+                shared.compact_or_keep(state)?;
             }
             Ok(())
         })?;
@@ -310,8 +314,10 @@ impl Journal {
     /// Opens the journal at `path` only to read it, for storage this process may no longer
     /// write (a read-only file or file system): [`Journal::entries`] works, under the same
     /// lock as writers; [`Journal::begin`], [`Journal::update`] and [`Journal::compact`] are
-    /// [`Status::Journal`] errors. The file and its lock file must exist.
+    /// [`Status::Journal`] errors. The file and its lock file must exist. `path` is resolved
+    /// as by [`Journal::open`].
     pub fn open_read_only(path: &Path) -> Result<Journal, Error> {
+        let path = &file::resolve(path);
         let lock = file::open_lock(path)?;
         let file = file::open_read(path)?;
         let identity = file::identity_of(&file, path)?;
@@ -343,7 +349,7 @@ impl Journal {
         Ok(journal)
     }
 
-    /// The file's path.
+    /// The file's path, symbolic links resolved (the file written; `.tmp` and `.lock` beside it).
     pub fn path(&self) -> &Path {
         &self.shared.path
     }
@@ -495,12 +501,18 @@ impl Shared {
         Ok(())
     }
 
-    /// An empty file, or one holding only an unfinished header (a crash while creating it):
-    /// writes the header and syncs the file and its directory. Anything else without a
-    /// newline is not a journal.
+    /// An empty file, or one holding only an unfinished header (a power cut while creating
+    /// it: a prefix of the header, NUL bytes where the file system had not written it yet, or
+    /// both): writes the header and syncs the file and its directory. Such a file cannot hold
+    /// a sale (a record is appended only after the header's sync). Anything else without a
+    /// newline is not a journal, and is never written.
     fn start_file(&self, state: &mut State, bytes: &[u8]) -> Result<(), Error> {
         let header = record::header();
-        if !header.as_bytes().starts_with(bytes) {
+        let written = bytes
+            .iter()
+            .rposition(|b| *b != 0)
+            .map_or(0, |last| last + 1);
+        if !header.as_bytes().starts_with(&bytes[..written]) {
             return Err(self.not_a_journal());
         }
         if self.read_only {
@@ -508,6 +520,15 @@ impl Shared {
             return Ok(());
         }
         if !bytes.is_empty() {
+            self.log(
+                Level::Warn,
+                format_args!(
+                    "held only an unfinished header ({written} bytes of it, then {} NUL bytes: \
+                     a power cut while it was created, before any sale was recorded): started \
+                     afresh",
+                    bytes.len() - written
+                ),
+            );
             file::truncate(&state.file, &self.path, 0)?;
         }
         file::append(&state.file, &self.path, 0, header.as_bytes())?;
@@ -620,7 +641,33 @@ impl Shared {
     }
 
     fn compact(&self, state: &mut State) -> Result<(), Error> {
-        self.writable()?;
+        self.try_compact(state).map_err(|e| e.error)
+    }
+
+    /// Compacts, unless the copy cannot be written (a full disk, a size limit): compaction only
+    /// saves space, so the file is then kept as it is, whole, with a warning. An error after
+    /// the copy replaced the file (its directory sync) is returned.
+    fn compact_or_keep(&self, state: &mut State) -> Result<(), Error> {
+        match self.try_compact(state) {
+            Err(e) if e.replaced => Err(e.error),
+            Err(e) => {
+                log(Level::Warn, || {
+                    format!(
+                        "{} (compaction skipped; the journal is kept as it was)",
+                        e.error.detail()
+                    )
+                });
+                Ok(())
+            }
+            Ok(()) => Ok(()),
+        }
+    }
+
+    fn try_compact(&self, state: &mut State) -> Result<(), file::ReplaceError> {
+        self.writable().map_err(|error| file::ReplaceError {
+            error,
+            replaced: false,
+        })?;
         if state.version > record::VERSION {
             return Ok(());
         }
@@ -635,7 +682,11 @@ impl Shared {
             bytes.extend_from_slice(line);
         }
         state.file = file::replace(&self.path, &bytes)?;
-        state.identity = file::identity_of(&state.file, &self.path)?;
+        state.identity =
+            file::identity_of(&state.file, &self.path).map_err(|error| file::ReplaceError {
+                error,
+                replaced: true,
+            })?;
         let before = state.sales.len();
         state.sales.retain(kept);
         let dropped = before - state.sales.len();

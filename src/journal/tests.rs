@@ -372,3 +372,151 @@ fn a_read_only_handle_reads_what_writers_wrote_and_writes_nothing() {
     writer.compact().unwrap();
     assert_eq!(trade_nos(&reader), ["T1", "T2", "T3"]);
 }
+
+#[test]
+fn a_header_torn_by_a_power_cut_is_started_afresh() {
+    let dir = TempDir::new("torn-header");
+    let path = dir.file();
+    let header = record::header().into_bytes();
+    let mut torn: Vec<Vec<u8>> = vec![Vec::new(), vec![0; 1], vec![0; 18], vec![0; 4096]];
+    for n in [1, 8, 16, header.len() - 1] {
+        torn.push(header[..n].to_vec());
+        for zeros in [1, 4096 - n] {
+            let mut bytes = header[..n].to_vec();
+            bytes.resize(n + zeros, 0);
+            torn.push(bytes);
+        }
+    }
+    for bytes in torn {
+        std::fs::write(&path, &bytes).unwrap();
+        let journal = Journal::open(&path, WEEK).unwrap_or_else(|e| {
+            panic!(
+                "{} bytes {:?}: {e}",
+                bytes.len(),
+                &bytes[..bytes.len().min(20)]
+            )
+        });
+        assert!(trade_nos(&journal).is_empty());
+        journal.begin(sale("T1", 1)).unwrap();
+        assert_eq!(trade_nos(&Journal::open(&path, WEEK).unwrap()), ["T1"]);
+        assert!(std::fs::read(&path).unwrap().starts_with(&header));
+    }
+}
+
+#[test]
+fn other_content_without_a_record_is_refused_and_never_written() {
+    let dir = TempDir::new("not-torn");
+    let path = dir.file();
+    let mut random = vec![0u8; 300];
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for b in random.iter_mut() {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        *b = (seed >> 24) as u8 | 1; // no NUL: NULs alone are what a torn header leaves
+    }
+    let mut refused: Vec<Vec<u8>> = vec![
+        random,
+        b"hello, this is not a journal".to_vec(),
+        b"[settings]\nbeep=1\n".to_vec(),
+        b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0".to_vec(),
+        b"starpos-journal 1x".to_vec(),
+        b"starpos-jXurnal".to_vec(),
+        b"\0\0\0\0starpos-journal 1".to_vec(),
+        b"starp\0\0\0os-journal".to_vec(),
+        b"\0\0\0\n".to_vec(),
+    ];
+    let mut text_after_zeros = vec![0u8; 4000];
+    text_after_zeros.extend_from_slice(b"x");
+    refused.push(text_after_zeros);
+    for bytes in refused {
+        std::fs::write(&path, &bytes).unwrap();
+        for e in [
+            Journal::open(&path, WEEK).err(),
+            Journal::open_read_only(&path).err(),
+        ] {
+            let e = e.unwrap_or_else(|| panic!("opened {:?}", String::from_utf8_lossy(&bytes)));
+            assert_eq!(e.status(), Status::Journal);
+            assert!(e.detail().contains("not a journal file"), "{e}");
+            assert!(e.detail().contains("move it away"), "{e}");
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "left untouched");
+    }
+}
+
+#[test]
+fn the_journal_its_copy_and_its_lock_are_created_0600() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("modes");
+    let path = dir.file();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    // SAFETY: umask only sets this process's mask; 022 is the usual one, put back below.
+    let umask = unsafe { libc::umask(0o022) };
+    let journal = Journal::open(&path, WEEK);
+    let tmp = file::sidecar(&path, ".tmp");
+    let copy = file::create_tmp(&tmp);
+    // SAFETY: as above.
+    unsafe { libc::umask(umask) };
+    let journal = journal.unwrap();
+    drop(copy.unwrap());
+    assert_eq!(mode(&path), 0o600, "the journal");
+    assert_eq!(mode(&file::sidecar(&path, ".lock")), 0o600, "the lock file");
+    assert_eq!(mode(&tmp), 0o600, "the compaction's copy");
+    journal.begin(sale("T1", 1)).unwrap();
+    journal.compact().unwrap();
+    assert_eq!(mode(&path), 0o600, "the compacted journal");
+}
+
+#[test]
+fn a_planted_tmp_link_is_never_written_through() {
+    let dir = TempDir::new("planted-tmp");
+    let path = dir.file();
+    let victim = dir.0.join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    let journal = Journal::open(&path, WEEK).unwrap();
+    let mut entry = journal.begin(sale("T1", 1)).unwrap();
+    let tmp = file::sidecar(&path, ".tmp");
+    let nowhere = dir.0.join("created-through-the-link");
+    for planted in [&victim, &nowhere] {
+        std::os::unix::fs::symlink(planted, &tmp).unwrap();
+        entry.log_no.push('L');
+        journal.update(&entry).unwrap();
+        journal.compact().unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert!(!nowhere.exists(), "nothing created through the link");
+        assert!(std::fs::symlink_metadata(&tmp).is_err(), "the link is gone");
+        assert!(std::fs::symlink_metadata(&path).unwrap().is_file());
+        let entries = Journal::open(&path, WEEK).unwrap().entries().unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(
+            entries[0].log_no, entry.log_no,
+            "the compacted journal is read"
+        );
+    }
+}
+
+#[test]
+fn a_planted_lock_link_is_refused_naming_it() {
+    let dir = TempDir::new("planted-lock");
+    let path = dir.file();
+    let lock = file::sidecar(&path, ".lock");
+    let victim = dir.0.join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    let nowhere = dir.0.join("created-through-the-link");
+    for planted in [&victim, &nowhere] {
+        std::os::unix::fs::symlink(planted, &lock).unwrap();
+        for e in [
+            Journal::open(&path, WEEK).err(),
+            Journal::open_read_only(&path).err(),
+        ] {
+            let e = e.expect("refused");
+            assert_eq!(e.status(), Status::Journal, "{e}");
+            assert!(e.detail().contains(&*lock.to_string_lossy()), "{e}");
+            assert!(e.detail().contains("symbolic link"), "{e}");
+            assert!(e.detail().contains("remove the link"), "{e}");
+        }
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert!(!nowhere.exists(), "nothing created through the link");
+        std::fs::remove_file(&lock).unwrap();
+    }
+}
