@@ -1,7 +1,7 @@
 //! What can go wrong, typed by cause: [`Status`] is the stable code every API layer reports,
 //! [`Error`] carries it with words for a person and, for a refusal, the gateway's answer.
 
-use crate::wire::Answer;
+use crate::answer::Answer;
 use std::borrow::Cow;
 use std::fmt;
 

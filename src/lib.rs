@@ -8,9 +8,11 @@
 //! 2. [`fields`], [`model`], [`wire`]: validation, typed requests and answers, the JSON.
 //! 3. [`transport`]: HTTP over one shared keep-alive agent; failures mapped to [`Status`].
 //! 4. [`Client`]: the calls (`qry`, `pay`, `query`, `refund`, `wait`, `barcode_pay`, `qr_pay`,
-//!    `barcode_sale`, `call`, `recover`); beside it the sale journal ([`journal`], [`recover`]).
+//!    `barcode_sale`, `call`, `recover`), one type in [`client`]; it keeps the sale journal
+//!    ([`journal`], the storage) through the ledger (the bookkeeping), which never calls back.
 //! 5. [`ffi`]: the C ABI, a thin conversion layer over [`Client`].
 
+pub mod answer;
 pub mod charset;
 pub mod client;
 pub mod clock;
@@ -18,11 +20,11 @@ pub mod error;
 pub mod ffi;
 pub mod fields;
 pub mod journal;
+pub(crate) mod ledger;
 pub mod limits;
 pub mod log;
 pub mod model;
 pub mod percent;
-pub mod recover;
 pub mod redact;
 pub mod sign;
 pub mod transport;

@@ -1,0 +1,259 @@
+//! Following a sale to its final state: [`Client::wait`] and [`Client::barcode_sale`], and the
+//! early end of a sale whose every answer is untrusted.
+
+use super::send::millis;
+use super::Client;
+use crate::clock;
+use crate::error::{Error, Status};
+use crate::log::{log, Level};
+use crate::model::{BarcodePayRequest, QueryRequest, QueryResponse, TxnResult};
+use std::time::{Duration, Instant};
+
+/// Why [`Client::wait`] stopped without a final answer: the error, and the last answer the
+/// gateway gave (still `A` or `Z`) if any came.
+#[derive(Debug, Clone)]
+pub struct WaitError {
+    /// TIMEOUT when the deadline passed; otherwise the error that ended the wait.
+    pub error: Error,
+    /// The last query answer received, if any.
+    pub last_answer: Option<Box<QueryResponse>>,
+}
+
+impl Client {
+    /// The whole barcode sale: pay once, then follow an `A`, a `Z` or an in-doubt failure by
+    /// querying the sale's own `tradeNo` (never paying again) every `interval` until `S`, `F`
+    /// or `D`, or until `deadline` (zero durations: 3 s and 60 s) has passed since the pay
+    /// was answered.
+    ///
+    /// `Ok`: the sale is final; `result` says which way, and `trade_no` is the sale's. `Err`:
+    /// a refusal or bad input (nothing moved), or an in-doubt status (still unknown: query
+    /// [`Error::trade_no`] later), with the last non-final answer if one came.
+    pub fn barcode_sale(
+        &self,
+        request: &BarcodePayRequest,
+        interval: Duration,
+        deadline: Duration,
+    ) -> Result<QueryResponse, WaitError> {
+        let no_answer = |error| WaitError {
+            error,
+            last_answer: None,
+        };
+        let own_trade_no;
+        let request = match request.trade_no.filter(|t| !t.is_empty()) {
+            Some(_) => request.clone(),
+            None => {
+                own_trade_no = clock::new_trade_no(&self.config.trm_no);
+                BarcodePayRequest {
+                    trade_no: Some(&own_trade_no),
+                    ..request.clone()
+                }
+            }
+        };
+        let trade_no = request.trade_no.unwrap_or_default();
+        let mut untrusted = None;
+        let paid = match self.barcode_pay(&request) {
+            Ok(paid) if paid.result.is_some_and(TxnResult::is_final) => {
+                return Ok(QueryResponse::from_sale(paid));
+            }
+            Ok(paid) => Some(paid),
+            Err(e) if e.in_doubt() => {
+                log(Level::Warn, || {
+                    format!("barcode sale {trade_no}: the pay is in doubt ({e}); querying it")
+                });
+                // An answer came but could not be trusted (an unproven refusal, a bad
+                // signature): if the queries fare no better, the sale ends early (`follow`).
+                if e.status() == Status::Signature || e.refusal().is_some() {
+                    untrusted = Some(e);
+                }
+                None
+            }
+            Err(e) => return Err(no_answer(e)),
+        };
+        match self.follow(trade_no, interval, deadline, untrusted) {
+            Ok(mut done) => {
+                done.trade_no = trade_no.to_owned();
+                Ok(done)
+            }
+            Err(mut waited) => {
+                if waited.last_answer.is_none() {
+                    waited.last_answer = paid.map(|p| Box::new(QueryResponse::from_sale(p)));
+                }
+                if let Some(answer) = waited.last_answer.as_mut() {
+                    answer.trade_no = trade_no.to_owned();
+                }
+                waited.error = waited.error.with_trade_no(trade_no);
+                Err(waited)
+            }
+        }
+    }
+
+    /// Queries `qry_no` every `interval` until the order is final (`S`, `F`, `D`) or `deadline`
+    /// has passed (then TIMEOUT). Only INVALID_ARGUMENT ends the wait early: a failed poll
+    /// (network, bad answer) and a refusal do not, since right after a pay the gateway may
+    /// refuse ("order not found") until the order reaches its query service (spec section 5).
+    /// When the deadline passes with no answer but refusals, the error is TIMEOUT (in doubt:
+    /// the order may still appear) carrying the last refusal ([`Error::refusal`]), even if a
+    /// later query got no answer in time: a failure to get an answer never hides a refusal. Zero
+    /// durations mean 3 s and 60 s.
+    ///
+    /// The queries send `V1.0.1`, so the answer's `ref_amt` is the gateway's report of the fen
+    /// refunded so far.
+    pub fn wait(
+        &self,
+        qry_no: &str,
+        interval: Duration,
+        deadline: Duration,
+    ) -> Result<QueryResponse, WaitError> {
+        self.follow(qry_no, interval, deadline, None)
+    }
+
+    /// [`Client::wait`], for a sale whose own answer came but could not be trusted when
+    /// `untrusted` is that answer's error (an unproven refusal, a bad signature): then, once
+    /// [`UNTRUSTED_QUERIES`] queries over at least [`UNTRUSTED_SPAN`] have fared no better
+    /// (each refused, or failing the signature check) and none told a state, the sale ends
+    /// early in doubt with `untrusted` (the journal keeps it open), instead of at the deadline.
+    fn follow(
+        &self,
+        qry_no: &str,
+        interval: Duration,
+        deadline: Duration,
+        untrusted: Option<Error>,
+    ) -> Result<QueryResponse, WaitError> {
+        let interval = if interval.is_zero() {
+            Duration::from_secs(3)
+        } else {
+            interval
+        };
+        let deadline = if deadline.is_zero() {
+            Duration::from_secs(60)
+        } else {
+            deadline
+        };
+        let start = Instant::now();
+        let mut last_answer: Option<Box<QueryResponse>> = None;
+        // A refusal says more than a failure to get any answer (a query cut short by the
+        // deadline itself, say), so a later failure never hides an earlier refusal.
+        let mut last_refusal: Option<Error> = None;
+        let mut last_failure: Option<Error> = None;
+        // Queries that fared no better than an untrusted answer: (refused, bad signature).
+        let mut no_better = (0u32, 0u32);
+        loop {
+            let remaining = deadline.saturating_sub(start.elapsed());
+            if remaining.is_zero() {
+                break;
+            }
+            let request = QueryRequest {
+                qry_no,
+                version: Some(crate::model::EXTENDED_VERSION),
+                ..QueryRequest::default()
+            };
+            match self.query_within(&request, Some(remaining)) {
+                Ok(answer) if answer.result.is_some_and(|r| r.is_final()) => return Ok(answer),
+                Ok(answer) => last_answer = Some(Box::new(answer)),
+                Err(error) if error.status() == Status::InvalidArgument => {
+                    return Err(WaitError { error, last_answer });
+                }
+                Err(error) if error.status() == Status::Gateway => {
+                    no_better.0 += 1;
+                    last_refusal = Some(error);
+                }
+                Err(error) => {
+                    if error.status() == Status::Signature {
+                        no_better.1 += 1;
+                    }
+                    last_failure = Some(error);
+                }
+            }
+            if let Some(pay) = untrusted.as_ref().filter(|_| {
+                last_answer.is_none()
+                    && no_better.0 + no_better.1 >= UNTRUSTED_QUERIES
+                    && start.elapsed() >= UNTRUSTED_SPAN
+            }) {
+                return Err(WaitError {
+                    error: untrusted_end(pay, qry_no, no_better),
+                    last_answer: None,
+                });
+            }
+            let remaining = deadline.saturating_sub(start.elapsed());
+            if remaining.is_zero() {
+                break;
+            }
+            std::thread::sleep(interval.min(remaining));
+        }
+        let error = match (&last_answer, last_refusal.or(last_failure)) {
+            (Some(answer), _) => Error::new(
+                Status::Timeout,
+                format!(
+                    "order {qry_no} still not final after {} ms (last result {})",
+                    millis(deadline),
+                    answer.result.map_or('-', |r| r.as_char())
+                ),
+            ),
+            (None, Some(error)) if error.status() == Status::Gateway => {
+                let refused = Error::new(
+                    Status::Timeout,
+                    format!(
+                        "order {qry_no} not found final within {} ms: every answered query was \
+                         refused, the last: {} (the order may still appear: query again later)",
+                        millis(deadline),
+                        error.detail()
+                    ),
+                );
+                match error.refusal() {
+                    Some(answer) => refused.with_refusal(answer.clone()),
+                    None => refused,
+                }
+            }
+            (None, Some(error)) => error.context(&format!(
+                "no answer to any query of {qry_no} within {} ms; the last failure",
+                millis(deadline)
+            )),
+            (None, None) => Error::new(
+                Status::Timeout,
+                format!(
+                    "no query of {qry_no} could be made within {} ms",
+                    millis(deadline)
+                ),
+            ),
+        };
+        Err(WaitError { error, last_answer })
+    }
+}
+
+/// How many queries must fare no better than a sale's untrusted answer before the sale ends
+/// early ([`Client::barcode_sale`]).
+pub const UNTRUSTED_QUERIES: u32 = 3;
+
+/// The least time those queries must span: the query service may lag a pay by a second or
+/// two (spec section 5).
+pub const UNTRUSTED_SPAN: Duration = Duration::from_secs(2);
+
+/// The error a sale ends with when its own answer could not be trusted (`pay`) and the
+/// queries of `trade_no` fared no better (`no_better`: how many were refused, how many failed
+/// the signature check): `pay`'s status (in doubt) and refusal, with words that say what is
+/// known and what to do.
+fn untrusted_end(pay: &Error, trade_no: &str, no_better: (u32, u32)) -> Error {
+    let (refused, bad_signature) = no_better;
+    let advice = if bad_signature > 0 && refused == 0 {
+        format!(
+            "the pay's answer and {bad_signature} queries since all failed the signature check: \
+             the merchant key is most likely wrong (check the key configured for this \
+             terminal against the one the acquirer issued). Money moved only if the gateway \
+             accepted the request: with the right key, query tradeNo {trade_no} (or run \
+             recovery) before selling again"
+        )
+    } else {
+        format!(
+            "{} queries of tradeNo {trade_no} since were refused or failed the signature check \
+             and none told the order's state: most likely nothing moved, but that is not \
+             proven; the journal keeps the sale open and recovery settles it (query it again \
+             in a few minutes); never pay this code again",
+            refused + bad_signature
+        )
+    };
+    let mut error = Error::new(pay.status(), format!("{}; {advice}", pay.detail()));
+    if let Some(answer) = pay.refusal() {
+        error = error.with_refusal(answer.clone());
+    }
+    error
+}

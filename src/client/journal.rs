@@ -1,0 +1,197 @@
+//! The client's use of the [sale journal](crate::journal): a money call recorded before its
+//! first byte leaves and settled when its outcome is known ([`crate::ledger`] keeps the books),
+//! what a query teaches, and recovery at start-up. Without `Config::journal_path` none of this
+//! runs.
+
+use super::Client;
+use crate::error::Error;
+use crate::journal::{Entry, Journal, Kind};
+use crate::ledger::{self, Learned, Told};
+use crate::log::{log, Level};
+use crate::model::QueryRequest;
+use std::time::{Duration, Instant};
+
+/// How often recovery queries the sales still open.
+const RECOVER_INTERVAL: Duration = Duration::from_millis(500);
+
+impl Client {
+    /// The journal, opened on first use; `None` without `journal_path`.
+    fn journal(&self) -> Result<Option<Journal>, Error> {
+        match &self.config().journal_path {
+            None => Ok(None),
+            Some(path) => ledger::journal_at(path, self.config().journal_retention).map(Some),
+        }
+    }
+
+    /// Runs the money call `call` (given the `txnTime` to send) under the journal: the sale is
+    /// recorded and synced before `call` runs (if that fails, JOURNAL and nothing is sent),
+    /// and what its answer or failure taught is recorded after. `own` are the request's wire
+    /// fields (validated); `txn_time` the caller's.
+    ///
+    /// Only the call itself is generic; the journal work is in [`ledger::begin`] and
+    /// [`ledger::end`], once for every kind of sale (armv7 code size).
+    pub(crate) fn journaled<T>(
+        &self,
+        kind: Kind,
+        own: &[(&'static str, String)],
+        txn_time: Option<&str>,
+        call: impl FnOnce(Option<&str>) -> Result<T, Error>,
+        learned: impl Fn(&T) -> Learned<'_>,
+    ) -> Result<T, Error> {
+        let Some((journal, mut entry)) = self.journal_begin(kind, own, txn_time)? else {
+            return call(txn_time);
+        };
+        let outcome = call(Some(&entry.txn_time));
+        ledger::end(&journal, &mut entry, outcome.as_ref().map(learned));
+        outcome
+    }
+
+    /// The first half of [`Client::journaled`]: the sale recorded and synced, with the
+    /// `txnTime` it will be sent with; `None` without a journal.
+    fn journal_begin(
+        &self,
+        kind: Kind,
+        own: &[(&'static str, String)],
+        txn_time: Option<&str>,
+    ) -> Result<Option<(Journal, Entry)>, Error> {
+        let not_sent = |e: Error| {
+            e.context("the sale was not sent: it could not be recorded in the journal first")
+        };
+        if self.config().journal_path.is_none() {
+            return Ok(None);
+        }
+        // Bad input is named before any storage trouble.
+        let txn_time = super::resolve_txn_time(txn_time)?;
+        let Some(journal) = self.journal().map_err(not_sent)? else {
+            return Ok(None);
+        };
+        let entry = ledger::begin(&journal, kind, own, txn_time)?;
+        Ok(Some((journal, entry)))
+    }
+
+    /// Records what a query of `qry_no` told into the open sales it concerns
+    /// ([`ledger::learn`]). Never fails the query: a journal that cannot be opened is logged,
+    /// and the sale stays open for recovery.
+    pub(crate) fn learn(&self, qry_no: &str, told: Told<'_>) {
+        match self.journal() {
+            Ok(Some(journal)) => ledger::learn(&journal, qry_no, told),
+            Ok(None) => {}
+            Err(e) => log(Level::Warn, || {
+                format!("query {qry_no}: journal not updated: {e}")
+            }),
+        }
+    }
+
+    /// Every sale the journal holds (unsettled ones, and settled ones within the retention),
+    /// oldest first. INVALID_ARGUMENT without `journal_path`; JOURNAL when it cannot be read.
+    /// A journal whose storage can no longer be written is still listed (read-only, with a
+    /// warning in the log): reprints and end-of-day totals need it most then.
+    pub fn journal_entries(&self) -> Result<Vec<Entry>, Error> {
+        match (self.required_journal(), &self.config().journal_path) {
+            (Ok(journal), _) => journal.entries(),
+            (Err(e), Some(path)) => Journal::open_read_only_after(path, e)?.entries(),
+            (Err(e), None) => Err(e),
+        }
+    }
+
+    fn required_journal(&self) -> Result<Journal, Error> {
+        self.journal()?
+            .ok_or_else(|| Error::invalid("journal_path", "is required: no journal is configured"))
+    }
+
+    /// At start-up: settles what a crash left open. Every sale the journal holds unsettled is
+    /// queried (never paid again) until it is final or `deadline` (zero = 30 s) has passed,
+    /// and reported once through `report`. Settled sales are neither queried nor reported. The
+    /// queries send `V1.0.1`, so `refAmt` is always answered.
+    ///
+    /// - A sale (pay, counter sale) is queried by its own `tradeNo` (a `pubSigPay`, which has
+    ///   none, by its `logNo`); its state is the answer's.
+    /// - A refund is confirmed from the order it refunds (spec section 12): that order's
+    ///   `refAmt` against the refunds of it the journal already settled. Never from the
+    ///   refund's own `tradeNo`, which the query documents no way to find.
+    /// - A `pubSigPay` whose answer was lost has no key to query by; no money can move for it
+    ///   (the payer needs the JSAPI parameters of that lost answer, spec section 5): it is
+    ///   reported with its in-doubt status and that reason, and settled.
+    /// - "Never arrived" (GATEWAY, settled: no money moved) only on proof
+    ///   ([`Entry::never_arrived`]): the sale never had an answer, and signed, bound answers
+    ///   that the gateway does not know it span ten minutes of the gateway's own clock. A sale
+    ///   that ever had an answer is never concluded so, whatever the queries say.
+    /// - A sale still unknown at the deadline is reported with an in-doubt status and stays
+    ///   open for the next recovery; after [`crate::journal::ATTENTION_AFTER_RECOVERIES`] such
+    ///   passes it is flagged [`Entry::attention`]: a person should look.
+    ///
+    /// Returns how many sales were reported; an error only when the journal cannot be read
+    /// (or none is configured), whatever the sales say.
+    pub fn recover(
+        &self,
+        deadline: Duration,
+        mut report: impl FnMut(&Entry),
+    ) -> Result<usize, Error> {
+        let journal = self.required_journal()?;
+        ledger::warn_if_clock_wrong();
+        let deadline = if deadline.is_zero() {
+            Duration::from_secs(30)
+        } else {
+            deadline
+        };
+        let started = Instant::now();
+        let mut open: Vec<Entry> = journal
+            .entries()?
+            .into_iter()
+            .filter(|e| !e.settled)
+            .collect();
+        let mut reported = 0;
+        let mut done = |entry: &Entry, reported: &mut usize| {
+            report(entry);
+            *reported += 1;
+        };
+        // A pubSigPay without its answer: nothing to query by, and nothing can move.
+        open.retain_mut(|entry| {
+            let lost = ledger::settle_lost_pay(&journal, entry);
+            if lost {
+                done(entry, &mut reported);
+            }
+            !lost
+        });
+        while !open.is_empty() {
+            let remaining = deadline.saturating_sub(started.elapsed());
+            if remaining.is_zero() {
+                break;
+            }
+            let mut still_open = Vec::with_capacity(open.len());
+            for mut entry in open {
+                let qry_no = ledger::qry_no_of(&entry);
+                let request = QueryRequest {
+                    qry_no: &qry_no,
+                    version: Some(crate::model::EXTENDED_VERSION),
+                    ..QueryRequest::default()
+                };
+                let budget = deadline
+                    .saturating_sub(started.elapsed())
+                    .max(Duration::from_millis(1));
+                let queried = self.query_within(&request, Some(budget));
+                // `learn` recorded what the query told; the journal has the sale's state now.
+                if let Some(now) = journal.entries()?.into_iter().find(|e| e.id == entry.id) {
+                    entry = now;
+                }
+                if entry.settled {
+                    done(&entry, &mut reported);
+                    continue;
+                }
+                ledger::still_open(&mut entry, &qry_no, queried.as_ref());
+                still_open.push(entry);
+            }
+            open = still_open;
+            let remaining = deadline.saturating_sub(started.elapsed());
+            if open.is_empty() || remaining.is_zero() {
+                break;
+            }
+            std::thread::sleep(RECOVER_INTERVAL.min(remaining));
+        }
+        for entry in &mut open {
+            ledger::end_of_pass(&journal, entry);
+            done(entry, &mut reported);
+        }
+        Ok(reported)
+    }
+}
