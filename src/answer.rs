@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 /// An answer from the gateway: every field as text, `message` already URL-decoded.
 ///
-/// An `Answer` handed out by [`decode_answer`] with `returnCode` `000000` has always been
+/// An `Answer` handed out by [`crate::wire::decode_answer`] with `returnCode` `000000` has always been
 /// verified; a refusal may be unsigned, which [`Answer::verified`] tells.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Answer {

@@ -40,7 +40,7 @@ pub struct Config {
     pub opr_id: String,
     /// `latitude`, sent with every `sdk*` call when not empty: degrees from -90 to 90 as a
     /// decimal number with 1 to 5 decimals, ≤ 15 characters (`31.23042`, `-31.5`), as the
-    /// vendor's SDK docs define it; anything else is refused by [`Client::new`].
+    /// vendor's SDK docs define it; anything else is refused by [`Client::new`](super::Client::new).
     pub latitude: String,
     /// `longitude`, sent with every `sdk*` call when not empty: degrees from -180 to 180, in
     /// the form of `latitude` (`121.47370`, `-121.5`).

@@ -2,10 +2,10 @@
 //! calls: validate → sign → POST → verify → typed answer. The C layer, the CLI, the simulator's
 //! tests and the examples all go through here.
 //!
-//! One type, split by concern: [`config`] (what a client is made of, and its checks), `send`
+//! One type, split by concern: `config` (what a client is made of, and its checks), `send`
 //! (the common fields, signing, the exchange and how an answer is judged), `follow` (waiting
 //! for a final state: [`Client::wait`], [`Client::barcode_sale`]), `journal` (the client's use
-//! of the [sale journal](crate::journal) through [`crate::ledger`], and recovery). Data flows
+//! of the [sale journal](crate::journal) through the ledger, `src/ledger.rs`, and recovery). Data flows
 //! one way: the client calls the ledger, the model and the transport; none of them calls it.
 
 mod config;
