@@ -251,7 +251,48 @@ typedef enum starpos_status {
    * journal file); nothing was sent. `error` names the file and what to do.
    */
   STARPOS_ERR_JOURNAL = 9,
+  /**
+   * `config->cancel` was fired after a request may have left (a wait's pay, or a query
+   * answered or in flight): in doubt, as TIMEOUT. `trade_no` says what to query; the
+   * journal keeps the sale open.
+   */
+  STARPOS_ERR_CANCELLED = 10,
+  /**
+   * `config->cancel` was fired before the request was sent: nothing was sent.
+   */
+  STARPOS_ERR_CANCELLED_NOT_SENT = 11,
 } starpos_status;
+
+/**
+ * Where a wait stands, as `starpos_config.progress` is told. Valid only during the call.
+ */
+typedef struct starpos_progress {
+  /**
+   * The order being followed (NUL-terminated; the wait's `qry_no`, the sale's `tradeNo`).
+   */
+  const char *trade_no;
+  /**
+   * The last answer's result letter, 0 when none yet.
+   */
+  char result;
+  /**
+   * Queries sent so far in this wait.
+   */
+  uint32_t queries;
+  /**
+   * Milliseconds since the wait began.
+   */
+  uint64_t elapsed_ms;
+  /**
+   * Milliseconds from now until the next query goes (0 when none will: the wait ends).
+   */
+  uint64_t next_query_ms;
+} starpos_progress;
+
+/**
+ * The progress callback: `progress` is valid only during the call.
+ */
+typedef void (*starpos_progress_fn)(const struct starpos_progress *progress, void *userdata);
 
 /**
  * Where and as whom to call the gateway. Zero-initialise it (`starpos_config c = {0};`) and
@@ -334,6 +375,25 @@ typedef struct starpos_config {
    * compaction drops it; 0 = 7.
    */
   uint32_t journal_retention_days;
+  /**
+   * A cancel handle (`starpos_cancel_new`) that ends `starpos_wait`, `starpos_barcode_sale`
+   * and `starpos_recover` within 100 ms when fired from any thread, also while a query is in
+   * flight over http; any call it is fired before sending sends nothing
+   * (STARPOS_ERR_CANCELLED_NOT_SENT). NULL = not cancellable. Must outlive the calls that
+   * use this config.
+   */
+  struct starpos_cancel *cancel;
+  /**
+   * Called on the waiting thread of `starpos_wait` and `starpos_barcode_sale` once before
+   * the first query and after each query's answer or failure; NULL = not told. It should
+   * return quickly; it may fire `cancel`; it may call the library (the wait holds no lock
+   * while it runs).
+   */
+  starpos_progress_fn progress;
+  /**
+   * Passed to `progress` as it is.
+   */
+  void *progress_userdata;
 } starpos_config;
 
 /**
@@ -1274,6 +1334,34 @@ enum starpos_status starpos_barcode_sale(const struct starpos_config *config,
                                          uint32_t interval_ms,
                                          uint32_t deadline_ms,
                                          struct starpos_query_response *out);
+
+/**
+ * A new cancel handle, not fired; NULL when the process may open no more file descriptors.
+ * Put it in `starpos_config.cancel`; fire it with `starpos_cancel_request`; free it with
+ * `starpos_cancel_free` once no call uses it. One handle may serve many calls, but once fired
+ * it stays fired: make a new one per sale.
+ */
+struct starpos_cancel *starpos_cancel_new(void);
+
+/**
+ * Fires the handle: every wait using it ends within 100 ms (STARPOS_ERR_CANCELLED, in doubt
+ * once a money request may have left), and every call that has not sent yet sends nothing
+ * (STARPOS_ERR_CANCELLED_NOT_SENT). Any thread, any number of times; NULL is ignored.
+ * Async-signal-safe (an atomic swap and one `write`).
+ *
+ * # Safety
+ * `cancel` is NULL or a handle from `starpos_cancel_new` not yet freed.
+ */
+void starpos_cancel_request(struct starpos_cancel *cancel);
+
+/**
+ * Frees a handle from `starpos_cancel_new`; NULL is ignored.
+ *
+ * # Safety
+ * `cancel` is NULL or a handle from `starpos_cancel_new`, freed once, that no call in
+ * progress uses.
+ */
+void starpos_cancel_free(struct starpos_cancel *cancel);
 
 /**
  * At start-up, settles what a crash or power cut left open: every sale the journal

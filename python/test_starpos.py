@@ -112,6 +112,8 @@ def header_structs():
         "bool": ctypes.c_bool,
         "char": ctypes.c_char,
         "starpos_status": ctypes.c_int,
+        "void": ctypes.c_void_p,
+        "starpos_progress_fn": starpos.starpos_progress_fn,
     }
     structs = {}
     pattern = r"typedef struct (\w+) \{(.*?)\} \1;"
@@ -121,13 +123,14 @@ def header_structs():
             decl = " ".join(decl.split())
             if not decl:
                 continue
-            f = re.fullmatch(r"(const )?(?:enum )?(\w+) (\*)?(\w+)(?:\[(\w+)\])?", decl)
+            f = re.fullmatch(r"(const )?(?:enum |struct )?(\w+) (\*)?(\w+)(?:\[(\w+)\])?", decl)
             if f is None:
                 raise AssertionError(f"cannot parse the field {decl!r} of {m.group(1)}")
             const, ctype, pointer, name, size = f.groups()
-            if pointer:
-                assert ctype == "char", decl
+            if pointer and ctype == "char":
                 t = ctypes.c_char_p
+            elif pointer:
+                t = ctypes.c_void_p
             elif size:
                 t = scalars[ctype] * defines[size]
             else:
@@ -251,7 +254,8 @@ class Abi(unittest.TestCase):
         self.assertEqual(starpos.status_str(99), "UNKNOWN")
         self.assertEqual(starpos.status_str(1 << 40), "UNKNOWN")
         doubt = [s.name for s in starpos.Status if starpos.status_in_doubt(s)]
-        self.assertEqual(doubt, ["TIMEOUT", "HTTP", "PROTOCOL", "SIGNATURE", "INTERNAL"])
+        self.assertEqual(doubt,
+                         ["TIMEOUT", "HTTP", "PROTOCOL", "SIGNATURE", "INTERNAL", "CANCELLED"])
         for s in starpos.Status:
             self.assertEqual(starpos.status_str(s), s.name)
         self.assertRegex(starpos.version(), r"^\d+\.\d+\.\d+")

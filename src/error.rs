@@ -31,11 +31,17 @@ pub enum Status {
     /// The sale journal could not be read or written (no space, read-only, locked, not a
     /// journal file); nothing was sent. The detail names the file and what to do.
     Journal = 9,
+    /// The caller's cancel ended the call after a request may have left (a wait's pay or a
+    /// query was answered or in flight): in doubt, as TIMEOUT. [`Error::trade_no`] says what
+    /// to query; the journal keeps the sale open.
+    Cancelled = 10,
+    /// The caller's cancel was fired before the request was sent: nothing was sent.
+    CancelledNotSent = 11,
 }
 
 impl Status {
     /// Every status, in code order.
-    pub const ALL: [Status; 10] = [
+    pub const ALL: [Status; 12] = [
         Status::Ok,
         Status::InvalidArgument,
         Status::Connect,
@@ -46,6 +52,8 @@ impl Status {
         Status::Gateway,
         Status::Internal,
         Status::Journal,
+        Status::Cancelled,
+        Status::CancelledNotSent,
     ];
 
     /// The short upper-case name, as `starpos_status_str` gives it (`"SIGNATURE"`).
@@ -61,6 +69,8 @@ impl Status {
             Status::Gateway => "GATEWAY",
             Status::Internal => "INTERNAL",
             Status::Journal => "JOURNAL",
+            Status::Cancelled => "CANCELLED",
+            Status::CancelledNotSent => "CANCELLED_NOT_SENT",
         }
     }
 
@@ -74,6 +84,7 @@ impl Status {
                 | Status::Protocol
                 | Status::Signature
                 | Status::Internal
+                | Status::Cancelled
         )
     }
 
@@ -232,7 +243,9 @@ mod tests {
                 (6, "SIGNATURE"),
                 (7, "GATEWAY"),
                 (8, "INTERNAL"),
-                (9, "JOURNAL")
+                (9, "JOURNAL"),
+                (10, "CANCELLED"),
+                (11, "CANCELLED_NOT_SENT")
             ]
         );
         assert_eq!(Status::from_code(6), Some(Status::Signature));
@@ -249,7 +262,8 @@ mod tests {
                 Status::Http,
                 Status::Protocol,
                 Status::Signature,
-                Status::Internal
+                Status::Internal,
+                Status::Cancelled
             ]
         );
     }

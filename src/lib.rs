@@ -13,6 +13,7 @@
 //! 5. [`ffi`]: the C ABI, a thin conversion layer over [`Client`].
 
 pub mod answer;
+pub mod cancel;
 pub mod charset;
 pub mod client;
 pub mod clock;
@@ -32,6 +33,7 @@ pub mod wechat;
 pub(crate) mod wipe;
 pub mod wire;
 
+pub use cancel::Cancel;
 pub use client::{BodyCharset, Client, Config, WaitError, PRODUCTION_URL, SANDBOX_URL};
 pub use error::{Error, Status};
 pub use model::{

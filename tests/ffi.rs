@@ -374,7 +374,7 @@ fn jsapi_and_call_buffers_too_small() {
 
 #[test]
 fn status_names_and_doubt() {
-    let names: Vec<String> = (0..=10)
+    let names: Vec<String> = (0..=12)
         .map(|i| static_text(starpos_status_str(i)))
         .collect();
     assert_eq!(
@@ -390,12 +390,14 @@ fn status_names_and_doubt() {
             "GATEWAY",
             "INTERNAL",
             "JOURNAL",
+            "CANCELLED",
+            "CANCELLED_NOT_SENT",
             "UNKNOWN"
         ]
     );
     assert_eq!(static_text(starpos_status_str(-1)), "UNKNOWN");
-    let doubtful: Vec<i32> = (0..=10).filter(|i| starpos_status_in_doubt(*i)).collect();
-    assert_eq!(doubtful, [3, 4, 5, 6, 8]);
+    let doubtful: Vec<i32> = (0..=12).filter(|i| starpos_status_in_doubt(*i)).collect();
+    assert_eq!(doubtful, [3, 4, 5, 6, 8, 10]);
     assert_eq!(static_text(starpos_version()), env!("CARGO_PKG_VERSION"));
 }
 

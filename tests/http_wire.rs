@@ -104,6 +104,7 @@ fn send(url: &str, keep_alive: bool, timeouts: Timeouts) -> Result<Reply, starpo
         &Connection {
             keep_alive,
             ca_file: None,
+            cancel: None,
         },
     )
 }

@@ -153,12 +153,32 @@ class Status(enum.IntEnum):
     INTERNAL = 8
     #: The journal could not be read or written; nothing was sent (not in doubt).
     JOURNAL = 9
+    #: The config's cancel ended the call after a request may have left (in doubt).
+    CANCELLED = 10
+    #: The config's cancel was fired before the request was sent: nothing was sent.
+    CANCELLED_NOT_SENT = 11
 
 
 # --------------------------------------------------------------------------------------------
 # The C structs, field for field in the header's order.
 
 _char_p = ctypes.c_char_p
+
+
+class starpos_progress(ctypes.Structure):
+    """``struct starpos_progress``: where a wait stands."""
+
+    _fields_ = [
+        ("trade_no", _char_p),
+        ("result", ctypes.c_char),
+        ("queries", ctypes.c_uint32),
+        ("elapsed_ms", ctypes.c_uint64),
+        ("next_query_ms", ctypes.c_uint64),
+    ]
+
+
+#: ``starpos_progress_fn``: ``void (*)(const starpos_progress *progress, void *userdata)``.
+starpos_progress_fn = ctypes.CFUNCTYPE(None, ctypes.POINTER(starpos_progress), ctypes.c_void_p)
 
 
 class starpos_config(ctypes.Structure):
@@ -180,6 +200,9 @@ class starpos_config(ctypes.Structure):
         ("longitude", _char_p),
         ("journal_path", _char_p),
         ("journal_retention_days", ctypes.c_uint32),
+        ("cancel", ctypes.c_void_p),  # starpos_cancel *
+        ("progress", starpos_progress_fn),
+        ("progress_userdata", ctypes.c_void_p),
     ]
 
 
@@ -446,6 +469,7 @@ STRUCTS = {
     cls.__name__: cls
     for cls in (
         starpos_config,
+        starpos_progress,
         starpos_qry_request,
         starpos_qry_response,
         starpos_pay_request,
@@ -580,6 +604,9 @@ _SIGNATURES = {
         _c_int,
         [_P(starpos_config), starpos_journal_fn, ctypes.c_void_p],
     ),
+    "starpos_cancel_new": (ctypes.c_void_p, []),
+    "starpos_cancel_request": (None, [ctypes.c_void_p]),
+    "starpos_cancel_free": (None, [ctypes.c_void_p]),
 }
 
 #: Functions of this module's header that the loaded library does not export (an older

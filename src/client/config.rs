@@ -1,5 +1,6 @@
 //! What a [`Client`](super::Client) is made of: [`Config`], and the checks that make it valid.
 
+use crate::cancel::Cancel;
 use crate::error::Error;
 use crate::fields;
 use crate::transport::{self, Timeouts};
@@ -49,7 +50,33 @@ pub struct Config {
     pub journal_path: Option<PathBuf>,
     /// How long a settled sale stays in the journal; zero = 7 days.
     pub journal_retention: Duration,
+    /// Ends waits ([`Client::wait`](super::Client::wait), `barcode_sale`, `recover`) from
+    /// another thread within milliseconds, and stops any call it is fired before sending
+    /// (CANCELLED_NOT_SENT); `None` = not cancellable ([`Cancel`]).
+    pub cancel: Option<Cancel>,
+    /// Called on the waiting thread once before a wait's first query and after each query's
+    /// answer or failure, with where the wait stands ([`Progress`]); `None` = not told.
+    pub progress: Option<ProgressFn>,
 }
+
+/// Where a wait stands, as [`Config::progress`] is told.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// The order being followed (the `qry_no` of the wait, the sale's `tradeNo`).
+    pub trade_no: &'a str,
+    /// The last answer's result, `None` before any came.
+    pub result: Option<crate::model::TxnResult>,
+    /// Queries sent so far in this wait.
+    pub queries: u32,
+    /// Since the wait began.
+    pub elapsed: Duration,
+    /// When the next query goes, from now (zero when none will: the wait ends).
+    pub next_query: Duration,
+}
+
+/// A progress callback: called on the waiting thread, it should return quickly; it may fire
+/// the wait's [`Cancel`] and may call the library (the wait holds no lock while it runs).
+pub type ProgressFn = std::sync::Arc<dyn Fn(&Progress<'_>) + Send + Sync>;
 
 /// The `trmTyp` values the gateway's docs name: `P` smart POS (scanAPI's common parameters),
 /// `I` smart POS (the iOS SDK's appendix), `A` app, `C` PC, `T` table sign.
@@ -84,6 +111,8 @@ impl Config {
             longitude: String::new(),
             journal_path: None,
             journal_retention: Duration::ZERO,
+            cancel: None,
+            progress: None,
         }
     }
 
@@ -118,6 +147,8 @@ impl std::fmt::Debug for Config {
             .field("longitude", &self.longitude)
             .field("journal_path", &self.journal_path)
             .field("journal_retention", &self.journal_retention)
+            .field("cancel", &self.cancel.as_ref().map(Cancel::is_requested))
+            .field("progress", &self.progress.is_some())
             .finish()
     }
 }

@@ -2,7 +2,7 @@
 //! early end of a sale whose every answer is untrusted.
 
 use super::send::millis;
-use super::Client;
+use super::{Client, Progress};
 use crate::clock;
 use crate::error::{Error, Status};
 use crate::log::{log, Level};
@@ -50,6 +50,9 @@ impl Client {
             }
         };
         let trade_no = request.trade_no.unwrap_or_default();
+        if self.cancelled() {
+            return Err(no_answer(cancelled_before(trade_no)));
+        }
         let mut untrusted = None;
         let paid = match self.barcode_pay(&request) {
             Ok(paid) if paid.result.is_some_and(TxnResult::is_final) => {
@@ -69,7 +72,14 @@ impl Client {
             }
             Err(e) => return Err(no_answer(e)),
         };
-        match self.follow(trade_no, interval, deadline, untrusted) {
+        // The payer cannot have paid the moment the pay was answered: the first query waits
+        // one step of the schedule (an explicit interval keeps its meaning: at once).
+        let first = if interval.is_zero() {
+            Schedule::DEFAULT.after(Duration::ZERO)
+        } else {
+            Duration::ZERO
+        };
+        match self.follow(trade_no, interval, deadline, untrusted, first) {
             Ok(mut done) => {
                 done.trade_no = trade_no.to_owned();
                 Ok(done)
@@ -88,13 +98,17 @@ impl Client {
     }
 
     /// Queries `qry_no` every `interval` until the order is final (`S`, `F`, `D`) or `deadline`
-    /// has passed (then TIMEOUT). Only INVALID_ARGUMENT ends the wait early: a failed poll
+    /// has passed (then TIMEOUT). A zero `interval` is the library's schedule ([`Schedule`]):
+    /// quick while most payers confirm, then backing off; zero `deadline` is 60 s.
+    ///
+    /// `Config::cancel` ends it within milliseconds, also while a query is in flight over
+    /// http: CANCELLED (in doubt: the order may still be paid; query it later, or revoke).
+    /// `Config::progress` is told where it stands before the first query and after each. Only INVALID_ARGUMENT ends the wait early: a failed poll
     /// (network, bad answer) and a refusal do not, since right after a pay the gateway may
     /// refuse ("order not found") until the order reaches its query service (spec section 5).
     /// When the deadline passes with no answer but refusals, the error is TIMEOUT (in doubt:
     /// the order may still appear) carrying the last refusal ([`Error::refusal`]), even if a
-    /// later query got no answer in time: a failure to get an answer never hides a refusal. Zero
-    /// durations mean 3 s and 60 s.
+    /// later query got no answer in time: a failure to get an answer never hides a refusal.
     ///
     /// The queries send `V1.0.1`, so the answer's `ref_amt` is the gateway's report of the fen
     /// refunded so far.
@@ -104,7 +118,35 @@ impl Client {
         interval: Duration,
         deadline: Duration,
     ) -> Result<QueryResponse, WaitError> {
-        self.follow(qry_no, interval, deadline, None)
+        self.follow(qry_no, interval, deadline, None, Duration::ZERO)
+    }
+
+    /// True when the config's cancel was fired.
+    pub(super) fn cancelled(&self) -> bool {
+        self.config
+            .cancel
+            .as_ref()
+            .is_some_and(crate::Cancel::is_requested)
+    }
+
+    /// Tells `Config::progress` where the wait on `trade_no` stands.
+    fn progress(
+        &self,
+        trade_no: &str,
+        result: Option<TxnResult>,
+        queries: u32,
+        start: Instant,
+        next_query: Duration,
+    ) {
+        if let Some(progress) = &self.config.progress {
+            progress(&Progress {
+                trade_no,
+                result,
+                queries,
+                elapsed: start.elapsed(),
+                next_query,
+            });
+        }
     }
 
     /// [`Client::wait`], for a sale whose own answer came but could not be trusted when
@@ -112,17 +154,19 @@ impl Client {
     /// [`UNTRUSTED_QUERIES`] queries over at least [`UNTRUSTED_SPAN`] have fared no better
     /// (each refused, or failing the signature check) and none told a state, the sale ends
     /// early in doubt with `untrusted` (the journal keeps it open), instead of at the deadline.
+    /// The first query goes `first` after the start.
     fn follow(
         &self,
         qry_no: &str,
         interval: Duration,
         deadline: Duration,
         untrusted: Option<Error>,
+        first: Duration,
     ) -> Result<QueryResponse, WaitError> {
-        let interval = if interval.is_zero() {
-            Duration::from_secs(3)
+        let schedule = if interval.is_zero() {
+            Schedule::DEFAULT
         } else {
-            interval
+            Schedule::Every(interval)
         };
         let deadline = if deadline.is_zero() {
             Duration::from_secs(60)
@@ -137,19 +181,53 @@ impl Client {
         let mut last_failure: Option<Error> = None;
         // Queries that fared no better than an untrusted answer: (refused, bad signature).
         let mut no_better = (0u32, 0u32);
+        let mut queries = 0u32;
+        let cancel = self.config.cancel.as_ref();
+        let cancelled = |queries: u32, last_answer: Option<Box<QueryResponse>>| WaitError {
+            error: cancelled_waiting(qry_no, queries),
+            last_answer,
+        };
+        let first = first.min(deadline);
+        self.progress(qry_no, None, 0, start, first);
+        if crate::cancel::sleep(cancel, first) || self.cancelled() {
+            return Err(cancelled(0, None));
+        }
         loop {
             let remaining = deadline.saturating_sub(start.elapsed());
             if remaining.is_zero() {
                 break;
+            }
+            if self.cancelled() {
+                return Err(cancelled(queries, last_answer));
             }
             let request = QueryRequest {
                 qry_no,
                 version: Some(crate::model::EXTENDED_VERSION),
                 ..QueryRequest::default()
             };
-            match self.query_within(&request, Some(remaining)) {
+            queries += 1;
+            let outcome = self.query_within(&request, Some(remaining));
+            let next = schedule
+                .after(start.elapsed())
+                .min(deadline.saturating_sub(start.elapsed()));
+            let told = match &outcome {
+                Ok(answer) => answer.result,
+                Err(_) => last_answer.as_ref().and_then(|a| a.result),
+            };
+            let ends = matches!(&outcome, Ok(a) if a.result.is_some_and(|r| r.is_final()));
+            self.progress(
+                qry_no,
+                told,
+                queries,
+                start,
+                if ends { Duration::ZERO } else { next },
+            );
+            match outcome {
                 Ok(answer) if answer.result.is_some_and(|r| r.is_final()) => return Ok(answer),
                 Ok(answer) => last_answer = Some(Box::new(answer)),
+                Err(error) if error.status() == Status::Cancelled => {
+                    return Err(cancelled(queries, last_answer));
+                }
                 Err(error) if error.status() == Status::InvalidArgument => {
                     return Err(WaitError { error, last_answer });
                 }
@@ -174,11 +252,12 @@ impl Client {
                     last_answer: None,
                 });
             }
-            let remaining = deadline.saturating_sub(start.elapsed());
-            if remaining.is_zero() {
+            if next.is_zero() {
                 break;
             }
-            std::thread::sleep(interval.min(remaining));
+            if crate::cancel::sleep(cancel, next) {
+                return Err(cancelled(queries, last_answer));
+            }
         }
         let error = match (&last_answer, last_refusal.or(last_failure)) {
             (Some(answer), _) => Error::new(
@@ -218,6 +297,84 @@ impl Client {
         };
         Err(WaitError { error, last_answer })
     }
+}
+
+/// When a wait queries: every `interval` the caller chose, or the library's default schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schedule {
+    /// A query every this long, the first at once (an explicit `interval`).
+    Every(Duration),
+    /// Steps of `quick` while less than `quick_for` has passed since the wait began (most
+    /// payers confirm within seconds), then of `slow` until `slow_for`, then of `slowest`.
+    Stepped {
+        /// The step while most payers confirm.
+        quick: Duration,
+        /// How long the quick steps last.
+        quick_for: Duration,
+        /// The step after that.
+        slow: Duration,
+        /// Until this long since the wait began.
+        slow_for: Duration,
+        /// The step after that: payers who take this long are rare.
+        slowest: Duration,
+    },
+}
+
+impl Schedule {
+    /// The default (an `interval` of 0): every 800 ms for the first 12 s, every 2 s to 30 s,
+    /// then every 5 s. For payers who confirm between 1 and 10 s after the pay, the sale
+    /// returns about 0.4 s after the payment on average (half a step, plus a query's round
+    /// trip), at about 1.3 queries per second; the vendor SDKs' 10 s steps cost 5 s on average
+    /// (`BENCHMARKS.md`, "time to receipt").
+    pub const DEFAULT: Schedule = Schedule::Stepped {
+        quick: Duration::from_millis(800),
+        quick_for: Duration::from_secs(12),
+        slow: Duration::from_secs(2),
+        slow_for: Duration::from_secs(30),
+        slowest: Duration::from_secs(5),
+    };
+
+    /// The wait before the next query, `elapsed` into the wait.
+    pub fn after(self, elapsed: Duration) -> Duration {
+        match self {
+            Schedule::Every(interval) => interval,
+            Schedule::Stepped {
+                quick,
+                quick_for,
+                slow,
+                slow_for,
+                slowest,
+            } => {
+                if elapsed < quick_for {
+                    quick
+                } else if elapsed < slow_for {
+                    slow
+                } else {
+                    slowest
+                }
+            }
+        }
+    }
+}
+
+/// The error of a wait on `qry_no` the caller's cancel ended after `queries` queries: in doubt
+/// (the order may still be paid).
+fn cancelled_waiting(qry_no: &str, queries: u32) -> Error {
+    Error::new(
+        Status::Cancelled,
+        format!(
+            "cancelled after {queries} queries of {qry_no}: the order may still be paid; query \
+             it later (the journal keeps it open), or revoke it"
+        ),
+    )
+}
+
+/// The error of a sale the caller's cancel ended before its pay was sent.
+fn cancelled_before(trade_no: &str) -> Error {
+    Error::new(
+        Status::CancelledNotSent,
+        format!("cancelled before the pay of {trade_no} was sent: nothing was sent"),
+    )
 }
 
 /// How many queries must fare no better than a sale's untrusted answer before the sale ends

@@ -38,6 +38,13 @@ impl Client {
         call: impl FnOnce(Option<&str>) -> Result<T, Error>,
         learned: impl Fn(&T) -> Learned<'_>,
     ) -> Result<T, Error> {
+        if self.cancelled() {
+            // Fired before anything was recorded or sent: nothing to record either.
+            return Err(Error::new(
+                crate::Status::CancelledNotSent,
+                "cancelled before the request was sent: nothing was sent",
+            ));
+        }
         let Some((journal, mut entry)) = self.journal_begin(kind, own, txn_time)? else {
             return call(txn_time);
         };
@@ -120,8 +127,12 @@ impl Client {
     ///   open for the next recovery; after [`crate::journal::ATTENTION_AFTER_RECOVERIES`] such
     ///   passes it is flagged [`Entry::attention`]: a person should look.
     ///
+    /// `Config::cancel` ends it within milliseconds, also while a query is in flight over
+    /// http: the sales not settled yet are reported as they stand (not counted as a pass), and
+    /// the result is CANCELLED.
+    ///
     /// Returns how many sales were reported; an error only when the journal cannot be read
-    /// (or none is configured), whatever the sales say.
+    /// (or none is configured) or the cancel was fired, whatever the sales say.
     pub fn recover(
         &self,
         deadline: Duration,
@@ -159,7 +170,13 @@ impl Client {
                 break;
             }
             let mut still_open = Vec::with_capacity(open.len());
-            for mut entry in open {
+            let mut queue = open.into_iter();
+            while let Some(mut entry) = queue.next() {
+                if self.cancelled() {
+                    still_open.push(entry);
+                    still_open.extend(queue);
+                    return self.recovery_cancelled(still_open, &mut done, reported);
+                }
                 let qry_no = ledger::qry_no_of(&entry);
                 let request = QueryRequest {
                     qry_no: &qry_no,
@@ -170,6 +187,14 @@ impl Client {
                     .saturating_sub(started.elapsed())
                     .max(Duration::from_millis(1));
                 let queried = self.query_within(&request, Some(budget));
+                if queried
+                    .as_ref()
+                    .is_err_and(|e| e.status() == crate::Status::Cancelled)
+                {
+                    still_open.push(entry);
+                    still_open.extend(queue);
+                    return self.recovery_cancelled(still_open, &mut done, reported);
+                }
                 // `learn` recorded what the query told; the journal has the sale's state now.
                 if let Some(now) = journal.entries()?.into_iter().find(|e| e.id == entry.id) {
                     entry = now;
@@ -186,12 +211,35 @@ impl Client {
             if open.is_empty() || remaining.is_zero() {
                 break;
             }
-            std::thread::sleep(RECOVER_INTERVAL.min(remaining));
+            if crate::cancel::sleep(self.config.cancel.as_ref(), RECOVER_INTERVAL.min(remaining)) {
+                return self.recovery_cancelled(open, &mut done, reported);
+            }
         }
         for entry in &mut open {
             ledger::end_of_pass(&journal, entry);
             done(entry, &mut reported);
         }
         Ok(reported)
+    }
+
+    /// The end of a recovery the caller's cancel stopped: the sales still open are reported
+    /// as they stand (this pass does not count towards `attention`), then CANCELLED.
+    fn recovery_cancelled(
+        &self,
+        open: Vec<Entry>,
+        done: &mut impl FnMut(&Entry, &mut usize),
+        mut reported: usize,
+    ) -> Result<usize, Error> {
+        let left = open.len();
+        for entry in &open {
+            done(entry, &mut reported);
+        }
+        Err(Error::new(
+            crate::Status::Cancelled,
+            format!(
+                "recovery cancelled: {left} sale(s) still open, reported as they stand; run it \
+                 again to settle them ({reported} reported in all)"
+            ),
+        ))
     }
 }

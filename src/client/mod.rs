@@ -13,7 +13,10 @@ mod follow;
 mod journal;
 mod send;
 
-pub use config::{BodyCharset, Config, DEFAULT_JOURNAL_RETENTION, PRODUCTION_URL, SANDBOX_URL};
+pub use config::{
+    BodyCharset, Config, Progress, ProgressFn, DEFAULT_JOURNAL_RETENTION, PRODUCTION_URL,
+    SANDBOX_URL,
+};
 pub use follow::{WaitError, UNTRUSTED_QUERIES, UNTRUSTED_SPAN};
 pub(crate) use send::resolve_txn_time;
 

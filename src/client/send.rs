@@ -132,6 +132,7 @@ impl Client {
                 &transport::Connection {
                     keep_alive: self.config.keep_alive,
                     ca_file: self.config.ca_file.as_deref(),
+                    cancel: self.config.cancel.as_ref(),
                 },
             ),
         };

@@ -36,6 +36,8 @@ impl From<Status> for starpos_status {
             Status::Gateway => STARPOS_ERR_GATEWAY,
             Status::Internal => STARPOS_ERR_INTERNAL,
             Status::Journal => STARPOS_ERR_JOURNAL,
+            Status::Cancelled => STARPOS_ERR_CANCELLED,
+            Status::CancelledNotSent => STARPOS_ERR_CANCELLED_NOT_SENT,
         }
     }
 }
@@ -328,6 +330,45 @@ pub(crate) unsafe fn client_from(config: *const starpos_config) -> Result<Client
         longitude: longitude.to_owned(),
         journal_path,
         journal_retention: Duration::from_secs(u64::from(c.journal_retention_days) * 24 * 3600),
+        // SAFETY: the caller keeps the handle alive for the call (documented).
+        cancel: unsafe { c.cancel.as_ref() }.map(|h| h.inner.clone()),
+        progress: c.progress.map(|f| progress_of(f, c.progress_userdata)),
+    })
+}
+
+/// The caller's userdata, handed back on the thread that made the call.
+struct Userdata(*mut std::ffi::c_void);
+// SAFETY: the progress callback runs on the calling thread, during the call (documented);
+// the pointer is only handed back, never dereferenced here.
+unsafe impl Send for Userdata {}
+// SAFETY: as above.
+unsafe impl Sync for Userdata {}
+
+impl Userdata {
+    /// The pointer (a method, so a closure captures the whole `Userdata`, which is `Send`).
+    fn get(&self) -> *mut std::ffi::c_void {
+        self.0
+    }
+}
+
+/// The C progress callback as the client's.
+fn progress_of(
+    f: unsafe extern "C" fn(*const starpos_progress, *mut std::ffi::c_void),
+    userdata: *mut std::ffi::c_void,
+) -> crate::client::ProgressFn {
+    let userdata = Userdata(userdata);
+    std::sync::Arc::new(move |p: &crate::client::Progress<'_>| {
+        let trade_no = CString::new(p.trade_no).unwrap_or_default();
+        let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        let c = starpos_progress {
+            trade_no: trade_no.as_ptr(),
+            result: result_char(p.result),
+            queries: p.queries,
+            elapsed_ms: ms(p.elapsed),
+            next_query_ms: ms(p.next_query),
+        };
+        // SAFETY: the caller's callback, called as documented, with a struct valid for the call.
+        unsafe { f(&c, userdata.get()) };
     })
 }
 

@@ -7,12 +7,14 @@
 #![allow(non_camel_case_types)]
 
 mod calls;
+mod cancel;
 mod convert;
 mod journal;
 mod types;
 mod util;
 
 pub use calls::*;
+pub use cancel::*;
 pub use journal::*;
 pub use types::*;
 pub use util::*;

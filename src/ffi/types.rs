@@ -40,6 +40,12 @@ pub enum starpos_status {
     /// The sale journal could not be read or written (no space, read-only, locked, not a
     /// journal file); nothing was sent. `error` names the file and what to do.
     STARPOS_ERR_JOURNAL = 9,
+    /// `config->cancel` was fired after a request may have left (a wait's pay, or a query
+    /// answered or in flight): in doubt, as TIMEOUT. `trade_no` says what to query; the
+    /// journal keeps the sale open.
+    STARPOS_ERR_CANCELLED = 10,
+    /// `config->cancel` was fired before the request was sent: nothing was sent.
+    STARPOS_ERR_CANCELLED_NOT_SENT = 11,
 }
 
 /// `flags` bit: open a new connection for every call instead of keeping one alive.
@@ -107,7 +113,46 @@ pub struct starpos_config {
     /// Days a settled sale stays in the journal (for reprints and end-of-day totals) before
     /// compaction drops it; 0 = 7.
     pub journal_retention_days: u32,
+    /// A cancel handle (`starpos_cancel_new`) that ends `starpos_wait`, `starpos_barcode_sale`
+    /// and `starpos_recover` within 100 ms when fired from any thread, also while a query is in
+    /// flight over http; any call it is fired before sending sends nothing
+    /// (STARPOS_ERR_CANCELLED_NOT_SENT). NULL = not cancellable. Must outlive the calls that
+    /// use this config.
+    pub cancel: *mut starpos_cancel,
+    /// Called on the waiting thread of `starpos_wait` and `starpos_barcode_sale` once before
+    /// the first query and after each query's answer or failure; NULL = not told. It should
+    /// return quickly; it may fire `cancel`; it may call the library (the wait holds no lock
+    /// while it runs).
+    pub progress: starpos_progress_fn,
+    /// Passed to `progress` as it is.
+    pub progress_userdata: *mut c_void,
 }
+
+/// A cancel handle: made by `starpos_cancel_new`, fired by `starpos_cancel_request` from any
+/// thread, freed by `starpos_cancel_free`. Opaque.
+pub struct starpos_cancel {
+    pub(crate) inner: crate::cancel::Cancel,
+}
+
+/// Where a wait stands, as `starpos_config.progress` is told. Valid only during the call.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_progress {
+    /// The order being followed (NUL-terminated; the wait's `qry_no`, the sale's `tradeNo`).
+    pub trade_no: *const c_char,
+    /// The last answer's result letter, 0 when none yet.
+    pub result: c_char,
+    /// Queries sent so far in this wait.
+    pub queries: u32,
+    /// Milliseconds since the wait began.
+    pub elapsed_ms: u64,
+    /// Milliseconds from now until the next query goes (0 when none will: the wait ends).
+    pub next_query_ms: u64,
+}
+
+/// The progress callback: `progress` is valid only during the call.
+pub type starpos_progress_fn =
+    Option<unsafe extern "C" fn(progress: *const starpos_progress, userdata: *mut c_void)>;
 
 /// `pubSigQry` input. Every field may be NULL.
 #[repr(C)]

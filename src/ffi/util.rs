@@ -24,6 +24,8 @@ pub extern "C" fn starpos_status_str(status: c_int) -> *const c_char {
         Some(Status::Gateway) => c"GATEWAY",
         Some(Status::Internal) => c"INTERNAL",
         Some(Status::Journal) => c"JOURNAL",
+        Some(Status::Cancelled) => c"CANCELLED",
+        Some(Status::CancelledNotSent) => c"CANCELLED_NOT_SENT",
         None => c"UNKNOWN",
     };
     name.as_ptr()

@@ -71,6 +71,10 @@ pub struct Connection<'a> {
     pub keep_alive: bool,
     /// https only: a PEM file of CA certificates to trust instead of the built-in roots.
     pub ca_file: Option<&'a Path>,
+    /// The caller's cancel: seen before the request leaves (then nothing is sent,
+    /// CANCELLED_NOT_SENT) and while its answer is awaited over http (then CANCELLED, in
+    /// doubt); never while the request is being written.
+    pub cancel: Option<&'a crate::cancel::Cancel>,
 }
 
 /// POSTs `body` to `url` and returns the answer of an HTTP 200.
@@ -99,6 +103,12 @@ pub(crate) fn post_checked(
     timeouts: Timeouts,
     connection: &Connection,
 ) -> Result<Reply, Error> {
+    if connection
+        .cancel
+        .is_some_and(crate::cancel::Cancel::is_requested)
+    {
+        return Err(plain::cancelled_before_sending());
+    }
     if url.starts_with("https://") {
         #[cfg(feature = "tls")]
         return https::post(url, body, content_type, timeouts, connection);
@@ -108,7 +118,14 @@ pub(crate) fn post_checked(
             "is https, but this build has no TLS (build with the `tls` feature)",
         ));
     }
-    plain::post(url, body, content_type, timeouts, connection.keep_alive)
+    plain::post(
+        url,
+        body,
+        content_type,
+        timeouts,
+        connection.keep_alive,
+        connection.cancel,
+    )
 }
 
 #[cfg(test)]
@@ -143,6 +160,7 @@ mod tests {
             let connection = Connection {
                 keep_alive,
                 ca_file: None,
+                cancel: None,
             };
             let e = post(
                 &url,

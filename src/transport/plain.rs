@@ -12,6 +12,7 @@
 use super::dns;
 use super::http1::{self, BodyDecoder, BodyError};
 use super::{Reply, Timeouts};
+use crate::cancel::{self, poll_ms, Cancel, Woke};
 use crate::error::{Error, Status};
 use crate::limits::MAX_ANSWER_BYTES;
 use std::io;
@@ -160,39 +161,14 @@ fn put_idle(authority: &str, stream: TcpStream, idle_for: Duration) {
     drop(closed);
 }
 
-/// Milliseconds for `poll` until `deadline`, rounded up; `None` once it has passed.
-fn poll_ms(deadline: Instant) -> Option<i32> {
-    let left = deadline.checked_duration_since(Instant::now())?;
-    if left.is_zero() {
-        return None;
-    }
-    let ms = left.as_nanos().div_ceil(1_000_000);
-    Some(i32::try_from(ms).unwrap_or(i32::MAX))
-}
-
-/// Waits until `stream` is ready for `events`; `Ok(false)` when `deadline` came first.
-fn wait_for(stream: &TcpStream, events: libc::c_short, deadline: Instant) -> io::Result<bool> {
-    loop {
-        let Some(ms) = poll_ms(deadline) else {
-            return Ok(false);
-        };
-        let mut pfd = libc::pollfd {
-            fd: stream.as_raw_fd(),
-            events,
-            revents: 0,
-        };
-        // SAFETY: one pollfd on the stack, for the duration of the call.
-        match unsafe { libc::poll(&mut pfd, 1, ms) } {
-            n if n > 0 => return Ok(true),
-            0 => {}
-            _ => {
-                let e = io::Error::last_os_error();
-                if e.kind() != io::ErrorKind::Interrupted {
-                    return Err(e);
-                }
-            }
-        }
-    }
+/// Waits until `stream` is ready for `events`, `cancel` is fired, or `deadline` comes.
+fn wait_for(
+    stream: &TcpStream,
+    events: libc::c_short,
+    cancel: Option<&Cancel>,
+    deadline: Instant,
+) -> Woke {
+    cancel::wait(Some(stream.as_raw_fd()), events, cancel, deadline)
 }
 
 /// A failure while sending, with how many bytes the kernel had taken.
@@ -223,10 +199,10 @@ fn send_all(stream: &TcpStream, bytes: &[u8], deadline: Instant) -> Result<(), S
         let e = io::Error::last_os_error();
         let why = match e.kind() {
             io::ErrorKind::Interrupted => continue,
-            io::ErrorKind::WouldBlock => match wait_for(stream, libc::POLLOUT, deadline) {
-                Ok(true) => continue,
-                Ok(false) => "the request could not be sent in time".to_owned(),
-                Err(e) => e.to_string(),
+            // A cancel never interrupts the writing of a request: no cancel here.
+            io::ErrorKind::WouldBlock => match wait_for(stream, libc::POLLOUT, None, deadline) {
+                Woke::Ready => continue,
+                _ => "the request could not be sent in time".to_owned(),
             },
             _ => e.to_string(),
         };
@@ -283,6 +259,22 @@ fn broke(why: impl std::fmt::Display) -> Error {
     ))
 }
 
+/// The caller's cancel, fired while the answer was awaited.
+pub(super) fn cancelled_after_sending() -> Error {
+    Error::new(
+        Status::Cancelled,
+        "cancelled while the answer was awaited: the request may have been processed",
+    )
+}
+
+/// The caller's cancel, fired before the request left.
+pub(super) fn cancelled_before_sending() -> Error {
+    Error::new(
+        Status::CancelledNotSent,
+        "cancelled before the request was sent: nothing was sent",
+    )
+}
+
 fn timed_out() -> Error {
     Error::new(
         Status::Timeout,
@@ -294,6 +286,7 @@ fn timed_out() -> Error {
 /// Returns how long the connection may be kept for reuse (`None`: not at all).
 fn read_answer(
     stream: &mut TcpStream,
+    cancel: Option<&Cancel>,
     deadline: Instant,
 ) -> Result<(Reply, Option<Duration>), Error> {
     let mut raw: Vec<u8> = Vec::with_capacity(2048);
@@ -359,8 +352,10 @@ fn read_answer(
         // Drop what has been parsed (interim heads included), then read more.
         raw.drain(..used);
         used = 0;
-        if !wait_for(stream, libc::POLLIN, deadline).map_err(broke)? {
-            return Err(timed_out());
+        match wait_for(stream, libc::POLLIN, cancel, deadline) {
+            Woke::Ready => {}
+            Woke::Deadline => return Err(timed_out()),
+            Woke::Cancelled => return Err(cancelled_after_sending()),
         }
         raw.reserve(8192);
         let spare = raw.spare_capacity_mut();
@@ -409,6 +404,7 @@ pub fn post(
     content_type: &str,
     timeouts: Timeouts,
     keep_alive: bool,
+    cancel: Option<&Cancel>,
 ) -> Result<Reply, Error> {
     let deadline = after(timeouts.total);
     let target = target(url)?;
@@ -434,6 +430,9 @@ pub fn post(
             Some(stream) => stream,
             None => connect(&target, timeouts, deadline)?,
         };
+        if cancel.is_some_and(Cancel::is_requested) {
+            return Err(cancelled_before_sending());
+        }
         if poll_ms(deadline).is_none() {
             // Sending now could only end in an in-doubt timeout; nothing has left yet.
             return Err(Error::new(
@@ -455,7 +454,7 @@ pub fn post(
             Err(SendError { why, .. }) => return Err(broke(why)),
         }
     };
-    let (reply, keep) = read_answer(&mut stream, deadline)?;
+    let (reply, keep) = read_answer(&mut stream, cancel, deadline)?;
     if let (true, Some(idle_for)) = (keep_alive, keep) {
         put_idle(target.authority, stream, idle_for);
     }
