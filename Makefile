@@ -15,6 +15,12 @@
 #   $(PKGCONFIGDIR)/starpos.pc                   from starpos.pc.in
 #   $(CMAKEDIR)/starposConfig.cmake              find_package(starpos): starpos::starpos (the
 #   $(CMAKEDIR)/starposConfigVersion.cmake       .so) and starpos::starpos_static (the .a)
+# and, for the `starpos` command line (`cargo install --path cli`), from the committed share/
+# (scripts/cli-share.sh regenerates it; cargo-c installs none of these):
+#   $(MANDIR)/man1/starpos.1                     the manual page
+#   $(DATADIR)/bash-completion/completions/starpos
+#   $(DATADIR)/zsh/site-functions/_starpos
+#   $(DATADIR)/fish/vendor_completions.d/starpos.fish
 #
 # <sover> is the ABI generation (README.md, "ABI and versions"), by cargo-c's rule: 0.<minor>
 # for 0.x versions (0.0.<patch> for 0.0.x), <major> from 1.0. build.rs sets the same SONAME.
@@ -31,6 +37,8 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 CMAKEDIR ?= $(LIBDIR)/cmake/starpos
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
 
 CARGO ?= cargo
 TARGET ?=
@@ -104,12 +112,20 @@ install: check-built
 	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@SOVER@|$(SOVER)|' \
 	    cmake/starposConfigVersion.cmake.in > $(DESTDIR)$(CMAKEDIR)/starposConfigVersion.cmake
 	chmod 0644 $(DESTDIR)$(CMAKEDIR)/starposConfig.cmake $(DESTDIR)$(CMAKEDIR)/starposConfigVersion.cmake
+	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/bash-completion/completions \
+	    $(DESTDIR)$(DATADIR)/zsh/site-functions $(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	$(INSTALL) -m 0644 share/man/man1/starpos.1 $(DESTDIR)$(MANDIR)/man1/starpos.1
+	$(INSTALL) -m 0644 share/bash-completion/completions/starpos $(DESTDIR)$(DATADIR)/bash-completion/completions/starpos
+	$(INSTALL) -m 0644 share/zsh/site-functions/_starpos $(DESTDIR)$(DATADIR)/zsh/site-functions/_starpos
+	$(INSTALL) -m 0644 share/fish/vendor_completions.d/starpos.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/starpos.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(REALNAME) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	      $(DESTDIR)$(LIBDIR)/libstarpos.so $(DESTDIR)$(LIBDIR)/libstarpos.a \
 	      $(DESTDIR)$(INCLUDEDIR)/starpos.h $(DESTDIR)$(PKGCONFIGDIR)/starpos.pc \
-	      $(DESTDIR)$(CMAKEDIR)/starposConfig.cmake $(DESTDIR)$(CMAKEDIR)/starposConfigVersion.cmake
+	      $(DESTDIR)$(CMAKEDIR)/starposConfig.cmake $(DESTDIR)$(CMAKEDIR)/starposConfigVersion.cmake \
+	      $(DESTDIR)$(MANDIR)/man1/starpos.1 $(DESTDIR)$(DATADIR)/bash-completion/completions/starpos \
+	      $(DESTDIR)$(DATADIR)/zsh/site-functions/_starpos $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/starpos.fish
 	rmdir $(DESTDIR)$(CMAKEDIR) 2>/dev/null || true
 
 # For scripts: the version `make install` would install.

@@ -73,7 +73,9 @@ lib=$WORK/make/usr/local/lib
 [ "$(readlink "$lib/$soname")" = "$realname" ] || fail "$lib/$soname does not point at $realname"
 [ "$(readlink "$lib/libstarpos.so")" = "$realname" ] || fail "$lib/libstarpos.so does not point at $realname"
 for f in lib/libstarpos.a include/starpos.h lib/pkgconfig/starpos.pc \
-         lib/cmake/starpos/starposConfig.cmake lib/cmake/starpos/starposConfigVersion.cmake; do
+         lib/cmake/starpos/starposConfig.cmake lib/cmake/starpos/starposConfigVersion.cmake \
+         share/man/man1/starpos.1 share/bash-completion/completions/starpos \
+         share/zsh/site-functions/_starpos share/fish/vendor_completions.d/starpos.fish; do
   [ -f "$WORK/make/usr/local/$f" ] || fail "make install did not install $f"
 done
 grep -q -- '--gc-sections' "$lib/pkgconfig/starpos.pc" || fail "starpos.pc's Libs.private lacks --gc-sections"
@@ -130,9 +132,11 @@ cargo cinstall --version
 cargo cinstall -p starpos --release --locked --prefix=/usr --destdir="$WORK/capi"
 make -s install PREFIX=/usr DESTDIR="$WORK/make-usr" BUILD_DIR="$TD/release"
 # The library's files (names and link targets), the header and the .pc file's name must be the
-# same; make install adds its CMake files, and the two .pc files are written differently.
+# same; make install adds its CMake files and the command line's share/ files, and the two
+# .pc files are written differently.
 listing() {
   (cd "$1" && find . -mindepth 1 \( -type f -o -type l \) -not -path './usr/lib/cmake/*' \
+     -not -path './usr/share/*' \
      -printf '%p %l\n' | sed 's|/usr/lib/[^/]*-linux-gnu/|/usr/lib/|' | sort)
 }
 listing "$WORK/capi" >"$WORK/capi.list"

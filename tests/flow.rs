@@ -441,6 +441,10 @@ fn generic_call_signs_sends_and_verifies() {
     assert!(answer.verified());
     assert_eq!(answer.text("result"), "A");
     assert_eq!(answer.text("logNo"), paid.log_no);
+    // `version` is added like the typed calls add it (the gateway refuses a call without).
+    let answer = client.call("pubSigQry", "{}").unwrap();
+    assert!(answer.verified());
+    assert_eq!(sim.requests().last().unwrap().fields["version"], "V1.0.0");
     let e = client.call("no/such", "{}").unwrap_err();
     assert!(e.detail().starts_with("endpoint: "));
     let e = client.call("sdkQryBarcodePay", "[1]").unwrap_err();

@@ -5,7 +5,125 @@
 //! in `commands.rs`.
 
 use crate::exit::EXIT_STATUSES_HELP;
-use clap::{Args, Parser, Subcommand};
+use clap::{Arg, Args, CommandFactory, Parser, Subcommand};
+
+/// The line every subcommand's help ends with, instead of the global options repeated.
+pub const GLOBAL_OPTIONS_LINE: &str = "Global options (--gateway, --org-no, --merc-id, --trm-no, \
+--key, --journal, --json, ...) may stand before or after the command: starpos --help lists them.";
+
+/// The command line as parsed and as its help shows it: [`Cli`]'s declaration, with the global
+/// options listed once, in `starpos --help`. Each subcommand keeps them (hidden in its help) so
+/// they still stand anywhere; its help ends with [`GLOBAL_OPTIONS_LINE`] instead.
+pub fn command() -> clap::Command {
+    let top = Cli::command();
+    let globals: Vec<Arg> = top
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.clone().hide(true))
+        .collect();
+    top.mut_subcommands(|sub| {
+        let after = match sub.get_after_help() {
+            Some(exits) => format!("{exits}\n\n{GLOBAL_OPTIONS_LINE}"),
+            None => GLOBAL_OPTIONS_LINE.to_owned(),
+        };
+        globals
+            .iter()
+            .fold(sub, |sub, arg| sub.arg(arg.clone()))
+            .after_help(after)
+    })
+}
+
+/// The completion script for `shell`, from the declaration (every option, global ones in
+/// every command too, since they stand anywhere).
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "starpos", &mut script);
+    script
+}
+
+/// The manual page `starpos.1` (roff), from the declaration: the global options, each
+/// command with its own options and exit statuses, and the exit table of `starpos --help`.
+pub fn man_page() -> Result<Vec<u8>, starpos::Error> {
+    render_man().map_err(|e| starpos::Error::new(starpos::Status::Internal, e.to_string()))
+}
+
+fn render_man() -> std::io::Result<Vec<u8>> {
+    use clap_mangen::roff::{bold, italic, roman, Roff};
+    let top = Cli::command();
+    let man = clap_mangen::Man::new(top.clone());
+    let mut page = Vec::new();
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    man.render_synopsis_section(&mut page)?;
+    man.render_description_section(&mut page)?;
+    man.render_options_section(&mut page)?;
+    let mut roff = Roff::new();
+    roff.control("SH", ["COMMANDS"]);
+    for sub in top.get_subcommands() {
+        roff.control("SS", [format!("starpos {}", sub.get_name()).as_str()]);
+        if let Some(about) = sub.get_about() {
+            roff.text([roman(about.to_string())]);
+        }
+        for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
+            let name = match arg.get_long() {
+                Some(long) => format!("--{long}"),
+                None => arg.get_id().to_string().to_uppercase(),
+            };
+            let value = match (arg.get_long(), arg.get_value_names()) {
+                (Some(_), Some(names)) if arg.get_action().takes_values() => {
+                    names.iter().map(|n| format!(" <{n}>")).collect::<String>()
+                }
+                _ => String::new(),
+            };
+            roff.control("TP", []);
+            roff.text([bold(name), italic(value)]);
+            roff.text([roman(
+                arg.get_help().map(|h| h.to_string()).unwrap_or_default(),
+            )]);
+        }
+        if let Some(exits) = sub.get_after_help() {
+            roff.control("PP", []);
+            roff.text([roman(exits.to_string())]);
+        }
+    }
+    roff.control("SH", ["EXIT STATUS"]);
+    let (table, rest) = EXIT_STATUSES_HELP
+        .split_once("\n\n")
+        .unwrap_or((EXIT_STATUSES_HELP, ""));
+    for line in table.lines().skip(1) {
+        // "  20  words" starts a row, "      words" goes on with it.
+        let trimmed = line.trim_start();
+        if line.len() - trimmed.len() == 2 {
+            let (code, words) = trimmed.split_once(' ').unwrap_or((trimmed, ""));
+            roff.control("TP", []);
+            roff.text([bold(code)]);
+            roff.text([roman(words.trim_start())]);
+        } else {
+            roff.text([roman(trimmed)]);
+        }
+    }
+    roff.control("SH", ["ENVIRONMENT"]);
+    roff.text([roman(rest.replace('\n', " "))]);
+    roff.to_writer(&mut page)?;
+    man.render_version_section(&mut page)?;
+    Ok(page)
+}
+
+/// Parses the process's arguments with [`command`].
+pub fn parse() -> Result<Cli, clap::Error> {
+    parse_from(std::env::args_os())
+}
+
+/// Parses `args` (the program's name first) with [`command`].
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let mut command = command();
+    let matches = command.try_get_matches_from_mut(args)?;
+    <Cli as clap::FromArgMatches>::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
+}
 
 /// `starpos`: the StarPOS gateway from the command line.
 #[derive(Debug, Parser)]
@@ -92,6 +210,40 @@ pub struct Global {
     /// Print secrets (appIdKey, ...) in clear instead of masked.
     #[arg(long, global = true)]
     pub show_secrets: bool,
+    /// Colours (the QR code of qr-pay): auto (when stdout is a terminal and NO_COLOR is not
+    /// set), always, never.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+    /// Plain characters, no colours: the same as --color never (for logs).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+/// When to draw with colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and `NO_COLOR` is not set (or empty).
+    Auto,
+    /// Always (for `less -R`, a test).
+    Always,
+    /// Never.
+    Never,
+}
+
+impl Global {
+    /// Whether to draw with ANSI colours: `--no-color` and `--color never` say no,
+    /// `--color always` yes; else only on a terminal without `NO_COLOR`.
+    pub fn color(&self) -> bool {
+        use std::io::IsTerminal;
+        match (self.no_color, self.color) {
+            (true, _) | (false, ColorChoice::Never) => false,
+            (false, ColorChoice::Always) => true,
+            (false, ColorChoice::Auto) => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
 }
 
 /// The commands.
@@ -128,11 +280,38 @@ pub enum Command {
     /// The WeChat link that yields the pay code (no gateway call).
     OauthUrl(OauthUrlArgs),
     /// Any other endpoint, signed and verified.
+    #[command(after_help = CALL_HELP)]
     Call(CallArgs),
     /// Serve the gateway simulator on loopback until interrupted.
     Sim(SimArgs),
     /// The whole sale against the built-in simulator, step by step.
     Demo,
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff; `starpos man | man -l -`).
+    Man,
+}
+
+/// What `starpos call` adds to `--fields`, and its exits.
+const CALL_HELP: &str = "Added unless --fields gives them: orgNo, mercId, trmNo (the \
+credentials), txnTime (now), signType (MD5) and version (V1.0.0); the request is signed, the \
+answer's signature verified. Exit: 0 answered; 4 HTTP (a 404 is an unknown endpoint: nothing \
+was done); else the starpos status code, 64 usage.";
+
+/// Where `starpos completions` scripts go.
+const COMPLETIONS_HELP: &str = "Install: starpos completions bash > \
+~/.local/share/bash-completion/completions/starpos; starpos completions zsh > \
+~/.zfunc/_starpos (with fpath+=~/.zfunc); starpos completions fish > \
+~/.config/fish/completions/starpos.fish. `make install` installs the bash, zsh and fish ones \
+and the manual page.";
+
+/// `starpos completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// The exit statuses of `pay` (the whole table is in `starpos --help`).
@@ -385,11 +564,20 @@ pub struct SimArgs {
     pub settle_after_ms: Option<u64>,
 }
 
-/// An amount of money: a whole number of fen, 1 or more.
+/// An amount of money: a whole number of fen, 1 or more, of at most 13 digits (what the
+/// gateway carries, [`starpos::fields::MAX_AMOUNT_FEN`]).
 pub fn fen(text: &str) -> Result<u64, String> {
+    const RULE: &str = "must be a whole number of fen, 1 or more";
+    let digits = text.trim_start_matches('0');
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) && digits.len() > 13 {
+        return Err(format!(
+            "too large: {RULE}, at most 13 digits (below 10^13 fen), got {} digits",
+            digits.len()
+        ));
+    }
     match text.parse::<u64>() {
-        Ok(n) if n >= 1 => Ok(n),
-        _ => Err("must be a whole number of fen, 1 or more".to_owned()),
+        Ok(n) if (1..=starpos::fields::MAX_AMOUNT_FEN).contains(&n) => Ok(n),
+        _ => Err(RULE.to_owned()),
     }
 }
 
@@ -402,15 +590,22 @@ pub fn milliseconds(text: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
-
     fn parse(line: &str) -> Result<Cli, clap::Error> {
-        Cli::try_parse_from(std::iter::once("starpos").chain(line.split_whitespace()))
+        parse_from(std::iter::once("starpos").chain(line.split_whitespace()))
     }
 
     #[test]
     fn the_declaration_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_after_the_command_reach_the_global_struct() {
+        let cli = parse("qry --json --gateway sandbox --journal /tmp/j").unwrap();
+        assert!(cli.global.json);
+        assert_eq!(cli.global.gateway.as_deref(), Some("sandbox"));
+        assert!(cli.global.journal.is_some());
     }
 
     #[test]
@@ -420,6 +615,20 @@ mod tests {
         match cli.command {
             Command::Pay(pay) => assert_eq!((pay.amount, pay.total_amount), (5, 9)),
             other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn amounts_over_13_digits_are_too_large() {
+        assert_eq!(fen("9999999999999"), Ok(9_999_999_999_999));
+        assert_eq!(fen("0009999999999999"), Ok(9_999_999_999_999));
+        for big in ["10000000000000", "99999999999999999999"] {
+            let e = fen(big).unwrap_err();
+            assert!(
+                e.starts_with("too large: must be a whole number of fen"),
+                "{e}"
+            );
+            assert!(e.contains("at most 13 digits"), "{e}");
         }
     }
 

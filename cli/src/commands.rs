@@ -30,9 +30,24 @@ impl Command {
             | Command::Query(_)
             | Command::Wait(_)
             | Command::Recover(_)
-            | Command::Journal => Effect::ReadOnly,
+            | Command::Journal
+            | Command::Completions(_)
+            | Command::Man => Effect::ReadOnly,
             _ => Effect::MayMoveMoney,
         }
+    }
+
+    /// Whether the command calls the gateway of `--gateway` (the others need no credentials).
+    pub fn calls_the_gateway(&self) -> bool {
+        !matches!(
+            self,
+            Command::Demo
+                | Command::OauthUrl(_)
+                | Command::Sim(_)
+                | Command::Journal
+                | Command::Completions(_)
+                | Command::Man
+        )
     }
 
     /// Runs the command.
@@ -52,6 +67,8 @@ impl Command {
             Command::Call(a) => call(ctx, a),
             Command::Sim(a) => sim(ctx, a),
             Command::Demo => demo::run(&ctx.out).map(|()| Outcome::Done),
+            Command::Completions(a) => print_bytes(&crate::args::completions(a.shell)),
+            Command::Man => print_bytes(&crate::args::man_page()?),
         }
     }
 }
@@ -160,10 +177,8 @@ fn qr_pay(ctx: &Context, a: &QrPayArgs) -> Result<Outcome, Failure> {
         attach: a.order.attach.as_deref(),
         add_field: a.order.add_field.as_deref(),
     })?;
-    ctx.out.fields(&answer.to_wire())?;
-    if !answer.pay_code.is_empty() {
-        ctx.out.qr_code(&answer.pay_code)?;
-    }
+    ctx.out
+        .qr_answer(&answer.to_wire(), &answer.pay_code, &answer.trade_no)?;
     // S here means the QR order was made, the normal success; it is paid only when a query
     // of its tradeNo says S.
     Ok(Outcome::of_order(answer.result))
@@ -214,6 +229,15 @@ fn call(ctx: &Context, a: &CallArgs) -> Result<Outcome, Failure> {
     let answer = client.call(&a.endpoint, &a.fields)?;
     let fields: Vec<(&str, String)> = answer.fields().map(|(n, v)| (n, v.to_owned())).collect();
     ctx.out.fields(&fields)?;
+    Ok(Outcome::Done)
+}
+
+/// Writes generated text (a completion script, the manual page) to stdout as it is.
+fn print_bytes(bytes: &[u8]) -> Result<Outcome, Failure> {
+    crate::console::write(
+        crate::console::Stream::Stdout,
+        format_args!("{}", String::from_utf8_lossy(bytes)),
+    )?;
     Ok(Outcome::Done)
 }
 

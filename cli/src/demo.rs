@@ -3,6 +3,7 @@
 use crate::console::{outln, Lost};
 use crate::exit::Failure;
 use crate::output::{mask_if, Printer};
+use serde_json::json;
 use starpos::{
     wechat, BarcodePayRequest, Client, Config, Error, PayRequest, QrPayRequest, QryRequest,
     RefundRequest, Status, TxnResult,
@@ -28,16 +29,66 @@ fn result_words(result: Option<TxnResult>) -> &'static str {
     }
 }
 
-/// Ends a step: how long it took, then a blank line.
-fn elapsed(started: Instant) -> Result<(), Lost> {
-    outln!(
-        "   elapsed   {:.1} ms\n",
-        started.elapsed().as_secs_f64() * 1000.0
-    )
+/// A result letter as JSON: `"S"`, ..., or `""` when there is none.
+fn result_text(result: Option<TxnResult>) -> String {
+    result.map(|r| r.as_char().to_string()).unwrap_or_default()
 }
 
-/// Runs the demo, printing each step for a person.
+/// Prints a line for a person (nothing under `--json`).
+macro_rules! say {
+    ($d:expr, $($arg:tt)*) => {
+        if $d.json { Ok(()) } else { outln!($($arg)*) }
+    };
+}
+
+/// How the demo prints.
+struct Demo {
+    json: bool,
+    show_secrets: bool,
+}
+
+impl Demo {
+    /// A secret as shown: masked unless `--show-secrets` (`****` under `--json`).
+    fn secret(&self, value: &str) -> String {
+        match (self.show_secrets, self.json) {
+            (true, _) => value.to_owned(),
+            (false, true) => "****".to_owned(),
+            (false, false) => mask_if(value, false),
+        }
+    }
+
+    /// Ends a step: for a person, how long it took, then a blank line; under `--json`, one
+    /// line `{"step": n, "name": ..., "elapsed_ms": ..., <found>}`.
+    fn step(
+        &self,
+        n: u32,
+        name: &str,
+        started: Instant,
+        found: serde_json::Value,
+    ) -> Result<(), Lost> {
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        if !self.json {
+            return outln!("   elapsed   {ms:.1} ms\n");
+        }
+        let mut line = serde_json::Map::new();
+        line.insert("step".into(), n.into());
+        line.insert("name".into(), name.into());
+        line.insert("elapsed_ms".into(), ((ms * 10.0).round() / 10.0).into());
+        if let serde_json::Value::Object(found) = found {
+            line.extend(found);
+        }
+        outln!("{}", serde_json::Value::Object(line))
+    }
+}
+
+/// Runs the demo, printing each step for a person, or under `--json` one JSON object per
+/// step (`step`, `name`, `elapsed_ms` and what the step found; amounts numbers of fen) and a
+/// last one with `done`.
 pub fn run(printer: &Printer) -> Result<(), Failure> {
+    let d = Demo {
+        json: printer.json,
+        show_secrets: printer.show_secrets,
+    };
     let config = SimConfig {
         settle_after: Some(PAYER_DELAY),
         ..SimConfig::default()
@@ -54,11 +105,13 @@ pub fn run(printer: &Printer) -> Result<(), Failure> {
         )
         .with_base_url(&sim.base_url()),
     )?;
-    outln!(
+    say!(
+        d,
         "starpos demo: a WeChat sale and two counter sales against the built-in gateway simulator"
     )?;
-    outln!("  gateway  {}", sim.base_url())?;
-    outln!(
+    say!(d, "  gateway  {}", sim.base_url())?;
+    say!(
+        d,
         "  merchant orgNo {} mercId {} trmNo {}\n",
         config.org_no,
         config.merc_id,
@@ -66,34 +119,40 @@ pub fn run(printer: &Printer) -> Result<(), Failure> {
     )?;
 
     let step = Instant::now();
-    outln!("1. pubSigQry: look up the merchant's WeChat official account")?;
-    let qry = client.qry(&QryRequest::default())?;
-    outln!("   appId     {}", qry.app_id)?;
-    outln!(
-        "   appIdKey  {}",
-        mask_if(&qry.app_id_key, printer.show_secrets)
+    say!(
+        d,
+        "1. pubSigQry: look up the merchant's WeChat official account"
     )?;
-    elapsed(step)?;
+    let qry = client.qry(&QryRequest::default())?;
+    say!(d, "   appId     {}", qry.app_id)?;
+    say!(d, "   appIdKey  {}", d.secret(&qry.app_id_key))?;
+    d.step(
+        1,
+        "pubSigQry",
+        step,
+        json!({"appId": qry.app_id, "appIdKey": d.secret(&qry.app_id_key)}),
+    )?;
 
     let step = Instant::now();
-    outln!("2. the OAuth link the payer's WeChat browser opens:")?;
+    say!(d, "2. the OAuth link the payer's WeChat browser opens:")?;
     let state = "demo1";
     let link = wechat::oauth_url(
         &qry.app_id,
         "https://shop.example/starpos/callback",
         Some(state),
     )?;
-    outln!("   {link}")?;
+    say!(d, "   {link}")?;
     let code = format!("demo{}", starpos::clock::new_trade_no("DEMO"));
-    outln!(
+    say!(
+        d,
         "   WeChat redirects to the callback with ?code=...&state={state}; here: code {}",
-        mask_if(&code, printer.show_secrets)
+        d.secret(&code)
     )?;
-    elapsed(step)?;
+    d.step(2, "oauth_url", step, json!({"url": link, "state": state}))?;
 
     let step = Instant::now();
     let amount = 1234;
-    outln!("3. pubSigPay: pay {} with that code", yuan(amount))?;
+    say!(d, "3. pubSigPay: pay {} with that code", yuan(amount))?;
     let sel_order_no = format!("D{}", &starpos::clock::new_trade_no("")[..29]);
     let pay = client.pay(&PayRequest {
         code: Some(&code),
@@ -103,20 +162,28 @@ pub fn run(printer: &Printer) -> Result<(), Failure> {
         sel_order_no: Some(&sel_order_no),
         ..PayRequest::default()
     })?;
-    outln!("   result    {}", result_words(pay.result))?;
-    outln!("   logNo     {}", pay.log_no)?;
-    outln!("   orderNo   {}", pay.order_no)?;
-    outln!("   message   {}", pay.message)?;
-    elapsed(step)?;
+    say!(d, "   result    {}", result_words(pay.result))?;
+    say!(d, "   logNo     {}", pay.log_no)?;
+    say!(d, "   orderNo   {}", pay.order_no)?;
+    say!(d, "   message   {}", pay.message)?;
+    d.step(3, "pubSigPay", step, json!({"amount": amount, "result": result_text(pay.result), "logNo": pay.log_no, "orderNo": pay.order_no, "message": pay.message}))?;
 
     let step = Instant::now();
-    outln!("4. the getBrandWCPayRequest parameters: the H5 page hands them to WeChat, where")?;
-    outln!("   the payer confirms (without them nobody can pay this order)")?;
-    outln!("   {}", wechat::jsapi_params(&pay)?)?;
-    elapsed(step)?;
+    say!(
+        d,
+        "4. the getBrandWCPayRequest parameters: the H5 page hands them to WeChat, where"
+    )?;
+    say!(
+        d,
+        "   the payer confirms (without them nobody can pay this order)"
+    )?;
+    let jsapi = wechat::jsapi_params(&pay)?;
+    say!(d, "   {jsapi}")?;
+    d.step(4, "jsapi_params", step, json!({"params": serde_json::from_str::<serde_json::Value>(&jsapi).unwrap_or_else(|_| jsapi.clone().into())}))?;
 
     let step = Instant::now();
-    outln!(
+    say!(
+        d,
         "5. wait: query the order every 500 ms until it is final (the payer confirms in WeChat)"
     )?;
     let done = client
@@ -126,34 +193,36 @@ pub fn run(printer: &Printer) -> Result<(), Failure> {
             Duration::from_secs(20),
         )
         .map_err(|w| w.error)?;
-    outln!("   result    {}", result_words(done.result))?;
-    outln!(
+    say!(d, "   result    {}", result_words(done.result))?;
+    say!(
+        d,
         "   orderNo   {} (the channel's own number, for the refund)",
         done.order_no
     )?;
-    outln!("   channel   {}", done.pay_channel)?;
-    elapsed(step)?;
+    say!(d, "   channel   {}", done.pay_channel)?;
+    d.step(5, "wait", step, json!({"result": result_text(done.result), "orderNo": done.order_no, "payChannel": done.pay_channel, "amount": done.amount}))?;
     if done.result != Some(TxnResult::Success) {
         return Err(Error::new(Status::Gateway, "the demo sale did not end paid").into());
     }
 
     let step = Instant::now();
-    outln!("6. refund: give the whole {} back", yuan(done.amount))?;
+    say!(d, "6. refund: give the whole {} back", yuan(done.amount))?;
     let refund = client.refund(&RefundRequest {
         order_no: &done.order_no,
         ..RefundRequest::default()
     })?;
-    outln!(
+    say!(
+        d,
         "   result    {}",
         match refund.result {
             Some(TxnResult::Success) => "S (refunded)",
             other => result_words(other),
         }
     )?;
-    outln!("   txnAmt    {}", yuan(refund.txn_amt))?;
-    outln!("   logNo     {}", refund.log_no)?;
-    outln!("   tradeNo   {}", refund.trade_no)?;
-    elapsed(step)?;
+    say!(d, "   txnAmt    {}", yuan(refund.txn_amt))?;
+    say!(d, "   logNo     {}", refund.log_no)?;
+    say!(d, "   tradeNo   {}", refund.trade_no)?;
+    d.step(6, "refund", step, json!({"result": result_text(refund.result), "txnAmt": refund.txn_amt, "logNo": refund.log_no, "tradeNo": refund.trade_no}))?;
 
     let step = Instant::now();
     let amount = 880;
@@ -162,11 +231,15 @@ pub fn run(printer: &Printer) -> Result<(), Failure> {
     // 13 digits of milliseconds and 2 of the process id: 18 digits.
     let millis = &starpos::clock::new_trade_no("")[..13];
     let code = format!("13{millis}{:02}1", std::process::id() % 100);
-    outln!(
+    say!(
+        d,
         "7. the counter: scan the payer's payment code and sell {} (sdkBarcodePay, then",
         yuan(amount)
     )?;
-    outln!("   query its own tradeNo until final; the code is sent once, never again)")?;
+    say!(
+        d,
+        "   query its own tradeNo until final; the code is sent once, never again)"
+    )?;
     let sale = client
         .barcode_sale(
             &BarcodePayRequest {
@@ -180,17 +253,23 @@ pub fn run(printer: &Printer) -> Result<(), Failure> {
             Duration::from_secs(20),
         )
         .map_err(|w| w.error)?;
-    outln!("   channel   {} (from the code's prefix)", sale.pay_channel)?;
-    outln!("   tradeNo   {} (the sale's handle)", sale.trade_no)?;
-    outln!(
+    say!(
+        d,
+        "   channel   {} (from the code's prefix)",
+        sale.pay_channel
+    )?;
+    say!(d, "   tradeNo   {} (the sale's handle)", sale.trade_no)?;
+    say!(
+        d,
         "   result    {} after the payer's password",
         result_words(sale.result)
     )?;
-    elapsed(step)?;
+    d.step(7, "barcode_sale", step, json!({"amount": amount, "payChannel": sale.pay_channel, "tradeNo": sale.trade_no, "result": result_text(sale.result)}))?;
 
     let step = Instant::now();
     let amount = 1500;
-    outln!(
+    say!(
+        d,
         "8. the counter: show a QR code for {} (sdkBarcodePosPay)",
         yuan(amount)
     )?;
@@ -201,8 +280,12 @@ pub fn run(printer: &Printer) -> Result<(), Failure> {
         subject: Some("蛋糕 cake"),
         ..QrPayRequest::default()
     })?;
-    outln!("   payCode   {} (drawn by `starpos qr-pay`)", qr.pay_code)?;
-    outln!("   tradeNo   {}", qr.trade_no)?;
+    say!(
+        d,
+        "   payCode   {} (drawn by `starpos qr-pay`)",
+        qr.pay_code
+    )?;
+    say!(d, "   tradeNo   {}", qr.trade_no)?;
     let paid = client
         .wait(
             &qr.trade_no,
@@ -210,20 +293,25 @@ pub fn run(printer: &Printer) -> Result<(), Failure> {
             Duration::from_secs(20),
         )
         .map_err(|w| w.error)?;
-    outln!(
+    say!(
+        d,
         "   result    {} once the payer scanned it",
         result_words(paid.result)
     )?;
-    elapsed(step)?;
+    d.step(8, "qr_pay", step, json!({"amount": amount, "payCode": qr.pay_code, "tradeNo": qr.trade_no, "result": result_text(paid.result)}))?;
     if sale.result != Some(TxnResult::Success) || paid.result != Some(TxnResult::Success) {
         return Err(Error::new(Status::Gateway, "a demo counter sale did not end paid").into());
     }
 
-    outln!(
-        "done in {} ms: {} gateway calls, every answer signed and verified.",
-        demo_started.elapsed().as_millis(),
-        sim.request_count()
-    )?;
+    let (ms, calls) = (demo_started.elapsed().as_millis(), sim.request_count());
+    if d.json {
+        outln!(
+            "{}",
+            json!({"done": true, "elapsed_ms": ms, "gateway_calls": calls, "verified": true})
+        )?;
+    } else {
+        outln!("done in {ms} ms: {calls} gateway calls, every answer signed and verified.")?;
+    }
     sim.shutdown();
     Ok(())
 }

@@ -3,17 +3,13 @@
 
 use crate::args::Global;
 use crate::exit::Failure;
-use starpos::{Client, Config, PRODUCTION_URL, SANDBOX_URL};
+use starpos::{Client, Config, Error, Status, PRODUCTION_URL, SANDBOX_URL};
 use std::time::Duration;
 
 /// The client, or a usage failure naming the flag and the variable of a missing credential.
 /// Credentials that are present but malformed are the library's to reject (INVALID_ARGUMENT).
 pub fn client(global: &Global) -> Result<Client, Failure> {
-    let gateway = match global.gateway.as_deref() {
-        None | Some("production") => PRODUCTION_URL,
-        Some("sandbox") => SANDBOX_URL,
-        Some(url) => url,
-    };
+    let gateway = base_url(global)?;
     let mut config = Config::new(
         required(&global.org_no, "--org-no", "STARPOS_ORG_NO")?,
         required(&global.merc_id, "--merc-id", "STARPOS_MERC_ID")?,
@@ -30,6 +26,39 @@ pub fn client(global: &Global) -> Result<Client, Failure> {
         config.timeouts.total = Duration::from_millis(ms);
     }
     Ok(Client::new(config)?)
+}
+
+/// The gateway's URL from `--gateway` (or `STARPOS_GATEWAY`): `production` (the default),
+/// `sandbox` or an `http://`/`https://` URL; any other word is a usage error saying which.
+pub fn base_url(global: &Global) -> Result<&str, Failure> {
+    match global.gateway.as_deref() {
+        None | Some("production") => Ok(PRODUCTION_URL),
+        Some("sandbox") => Ok(SANDBOX_URL),
+        Some(url) if url.starts_with("http://") || url.starts_with("https://") => Ok(url),
+        Some(other) => Err(Failure::Usage(format!(
+            "--gateway: must be production, sandbox or an http(s):// URL, got {other:?} \
+             (from --gateway or STARPOS_GATEWAY)"
+        ))),
+    }
+}
+
+/// The library's error in the command line's words, where they differ: its `base_url` is
+/// `--gateway` here, and an HTTP 404 to `starpos call ENDPOINT` is an unknown endpoint.
+pub fn in_cli_words(e: &Error, endpoint: Option<&str>) -> Option<Error> {
+    match (e.status(), e.detail().strip_prefix("base_url: "), endpoint) {
+        (Status::InvalidArgument, Some(rule), _) => Some(Error::new(
+            Status::InvalidArgument,
+            format!("--gateway (STARPOS_GATEWAY): {rule}"),
+        )),
+        (Status::Http, _, Some(endpoint)) if e.detail().ends_with("HTTP 404") => Some(Error::new(
+            Status::Http,
+            format!(
+                "unknown endpoint {endpoint:?}: the gateway has no such endpoint ({})",
+                e.detail()
+            ),
+        )),
+        _ => None,
+    }
 }
 
 fn required<'a>(value: &'a Option<String>, flag: &str, variable: &str) -> Result<&'a str, Failure> {

@@ -11,14 +11,13 @@ mod output;
 
 use args::Cli;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{CommandFactory, Parser};
 use commands::Context;
 use exit::{Failure, EXIT_USAGE};
 use output::Printer;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match args::parse() {
         Ok(cli) => cli,
         Err(e) => return command_line_error(e),
     };
@@ -27,6 +26,12 @@ fn main() -> ExitCode {
         out: Printer {
             json: cli.global.json,
             show_secrets: cli.global.show_secrets,
+            color: cli.global.color(),
+            gateway: if cli.command.calls_the_gateway() {
+                gateway::base_url(&cli.global).ok().map(str::to_owned)
+            } else {
+                None
+            },
         },
     };
     match cli.command.run(&ctx) {
@@ -39,7 +44,20 @@ fn main() -> ExitCode {
                     message,
                     &format!("starpos: {message}\n\nFor more information, try '--help'.\n"),
                 ),
-                Failure::Call(e) => ctx.out.error(e, cli.command.effect(), None),
+                Failure::Call(e) => {
+                    let endpoint = match &cli.command {
+                        args::Command::Call(call) => Some(call.endpoint.as_str()),
+                        _ => None,
+                    };
+                    match gateway::in_cli_words(e, endpoint) {
+                        // A 404 to `call`: no such endpoint, so nothing was done.
+                        Some(e) if e.status() == starpos::Status::Http => {
+                            ctx.out.error(&e, output::Effect::NotDone, None)
+                        }
+                        Some(e) => ctx.out.error(&e, cli.command.effect(), None),
+                        None => ctx.out.error(e, cli.command.effect(), None),
+                    }
+                }
                 Failure::Unfinished { error, last_answer } => ctx.out.error(
                     error,
                     cli.command.effect(),
@@ -56,11 +74,7 @@ fn main() -> ExitCode {
 /// outcome of a call that may have moved money can be found.
 fn output_lost(lost: &console::Lost, cli: &Cli) -> Result<(), console::Lost> {
     console::errln!("starpos: {lost}; the answer was not shown")?;
-    let calls_the_gateway = !matches!(
-        cli.command,
-        args::Command::Demo | args::Command::OauthUrl(_) | args::Command::Sim(_)
-    );
-    if calls_the_gateway && cli.command.effect() == output::Effect::MayMoveMoney {
+    if cli.command.calls_the_gateway() && cli.command.effect() == output::Effect::MayMoveMoney {
         match &cli.global.journal {
             Some(path) => console::errln!(
                 "starpos: the call itself may have gone through: its outcome is in the sale \
@@ -85,7 +99,7 @@ fn command_line_error(mut e: clap::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if e.kind() == ErrorKind::InvalidSubcommand && !has_suggestion(&e) {
-        let names: Vec<String> = Cli::command()
+        let names: Vec<String> = args::command()
             .get_subcommands()
             .map(|c| c.get_name().to_owned())
             .collect();
@@ -101,6 +115,8 @@ fn command_line_error(mut e: clap::Error) -> ExitCode {
     let printer = Printer {
         json: json_requested(std::env::args_os().skip(1)),
         show_secrets: false,
+        color: false,
+        gateway: None,
     };
     let text = e.render().to_string();
     // Nothing more to say if the usage error itself cannot be written: 64 says it.

@@ -8,6 +8,19 @@ use starpos::{Error, Status};
 /// WeChat, in a barcode pay's answer).
 const SECRETS: &[&str] = &["appIdKey", "key", "openId", "signValue"];
 
+/// Amounts, in fen: numbers under `--json` in every answer (the wire carries them as text).
+const FEN_FIELDS: &[&str] = &["amount", "total_amount", "txnAmt", "refAmt"];
+
+/// A field's value under `--json`: an amount of whole fen as a number, any other as text.
+fn json_value(name: &str, value: String) -> serde_json::Value {
+    if FEN_FIELDS.contains(&name) {
+        if let Ok(fen) = value.parse::<u64>() {
+            return fen.into();
+        }
+    }
+    value.into()
+}
+
 /// Masks `value` unless `show`: keeps a hint of the length, not the content.
 pub fn mask_if(value: &str, show: bool) -> String {
     if show || value.is_empty() {
@@ -26,6 +39,11 @@ pub struct Printer {
     pub json: bool,
     /// Print secrets in clear.
     pub show_secrets: bool,
+    /// Draw with ANSI colours (the QR code): stdout is a terminal, `NO_COLOR` is not set and
+    /// `--no-color` was not given, or `--color always`.
+    pub color: bool,
+    /// The gateway's URL the command used, if it calls one: CONNECT failures name it.
+    pub gateway: Option<String>,
 }
 
 impl Printer {
@@ -59,7 +77,10 @@ impl Printer {
     ) -> serde_json::Map<String, serde_json::Value> {
         fields
             .iter()
-            .map(|(n, v)| (n.as_ref().to_owned(), self.shown(n.as_ref(), v).into()))
+            .map(|(n, v)| {
+                let name = n.as_ref();
+                (name.to_owned(), json_value(name, self.shown(name, v)))
+            })
             .collect()
     }
 
@@ -101,6 +122,7 @@ impl Printer {
                         "recoveries": e.recoveries,
                         "attention": e.attention,
                         "error": e.error,
+                        "state": state(e).0,
                     })
                 })
                 .collect();
@@ -124,19 +146,23 @@ impl Printer {
             } else {
                 &e.trade_no
             };
+            let (key, words) = state(e);
+            // A QR order made and not yet paid has no outcome to show: its status is only the
+            // journal's "outcome unknown" (TIMEOUT), which nothing timed out to earn.
+            let status = if key == QR_UNPAID {
+                "-"
+            } else {
+                e.status.name()
+            };
             outln!(
-                "{:<11} {:<28} {:<9} {} {:>10} fen  {}{}",
+                "{:<11} {:<28} {:<9} {} {:>10} fen  {words}{}",
                 e.kind.as_str(),
                 no,
-                e.status.name(),
+                status,
                 e.result.map_or('-', |r| r.as_char()),
                 e.amount,
-                match (e.settled, e.attention) {
-                    (true, _) => "settled",
-                    (false, true) => "OPEN, NEEDS A PERSON",
-                    (false, false) => "OPEN",
-                },
-                if e.error.is_empty() {
+                // The library's words for such an entry say the same ("QR order made ...").
+                if e.error.is_empty() || key == QR_UNPAID {
                     String::new()
                 } else {
                     format!("  {}", e.error)
@@ -146,20 +172,53 @@ impl Printer {
         Ok(())
     }
 
-    /// Draws `text` as a QR code made of characters (two modules per character cell, dark on
-    /// light, with its quiet zone), for a person to scan from the screen. Nothing with `--json`.
+    /// Prints a QR pay's answer. With `--json` as [`Printer::fields`]. For a person, on an
+    /// 80×24 terminal what is needed stays on the screen: the other fields first, then the QR
+    /// code of `pay_code`, then last the `tradeNo`, the `payCode` and the `starpos wait`
+    /// command that follows the order.
+    pub fn qr_answer(
+        &self,
+        fields: &[(&str, String)],
+        pay_code: &str,
+        trade_no: &str,
+    ) -> Result<(), Lost> {
+        if self.json {
+            return self.fields(fields);
+        }
+        let last = ["tradeNo", "payCode"];
+        let first: Vec<(&str, String)> = fields
+            .iter()
+            .filter(|(n, _)| !last.contains(n))
+            .cloned()
+            .collect();
+        self.fields(&first)?;
+        if !pay_code.is_empty() {
+            self.qr_code(pay_code)?;
+        }
+        let width = fields.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+        for (name, value) in [("tradeNo", trade_no), ("payCode", pay_code)] {
+            if !value.is_empty() {
+                outln!("{name:width$}  {value}")?;
+            }
+        }
+        if !trade_no.is_empty() && !pay_code.is_empty() {
+            outln!("next: starpos wait --qry-no {trade_no}   (until the payer has paid)")?;
+        }
+        Ok(())
+    }
+
+    /// Draws `text` as a QR code for a person to scan from the screen: dark modules on a light
+    /// background, as scanners expect, two modules per character cell, with a quiet zone of
+    /// [`QR_QUIET_ZONE`] modules. With colour ([`Printer::color`]) the background and the
+    /// modules are set by ANSI escapes (black on bright white), so it decodes on a light or a
+    /// dark terminal theme alike; without, the dark modules are block characters and the
+    /// light ones spaces (right on a light background, paper, a log). Nothing with `--json`.
     pub fn qr_code(&self, text: &str) -> Result<(), Lost> {
         if self.json {
             return Ok(());
         }
         match qrcode::QrCode::new(text.as_bytes()) {
-            Ok(code) => outln!(
-                "{}",
-                code.render::<qrcode::render::unicode::Dense1x2>()
-                    .dark_color(qrcode::render::unicode::Dense1x2::Light)
-                    .light_color(qrcode::render::unicode::Dense1x2::Dark)
-                    .build()
-            )?,
+            Ok(code) => outln!("{}", draw_qr(&code, self.color).trim_end_matches('\n'))?,
             Err(e) => errln!("starpos: the payCode cannot be drawn as a QR code: {e}")?,
         }
         Ok(())
@@ -177,7 +236,7 @@ impl Printer {
         last_answer: Option<&[(&str, String)]>,
     ) -> Result<(), Lost> {
         let in_doubt = e.in_doubt() && effect == Effect::MayMoveMoney;
-        let hint = hint(e, effect);
+        let hint = hint(e, effect, self.gateway.as_deref());
         if self.json {
             let mut map = serde_json::Map::new();
             map.insert("status".into(), e.status().name().into());
@@ -229,6 +288,61 @@ impl Printer {
     }
 }
 
+/// Light modules around the code. The standard asks 4; 2 is what screen scanners need and
+/// keeps a payCode's code (about 20 lines) and the lines after it on a 24-line terminal.
+pub const QR_QUIET_ZONE: usize = 2;
+
+/// `code` as lines of characters: `▀` `▄` `█` and space, each cell the module above and the one
+/// below; with `color`, each line starts black on bright white and ends with a reset.
+fn draw_qr(code: &qrcode::QrCode, color: bool) -> String {
+    let width = code.width();
+    let modules = code.to_colors();
+    let side = width + 2 * QR_QUIET_ZONE;
+    let dark = |x: usize, y: usize| {
+        x >= QR_QUIET_ZONE
+            && y >= QR_QUIET_ZONE
+            && x < QR_QUIET_ZONE + width
+            && y < QR_QUIET_ZONE + width
+            && modules[(y - QR_QUIET_ZONE) * width + (x - QR_QUIET_ZONE)] == qrcode::Color::Dark
+    };
+    let mut out = String::new();
+    for y in (0..side).step_by(2) {
+        if color {
+            out.push_str("\x1b[30;107m");
+        }
+        for x in 0..side {
+            out.push(match (dark(x, y), y + 1 < side && dark(x, y + 1)) {
+                (true, true) => '█',
+                (true, false) => '▀',
+                (false, true) => '▄',
+                (false, false) => ' ',
+            });
+        }
+        if color {
+            out.push_str("\x1b[0m");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// [`state`] of a QR order made (the payer has a code to scan) and not paid yet.
+const QR_UNPAID: &str = "qr_made_not_paid";
+
+/// Where a journal entry stands: a key for `--json` (`"state"`) and words for a person.
+fn state(e: &starpos::journal::Entry) -> (&'static str, &'static str) {
+    if e.settled {
+        ("settled", "settled")
+    } else if e.attention {
+        ("needs_a_person", "OPEN, NEEDS A PERSON")
+    } else if e.kind == starpos::journal::Kind::QrPay && !e.log_no.is_empty() && e.result.is_none()
+    {
+        (QR_UNPAID, "OPEN: QR order made, not paid yet")
+    } else {
+        ("open", "OPEN")
+    }
+}
+
 /// The `status` of a usage error under `--json`.
 pub const USAGE_STATUS: &str = "USAGE";
 
@@ -239,12 +353,25 @@ pub enum Effect {
     ReadOnly,
     /// `pay`, `refund`, `call`, `demo`: an in-doubt failure may have moved money.
     MayMoveMoney,
+    /// The gateway did nothing: `call` of an endpoint it does not have (HTTP 404).
+    NotDone,
 }
 
-/// What to do after `e`, if there is anything to say.
-fn hint(e: &Error, effect: Effect) -> Option<String> {
+/// What to do after `e`, if there is anything to say. `gateway`: the URL the command tried.
+fn hint(e: &Error, effect: Effect, gateway: Option<&str>) -> Option<String> {
     const KEY_HINT: &str = "the likely cause is a wrong merchant key: check --key / STARPOS_KEY";
+    if let (Status::Connect, Some(url)) = (e.status(), gateway) {
+        return Some(format!(
+            "the gateway at {url} could not be reached: check --gateway (STARPOS_GATEWAY), \
+             the network, and that the gateway is up."
+        ));
+    }
     match effect {
+        Effect::NotDone => Some(
+            "nothing was done: check the endpoint's name as the gateway's spec spells it \
+             (e.g. pubSigQry, sdkQryBarcodePay) and the --gateway URL's path."
+                .to_owned(),
+        ),
         Effect::ReadOnly if e.status() == Status::Signature => Some(format!(
             "nothing changed (this call only reads). The answer's signature did not verify; \
              {KEY_HINT}."

@@ -98,7 +98,7 @@ fn pay_wait_and_refund_from_the_command_line() {
         ],
     ));
     assert_eq!(paid["result"], "A");
-    assert_eq!(paid["total_amount"], "150");
+    assert_eq!(paid["total_amount"], 150, "a number of fen");
     let log_no = paid["logNo"].as_str().unwrap().to_owned();
     assert!(paid.get("PrepayId").is_some(), "wire names: {paid}");
 
@@ -122,8 +122,8 @@ fn pay_wait_and_refund_from_the_command_line() {
         ],
     ));
     assert_eq!(
-        (refund["result"].as_str(), refund["txnAmt"].as_str()),
-        (Some("S"), Some("50"))
+        (refund["result"].as_str(), refund["txnAmt"].as_u64()),
+        (Some("S"), Some(50))
     );
 
     let too_much = starpos(
@@ -961,4 +961,421 @@ fn the_journal_shows_a_sale_that_needs_a_person() {
     let text = stdout(&bare(&["--journal", journal, "journal"]));
     assert!(text.contains("NEEDS A PERSON"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The binary with no credentials, `COLUMNS` as given (or unset), stdout a pipe (no tty).
+fn bare_columns(columns: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_starpos"));
+    for variable in CREDENTIAL_VARIABLES {
+        command.env_remove(variable);
+    }
+    command.env_remove("COLUMNS");
+    if let Some(columns) = columns {
+        command.env("COLUMNS", columns);
+    }
+    command
+        .args(args)
+        .output()
+        .expect("the starpos binary runs")
+}
+
+/// The command names `starpos --help` lists.
+fn command_names() -> Vec<String> {
+    let top = stdout(&bare(&["--help"]));
+    let list = &top[top.find("Commands:").expect("a command list")..];
+    list.lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn every_help_screen_fits_100_columns_and_shows_the_global_options_once() {
+    let names = command_names();
+    assert!(names.len() > 10, "{names:?}");
+    let mut screens = vec![vec!["--help".to_owned()]];
+    for name in names.iter().filter(|n| *n != "help") {
+        screens.push(vec![name.clone(), "--help".to_owned()]);
+        screens.push(vec!["help".to_owned(), name.clone()]);
+    }
+    for screen in &screens {
+        let args: Vec<&str> = screen.iter().map(String::as_str).collect();
+        let out = bare_columns(None, &args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+        let text = stdout(&out);
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= 100,
+                "{args:?}: a line of {} columns: {line:?}",
+                line.chars().count()
+            );
+        }
+        if args[0] != "--help" {
+            // The global options are listed in `starpos --help` only; each command says so.
+            assert!(!text.contains("--org-no <N>"), "{args:?}: {text}");
+            assert!(!text.contains("Global options:"), "{args:?}: {text}");
+            assert!(
+                text.contains("starpos --help lists them"),
+                "{args:?}: {text}"
+            );
+        }
+    }
+    let top = stdout(&bare(&["--help"]));
+    assert!(
+        top.contains("--org-no <N>") && top.contains("Global options:"),
+        "{top}"
+    );
+    // Still accepted after the command, though not listed there.
+    let out = bare(&["query", "--qry-no", "1", "--json"]);
+    assert_eq!(
+        json(&out)["status"],
+        "USAGE",
+        "--json after the command: {out:?}"
+    );
+}
+
+#[test]
+fn help_wraps_to_the_terminal_and_keeps_the_exit_table_whole() {
+    let out = bare_columns(Some("80"), &["--help"]);
+    let text = stdout(&out);
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "COLUMNS=80: {line:?}\n{text}");
+    }
+    // Each row of the exit table as written: no word cut, no row broken by the wrapping.
+    for row in [
+        "  21  not final yet: a query or barcode-pay answered A or Z, a refund answered",
+        "      Z, or recover left sales open (query again, run recover again)",
+        "  74  output lost: stdout (or stderr) was closed or full, so the answer could",
+    ] {
+        assert!(text.lines().any(|l| l == row), "lacks {row:?}:\n{text}");
+    }
+    let narrow = stdout(&bare_columns(Some("60"), &["pay", "--help"]));
+    // (clap does not wrap the usage line.)
+    assert!(
+        narrow
+            .lines()
+            .filter(|l| !l.starts_with("Usage:"))
+            .all(|l| l.chars().count() <= 60),
+        "COLUMNS=60: {narrow}"
+    );
+}
+
+#[test]
+fn json_amounts_are_numbers_of_fen_in_every_answer() {
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let dir = std::env::temp_dir().join(format!("starpos-cli-fen-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let journal = dir.join("sales.journal");
+    let journal = journal.to_str().unwrap();
+    let paid = json(&starpos(
+        &sim,
+        &[
+            "--journal",
+            journal,
+            "--json",
+            "pay",
+            "--code",
+            "fen-1",
+            "--amount",
+            "150",
+            "--total-amount",
+            "160",
+        ],
+    ));
+    assert_eq!(paid["amount"], 150, "{paid}");
+    assert_eq!(paid["total_amount"], 160, "{paid}");
+    let log_no = paid["logNo"].as_str().unwrap().to_owned();
+    let queried = json(&starpos(&sim, &["--json", "query", "--qry-no", &log_no]));
+    assert_eq!(queried["amount"], 150, "{queried}");
+    assert!(queried["refAmt"].is_u64(), "{queried}");
+    assert!(sim.confirm(&log_no));
+    let done = json(&starpos(&sim, &["--json", "wait", "--qry-no", &log_no]));
+    let refund = json(&starpos(
+        &sim,
+        &[
+            "--json",
+            "refund",
+            "--order-no",
+            done["orderNo"].as_str().unwrap(),
+            "--txn-amt",
+            "50",
+        ],
+    ));
+    assert_eq!(refund["txnAmt"], 50, "{refund}");
+    let listed = json(&bare(&["--journal", journal, "--json", "journal"]));
+    assert_eq!(listed["entries"][0]["amount"], 150, "{listed}");
+    assert_eq!(listed["entries"][0]["total_amount"], 160, "{listed}");
+    // Not an amount: still text.
+    assert!(paid["logNo"].is_string() && paid["result"].is_string());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_demo_under_json_is_json_lines() {
+    let out = bare(&["--json", "demo"]);
+    assert!(out.status.success(), "{out:?}");
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+        .collect();
+    assert_eq!(lines.len(), 9, "8 steps and the summary: {lines:?}");
+    for (n, step) in lines[..8].iter().enumerate() {
+        assert_eq!(step["step"], n + 1, "{step}");
+        assert!(step["name"].is_string() && step["elapsed_ms"].is_number());
+    }
+    assert_eq!(lines[2]["amount"], 1234, "an amount in fen, a number");
+    assert_eq!(lines[5]["txnAmt"], 1234);
+    assert_eq!(lines[0]["appIdKey"], "****", "masked");
+    assert_eq!(lines[8]["done"], true);
+    assert!(lines[8]["gateway_calls"].as_u64().unwrap() > 8);
+}
+
+#[test]
+fn qr_pay_ends_with_the_trade_no_the_pay_code_and_the_wait_command() {
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let qr = ["qr-pay", "--pay-channel", "WXPAY", "--amount", "4"];
+    let qr: Vec<&str> = qr.into_iter().chain(["--total-amount", "4"]).collect();
+    let out = starpos(&sim, &qr);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    let n = lines.len();
+    let trade_no = lines[n - 3]
+        .strip_prefix("tradeNo")
+        .expect("tradeNo")
+        .trim();
+    assert!(lines[n - 2].starts_with("payCode "), "{text}");
+    let pay_code = lines[n - 2]["payCode".len()..].trim();
+    assert_eq!(sim.order(trade_no).unwrap().trade_no, trade_no);
+    assert!(
+        lines[n - 1].starts_with(&format!("next: starpos wait --qry-no {trade_no}")),
+        "{text}"
+    );
+    // The QR code right above them, dark modules drawn (not light on dark): its quiet zone's
+    // blank rows frame it, and no escapes when stdout is not a terminal.
+    let picture: Vec<&&str> = lines
+        .iter()
+        .filter(|l| l.contains('█') || l.contains('▀') || l.contains('▄'))
+        .collect();
+    assert!(picture.len() > 10, "{text}");
+    assert!(
+        !text.contains('\x1b'),
+        "plain when not a terminal: {text:?}"
+    );
+    let qr_end = lines.iter().rposition(|l| l.contains('█')).unwrap();
+    assert!(qr_end < n - 3 && qr_end > n - 7, "{text}");
+    // Its first row of modules starts with the finder pattern's dark top edge.
+    assert!(picture[0].trim_start().starts_with("█▀▀▀▀▀█"), "{text}");
+    assert!(!pay_code.is_empty());
+    // Colours on request: black on bright white on every row of the code.
+    let coloured = stdout(&starpos(&sim, &[&["--color", "always"][..], &qr].concat()));
+    assert!(coloured.contains("\x1b[30;107m"), "{coloured:?}");
+    // --no-color and NO_COLOR win over a terminal (auto) and keep it plain.
+    let plain = stdout(&starpos(&sim, &[&["--no-color"][..], &qr].concat()));
+    assert!(!plain.contains('\x1b'));
+}
+
+#[test]
+fn qr_pay_on_a_terminal_draws_with_colours_unless_no_color() {
+    // `script` runs the command on a pseudo-terminal; skipped where it is missing.
+    if Command::new("script").arg("--version").output().is_err() {
+        return;
+    }
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let line = format!(
+        "{} --gateway {} --org-no {} --merc-id {} --trm-no {} --key {} qr-pay --pay-channel \
+         WXPAY --amount 4 --total-amount 4",
+        env!("CARGO_BIN_EXE_starpos"),
+        sim.base_url(),
+        starpos_sim::DEFAULT_ORG_NO,
+        starpos_sim::DEFAULT_MERC_ID,
+        starpos_sim::DEFAULT_TRM_NO,
+        starpos_sim::DEFAULT_KEY
+    );
+    let on_tty = |no_color: bool| {
+        let mut command = Command::new("script");
+        command.args(["-qec", &line, "/dev/null"]);
+        if no_color {
+            command.env("NO_COLOR", "1");
+        } else {
+            command.env_remove("NO_COLOR");
+        }
+        stdout(&command.output().unwrap())
+    };
+    assert!(
+        on_tty(false).contains("\x1b[30;107m"),
+        "{:?}",
+        on_tty(false)
+    );
+    assert!(!on_tty(true).contains("\x1b[30;107m"));
+}
+
+#[test]
+fn the_journal_says_a_fresh_qr_order_is_made_not_paid_not_timeout() {
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let dir = std::env::temp_dir().join(format!("starpos-cli-qr-open-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let journal = dir.join("sales.journal");
+    let journal = journal.to_str().unwrap();
+    let out = starpos(
+        &sim,
+        &[
+            "--journal",
+            journal,
+            "qr-pay",
+            "--pay-channel",
+            "WXPAY",
+            "--amount",
+            "4",
+            "--total-amount",
+            "4",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = stdout(&bare(&["--journal", journal, "journal"]));
+    assert!(text.contains("QR order made, not paid yet"), "{text}");
+    assert!(!text.contains("TIMEOUT"), "nothing timed out: {text}");
+    let listed = json(&bare(&["--journal", journal, "--json", "journal"]));
+    assert_eq!(
+        listed["entries"][0]["state"], "qr_made_not_paid",
+        "{listed}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn call_fills_the_version_and_says_unknown_endpoint_for_a_404() {
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let out = starpos(&sim, &["call", "pubSigQry", "--fields", "{}"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(sim.requests().last().unwrap().fields["version"], "V1.0.0");
+    assert!(
+        stdout(&out).contains(starpos_sim::DEFAULT_APP_ID),
+        "{out:?}"
+    );
+
+    let out = starpos(&sim, &["call", "nope", "--fields", "{}"]);
+    assert_eq!(out.status.code(), Some(4), "HTTP: {out:?}");
+    let text = stderr(&out);
+    assert!(text.contains("unknown endpoint \"nope\""), "{text}");
+    assert!(!text.contains("may have gone through"), "{text}");
+    let failure = json(&starpos(
+        &sim,
+        &["--json", "call", "nope", "--fields", "{}"],
+    ));
+    assert_eq!(failure["in_doubt"], false, "{failure}");
+    assert!(failure["error"]
+        .as_str()
+        .unwrap()
+        .contains("unknown endpoint"));
+
+    let help = stdout(&bare(&["call", "--help"]));
+    for field in ["orgNo", "mercId", "trmNo", "txnTime", "signType", "version"] {
+        assert!(help.contains(field), "call's help names {field}: {help}");
+    }
+}
+
+#[test]
+fn errors_name_the_field_the_rule_and_what_to_do() {
+    let out = bare(&[
+        "pay",
+        "--amount",
+        "99999999999999999999",
+        "--total-amount",
+        "5",
+    ]);
+    assert_eq!(out.status.code(), Some(64));
+    let text = stderr(&out);
+    assert!(
+        text.contains("'--amount <FEN>': too large: must be a whole number of fen, 1 or more")
+            && text.contains("at most 13 digits"),
+        "{text}"
+    );
+    let out = bare(&["--gateway", "sandbx", "qry"]);
+    assert_eq!(out.status.code(), Some(64), "{out:?}");
+    let text = stderr(&out);
+    assert!(
+        text.contains(
+            "--gateway: must be production, sandbox or an http(s):// URL, got \"sandbx\""
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("base_url"), "{text}");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/adpweb/ehpspos3/");
+    let out = Command::new(env!("CARGO_BIN_EXE_starpos"))
+        .args(["--gateway", &url, "--org-no", starpos_sim::DEFAULT_ORG_NO])
+        .args(["--merc-id", starpos_sim::DEFAULT_MERC_ID])
+        .args(["--trm-no", starpos_sim::DEFAULT_TRM_NO])
+        .args(["--key", starpos_sim::DEFAULT_KEY, "qry"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "CONNECT: {out:?}");
+    let text = stderr(&out);
+    assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
+    assert!(text.contains(&url) && text.contains("--gateway"), "{text}");
+}
+
+#[test]
+fn the_manual_page_renders_and_completions_are_generated_and_committed() {
+    let page = bare(&["man"]);
+    assert!(page.status.success(), "{page:?}");
+    let roff = stdout(&page);
+    assert!(roff.contains(".TH starpos 1"), "{roff}");
+    for section in ["COMMANDS", "EXIT STATUS", ".SS \"starpos qr-pay\""] {
+        assert!(roff.contains(section), "lacks {section}");
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let man_path = root.join("share/man/man1/starpos.1");
+    if Command::new("man").arg("--version").output().is_ok() {
+        let shown = Command::new("man")
+            .arg("-l")
+            .arg(&man_path)
+            .env("MANPAGER", "cat")
+            .env("MANWIDTH", "80")
+            .output()
+            .unwrap();
+        let text = stdout(&shown);
+        assert!(shown.status.success(), "{shown:?}");
+        assert!(
+            text.contains("EXIT STATUS") && text.contains("--gateway"),
+            "{text}"
+        );
+    }
+    let committed = [
+        (vec!["man"], "share/man/man1/starpos.1"),
+        (
+            vec!["completions", "bash"],
+            "share/bash-completion/completions/starpos",
+        ),
+        (
+            vec!["completions", "zsh"],
+            "share/zsh/site-functions/_starpos",
+        ),
+        (
+            vec!["completions", "fish"],
+            "share/fish/vendor_completions.d/starpos.fish",
+        ),
+    ];
+    for (args, path) in committed {
+        let generated = stdout(&bare(&args));
+        assert!(
+            generated.contains("qr-pay") && generated.contains("gateway"),
+            "{args:?}: {generated}"
+        );
+        let file = std::fs::read_to_string(root.join(path)).unwrap_or_default();
+        assert!(
+            file == generated,
+            "{path} is not what `starpos {}` prints: run scripts/cli-share.sh",
+            args.join(" ")
+        );
+    }
+    let out = bare(&["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(64));
 }

@@ -254,8 +254,8 @@ impl Client {
     }
 
     /// Any endpoint: `fields_json` is a JSON object of the endpoint's own fields; `orgNo`,
-    /// `mercId`, `trmNo`, `txnTime` and `signType` are added when absent. The answer comes back
-    /// verified, `message` decoded.
+    /// `mercId`, `trmNo`, `txnTime`, `signType` and `version` (`V1.0.0`, as the typed calls
+    /// send) are added when absent. The answer comes back verified, `message` decoded.
     pub fn call(&self, endpoint: &str, fields_json: &str) -> Result<Answer, Error> {
         if endpoint.is_empty()
             || endpoint.len() > 64
@@ -278,13 +278,14 @@ impl Client {
             }
             None => clock::local_txn_time(),
         };
-        let mut all: Vec<(&str, &str)> = Vec::with_capacity(own.len() + 5);
+        let mut all: Vec<(&str, &str)> = Vec::with_capacity(own.len() + 6);
         for (name, value) in [
             ("orgNo", self.config.org_no.as_str()),
             ("mercId", &self.config.merc_id),
             ("trmNo", &self.config.trm_no),
             ("txnTime", &txn_time),
             ("signType", "MD5"),
+            ("version", fields::VERSIONS[0]),
         ] {
             if !own.iter().any(|(n, _)| n == name) {
                 all.push((name, value));

@@ -266,11 +266,11 @@ unsafe fn respond_waited(
 }
 
 /// Calls any endpoint: `fields_json` is a JSON object of its own fields (`orgNo`, `mercId`,
-/// `trmNo`, `txnTime` and `signType` are added when absent), signed and POSTed to
-/// `<base_url><endpoint>.json`. On OK `answer_json` holds the verified answer as a JSON object
-/// of strings (`message` decoded, `signValue` left out); on GATEWAY it holds the refusal; on
-/// any other failure the error in words. `answer_len` too small: INVALID_ARGUMENT with the
-/// size needed in words, nothing written past it.
+/// `trmNo`, `txnTime`, `signType` and `version` `V1.0.0` are added when absent), signed and
+/// POSTed to `<base_url><endpoint>.json`. On OK `answer_json` holds the verified answer as a
+/// JSON object of strings (`message` decoded, `signValue` left out); on GATEWAY it holds the
+/// refusal; on any other failure the error in words. `answer_len` too small: INVALID_ARGUMENT
+/// with the size needed in words, nothing written past it.
 ///
 /// # Safety
 /// Each pointer is NULL or valid for the call; `answer_json` has `answer_len` writable bytes.

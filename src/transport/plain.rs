@@ -241,14 +241,16 @@ fn connect(target: &Target, timeouts: Timeouts, deadline: Instant) -> Result<Tcp
             Err(e) => last = Some(e),
         }
     }
+    // The address tried, as written in base_url: which gateway did not answer.
+    let at = target.authority;
     Err(match last {
         Some(e) if e.kind() != io::ErrorKind::TimedOut => Error::new(
             Status::Connect,
-            format!("could not connect to the gateway ({e})"),
+            format!("could not connect to the gateway at {at} ({e})"),
         ),
         _ => Error::new(
             Status::Connect,
-            "gateway not reached within the connect timeout",
+            format!("gateway at {at} not reached within the connect timeout"),
         ),
     })
 }
@@ -464,6 +466,22 @@ pub fn post(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_connect_names_the_address_tried() {
+        // A port nothing listens on: bound, then closed.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}/adpweb/ehpspos3/pubSigQry.json");
+        let e = post(&url, b"{}", "application/json", Timeouts::DEFAULT, false).unwrap_err();
+        assert_eq!(e.status(), Status::Connect, "{e}");
+        assert!(
+            e.detail().contains(&format!("at 127.0.0.1:{port} (")),
+            "names host:port: {e}"
+        );
+    }
 
     #[test]
     fn urls_split_into_authority_host_port_and_path() {
