@@ -129,8 +129,9 @@ pub enum Command {
     OauthUrl(OauthUrlArgs),
     /// Any other endpoint, signed and verified.
     Call(CallArgs),
-    /// Serve the gateway simulator on loopback until interrupted.
-    Sim(SimArgs),
+    /// Serve the gateway simulator until interrupted (the options and exits of starpos-sim).
+    #[command(after_help = starpos_sim::cli::AFTER_HELP)]
+    Sim(starpos_sim::cli::SimArgs),
     /// The whole sale against the built-in simulator, step by step.
     Demo,
 }
@@ -372,17 +373,6 @@ pub struct CallArgs {
     /// The endpoint's own fields, one JSON object.
     #[arg(long, value_name = "JSON")]
     pub fields: String,
-}
-
-/// `starpos sim`.
-#[derive(Debug, Args)]
-pub struct SimArgs {
-    /// The loopback port (default: any free one).
-    #[arg(long, value_name = "P", default_value_t = 0, hide_default_value = true)]
-    pub port: u16,
-    /// Payments become S this many ms after pubSigPay (default: they wait for _sim/confirm).
-    #[arg(long, value_name = "MS", value_parser = milliseconds)]
-    pub settle_after_ms: Option<u64>,
 }
 
 /// An amount of money: a whole number of fen, 1 or more.

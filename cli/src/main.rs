@@ -40,6 +40,7 @@ fn main() -> ExitCode {
                     &format!("starpos: {message}\n\nFor more information, try '--help'.\n"),
                 ),
                 Failure::Call(e) => ctx.out.error(e, cli.command.effect(), None),
+                Failure::CannotListen(message) => ctx.out.cannot_listen(message),
                 Failure::Unfinished { error, last_answer } => ctx.out.error(
                     error,
                     cli.command.effect(),
