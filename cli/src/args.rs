@@ -26,9 +26,17 @@ pub fn command() -> clap::Command {
             Some(exits) => format!("{exits}\n\n{GLOBAL_OPTIONS_LINE}"),
             None => GLOBAL_OPTIONS_LINE.to_owned(),
         };
+        // A subcommand's own argument of the same name (the simulator's `--org-no`, ...)
+        // stands: clap passes the global's value to it.
         globals
             .iter()
-            .fold(sub, |sub, arg| sub.arg(arg.clone()))
+            .fold(sub, |sub, arg| {
+                if sub.get_arguments().any(|a| a.get_id() == arg.get_id()) {
+                    sub
+                } else {
+                    sub.arg(arg.clone())
+                }
+            })
             .after_help(after)
     })
 }
@@ -282,8 +290,9 @@ pub enum Command {
     /// Any other endpoint, signed and verified.
     #[command(after_help = CALL_HELP)]
     Call(CallArgs),
-    /// Serve the gateway simulator on loopback until interrupted.
-    Sim(SimArgs),
+    /// Serve the gateway simulator until interrupted (the options and exits of starpos-sim).
+    #[command(after_help = starpos_sim::cli::AFTER_HELP)]
+    Sim(starpos_sim::cli::SimArgs),
     /// The whole sale against the built-in simulator, step by step.
     Demo,
     /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
@@ -551,17 +560,6 @@ pub struct CallArgs {
     /// The endpoint's own fields, one JSON object.
     #[arg(long, value_name = "JSON")]
     pub fields: String,
-}
-
-/// `starpos sim`.
-#[derive(Debug, Args)]
-pub struct SimArgs {
-    /// The loopback port (default: any free one).
-    #[arg(long, value_name = "P", default_value_t = 0, hide_default_value = true)]
-    pub port: u16,
-    /// Payments become S this many ms after pubSigPay (default: they wait for _sim/confirm).
-    #[arg(long, value_name = "MS", value_parser = milliseconds)]
-    pub settle_after_ms: Option<u64>,
 }
 
 /// An amount of money: a whole number of fen, 1 or more, of at most 13 digits (what the

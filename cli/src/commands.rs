@@ -2,15 +2,14 @@
 
 use crate::args::{
     BarcodePayArgs, CallArgs, Command, Global, OauthUrlArgs, PayArgs, QrPayArgs, QryArgs,
-    QueryArgs, RecoverArgs, RefundArgs, SaleArgs, SimArgs, WaitArgs,
+    QueryArgs, RecoverArgs, RefundArgs, SaleArgs, WaitArgs,
 };
 use crate::console::outln;
 use crate::exit::{Failure, Outcome};
-use crate::output::{mask_if, Effect, Printer};
+use crate::output::{Effect, Printer};
 use crate::{demo, gateway};
 use starpos::{
-    BarcodePayRequest, Error, PayRequest, QrPayRequest, QryRequest, QueryRequest, RefundRequest,
-    Status,
+    BarcodePayRequest, PayRequest, QrPayRequest, QryRequest, QueryRequest, RefundRequest,
 };
 use std::time::Duration;
 
@@ -241,29 +240,36 @@ fn print_bytes(bytes: &[u8]) -> Result<Outcome, Failure> {
     Ok(Outcome::Done)
 }
 
-fn sim(ctx: &Context, a: &SimArgs) -> Result<Outcome, Failure> {
-    let mut config = starpos_sim::SimConfig {
-        bind: std::net::SocketAddr::from(([127, 0, 0, 1], a.port)),
-        ..starpos_sim::SimConfig::default()
-    };
-    config.settle_after = a.settle_after_ms.map(Duration::from_millis);
-    let sim = starpos_sim::Simulator::start(config.clone())
-        .map_err(|e| Error::new(Status::Connect, format!("cannot serve: {e}")))?;
-    outln!("starpos gateway simulator at {}", sim.base_url())?;
+/// `starpos sim`: the simulator's own start and banner (`starpos_sim::cli`), as
+/// `starpos-sim` runs them; only the writing is the CLI's (a lost stdout exits 74).
+fn sim(_ctx: &Context, a: &starpos_sim::cli::SimArgs) -> Result<Outcome, Failure> {
+    let sim = a.start().map_err(|e| match e {
+        starpos_sim::cli::StartError::Usage(message) => Failure::Usage(message),
+        listen @ starpos_sim::cli::StartError::Listen { .. } => {
+            Failure::CannotListen(listen.to_string())
+        }
+    })?;
     outln!(
-        "  --gateway {} --org-no {} --merc-id {} --trm-no {} --key {}",
-        sim.base_url(),
-        config.org_no,
-        config.merc_id,
-        starpos_sim::DEFAULT_TRM_NO,
-        mask_if(&config.key, ctx.global.show_secrets)
+        "{}",
+        starpos_sim::cli::banner(&sim, a.show_secrets).trim_end()
     )?;
-    outln!(
-        "  the payer: POST {}_sim/confirm or _sim/cancel with {{\"no\":\"<logNo>\"}}",
-        sim.base_url().trim_end_matches("adpweb/ehpspos3/")
-    )?;
-    outln!("serving until interrupted (Ctrl-C)")?;
     loop {
         std::thread::park();
+    }
+}
+
+#[cfg(test)]
+mod sim_tests {
+    /// What `starpos sim` prints is the simulator's banner: its masking must be the CLI's.
+    #[test]
+    fn the_simulator_masks_as_the_cli_does() {
+        for secret in ["", "k", "9E1D5C0A7B3F4E2D8C6A1B0F3E5D7C9A", "密钥"] {
+            for show in [false, true] {
+                assert_eq!(
+                    starpos_sim::cli::mask(secret, show),
+                    crate::output::mask_if(secret, show)
+                );
+            }
+        }
     }
 }

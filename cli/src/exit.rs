@@ -20,6 +20,9 @@ Exit statuses:
       may follow)
   64  usage: the command line (or a missing credential) is wrong; nothing
       was sent
+  69  sim: cannot listen: the address is in use (another simulator?), not
+      this machine's, or needs privileges: stop what holds it, or pick
+      another --port (0: any free one)
   74  output lost: stdout (or stderr) was closed or full, so the answer could
       not be written; the call itself may have gone through: see the sale
       journal (starpos journal) or query the order. A failed call keeps its
@@ -37,6 +40,9 @@ pub const EXIT_ENDED_UNPAID: u8 = 20;
 pub const EXIT_NOT_FINAL: u8 = 21;
 /// Exit status: the command line could not be used.
 pub const EXIT_USAGE: u8 = 64;
+/// Exit status: `sim` cannot listen (a busy port most often); the simulator's own
+/// [`starpos_sim::cli::EXIT_CANNOT_LISTEN`], which `starpos-sim` exits with too.
+pub const EXIT_CANNOT_LISTEN: u8 = starpos_sim::cli::EXIT_CANNOT_LISTEN;
 /// Exit status: the answer could not be written (stdout or stderr closed or full); sysexits'
 /// EX_IOERR.
 pub const EXIT_OUTPUT: u8 = 74;
@@ -88,6 +94,8 @@ pub enum Failure {
     Usage(String),
     /// The library failed the call.
     Call(Error),
+    /// `sim` cannot listen where it was told to: why, and what to do.
+    CannotListen(String),
     /// A wait (`wait`, `sale`) ended without a final answer, TIMEOUT at its deadline most
     /// often: the error, and the last answer it got (where the order stood), if any.
     Unfinished {
@@ -108,6 +116,7 @@ impl Failure {
         match self {
             Failure::Usage(_) => ExitCode::from(EXIT_USAGE),
             Failure::Output(_) => ExitCode::from(EXIT_OUTPUT),
+            Failure::CannotListen(_) => ExitCode::from(EXIT_CANNOT_LISTEN),
             Failure::Call(e) | Failure::Unfinished { error: e, .. } => {
                 ExitCode::from(u8::try_from(e.status() as i64).unwrap_or(u8::MAX))
             }
@@ -139,6 +148,13 @@ impl From<Error> for Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_simulator_exits_with_the_same_statuses() {
+        assert_eq!(EXIT_USAGE, starpos_sim::cli::EXIT_USAGE);
+        assert_eq!(EXIT_OUTPUT, starpos_sim::cli::EXIT_OUTPUT);
+        assert!(EXIT_STATUSES_HELP.contains(&format!("  {EXIT_CANNOT_LISTEN}  sim: cannot listen")));
+    }
 
     #[test]
     fn order_states_map_to_exit_outcomes() {

@@ -58,6 +58,7 @@ fn main() -> ExitCode {
                         None => ctx.out.error(e, cli.command.effect(), None),
                     }
                 }
+                Failure::CannotListen(message) => ctx.out.cannot_listen(message),
                 Failure::Unfinished { error, last_answer } => ctx.out.error(
                     error,
                     cli.command.effect(),

@@ -343,6 +343,26 @@ fn state(e: &starpos::journal::Entry) -> (&'static str, &'static str) {
     }
 }
 
+impl Printer {
+    /// Prints why `sim` cannot listen: `{"status": "CANNOT_LISTEN", "error": ...}` on stdout
+    /// with `--json`, else `starpos: <message>` on stderr.
+    pub fn cannot_listen(&self, message: &str) -> Result<(), Lost> {
+        if self.json {
+            let mut map = serde_json::Map::new();
+            map.insert("status".into(), CANNOT_LISTEN_STATUS.into());
+            map.insert("error".into(), message.into());
+            map.insert("in_doubt".into(), false.into());
+            outln!("{}", serde_json::Value::Object(map))?;
+        } else {
+            errln!("starpos: {message}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The `status` of `sim`'s "cannot listen" under `--json`.
+pub const CANNOT_LISTEN_STATUS: &str = "CANNOT_LISTEN";
+
 /// The `status` of a usage error under `--json`.
 pub const USAGE_STATUS: &str = "USAGE";
 

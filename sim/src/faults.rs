@@ -252,7 +252,7 @@ pub(crate) struct Rule {
 pub(crate) fn take(rules: &mut Vec<Rule>, endpoint: &str) -> Option<Fault> {
     let at = rules
         .iter()
-        .position(|r| r.remaining > 0 && r.endpoint.as_deref().map_or(true, |e| e == endpoint))?;
+        .position(|r| r.remaining > 0 && r.endpoint.as_deref().is_none_or(|e| e == endpoint))?;
     let rule = &mut rules[at];
     rule.remaining -= 1;
     let fault = rule.fault.clone();

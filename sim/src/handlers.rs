@@ -236,7 +236,7 @@ pub(crate) fn handle(
     Handled { reply, fields: map }
 }
 
-/// The body as a JSON object: UTF-8, or GBK when it uses only characters the small table knows.
+/// The body as a JSON object: UTF-8, else GBK.
 fn parse_body(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
     let text = match std::str::from_utf8(body) {
         Ok(text) => text.to_owned(),

@@ -137,9 +137,20 @@
 //!   fault.
 //!
 //! Malformed control requests get 400 with `{"ok":false,"error":"…"}`.
+//!
+//! # Command line
+//!
+//! `starpos-sim` and the CLI's `starpos sim` are one command line, declared once in [`cli`]:
+//! the same options with the same names and defaults (`--port`, `--bind`,
+//! `--settle-after-ms`, `--org-no`, `--merc-id`, `--key`, `--app-id`, `--app-id-key`,
+//! `--show-secrets`; the credentials fall back to `STARPOS_ORG_NO`, `STARPOS_MERC_ID`,
+//! `STARPOS_KEY`), the same banner with the keys masked as the CLI masks secrets, and the
+//! CLI's exit statuses: 64 usage, 69 cannot listen (a busy port fails at once, saying
+//! "address in use" and the address), 74 stdout lost.
 
 #![warn(missing_docs)]
 
+pub mod cli;
 mod clock;
 pub mod codes;
 mod config;
@@ -244,8 +255,14 @@ impl std::fmt::Debug for Simulator {
 
 impl Simulator {
     /// Binds `config.bind`, starts the worker threads and returns once connections are accepted.
+    ///
+    /// A bind that fails returns its own error, so its kind tells why:
+    /// [`std::io::ErrorKind::AddrInUse`] when another socket holds the address
+    /// ([`cli::StartError`] words it for a person).
     pub fn start(config: SimConfig) -> std::io::Result<Simulator> {
-        let server = tiny_http::Server::http(config.bind).map_err(std::io::Error::other)?;
+        let listener = TcpListener::bind(config.bind)?;
+        let server =
+            tiny_http::Server::from_listener(listener, None).map_err(std::io::Error::other)?;
         let local = server
             .server_addr()
             .to_ip()

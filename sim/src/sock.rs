@@ -53,7 +53,7 @@ pub fn shutdown_connections(listener: SocketAddr, peer: Option<SocketAddr>) -> u
         let (Ok(local), Ok(remote)) = (stream.local_addr(), stream.peer_addr()) else {
             continue;
         };
-        if same_listener(local, listener) && peer.map_or(true, |p| p == remote) {
+        if same_listener(local, listener) && peer.is_none_or(|p| p == remote) {
             // Shutting down the copy shuts down the connection itself.
             if stream.shutdown(Shutdown::Both).is_ok() {
                 closed += 1;

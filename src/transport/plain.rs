@@ -475,7 +475,15 @@ mod tests {
             .unwrap()
             .port();
         let url = format!("http://127.0.0.1:{port}/adpweb/ehpspos3/pubSigQry.json");
-        let e = post(&url, b"{}", "application/json", Timeouts::DEFAULT, false).unwrap_err();
+        let e = post(
+            &url,
+            b"{}",
+            "application/json",
+            Timeouts::DEFAULT,
+            false,
+            None,
+        )
+        .unwrap_err();
         assert_eq!(e.status(), Status::Connect, "{e}");
         assert!(
             e.detail().contains(&format!("at 127.0.0.1:{port} (")),

@@ -55,7 +55,7 @@ complete -c starpos -n "__fish_starpos_needs_command" -f -a "recover" -d 'After 
 complete -c starpos -n "__fish_starpos_needs_command" -f -a "journal" -d 'The sales the journal (--journal) holds, oldest first (no gateway call)'
 complete -c starpos -n "__fish_starpos_needs_command" -f -a "oauth-url" -d 'The WeChat link that yields the pay code (no gateway call)'
 complete -c starpos -n "__fish_starpos_needs_command" -f -a "call" -d 'Any other endpoint, signed and verified'
-complete -c starpos -n "__fish_starpos_needs_command" -f -a "sim" -d 'Serve the gateway simulator on loopback until interrupted'
+complete -c starpos -n "__fish_starpos_needs_command" -f -a "sim" -d 'Serve the gateway simulator until interrupted (the options and exits of starpos-sim)'
 complete -c starpos -n "__fish_starpos_needs_command" -f -a "demo" -d 'The whole sale against the built-in simulator, step by step'
 complete -c starpos -n "__fish_starpos_needs_command" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
 complete -c starpos -n "__fish_starpos_needs_command" -f -a "man" -d 'Print the manual page (roff; `starpos man | man -l -`)'
@@ -343,13 +343,16 @@ complete -c starpos -n "__fish_starpos_using_subcommand call" -l json -d 'Print 
 complete -c starpos -n "__fish_starpos_using_subcommand call" -l show-secrets -d 'Print secrets (appIdKey, ...) in clear instead of masked'
 complete -c starpos -n "__fish_starpos_using_subcommand call" -l no-color -d 'Plain characters, no colours: the same as --color never (for logs)'
 complete -c starpos -n "__fish_starpos_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c starpos -n "__fish_starpos_using_subcommand sim" -l port -d 'The loopback port (default: any free one)' -r
-complete -c starpos -n "__fish_starpos_using_subcommand sim" -l settle-after-ms -d 'Payments become S this many ms after pubSigPay (default: they wait for _sim/confirm)' -r
+complete -c starpos -n "__fish_starpos_using_subcommand sim" -l port -d 'The port to listen on (default: any free port; the base URL says which)' -r
+complete -c starpos -n "__fish_starpos_using_subcommand sim" -l bind -d 'The address to listen on, IP or IP:PORT (default 127.0.0.1: this machine only)' -r
+complete -c starpos -n "__fish_starpos_using_subcommand sim" -l settle-after-ms -d 'Waiting (A) payments become S this many ms after the pay (default: they stay A until POST /_sim/confirm or /_sim/cancel)' -r
+complete -c starpos -n "__fish_starpos_using_subcommand sim" -l org-no -d 'The merchant\'s orgNo, the only one accepted' -r
+complete -c starpos -n "__fish_starpos_using_subcommand sim" -l merc-id -d 'The merchant\'s mercId, the only one accepted' -r
+complete -c starpos -n "__fish_starpos_using_subcommand sim" -l key -d 'The merchant key requests must be signed with (default: the simulator\'s test key, starpos_sim::DEFAULT_KEY); printed masked' -r
+complete -c starpos -n "__fish_starpos_using_subcommand sim" -l app-id -d 'The official account\'s appId that pubSigQry answers' -r
+complete -c starpos -n "__fish_starpos_using_subcommand sim" -l app-id-key -d 'The official account\'s appIdKey that pubSigQry answers (default: starpos_sim::DEFAULT_APP_ID_KEY); printed masked' -r
 complete -c starpos -n "__fish_starpos_using_subcommand sim" -l gateway -d 'The gateway: production (default), sandbox, or a URL such as `starpos sim` prints' -r
-complete -c starpos -n "__fish_starpos_using_subcommand sim" -l org-no -d 'The merchant\'s orgNo (for commands that call the gateway)' -r
-complete -c starpos -n "__fish_starpos_using_subcommand sim" -l merc-id -d 'The merchant\'s mercId (for commands that call the gateway)' -r
 complete -c starpos -n "__fish_starpos_using_subcommand sim" -l trm-no -d 'The terminal\'s trmNo (for commands that call the gateway)' -r
-complete -c starpos -n "__fish_starpos_using_subcommand sim" -l key -d 'The merchant key (for commands that call the gateway); never printed' -r
 complete -c starpos -n "__fish_starpos_using_subcommand sim" -l timeout-ms -d 'Time limit of one gateway call, in ms (default: the library\'s)' -r
 complete -c starpos -n "__fish_starpos_using_subcommand sim" -l trm-typ -d 'trmTyp sent with every sdk call: P or I smart POS (I: the iOS SDK\'s name), A app, C PC, T table sign' -r
 complete -c starpos -n "__fish_starpos_using_subcommand sim" -l opr-id -d 'oprId sent with every sdk call: the cashier (≤ 6 letters/digits)' -r
@@ -359,8 +362,8 @@ complete -c starpos -n "__fish_starpos_using_subcommand sim" -l journal -d 'The 
 complete -c starpos -n "__fish_starpos_using_subcommand sim" -l color -d 'Colours (the QR code of qr-pay): auto (when stdout is a terminal and NO_COLOR is not set), always, never' -r -f -a "auto\t'When stdout is a terminal and `NO_COLOR` is not set (or empty)'
 always\t'Always (for `less -R`, a test)'
 never\t'Never'"
+complete -c starpos -n "__fish_starpos_using_subcommand sim" -l show-secrets -d 'Print the keys in clear instead of masked'
 complete -c starpos -n "__fish_starpos_using_subcommand sim" -l json -d 'Print one JSON object with the wire field names (failures too, on stdout)'
-complete -c starpos -n "__fish_starpos_using_subcommand sim" -l show-secrets -d 'Print secrets (appIdKey, ...) in clear instead of masked'
 complete -c starpos -n "__fish_starpos_using_subcommand sim" -l no-color -d 'Plain characters, no colours: the same as --color never (for logs)'
 complete -c starpos -n "__fish_starpos_using_subcommand sim" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c starpos -n "__fish_starpos_using_subcommand demo" -l gateway -d 'The gateway: production (default), sandbox, or a URL such as `starpos sim` prints' -r
@@ -429,7 +432,7 @@ complete -c starpos -n "__fish_starpos_using_subcommand help; and not __fish_see
 complete -c starpos -n "__fish_starpos_using_subcommand help; and not __fish_seen_subcommand_from qry pay query wait refund barcode-pay qr-pay sale recover journal oauth-url call sim demo completions man help" -f -a "journal" -d 'The sales the journal (--journal) holds, oldest first (no gateway call)'
 complete -c starpos -n "__fish_starpos_using_subcommand help; and not __fish_seen_subcommand_from qry pay query wait refund barcode-pay qr-pay sale recover journal oauth-url call sim demo completions man help" -f -a "oauth-url" -d 'The WeChat link that yields the pay code (no gateway call)'
 complete -c starpos -n "__fish_starpos_using_subcommand help; and not __fish_seen_subcommand_from qry pay query wait refund barcode-pay qr-pay sale recover journal oauth-url call sim demo completions man help" -f -a "call" -d 'Any other endpoint, signed and verified'
-complete -c starpos -n "__fish_starpos_using_subcommand help; and not __fish_seen_subcommand_from qry pay query wait refund barcode-pay qr-pay sale recover journal oauth-url call sim demo completions man help" -f -a "sim" -d 'Serve the gateway simulator on loopback until interrupted'
+complete -c starpos -n "__fish_starpos_using_subcommand help; and not __fish_seen_subcommand_from qry pay query wait refund barcode-pay qr-pay sale recover journal oauth-url call sim demo completions man help" -f -a "sim" -d 'Serve the gateway simulator until interrupted (the options and exits of starpos-sim)'
 complete -c starpos -n "__fish_starpos_using_subcommand help; and not __fish_seen_subcommand_from qry pay query wait refund barcode-pay qr-pay sale recover journal oauth-url call sim demo completions man help" -f -a "demo" -d 'The whole sale against the built-in simulator, step by step'
 complete -c starpos -n "__fish_starpos_using_subcommand help; and not __fish_seen_subcommand_from qry pay query wait refund barcode-pay qr-pay sale recover journal oauth-url call sim demo completions man help" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
 complete -c starpos -n "__fish_starpos_using_subcommand help; and not __fish_seen_subcommand_from qry pay query wait refund barcode-pay qr-pay sale recover journal oauth-url call sim demo completions man help" -f -a "man" -d 'Print the manual page (roff; `starpos man | man -l -`)'
