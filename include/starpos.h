@@ -1324,6 +1324,67 @@ enum starpos_status starpos_journal_list(const struct starpos_config *config,
                                          void *userdata);
 
 /**
+ * `starpos_call`, and the size its answer needs.
+ *
+ * Same arguments, status, buffer contents and last error as `starpos_call`. In addition
+ * `*needed` (when `needed` is not NULL) is set on every return to the bytes, NUL included,
+ * that the text meant for `answer_json` takes: the verified answer on OK and when
+ * `answer_len` is too small (then INVALID_ARGUMENT: call again with `*needed` bytes; the
+ * request was sent and answered, so calling again sends it again); the refusal on GATEWAY
+ * (when it does not fit, `answer_json` holds the error's words instead); 0 when the call made
+ * no such text (any other failure: `answer_json` holds the error's words, cut to fit, and
+ * `starpos_last_error` all of them).
+ *
+ * # Safety
+ * Each pointer is NULL or valid for the call; `answer_json` has `answer_len` writable bytes;
+ * `needed` is NULL or points to a writable `size_t`.
+ */
+enum starpos_status starpos_call_sized(const struct starpos_config *config,
+                                       const char *endpoint,
+                                       const char *fields_json,
+                                       char *answer_json,
+                                       size_t answer_len,
+                                       size_t *needed);
+
+/**
+ * `starpos_wechat_oauth_url`, and the size the link needs.
+ *
+ * Same arguments, status, buffer contents and last error as `starpos_wechat_oauth_url`. In
+ * addition `*needed` (when `needed` is not NULL) is set on every return to the bytes, NUL
+ * included, that the link takes: on OK, and when `out_len` is too small (INVALID_ARGUMENT:
+ * call again with `*needed` bytes); 0 when there is no link (bad input, NULL `out`, `out_len`
+ * 0: `out` holds the error's words when it can).
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `out` is NULL or has `out_len` writable bytes;
+ * `needed` is NULL or points to a writable `size_t`.
+ */
+enum starpos_status starpos_wechat_oauth_url_sized(const char *app_id,
+                                                   const char *redirect_uri,
+                                                   const char *state,
+                                                   char *out,
+                                                   size_t out_len,
+                                                   size_t *needed);
+
+/**
+ * `starpos_wechat_jsapi_params`, and the size the JSON needs.
+ *
+ * Same arguments, status, buffer contents and last error as `starpos_wechat_jsapi_params`.
+ * In addition `*needed` (when `needed` is not NULL) is set on every return to the bytes, NUL
+ * included, that the JSON object takes: on OK, and when `out_len` is too small
+ * (INVALID_ARGUMENT: call again with `*needed` bytes); 0 when there is no JSON (a field
+ * missing, NULL `pay` or `out`, `out_len` 0: `out` holds the error's words when it can).
+ *
+ * # Safety
+ * `pay` is NULL or a valid response; `out` is NULL or has `out_len` writable bytes; `needed`
+ * is NULL or points to a writable `size_t`.
+ */
+enum starpos_status starpos_wechat_jsapi_params_sized(const struct starpos_pay_response *pay,
+                                                      char *out,
+                                                      size_t out_len,
+                                                      size_t *needed);
+
+/**
  * The name of a status (`"OK"`, `"SIGNATURE"`, ...): static, never NULL; `"UNKNOWN"` for a
  * value that is not a status. It takes an `int` rather than `starpos_status` so that any
  * value a caller passes is safe (a `starpos_status` converts to it implicitly).

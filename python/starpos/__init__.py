@@ -580,6 +580,19 @@ _SIGNATURES = {
         _c_int,
         [_P(starpos_config), starpos_journal_fn, ctypes.c_void_p],
     ),
+    "starpos_call_sized": (
+        _c_int,
+        [_P(starpos_config), _char_p, _char_p, ctypes.c_char_p, ctypes.c_size_t,
+         _P(ctypes.c_size_t)],
+    ),
+    "starpos_wechat_oauth_url_sized": (
+        _c_int,
+        [_char_p, _char_p, _char_p, ctypes.c_char_p, ctypes.c_size_t, _P(ctypes.c_size_t)],
+    ),
+    "starpos_wechat_jsapi_params_sized": (
+        _c_int,
+        [_P(starpos_pay_response), ctypes.c_char_p, ctypes.c_size_t, _P(ctypes.c_size_t)],
+    ),
 }
 
 #: Functions of this module's header that the loaded library does not export (an older

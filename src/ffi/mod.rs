@@ -9,10 +9,12 @@
 mod calls;
 mod convert;
 mod journal;
+mod sized;
 mod types;
 mod util;
 
 pub use calls::*;
 pub use journal::*;
+pub use sized::*;
 pub use types::*;
 pub use util::*;
