@@ -103,6 +103,17 @@ def header_defines():
     }
 
 
+def header_enums():
+    """{enum name: {value name: int}} for every enum of the header."""
+    enums = {}
+    for m in re.finditer(r"typedef enum (\w+) \{(.*?)\} \1;", read_header(), flags=re.S):
+        enums[m.group(1)] = {
+            v.group(1): int(v.group(2))
+            for v in re.finditer(r"\b(STARPOS_\w+)\s*=\s*(-?\d+)", m.group(2))
+        }
+    return enums
+
+
 def header_structs():
     """{struct name: [(field, ctypes type)]} parsed from the header."""
     defines = header_defines()
@@ -195,6 +206,15 @@ class Abi(unittest.TestCase):
         for name, value in header_defines().items():
             with self.subTest(define=name):
                 self.assertEqual(getattr(starpos, name), value)
+
+    def test_status_is_the_header_enum(self):
+        [(name, values)] = header_enums().items()
+        self.assertEqual(name, "starpos_status")
+        self.assertEqual(starpos._abi.ENUMS, {name: values})
+        mine = {s.name: int(s) for s in starpos.Status}
+        theirs = {k.replace("STARPOS_ERR_", "").replace("STARPOS_", ""): v
+                  for k, v in values.items()}
+        self.assertEqual(mine, theirs)
 
     def test_structs_match_the_header_field_for_field(self):
         structs = header_structs()
