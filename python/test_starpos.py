@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import tempfile
 import unittest
+from unittest import mock
 import urllib.parse
 import urllib.request
 import uuid
@@ -329,6 +330,24 @@ class Offline(unittest.TestCase):
         url = starpos.oauth_url("wx1", redirect)
         self.assertIn("x" * 1000, url)
         self.assertGreater(len(url), 1024)
+
+    def test_buffers_grow_by_the_size_the_library_reports_not_its_words(self):
+        """The library says how large a buffer must be through the ``*_sized`` calls' ``needed``;
+        the error's words are not read to learn it (here they are not even available)."""
+        redirect = "https://shop.example/" + "y" * 1000
+        sizes = []
+        real = starpos.lib.starpos_wechat_oauth_url_sized
+
+        def spy(*args):
+            sizes.append(args[4])
+            return real(*args)
+
+        with mock.patch.object(starpos._text, "last_error", lambda charset="utf-8": ""), \
+                mock.patch.object(starpos._functions, "_c_function", lambda name: spy):
+            url = starpos.oauth_url("wx1", redirect)
+        self.assertIn("y" * 1000, url)
+        self.assertEqual(len(sizes), 2, sizes)
+        self.assertEqual(sizes[1], len(url.encode()) + 1, "grown to exactly the size needed")
 
     def test_oauth_url_bad_input_names_the_argument(self):
         for kwargs, field in [

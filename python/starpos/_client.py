@@ -505,9 +505,11 @@ class Client:
         endpoint_b = self._enc(endpoint, "endpoint", required=True)
         fields_json = _to_json_text(fields, "fields", self._charset)
 
-        def attempt(buf: "ctypes.Array[ctypes.c_char]", size: int) -> int:
-            return int(_lib.starpos_call(ctypes.byref(self._config), endpoint_b, fields_json,
-                                         buf, size))
+        function = _c_function("starpos_call_sized")
+
+        def attempt(buf: "ctypes.Array[ctypes.c_char]", size: int, needed: Any) -> int:
+            return int(function(ctypes.byref(self._config), endpoint_b, fields_json, buf, size,
+                                needed))
 
         status, text, error = _write_text(attempt, 16 * 1024, self._charset)
         if status == Status.OK:

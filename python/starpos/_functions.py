@@ -11,7 +11,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from ._abi import starpos_log_fn, starpos_pay_response
 from ._errors import Status, _error, _invalid, _wrong_type
-from ._loader import _lib
+from ._loader import _c_function, _lib
 from ._results import PayResult
 from ._text import _amount, _dec, _enc, _to_json_text, _write_text, last_error
 
@@ -35,8 +35,9 @@ def oauth_url(app_id: str, redirect_uri: str, state: Optional[str] = None) -> st
         _enc(redirect_uri, "redirect_uri", required=True),
         _enc(state, "state"),
     )
+    function = _c_function("starpos_wechat_oauth_url_sized")
     status, text, error = _write_text(
-        lambda buf, size: _lib.starpos_wechat_oauth_url(*args, buf, size), 1024
+        lambda buf, size, needed: function(*args, buf, size, needed), 1024
     )
     if status != Status.OK:
         raise _error(status, error)
@@ -87,8 +88,9 @@ def jsapi_params(pay_result: Union[PayResult, Mapping[str, Any]]) -> Dict[str, s
     a dict with ``appId``, ``timeStamp``, ``nonceStr``, ``package``, ``signType``, ``paySign``
     in that order. Raises :class:`InvalidArgumentError` when one of them is missing."""
     struct = _pay_struct(pay_result)
+    function = _c_function("starpos_wechat_jsapi_params_sized")
     status, text, error = _write_text(
-        lambda buf, size: _lib.starpos_wechat_jsapi_params(ctypes.byref(struct), buf, size), 2048
+        lambda buf, size, needed: function(ctypes.byref(struct), buf, size, needed), 2048
     )
     if status != Status.OK:
         raise _error(status, error)

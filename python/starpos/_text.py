@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ctypes
 import json
-import re
 from typing import Any, Callable, Mapping, Optional, Tuple, Union
 
 from ._errors import Status, _invalid, _wrong_type
@@ -123,21 +122,24 @@ def last_error(charset: str = _UTF8) -> str:
     return _dec(_lib.starpos_last_error() or b"", charset)
 
 
-_NEEDED = re.compile(r"(\d+) bytes are needed")
-
-
 def _write_text(
-    attempt: Callable[["ctypes.Array[ctypes.c_char]", int], int], size: int, charset: str = _UTF8
+    attempt: Callable[["ctypes.Array[ctypes.c_char]", int, Any], int],
+    size: int,
+    charset: str = _UTF8,
 ) -> Tuple[int, str, str]:
-    """Runs a call that writes text into a buffer of ``size`` bytes, growing the buffer once if
-    the library says how many bytes are needed. Returns (status, buffer text, error words)."""
+    """Runs a ``*_sized`` call that writes text into a buffer of ``size`` bytes:
+    ``attempt(buffer, size, needed)``, ``needed`` a pointer to a ``size_t`` the library sets to
+    the bytes its text needs. When the buffer was too small (INVALID_ARGUMENT with ``needed``
+    above ``size``) it runs again with a buffer of that size. Returns (status, buffer text,
+    error words)."""
+    needed = ctypes.c_size_t(0)
     for _ in range(3):
         buf = ctypes.create_string_buffer(size)
-        status = attempt(buf, size)
+        needed.value = 0
+        status = attempt(buf, size, ctypes.byref(needed))
         error = "" if status == Status.OK else last_error(charset)
-        needed = _NEEDED.search(error) if status == Status.INVALID_ARGUMENT else None
-        if needed and "out_len" in error and int(needed.group(1)) > size:
-            size = int(needed.group(1))
+        if status == Status.INVALID_ARGUMENT and needed.value > size:
+            size = needed.value
             continue
         return status, _dec(buf.value, charset), error
     return status, _dec(buf.value, charset), error
