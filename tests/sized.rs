@@ -336,3 +336,46 @@ fn call_reports_the_refusals_size_and_nothing_for_bad_input() {
     assert_eq!(sim.request_count(), before, "bad input sends nothing");
     sim.shutdown();
 }
+
+/// With `STARPOS_FLAG_GBK_STRINGS` the refusal reaches the buffer in GBK: the size is of
+/// those bytes, not of the UTF-8 text.
+#[cfg(feature = "gbk")]
+#[test]
+fn a_gbk_refusal_is_sized_in_gbk() {
+    let sim = sim();
+    let mut cfg = c_config(&sim);
+    let endpoint = c("sdkQryBarcodePay");
+    // A new tradeNo each time: the same one twice is refused for that instead.
+    let call = |cfg: &CConfig, buf: &mut [c_char], needed: &mut usize| unsafe {
+        let fields = c(&format!(
+            r#"{{"opSys":"3","characterSet":"00","tradeNo":"{}","version":"V1.0.0","qryNo":"999999999999999999"}}"#,
+            unique("T")
+        ));
+        starpos_call_sized(
+            &cfg.raw,
+            endpoint.as_ptr(),
+            fields.as_ptr(),
+            buf.as_mut_ptr(),
+            buf.len(),
+            needed,
+        )
+    };
+    let mut utf8 = vec![0 as c_char; 4096];
+    let mut utf8_needed = UNTOUCHED;
+    assert_eq!(call(&cfg, &mut utf8, &mut utf8_needed), GATEWAY);
+    assert_eq!(written(&utf8), utf8_needed);
+    cfg.raw.flags = STARPOS_FLAG_GBK_STRINGS;
+    let mut gbk = vec![0 as c_char; 4096];
+    let mut gbk_needed = UNTOUCHED;
+    assert_eq!(call(&cfg, &mut gbk, &mut gbk_needed), GATEWAY);
+    assert_eq!(
+        written(&gbk),
+        gbk_needed,
+        "the GBK bytes written, NUL included"
+    );
+    assert!(
+        gbk_needed < utf8_needed,
+        "Chinese takes 2 bytes in GBK, 3 in UTF-8: {gbk_needed} vs {utf8_needed}"
+    );
+    sim.shutdown();
+}
