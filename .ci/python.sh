@@ -7,10 +7,12 @@
 #   2. the unit tests (python/test_starpos.py, `python -m unittest`) against the installed
 #      package, the release library and two simulators (payments settle / stay 'A'), as
 #      tests/python.rs runs them against the source tree;
-#   3. examples/python/sale.py, run from outside the repository, against the simulator;
-#   4. the types: mypy --strict over the installed package and over a caller's code that
+#   3. the unit tests again from python/, hermetic (no gateway or credentials given: they start
+#      and stop simulators of their own), twice in a row;
+#   4. examples/python/sale.py, run from outside the repository, against the simulator;
+#   5. the types: mypy --strict over the installed package and over a caller's code that
 #      imports it (which only type-checks because the package ships py.typed);
-#   5. install and unit tests again on the oldest (>= 3.8, the promised floor) and the newest
+#   6. install and unit tests again on the oldest (>= 3.8, the promised floor) and the newest
 #      other CPython that pyenv holds on the machine.
 #
 # Fails on the first broken step. PYTHON chooses the interpreter (default python3).
@@ -95,6 +97,15 @@ cp python/test_starpos.py "$TMP/tests/"
 (cd "$TMP/tests" && STARPOS_GATEWAY=$SETTLED STARPOS_GATEWAY_UNSETTLED=$UNSETTLED \
   STARPOS_HEADER=$ROOT/include/starpos.h STARPOS_PYPROJECT=$ROOT/python/pyproject.toml \
   STARPOS_PACKAGE_DIR=$PACKAGE_DIR "$VPY" -m unittest -v)
+
+step "unit tests, hermetic: no gateway, no credentials; twice in a row"
+# From python/ (the source package) as a developer runs them: the tests start their own
+# simulators (STARPOS_SIM) and stop them, and clear every fault they armed.
+for run in 1 2; do
+  (cd python && env -u STARPOS_GATEWAY -u STARPOS_GATEWAY_UNSETTLED -u STARPOS_ORG_NO \
+    -u STARPOS_MERC_ID -u STARPOS_TRM_NO -u STARPOS_KEY STARPOS_SIM="$TD/release/starpos-sim" \
+    "$PYTHON" -m unittest) || { echo "hermetic run $run failed" >&2; exit 1; }
+done
 
 step "examples/python/sale.py from outside the repository"
 (cd "$TMP" && STARPOS_GATEWAY=$SETTLED "$VPY" "$ROOT/examples/python/sale.py" \

@@ -18,24 +18,6 @@
 #include <stdint.h>
 
 /**
- * How many queries must fare no better than a sale's untrusted answer before the sale ends
- * early ([`Client::barcode_sale`]).
- */
-#define UNTRUSTED_QUERIES 3
-
-/**
- * This release's date as seconds since 1970: a terminal clock before it is plainly wrong
- * (no battery, not yet set by the network), and is reported ([`clock_is_plainly_wrong`]).
- */
-#define RELEASE_UNIX_SECS 1796083200
-
-/**
- * How many random characters a generated `tradeNo` ends with: 16 of 62 letters and digits,
- * about 95 bits.
- */
-#define TRADE_NO_RANDOM_CHARS 16
-
-/**
  * `flags` bit: open a new connection for every call instead of keeping one alive.
  */
 #define STARPOS_FLAG_NO_KEEPALIVE 1
@@ -54,24 +36,6 @@
  * way. Answers declared GBK are decoded whatever the flags.
  */
 #define STARPOS_FLAG_GBK_BODY 4
-
-/**
- * Recovery passes after which a sale still open is flagged [`Entry::attention`].
- */
-#define ATTENTION_AFTER_RECOVERIES 3
-
-/**
- * How many signed, bound "not known" answers, spread over at least
- * [`NEVER_ARRIVED_SPAN_SECS`] of the gateway's clock, prove that a sale which never had an
- * answer never arrived (spec section 12).
- */
-#define NEVER_ARRIVED_ANSWERS 3
-
-/**
- * The span of the gateway's `sysTime` those answers must cover: ten minutes, far beyond the
- * seconds the query service may lag behind a pay (spec section 5).
- */
-#define NEVER_ARRIVED_SPAN_SECS (10 * 60)
 
 /**
  * `returnCode` (documented max 10).
@@ -262,6 +226,23 @@ typedef enum starpos_status {
    */
   STARPOS_ERR_CANCELLED_NOT_SENT = 11,
 } starpos_status;
+
+/**
+ * What a journalled sale is.
+ */
+typedef struct Kind Kind;
+
+/**
+ * The outcome of a call. The numbers are part of the C ABI: they never change, and new
+ * statuses are only ever appended.
+ */
+typedef struct Status Status;
+
+/**
+ * A cancel handle: made by `starpos_cancel_new`, fired by `starpos_cancel_request` from any
+ * thread, freed by `starpos_cancel_free`. Opaque.
+ */
+typedef struct starpos_cancel starpos_cancel;
 
 /**
  * Where a wait stands, as `starpos_config.progress` is told. Valid only during the call.
@@ -1410,6 +1391,67 @@ enum starpos_status starpos_recover(const struct starpos_config *config,
 enum starpos_status starpos_journal_list(const struct starpos_config *config,
                                          starpos_journal_fn callback,
                                          void *userdata);
+
+/**
+ * `starpos_call`, and the size its answer needs.
+ *
+ * Same arguments, status, buffer contents and last error as `starpos_call`. In addition
+ * `*needed` (when `needed` is not NULL) is set on every return to the bytes, NUL included,
+ * that the text meant for `answer_json` takes: the verified answer on OK and when
+ * `answer_len` is too small (then INVALID_ARGUMENT: call again with `*needed` bytes; the
+ * request was sent and answered, so calling again sends it again); the refusal on GATEWAY
+ * (when it does not fit, `answer_json` holds the error's words instead); 0 when the call made
+ * no such text (any other failure: `answer_json` holds the error's words, cut to fit, and
+ * `starpos_last_error` all of them).
+ *
+ * # Safety
+ * Each pointer is NULL or valid for the call; `answer_json` has `answer_len` writable bytes;
+ * `needed` is NULL or points to a writable `size_t`.
+ */
+enum starpos_status starpos_call_sized(const struct starpos_config *config,
+                                       const char *endpoint,
+                                       const char *fields_json,
+                                       char *answer_json,
+                                       size_t answer_len,
+                                       size_t *needed);
+
+/**
+ * `starpos_wechat_oauth_url`, and the size the link needs.
+ *
+ * Same arguments, status, buffer contents and last error as `starpos_wechat_oauth_url`. In
+ * addition `*needed` (when `needed` is not NULL) is set on every return to the bytes, NUL
+ * included, that the link takes: on OK, and when `out_len` is too small (INVALID_ARGUMENT:
+ * call again with `*needed` bytes); 0 when there is no link (bad input, NULL `out`, `out_len`
+ * 0: `out` holds the error's words when it can).
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `out` is NULL or has `out_len` writable bytes;
+ * `needed` is NULL or points to a writable `size_t`.
+ */
+enum starpos_status starpos_wechat_oauth_url_sized(const char *app_id,
+                                                   const char *redirect_uri,
+                                                   const char *state,
+                                                   char *out,
+                                                   size_t out_len,
+                                                   size_t *needed);
+
+/**
+ * `starpos_wechat_jsapi_params`, and the size the JSON needs.
+ *
+ * Same arguments, status, buffer contents and last error as `starpos_wechat_jsapi_params`.
+ * In addition `*needed` (when `needed` is not NULL) is set on every return to the bytes, NUL
+ * included, that the JSON object takes: on OK, and when `out_len` is too small
+ * (INVALID_ARGUMENT: call again with `*needed` bytes); 0 when there is no JSON (a field
+ * missing, NULL `pay` or `out`, `out_len` 0: `out` holds the error's words when it can).
+ *
+ * # Safety
+ * `pay` is NULL or a valid response; `out` is NULL or has `out_len` writable bytes; `needed`
+ * is NULL or points to a writable `size_t`.
+ */
+enum starpos_status starpos_wechat_jsapi_params_sized(const struct starpos_pay_response *pay,
+                                                      char *out,
+                                                      size_t out_len,
+                                                      size_t *needed);
 
 /**
  * The name of a status (`"OK"`, `"SIGNATURE"`, ...): static, never NULL; `"UNKNOWN"` for a

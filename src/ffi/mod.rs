@@ -10,11 +10,13 @@ mod calls;
 mod cancel;
 mod convert;
 mod journal;
+mod sized;
 mod types;
 mod util;
 
 pub use calls::*;
 pub use cancel::*;
 pub use journal::*;
+pub use sized::*;
 pub use types::*;
 pub use util::*;

@@ -1,0 +1,282 @@
+"""The results: one dataclass per answer (snake_case attributes, ``int`` fen, ``result`` a
+one-character ``str`` or ``None``), built from the C response structs, and the errors a failed
+response struct describes."""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+from typing import Any, Dict, Optional, TypeVar, Type, Union
+
+from ._errors import Status, _error, status_in_doubt
+from ._text import _UTF8, _dec, _result
+
+
+@dataclasses.dataclass
+class QryResult:
+    """What ``pubSigQry`` answered: the merchant's WeChat official account."""
+
+    return_code: str
+    message: str
+    sys_time: str
+    merc_id: str
+    #: The official account, for :func:`oauth_url`.
+    app_id: str
+    #: The official account's secret. Never log it (left out of ``repr``).
+    app_id_key: str = dataclasses.field(repr=False)
+    attach: str
+    verified: bool
+
+
+@dataclasses.dataclass
+class PayResult:
+    """What ``pubSigPay`` answered. ``result`` is 'A' or 'Z' by design: follow with
+    :meth:`Client.wait` on ``log_no``."""
+
+    return_code: str
+    message: str
+    sys_time: str
+    merc_id: str
+    log_no: str
+    result: Optional[str]
+    order_no: str
+    amount: int
+    total_amount: int
+    prepay_id: str
+    api_appid: str
+    api_timestamp: str
+    api_noncestr: str
+    api_package: str
+    api_signtype: str
+    api_paysign: str
+    subject: str
+    sel_order_no: str
+    goods_tag: str
+    attach: str
+    verified: bool
+
+
+@dataclasses.dataclass
+class QueryResult:
+    """What the order query answered. ``result``: 'S' paid, 'F' failed, 'D' revoked (final);
+    'A', 'Z' (query again). ``order_no`` is the channel order number a refund needs."""
+
+    return_code: str
+    message: str
+    sys_time: str
+    merc_id: str
+    #: The ``tradeNo`` this query was sent with: after :meth:`Client.wait` that of its last
+    #: query, not the order's (the order is the ``qry_no`` given); after
+    #: :meth:`Client.barcode_sale` the sale's own ``tradeNo``.
+    trade_no: str
+    log_no: str
+    result: Optional[str]
+    pay_channel: str
+    order_no: str
+    amount: int
+    total_amount: int
+    #: Fen already refunded on the order (answered to version "V1.0.1"; else 0).
+    ref_amt: int
+    subject: str
+    sel_order_no: str
+    goods_tag: str
+    attach: str
+    verified: bool
+    #: ``addField``, the common answer parameter (<= 256 GBK bytes); "" when not answered.
+    add_field: str = ""
+
+
+@dataclasses.dataclass
+class RefundResult:
+    """What the refund answered. ``result``: 'S' refunded, 'F' failed, 'Z' unknown."""
+
+    return_code: str
+    message: str
+    sys_time: str
+    merc_id: str
+    #: The ``tradeNo`` the refund was sent with: after an in-doubt failure, query it.
+    trade_no: str
+    log_no: str
+    result: Optional[str]
+    txn_amt: int
+    amount: int
+    total_amount: int
+    subject: str
+    sel_order_no: str
+    goods_tag: str
+    attach: str
+    verified: bool
+    #: ``addField``, the common answer parameter (<= 256 GBK bytes); "" when not answered.
+    add_field: str = ""
+
+
+@dataclasses.dataclass
+class BarcodePayResult:
+    """What the barcode pay (``sdkBarcodePay``) answered. ``result``: 'S' paid, 'F' failed
+    (final); 'A' the payer is entering a password, 'Z' unknown: :meth:`Client.wait` on
+    ``trade_no`` until final, never pay again."""
+
+    return_code: str
+    message: str
+    sys_time: str
+    merc_id: str
+    #: The sale's ``tradeNo`` (generated when none was given): query it when in doubt.
+    trade_no: str
+    log_no: str
+    result: Optional[str]
+    pay_channel: str
+    #: The channel's order number (a refund needs it).
+    order_no: str
+    amount: int
+    total_amount: int
+    subject: str
+    sel_order_no: str
+    goods_tag: str
+    attach: str
+    verified: bool
+    #: ``addField``, the common answer parameter (<= 256 GBK bytes); "" when not answered.
+    add_field: str = ""
+    #: ``openId``: the payer's openid in WeChat, when the gateway answered one ("" for other
+    #: channels). A secret, as ``app_id_key``: never log it (left out of ``repr``).
+    open_id: str = dataclasses.field(default="", repr=False)
+
+
+@dataclasses.dataclass
+class QrPayResult:
+    """What the QR pay (``sdkBarcodePosPay``) answered. ``result`` 'S' means the QR order was
+    made, NOT that it is paid: show ``pay_code`` as a QR code, then :meth:`Client.wait` on
+    ``trade_no`` until final. 'F' = no order; 'Z' = unknown: query."""
+
+    return_code: str
+    message: str
+    sys_time: str
+    merc_id: str
+    #: The sale's ``tradeNo``: query it.
+    trade_no: str
+    log_no: str
+    result: Optional[str]
+    pay_channel: str
+    #: The text to render as the QR code (valid for 15 minutes).
+    pay_code: str
+    order_no: str
+    amount: int
+    total_amount: int
+    subject: str
+    sel_order_no: str
+    goods_tag: str
+    attach: str
+    verified: bool
+    #: ``addField``, the common answer parameter (<= 256 GBK bytes); "" when not answered.
+    add_field: str = ""
+
+
+@dataclasses.dataclass
+class JournalEntry:
+    """One sale of the journal (:meth:`Client.journal`, :meth:`Client.recover`). Holds no key,
+    payment code, OAuth code or openid."""
+
+    #: "pay", "barcode_pay", "qr_pay" or "refund".
+    kind: str
+    #: The sale's ``tradeNo`` (empty for "pay").
+    trade_no: str
+    sel_order_no: str
+    #: The gateway's ``logNo``, once an answer told it.
+    log_no: str
+    #: The channel's ``orderNo``, once an answer told it (for "refund": the order refunded).
+    order_no: str
+    txn_time: str
+    #: Fen paid (refund: fen refunded, 0 = all that remained).
+    amount: int
+    total_amount: int
+    #: OK = the final state is known (``result``); an in-doubt status = still unknown
+    #: (``error`` says why); another status = refused, no money moved (GATEWAY from recovery:
+    #: proven never arrived, see ``not_found``).
+    status: Union[Status, int]
+    #: 'S', 'F', 'D' when final; else None or the last 'A'/'Z' (a QR order made but
+    #: not yet paid is None).
+    result: Optional[str]
+    #: True when nothing more will be learned or done for this sale.
+    settled: bool
+    #: When the sale was recorded, milliseconds since 1970-01-01 UTC.
+    created_unix_ms: int
+    #: Why the sale is not final, or what recovery found.
+    error: str
+    #: The gateway's ``sysTime`` of the last signed answer about the sale (its clock, right
+    #: even when the terminal's is not); empty until one.
+    sys_time: str = ""
+    #: While the sale has had no answer: signed, bound answers that said the gateway does not
+    #: know it (the evidence for "never arrived": 3 over ten minutes of the gateway's clock).
+    not_found: int = 0
+    #: Recovery passes that ended with the sale still open.
+    recoveries: int = 0
+    #: True when a person should look: still open after 3 recovery passes.
+    attention: bool = False
+
+    @property
+    def in_doubt(self) -> bool:
+        """True when whether money moved is still unknown (``status`` is an in-doubt one)."""
+        return status_in_doubt(int(self.status))
+
+
+#: A result dataclass.
+_R = TypeVar("_R")
+
+
+def _from_struct(cls: Type[_R], struct: ctypes.Structure, charset: str = _UTF8) -> _R:
+    """Builds the dataclass ``cls`` from the C struct's fields of the same names."""
+    values: Dict[str, Any] = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        raw = getattr(struct, f.name)
+        if f.name == "result":
+            values[f.name] = _result(raw)
+        elif f.name == "status":
+            try:
+                values[f.name] = Status(raw)
+            except ValueError:
+                values[f.name] = int(raw)
+        elif isinstance(raw, bytes):
+            values[f.name] = _dec(raw, charset)
+        elif isinstance(raw, bool):
+            values[f.name] = raw
+        else:
+            values[f.name] = int(raw)
+    return cls(**values)
+
+
+def _refusal_fields(struct: ctypes.Structure, charset: str) -> Dict[str, Any]:
+    """The refusal's fields that a failed response struct holds."""
+    return {
+        "return_code": _dec(struct.return_code, charset) or None,
+        "message": _dec(struct.message, charset) or None,
+    }
+
+
+def _check(
+    status: int,
+    struct: ctypes.Structure,
+    cls: Type[_R],
+    charset: str = _UTF8,
+    partial: bool = False,
+) -> _R:
+    """The result object on OK; else raises the error the struct describes.
+
+    ``partial``: the struct holds a usable (non-final) answer even on failure (wait's TIMEOUT).
+    """
+    if status == Status.OK:
+        return _from_struct(cls, struct, charset)
+    error = _dec(struct.error, charset)
+    kwargs: Dict[str, Any] = {}
+    trade_no = getattr(struct, "trade_no", b"")
+    if trade_no:
+        kwargs["trade_no"] = _dec(trade_no, charset)
+    if status == Status.GATEWAY:
+        kwargs.update(_refusal_fields(struct, charset))
+        kwargs["response"] = _from_struct(cls, struct, charset)
+        raise _error(status, error, **kwargs)
+    if partial and struct.return_code and struct.return_code != b"000000":
+        kwargs.update(_refusal_fields(struct, charset))  # wait: only refusals came
+    if partial and struct.verified:
+        kwargs["response"] = _from_struct(cls, struct, charset)
+    elif trade_no:
+        kwargs["response"] = _from_struct(cls, struct, charset)
+    raise _error(status, error, **kwargs)
