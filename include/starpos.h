@@ -161,6 +161,15 @@
 #define STARPOS_ADD_FIELD_SIZE 392
 
 /**
+ * An `answer_json` buffer of `starpos_call` this large holds any answer: the JSON of an answer
+ * body of at most 64 KiB, every byte of which JSON may write as at most 6 (`\u00XX`), and the
+ * NUL. `starpos_call` to an endpoint that can move money refuses a smaller buffer before
+ * sending (INVALID_ARGUMENT, nothing sent): that answer could not be handed back, nor asked
+ * for again.
+ */
+#define STARPOS_CALL_ANSWER_SIZE 393217
+
+/**
  * The outcome of every call. 0 is success; the values never change and new ones are only
  * appended. `starpos_status_str` names them; `starpos_status_in_doubt` says which may hide a
  * payment that went through.
@@ -1250,8 +1259,12 @@ enum starpos_status starpos_wait(const struct starpos_config *config,
  * `trmNo`, `txnTime`, `signType` and `version` `V1.0.0` are added when absent), signed and
  * POSTed to `<base_url><endpoint>.json`. On OK `answer_json` holds the verified answer as a
  * JSON object of strings (`message` decoded, `signValue` left out); on GATEWAY it holds the
- * refusal; on any other failure the error in words. `answer_len` too small: INVALID_ARGUMENT
- * with the size needed in words, nothing written past it.
+ * refusal; on any other failure the error in words. For an endpoint that can move money
+ * (`sdkBarcodePay`, `sdkBarcodePosPay`, `pubSigPay`, `sdkRefundBarcodePay`,
+ * `RevokeBarcodepay`), `answer_len` below `STARPOS_CALL_ANSWER_SIZE` is INVALID_ARGUMENT
+ * before anything is sent. For a read-only one, an answer too large for `answer_len` is
+ * INVALID_ARGUMENT with the size needed in words (the call was made: ask again with a larger
+ * buffer), nothing written past it.
  *
  * # Safety
  * Each pointer is NULL or valid for the call; `answer_json` has `answer_len` writable bytes.

@@ -60,6 +60,13 @@ pub const STARPOS_OPEN_ID_SIZE: usize = 264;
 /// `addField` of every `sdk*` answer (documented max 256 GBK bytes: 384 UTF-8 bytes + NUL).
 pub const STARPOS_ADD_FIELD_SIZE: usize = 392;
 
+/// An `answer_json` buffer of `starpos_call` this large holds any answer: the JSON of an answer
+/// body of at most 64 KiB, every byte of which JSON may write as at most 6 (`\u00XX`), and the
+/// NUL. `starpos_call` to an endpoint that can move money refuses a smaller buffer before
+/// sending (INVALID_ARGUMENT, nothing sent): that answer could not be handed back, nor asked
+/// for again.
+pub const STARPOS_CALL_ANSWER_SIZE: usize = 393_217; // 6 * 64 KiB + 1
+
 /// The most bytes of an answer body the library reads; a longer answer is a PROTOCOL error and
 /// is never buffered whole.
 pub const MAX_ANSWER_BYTES: u64 = 64 * 1024;

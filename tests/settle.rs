@@ -431,3 +431,64 @@ fn a_long_message_never_hides_a_final_answer() {
     assert!(message.chars().count() < 150 && message.chars().count() >= 100);
     assert!(listed(&till)[0].settled);
 }
+
+#[test]
+fn a_money_call_through_starpos_call_needs_a_buffer_for_any_answer_before_it_is_sent() {
+    // An answer that did not fit could not be handed back, nor asked for again: refused
+    // before sending. A read-only call may use a small buffer (it can be asked again).
+    let sim = sim();
+    let cfg = c_config(&sim);
+    let endpoint = c("sdkBarcodePay");
+    let fields = c(&format!(
+        r#"{{"opSys":"3","characterSet":"00","tradeNo":"{}","authCode":"{}","payChannel":"WXPAY","amount":"1","total_amount":"1"}}"#,
+        unique("CALL"),
+        wechat_code('0')
+    ));
+    let before = sim.requests().len();
+    let mut small = vec![0 as std::os::raw::c_char; 4096];
+    let st = unsafe {
+        starpos_call(
+            &cfg.raw,
+            endpoint.as_ptr(),
+            fields.as_ptr(),
+            small.as_mut_ptr(),
+            small.len(),
+        )
+    };
+    assert_eq!(st, STARPOS_ERR_INVALID_ARGUMENT);
+    assert!(
+        text(&small).starts_with("answer_len: must be at least"),
+        "{}",
+        text(&small)
+    );
+    assert_eq!(sim.requests().len(), before, "nothing was sent");
+    let mut big = vec![0 as std::os::raw::c_char; starpos::limits::STARPOS_CALL_ANSWER_SIZE];
+    let st = unsafe {
+        starpos_call(
+            &cfg.raw,
+            endpoint.as_ptr(),
+            fields.as_ptr(),
+            big.as_mut_ptr(),
+            big.len(),
+        )
+    };
+    assert_eq!(st, STARPOS_OK, "{}", text(&big));
+    let query = c("sdkQryBarcodePay");
+    let q = c(&format!(
+        r#"{{"opSys":"3","characterSet":"00","tradeNo":"{}","qryNo":"x"}}"#,
+        unique("Q")
+    ));
+    let st = unsafe {
+        starpos_call(
+            &cfg.raw,
+            query.as_ptr(),
+            q.as_ptr(),
+            small.as_mut_ptr(),
+            small.len(),
+        )
+    };
+    assert_eq!(
+        st, STARPOS_ERR_GATEWAY,
+        "a small buffer is fine for a query"
+    );
+}

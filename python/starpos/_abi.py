@@ -77,6 +77,12 @@ STARPOS_ERROR_SIZE = 512
 STARPOS_OPEN_ID_SIZE = 264
 #: `addField` of every `sdk*` answer (documented max 256 GBK bytes: 384 UTF-8 bytes + NUL).
 STARPOS_ADD_FIELD_SIZE = 392
+#: An `answer_json` buffer of `starpos_call` this large holds any answer: the JSON of an
+#: answer body of at most 64 KiB, every byte of which JSON may write as at most 6 (`\u00XX`),
+#: and the NUL. `starpos_call` to an endpoint that can move money refuses a smaller buffer
+#: before sending (INVALID_ARGUMENT, nothing sent): that answer could not be handed back, nor
+#: asked for again.
+STARPOS_CALL_ANSWER_SIZE = 393217
 
 #: Every ``STARPOS_*`` #define of the header, by name.
 DEFINES: Dict[str, int] = {
@@ -107,6 +113,7 @@ DEFINES: Dict[str, int] = {
     "STARPOS_ERROR_SIZE": STARPOS_ERROR_SIZE,
     "STARPOS_OPEN_ID_SIZE": STARPOS_OPEN_ID_SIZE,
     "STARPOS_ADD_FIELD_SIZE": STARPOS_ADD_FIELD_SIZE,
+    "STARPOS_CALL_ANSWER_SIZE": STARPOS_CALL_ANSWER_SIZE,
 }
 
 # --------------------------------------------------------------------------------------------

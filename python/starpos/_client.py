@@ -8,6 +8,7 @@ import os
 from typing import Any, Dict, List, Mapping, Optional, Union
 
 from ._abi import (
+    STARPOS_CALL_ANSWER_SIZE,
     STARPOS_FLAG_GBK_BODY,
     STARPOS_FLAG_GBK_STRINGS,
     STARPOS_FLAG_NO_KEEPALIVE,
@@ -511,7 +512,10 @@ class Client:
             return int(function(ctypes.byref(self._config), endpoint_b, fields_json, buf, size,
                                 needed))
 
-        status, text, error = _write_text(attempt, 16 * 1024, self._charset)
+        # A buffer for any answer, and no second attempt: a money call whose answer did not
+        # fit could not be asked for again (the library refuses a smaller buffer for one).
+        status, text, error = _write_text(attempt, STARPOS_CALL_ANSWER_SIZE, self._charset,
+                                          retry=False)
         if status == Status.OK:
             answer: Dict[str, str] = json.loads(text)
             return answer

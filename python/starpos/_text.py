@@ -126,19 +126,20 @@ def _write_text(
     attempt: Callable[["ctypes.Array[ctypes.c_char]", int, Any], int],
     size: int,
     charset: str = _UTF8,
+    retry: bool = True,
 ) -> Tuple[int, str, str]:
     """Runs a ``*_sized`` call that writes text into a buffer of ``size`` bytes:
     ``attempt(buffer, size, needed)``, ``needed`` a pointer to a ``size_t`` the library sets to
     the bytes its text needs. When the buffer was too small (INVALID_ARGUMENT with ``needed``
-    above ``size``) it runs again with a buffer of that size. Returns (status, buffer text,
-    error words)."""
+    above ``size``) it runs again with a buffer of that size, unless ``retry`` is false (a call
+    that sends a request must not send it twice). Returns (status, buffer text, error words)."""
     needed = ctypes.c_size_t(0)
     for _ in range(3):
         buf = ctypes.create_string_buffer(size)
         needed.value = 0
         status = attempt(buf, size, ctypes.byref(needed))
         error = "" if status == Status.OK else last_error(charset)
-        if status == Status.INVALID_ARGUMENT and needed.value > size:
+        if retry and status == Status.INVALID_ARGUMENT and needed.value > size:
             size = needed.value
             continue
         return status, _dec(buf.value, charset), error

@@ -269,8 +269,12 @@ unsafe fn respond_waited(
 /// `trmNo`, `txnTime`, `signType` and `version` `V1.0.0` are added when absent), signed and
 /// POSTed to `<base_url><endpoint>.json`. On OK `answer_json` holds the verified answer as a
 /// JSON object of strings (`message` decoded, `signValue` left out); on GATEWAY it holds the
-/// refusal; on any other failure the error in words. `answer_len` too small: INVALID_ARGUMENT
-/// with the size needed in words, nothing written past it.
+/// refusal; on any other failure the error in words. For an endpoint that can move money
+/// (`sdkBarcodePay`, `sdkBarcodePosPay`, `pubSigPay`, `sdkRefundBarcodePay`,
+/// `RevokeBarcodepay`), `answer_len` below `STARPOS_CALL_ANSWER_SIZE` is INVALID_ARGUMENT
+/// before anything is sent. For a read-only one, an answer too large for `answer_len` is
+/// INVALID_ARGUMENT with the size needed in words (the call was made: ask again with a larger
+/// buffer), nothing written past it.
 ///
 /// # Safety
 /// Each pointer is NULL or valid for the call; `answer_json` has `answer_len` writable bytes.
@@ -291,6 +295,7 @@ pub unsafe extern "C" fn starpos_call(
             let client = client_from(config)?;
             let endpoint = s.req(endpoint, "endpoint")?;
             let fields = s.req(fields_json, "fields_json")?;
+            call_buffer_fits(&endpoint, answer_len)?;
             let answer = client.call(&endpoint, &fields)?;
             Ok(serde_json::Value::Object(answer.to_json()).to_string())
         },
@@ -475,4 +480,23 @@ unsafe fn with_barcode_request<T>(
     // A converted copy of the caller's payment code (GBK strings) is wiped.
     wipe::cow(&mut auth_code);
     result
+}
+
+/// A `starpos_call` buffer too small for any answer, to an endpoint that can move money: that
+/// answer could not be handed back, nor asked for again, so nothing is sent.
+pub(crate) fn call_buffer_fits(endpoint: &str, answer_len: usize) -> Result<(), Error> {
+    if answer_len < crate::limits::STARPOS_CALL_ANSWER_SIZE
+        && crate::model::bind::moves_money(endpoint)
+    {
+        return Err(Error::invalid(
+            "answer_len",
+            format!(
+                "must be at least STARPOS_CALL_ANSWER_SIZE ({}) bytes for {endpoint}, which can \
+                 move money: an answer that did not fit could not be handed back, nor asked \
+                 for again; got {answer_len}; nothing was sent",
+                crate::limits::STARPOS_CALL_ANSWER_SIZE
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -84,6 +84,7 @@ pub unsafe extern "C" fn starpos_call_sized(
             let client = client_from(config)?;
             let endpoint = s.req(endpoint, "endpoint")?;
             let fields = s.req(fields_json, "fields_json")?;
+            super::calls::call_buffer_fits(&endpoint, answer_len)?;
             let answer = client.call(&endpoint, &fields)?;
             let text = serde_json::Value::Object(answer.to_json()).to_string();
             seen.saw(text.len());
