@@ -286,21 +286,18 @@ pub unsafe extern "C" fn starpos_call(
     answer_json: *mut c_char,
     answer_len: usize,
 ) -> starpos_status {
-    let s = Strings::of(config);
-    write_text(
-        answer_json,
-        answer_len,
-        s,
-        || {
-            let client = client_from(config)?;
-            let endpoint = s.req(endpoint, "endpoint")?;
-            let fields = s.req(fields_json, "fields_json")?;
-            call_buffer_fits(&endpoint, answer_len)?;
-            let answer = client.call(&endpoint, &fields)?;
-            Ok(serde_json::Value::Object(answer.to_json()).to_string())
-        },
-        |refusal| Some(serde_json::Value::Object(refusal.to_json()).to_string()),
-    )
+    // The same as the `_sized` form, without the size out-parameter: one copy of the code.
+    // SAFETY: the same pointers, as documented; `needed` NULL is accepted.
+    unsafe {
+        super::sized::starpos_call_sized(
+            config,
+            endpoint,
+            fields_json,
+            answer_json,
+            answer_len,
+            std::ptr::null_mut(),
+        )
+    }
 }
 
 /// `sdkBarcodePay`: charge the payment code scanned from the payer's phone.

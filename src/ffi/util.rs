@@ -2,9 +2,8 @@
 
 use super::convert::*;
 use super::types::*;
-use crate::error::{Error, Status};
-use crate::model::{PayResponse, TxnResult};
-use crate::{fields, wechat, wire};
+use crate::error::Status;
+use crate::{fields, wire};
 use std::ffi::{c_void, CStr, CString};
 use std::os::raw::{c_char, c_int};
 
@@ -113,30 +112,18 @@ pub unsafe extern "C" fn starpos_wechat_oauth_url(
     out: *mut c_char,
     out_len: usize,
 ) -> starpos_status {
-    write_text(
-        out,
-        out_len,
-        Strings::default(),
-        || {
-            wechat::oauth_url(
-                req_str(app_id, "app_id")?,
-                req_str(redirect_uri, "redirect_uri")?,
-                opt_str(state, "state")?,
-            )
-        },
-        |_| None,
-    )
-}
-
-/// Reads a NUL-terminated string out of a fixed buffer of a response struct.
-fn buffer_str<'a>(buf: &'a [c_char], field: &str) -> Result<&'a str, Error> {
-    // SAFETY: c_char and u8 have the same size and alignment.
-    let bytes = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), buf.len()) };
-    let end = bytes
-        .iter()
-        .position(|b| *b == 0)
-        .ok_or_else(|| Error::invalid(field, "has no terminating NUL"))?;
-    std::str::from_utf8(&bytes[..end]).map_err(|_| Error::invalid(field, "is not valid UTF-8"))
+    // The same as the `_sized` form, without the size out-parameter: one copy of the code.
+    // SAFETY: the same pointers, as documented; `needed` NULL is accepted.
+    unsafe {
+        super::sized::starpos_wechat_oauth_url_sized(
+            app_id,
+            redirect_uri,
+            state,
+            out,
+            out_len,
+            std::ptr::null_mut(),
+        )
+    }
 }
 
 /// Writes the `getBrandWCPayRequest` object for the H5 page (`appId`, `timeStamp`,
@@ -152,26 +139,11 @@ pub unsafe extern "C" fn starpos_wechat_jsapi_params(
     out: *mut c_char,
     out_len: usize,
 ) -> starpos_status {
-    write_text(
-        out,
-        out_len,
-        Strings::default(),
-        || {
-            let p = arg(pay, "pay_response")?;
-            let rust = PayResponse {
-                api_appid: buffer_str(&p.api_appid, "api_appid")?.to_owned(),
-                api_timestamp: buffer_str(&p.api_timestamp, "api_timestamp")?.to_owned(),
-                api_noncestr: buffer_str(&p.api_noncestr, "api_noncestr")?.to_owned(),
-                api_package: buffer_str(&p.api_package, "api_package")?.to_owned(),
-                api_signtype: buffer_str(&p.api_signtype, "api_signtype")?.to_owned(),
-                api_paysign: buffer_str(&p.api_paysign, "api_paysign")?.to_owned(),
-                result: TxnResult::from_char(p.result as u8 as char),
-                ..PayResponse::default()
-            };
-            wechat::jsapi_params(&rust)
-        },
-        |_| None,
-    )
+    // The same as the `_sized` form, without the size out-parameter: one copy of the code.
+    // SAFETY: the same pointers, as documented; `needed` NULL is accepted.
+    unsafe {
+        super::sized::starpos_wechat_jsapi_params_sized(pay, out, out_len, std::ptr::null_mut())
+    }
 }
 
 /// A C logging callback: `level` 1 error, 2 warning, 3 info, 4 debug; `message` is UTF-8,

@@ -150,7 +150,7 @@ const TRY_AGAIN_WORDS: [&str; 5] = ["繁忙", "稍后", "重试", "busy", "try a
 /// (docs/protocol.md section 12). Judged by [`TRY_AGAIN_CODES`] and [`TRY_AGAIN_WORDS`]: the
 /// gateway documents no code for either, so a refusal that may mean "busy" counts as busy.
 pub(crate) fn says_try_again(refusal: &Answer) -> bool {
-    let message = refusal.text("message").to_lowercase();
+    let message = refusal.text("message").to_ascii_lowercase();
     TRY_AGAIN_CODES.contains(&refusal.text("returnCode"))
         || TRY_AGAIN_WORDS.iter().any(|w| message.contains(w))
 }
