@@ -77,6 +77,7 @@ __all__ = [
     "BarcodePayResult",
     "QrPayResult",
     "JournalEntry",
+    "SummaryRow",
     "Client",
     "oauth_url",
     "jsapi_params",
@@ -188,5 +189,6 @@ from ._results import (
     QryResult,
     QueryResult,
     RefundResult,
+    SummaryRow,
 )
 from ._text import last_error
