@@ -156,6 +156,11 @@
 #define STARPOS_OPEN_ID_SIZE 264
 
 /**
+ * `oprId`, the cashier (at most 6 letters and digits).
+ */
+#define STARPOS_OPR_ID_SIZE 16
+
+/**
  * `addField` of every `sdk*` answer (documented max 256 GBK bytes: 384 UTF-8 bytes + NUL).
  */
 #define STARPOS_ADD_FIELD_SIZE 392
@@ -1160,6 +1165,18 @@ typedef struct starpos_journal_entry {
    * by every `starpos_recover`; look its `trade_no` up in the merchant's back office.
    */
   bool attention;
+  /**
+   * `payChannel`: "WXPAY", "ALIPAY" or "YLPAY", the answer's, else the one a counter sale
+   * was sent with; a refund's is the order's it refunds (when the journal holds that order
+   * or a query of it told). Empty while unknown (a pubSigPay before a query told it, or a
+   * sale recorded by a library before 0.3).
+   */
+  char pay_channel[STARPOS_PAY_CHANNEL_SIZE];
+  /**
+   * `oprId`, the cashier the sale was sent for (`config->opr_id`); empty when none was
+   * configured.
+   */
+  char opr_id[STARPOS_OPR_ID_SIZE];
 } starpos_journal_entry;
 
 /**
@@ -1167,6 +1184,50 @@ typedef struct starpos_journal_entry {
  * calling thread, before the function returns. `entry` is valid only during the call.
  */
 typedef void (*starpos_journal_fn)(const struct starpos_journal_entry *entry, void *userdata);
+
+/**
+ * One line of the closing summary (`starpos_journal_summary`): the sales of one kind on one
+ * channel that the journal holds.
+ */
+typedef struct starpos_summary_row {
+  /**
+   * "pay" (pubSigPay), "barcode_pay", "qr_pay" or "refund".
+   */
+  char kind[STARPOS_KIND_SIZE];
+  /**
+   * "WXPAY", "ALIPAY", "YLPAY"; empty for the sales whose channel is not known.
+   */
+  char pay_channel[STARPOS_PAY_CHANNEL_SIZE];
+  /**
+   * How many sales: paid, failed, refused and open alike.
+   */
+  uint32_t count;
+  /**
+   * Fen paid: the amounts of the settled pays whose result is 'S' (a QR order made but
+   * not yet paid is not paid).
+   */
+  uint64_t paid_fen;
+  /**
+   * Fen refunded: the amounts of the settled refunds whose result is 'S'.
+   */
+  uint64_t refunded_fen;
+  /**
+   * Fen revoked: 0 (revoking a sale is not implemented yet; the field keeps the row's
+   * shape for when it is).
+   */
+  uint64_t revoked_fen;
+  /**
+   * How many of the sales are still open (outcome unknown, or a QR order not paid yet):
+   * `starpos_journal_list` lists them (`settled` 0), `starpos_recover` settles them.
+   */
+  uint32_t open;
+} starpos_summary_row;
+
+/**
+ * Called once per row by `starpos_journal_summary`, on the calling thread, before the
+ * function returns. `row` is valid only during the call.
+ */
+typedef void (*starpos_summary_fn)(const struct starpos_summary_row *row, void *userdata);
 
 /**
  * A C logging callback: `level` 1 error, 2 warning, 3 info, 4 debug; `message` is UTF-8,
@@ -1404,6 +1465,27 @@ enum starpos_status starpos_recover(const struct starpos_config *config,
 enum starpos_status starpos_journal_list(const struct starpos_config *config,
                                          starpos_journal_fn callback,
                                          void *userdata);
+
+/**
+ * The closing summary, what a cashier prints at the end of the day: the sales the journal
+ * (`config->journal_path`, required) holds, added up per kind and channel, once per row
+ * through `callback` (rows in the order "pay", "barcode_pay", "qr_pay", "refund", then by
+ * channel; none when the journal is empty). Each row counts its sales, the fen paid and
+ * refunded (settled, result 'S'), and how many are still open: those are listed by
+ * `starpos_journal_list` (`settled` 0) and settled by `starpos_recover`, which is worth
+ * running before closing. Nothing is sent to the gateway. The journal holds the sales within
+ * `journal_retention_days`: the summary is of those. A journal whose storage can no longer
+ * be written is still read.
+ *
+ * Returns OK, INVALID_ARGUMENT (no `journal_path`, `callback` NULL) or JOURNAL.
+ *
+ * # Safety
+ * Each pointer is NULL or valid for the call; `callback` is called on this thread only, before
+ * this function returns.
+ */
+enum starpos_status starpos_journal_summary(const struct starpos_config *config,
+                                            starpos_summary_fn callback,
+                                            void *userdata);
 
 /**
  * `starpos_call`, and the size its answer needs.

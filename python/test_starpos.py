@@ -891,6 +891,31 @@ class Journal(SimulatorTest):
         self.assertTrue(listed.sys_time, "the gateway's clock is recorded")
         self.assertEqual(listed.not_found, 0, "an answered sale gathers no evidence")
 
+    def test_the_day_closes_with_a_summary_per_kind_and_channel(self):
+        self.assertEqual(self.client.journal_summary(), [], "an empty journal has no rows")
+        client = starpos.Client(GATEWAY, journal_path=self.path, opr_id="c07", **CREDENTIALS)
+        paid = client.barcode_pay(payment_code("0"), 250)
+        failed = client.barcode_pay(payment_code("2"), 40)
+        self.assertEqual(failed.result, "F")
+        qr = client.qr_pay("ALIPAY", 30)
+        client.refund(paid.order_no, 100)
+        listed = {e.trade_no: e for e in client.journal()}
+        self.assertEqual((listed[paid.trade_no].pay_channel, listed[paid.trade_no].opr_id),
+                         ("WXPAY", "c07"))
+        self.assertEqual(listed[qr.trade_no].pay_channel, "ALIPAY")
+        rows = client.journal_summary()
+        self.assertTrue(all(isinstance(r, starpos.SummaryRow) for r in rows), rows)
+        self.assertEqual(
+            [(r.kind, r.pay_channel, r.count, r.paid_fen, r.refunded_fen, r.revoked_fen, r.open)
+             for r in rows],
+            [("barcode_pay", "WXPAY", 2, 250, 0, 0, 0),
+             ("qr_pay", "ALIPAY", 1, 0, 0, 0, 1),
+             ("refund", "WXPAY", 1, 0, 100, 0, 0)])
+        # The open ones are the listing's unsettled entries.
+        self.assertEqual([e.trade_no for e in client.journal() if not e.settled], [qr.trade_no])
+        with self.assertRaises(starpos.InvalidArgumentError):
+            starpos.Client(GATEWAY, **CREDENTIALS).journal_summary()
+
     def test_an_unwritable_journal_sends_nothing(self):
         client = starpos.Client(GATEWAY, journal_path=os.path.join(self.path, "no", "dir"),
                                 **CREDENTIALS)

@@ -28,6 +28,8 @@ pub(crate) struct Learned<'a> {
     pub amount: u64,
     /// The answer's `sysTime`: the gateway's clock.
     pub sys_time: &'a str,
+    /// The answer's `payChannel` (else the one sent); "" = keep what was recorded.
+    pub pay_channel: &'a str,
 }
 
 /// What a query told about an order: its answer, or a signed refusal bound to the query (the
@@ -81,14 +83,17 @@ pub(crate) fn warn_if_clock_wrong() {
 }
 
 /// Records the sale of `kind` whose validated wire fields are `own`, to be sent with
-/// `txn_time`, and syncs it: the entry to finish with [`end`] once the call is over. A
-/// `tradeNo` the journal holds already is INVALID_ARGUMENT; any other failure is JOURNAL, and
-/// the sale must not be sent.
+/// `txn_time` for the cashier `opr_id` (the configuration's `oprId`, "" = none), and syncs it:
+/// the entry to finish with [`end`] once the call is over. Its channel is the request's
+/// `payChannel`; a refund's, the channel of the order it refunds when the journal holds that
+/// order. A `tradeNo` the journal holds already is INVALID_ARGUMENT; any other failure is
+/// JOURNAL, and the sale must not be sent.
 pub(crate) fn begin(
     journal: &Journal,
     kind: Kind,
     own: &[(&'static str, String)],
     txn_time: String,
+    opr_id: &str,
 ) -> Result<Entry, Error> {
     let not_sent = |e: Error| {
         e.context("the sale was not sent: it could not be recorded in the journal first")
@@ -97,10 +102,17 @@ pub(crate) fn begin(
     entry.trade_no = field(own, "tradeNo").to_owned();
     entry.sel_order_no = field(own, "selOrderNo").to_owned();
     entry.txn_time = txn_time;
+    entry.opr_id = opr_id.to_owned();
+    entry.pay_channel = field(own, "payChannel").to_owned();
     let fen = |name| field(own, name).parse::<u64>().unwrap_or(0);
     if kind == Kind::Refund {
         entry.order_no = field(own, "orderNo").to_owned();
         entry.amount = fen("txnAmt");
+        // The refund goes back through the channel the order was paid on. Only a hint for
+        // the end-of-day totals: a journal that cannot be read here fails `begin` below.
+        if let Ok(entries) = journal.entries() {
+            entry.pay_channel = channel_of_order(&entries, &entry.order_no).to_owned();
+        }
     } else {
         entry.amount = fen("amount");
         entry.total_amount = fen("total_amount");
@@ -115,6 +127,16 @@ pub(crate) fn begin(
             not_sent(e)
         }
     })
+}
+
+/// The channel of the (non-refund) sale whose `orderNo` is `order_no`, "" when the journal
+/// holds none or it is not known.
+fn channel_of_order<'a>(entries: &'a [Entry], order_no: &str) -> &'a str {
+    entries
+        .iter()
+        .rev()
+        .find(|e| e.kind != Kind::Refund && !order_no.is_empty() && e.order_no == order_no)
+        .map_or("", |e| e.pay_channel.as_str())
 }
 
 /// Records what a query of `qry_no` told into the open sales it concerns: a sale whose
@@ -139,6 +161,9 @@ pub(crate) fn learn(journal: &Journal, qry_no: &str, told: Told<'_>) {
                     }
                     if !answer.sys_time.is_empty() {
                         entry.sys_time.clone_from(&answer.sys_time);
+                    }
+                    if !answer.pay_channel.is_empty() {
+                        entry.pay_channel.clone_from(&answer.pay_channel);
                     }
                     settle(&mut entry, answer.result.is_some_and(TxnResult::is_final));
                 }
@@ -340,6 +365,10 @@ fn learn_refunds(entries: &[Entry], qry_no: &str, answer: &QueryResponse) -> Vec
         if !answer.sys_time.is_empty() {
             entry.sys_time.clone_from(&answer.sys_time);
         }
+        if !answer.pay_channel.is_empty() {
+            // The order's channel, which the refund goes back through.
+            entry.pay_channel.clone_from(&answer.pay_channel);
+        }
         match all_went {
             Some(true) => {
                 if entry.amount == 0 {
@@ -391,6 +420,9 @@ pub(crate) fn end(journal: &Journal, entry: &mut Entry, outcome: Result<Learned<
             }
             if !l.sys_time.is_empty() {
                 entry.sys_time = l.sys_time.to_owned();
+            }
+            if !l.pay_channel.is_empty() {
+                entry.pay_channel = l.pay_channel.to_owned();
             }
             settle(entry, l.settled);
             if order_made {

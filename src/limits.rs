@@ -57,6 +57,8 @@ pub const STARPOS_ERROR_SIZE: usize = 512;
 /// characters, so 128 is taken as the documented maximum: twice that plus the NUL, as
 /// `appIdKey`. A secret: never logged, printed in clear or journaled.
 pub const STARPOS_OPEN_ID_SIZE: usize = 264;
+/// `oprId`, the cashier (at most 6 letters and digits).
+pub const STARPOS_OPR_ID_SIZE: usize = 16;
 /// `addField` of every `sdk*` answer (documented max 256 GBK bytes: 384 UTF-8 bytes + NUL).
 pub const STARPOS_ADD_FIELD_SIZE: usize = 392;
 

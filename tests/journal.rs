@@ -420,3 +420,153 @@ fn a_journal_held_by_another_process_is_waited_for_then_refused_before_sending()
     assert!(detail.contains("end it"), "says what to do: {detail}");
     assert_eq!(sim.request_count(), sent, "nothing was sent");
 }
+
+unsafe extern "C" fn collect_rows(row: *const starpos_summary_row, userdata: *mut c_void) {
+    let rows = &mut *(userdata as *mut Vec<(String, String, u32, u64, u64, u64, u32)>);
+    let r = &*row;
+    rows.push((
+        text(&r.kind),
+        text(&r.pay_channel),
+        r.count,
+        r.paid_fen,
+        r.refunded_fen,
+        r.revoked_fen,
+        r.open,
+    ));
+}
+
+unsafe extern "C" fn collect_channels(entry: *const starpos_journal_entry, userdata: *mut c_void) {
+    let seen = &mut *(userdata as *mut Vec<(String, String, String)>);
+    let e = &*entry;
+    seen.push((text(&e.trade_no), text(&e.pay_channel), text(&e.opr_id)));
+}
+
+#[test]
+fn the_day_closes_with_a_summary_per_kind_and_channel() {
+    let sim = sim();
+    let dir = TempDir::new("journal-summary");
+    let path = dir.join("sales.journal");
+    let mut c = config(&sim);
+    c.journal_path = Some(path.clone());
+    c.opr_id = "c01".into();
+    let client = Client::new(c).unwrap();
+
+    let wx = client.barcode_pay(&barcode(&wechat_code('0'))).unwrap();
+    let alipay_code = payment_code("28", 18, '0');
+    let ali = client.barcode_pay(&barcode(&alipay_code)).unwrap();
+    let refused_code = wechat_code('2');
+    let failed = client.barcode_pay(&barcode(&refused_code)).unwrap();
+    assert_eq!(failed.result, Some(TxnResult::Failed));
+    let qr = client
+        .qr_pay(&QrPayRequest {
+            pay_channel: "YLPAY",
+            amount: 5,
+            total_amount: 5,
+            ..Default::default()
+        })
+        .unwrap();
+    let refund = client
+        .refund(&starpos::RefundRequest {
+            order_no: &wx.order_no,
+            txn_amt: 10,
+            ..Default::default()
+        })
+        .unwrap();
+
+    // Each entry has its channel (a refund: the order's) and the configured cashier.
+    for (trade_no, channel) in [
+        (&wx.trade_no, "WXPAY"),
+        (&ali.trade_no, "ALIPAY"),
+        (&failed.trade_no, "WXPAY"),
+        (&qr.trade_no, "YLPAY"),
+        (&refund.trade_no, "WXPAY"),
+    ] {
+        let e = entry_of(&client, trade_no);
+        assert_eq!(
+            (e.pay_channel.as_str(), e.opr_id.as_str()),
+            (channel, "c01"),
+            "{e:?}"
+        );
+    }
+
+    let rows: Vec<_> = client
+        .journal_summary()
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            let key = (r.kind, r.pay_channel.clone());
+            (key, r.count, r.paid_fen, r.refunded_fen, r.open)
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ((Kind::BarcodePay, "ALIPAY".into()), 1, 66, 0, vec![]),
+            ((Kind::BarcodePay, "WXPAY".into()), 2, 66, 0, vec![]),
+            // The QR order was made, not paid: open, nothing paid.
+            (
+                (Kind::QrPay, "YLPAY".into()),
+                1,
+                0,
+                0,
+                vec![qr.trade_no.clone()]
+            ),
+            ((Kind::Refund, "WXPAY".into()), 1, 0, 10, vec![]),
+        ]
+    );
+
+    // The same through the C ABI.
+    let path_c = common::c(path.to_str().unwrap());
+    let mut cfg = c_config(&sim);
+    cfg.raw.journal_path = path_c.as_ptr();
+    let mut c_rows: Vec<(String, String, u32, u64, u64, u64, u32)> = Vec::new();
+    let st = unsafe {
+        starpos_journal_summary(
+            &cfg.raw,
+            Some(collect_rows),
+            &mut c_rows as *mut _ as *mut c_void,
+        )
+    };
+    assert_eq!(st, starpos_status::STARPOS_OK);
+    let row = |k: &str, ch: &str, n, paid, refunded, open| {
+        (k.to_owned(), ch.to_owned(), n, paid, refunded, 0, open)
+    };
+    assert_eq!(
+        c_rows,
+        [
+            row("barcode_pay", "ALIPAY", 1, 66, 0, 0),
+            row("barcode_pay", "WXPAY", 2, 66, 0, 0),
+            row("qr_pay", "YLPAY", 1, 0, 0, 1),
+            row("refund", "WXPAY", 1, 0, 10, 0),
+        ]
+    );
+    let mut listed: Vec<(String, String, String)> = Vec::new();
+    let st = unsafe {
+        starpos_journal_list(
+            &cfg.raw,
+            Some(collect_channels),
+            &mut listed as *mut _ as *mut c_void,
+        )
+    };
+    assert_eq!(st, starpos_status::STARPOS_OK);
+    assert_eq!(
+        listed[0],
+        (wx.trade_no.clone(), "WXPAY".to_owned(), "c01".to_owned())
+    );
+    assert_eq!(listed[4].1, "WXPAY", "the refund's channel is the order's");
+
+    // No callback, no journal: INVALID_ARGUMENT naming it.
+    let st = unsafe { starpos_journal_summary(&cfg.raw, None, std::ptr::null_mut()) };
+    assert_eq!(st, starpos_status::STARPOS_ERR_INVALID_ARGUMENT);
+    assert!(static_text(starpos_last_error()).starts_with("callback: "));
+    cfg.raw.journal_path = std::ptr::null();
+    let st = unsafe {
+        starpos_journal_summary(
+            &cfg.raw,
+            Some(collect_rows),
+            &mut c_rows as *mut _ as *mut c_void,
+        )
+    };
+    assert_eq!(st, starpos_status::STARPOS_ERR_INVALID_ARGUMENT);
+    assert!(static_text(starpos_last_error()).starts_with("journal_path: "));
+}

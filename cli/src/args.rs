@@ -283,8 +283,8 @@ pub enum Command {
     /// After a crash: query every sale the journal (--journal) holds open until final.
     #[command(after_help = RECOVER_EXITS)]
     Recover(RecoverArgs),
-    /// The sales the journal (--journal) holds, oldest first (no gateway call).
-    Journal,
+    /// The sales the journal (--journal) holds, oldest first; --summary: the day's totals.
+    Journal(JournalArgs),
     /// The WeChat link that yields the pay code (no gateway call).
     OauthUrl(OauthUrlArgs),
     /// Any other endpoint, signed and verified.
@@ -536,6 +536,15 @@ pub struct RecoverArgs {
     /// Stop querying after this many ms (default 30000); what is still unknown stays open.
     #[arg(long, value_name = "MS", value_parser = milliseconds, default_value_t = 0, hide_default_value = true)]
     pub deadline_ms: u64,
+}
+
+/// `starpos journal`.
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    /// The closing summary instead of the sales: per kind and channel, how many, the fen paid
+    /// and refunded (settled S), and the sales still open (run `starpos recover` first).
+    #[arg(long)]
+    pub summary: bool,
 }
 
 /// `starpos oauth-url`.

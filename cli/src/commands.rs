@@ -1,8 +1,8 @@
 //! One function per command: it does the work, prints the answer and says how it ended.
 
 use crate::args::{
-    BarcodePayArgs, CallArgs, Command, Global, OauthUrlArgs, PayArgs, QrPayArgs, QryArgs,
-    QueryArgs, RecoverArgs, RefundArgs, SaleArgs, WaitArgs,
+    BarcodePayArgs, CallArgs, Command, Global, JournalArgs, OauthUrlArgs, PayArgs, QrPayArgs,
+    QryArgs, QueryArgs, RecoverArgs, RefundArgs, SaleArgs, WaitArgs,
 };
 use crate::console::outln;
 use crate::exit::{Failure, Outcome};
@@ -29,7 +29,7 @@ impl Command {
             | Command::Query(_)
             | Command::Wait(_)
             | Command::Recover(_)
-            | Command::Journal
+            | Command::Journal(_)
             | Command::Completions(_)
             | Command::Man => Effect::ReadOnly,
             _ => Effect::MayMoveMoney,
@@ -43,7 +43,7 @@ impl Command {
             Command::Demo
                 | Command::OauthUrl(_)
                 | Command::Sim(_)
-                | Command::Journal
+                | Command::Journal(_)
                 | Command::Completions(_)
                 | Command::Man
         )
@@ -61,7 +61,7 @@ impl Command {
             Command::QrPay(a) => qr_pay(ctx, a),
             Command::Sale(a) => sale(ctx, a),
             Command::Recover(a) => recover(ctx, a),
-            Command::Journal => journal(ctx),
+            Command::Journal(a) => journal(ctx, a),
             Command::OauthUrl(a) => oauth_url(ctx, a),
             Command::Call(a) => call(ctx, a),
             Command::Sim(a) => sim(ctx, a),
@@ -209,11 +209,16 @@ fn recover(ctx: &Context, a: &RecoverArgs) -> Result<Outcome, Failure> {
     })
 }
 
-fn journal(ctx: &Context) -> Result<Outcome, Failure> {
+fn journal(ctx: &Context, a: &JournalArgs) -> Result<Outcome, Failure> {
     let path = gateway::journal_path(ctx.global)?;
     let journal = starpos::journal::Journal::open(path, starpos::journal::DEFAULT_RETENTION)
         .or_else(|e| starpos::journal::Journal::open_read_only_after(path, e))?;
-    ctx.out.entries(&journal.entries()?)?;
+    let entries = journal.entries()?;
+    if a.summary {
+        ctx.out.summary(&starpos::journal::summary(&entries))?;
+    } else {
+        ctx.out.entries(&entries)?;
+    }
     Ok(Outcome::Done)
 }
 

@@ -111,6 +111,8 @@ impl Printer {
                         "logNo": e.log_no,
                         "orderNo": e.order_no,
                         "txnTime": e.txn_time,
+                        "payChannel": e.pay_channel,
+                        "oprId": e.opr_id,
                         "amount": e.amount,
                         "total_amount": e.total_amount,
                         "status": e.status.name(),
@@ -155,9 +157,14 @@ impl Printer {
                 e.status.name()
             };
             outln!(
-                "{:<11} {:<28} {:<9} {} {:>10} fen  {words}{}",
+                "{:<11} {:<28} {:<6} {:<9} {} {:>10} fen  {words}{}",
                 e.kind.as_str(),
                 no,
+                if e.pay_channel.is_empty() {
+                    "-"
+                } else {
+                    &e.pay_channel
+                },
                 status,
                 e.result.map_or('-', |r| r.as_char()),
                 e.amount,
@@ -167,6 +174,91 @@ impl Printer {
                 } else {
                     format!("  {}", e.error)
                 }
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Prints the closing summary: a table, one line per kind and channel, then a total line
+    /// and the open sales by tradeNo; with `--json` one object, amounts as numbers of fen.
+    pub fn summary(&self, rows: &[starpos::journal::SummaryRow]) -> Result<(), Lost> {
+        if self.json {
+            let list: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "kind": r.kind.as_str(),
+                        "payChannel": r.pay_channel,
+                        "count": r.count,
+                        "paidFen": r.paid_fen,
+                        "refundedFen": r.refunded_fen,
+                        "revokedFen": r.revoked_fen,
+                        "open": r.open.len(),
+                        "openTradeNos": r.open,
+                    })
+                })
+                .collect();
+            outln!("{}", serde_json::json!({ "summary": list }))?;
+            return Ok(());
+        }
+        if rows.is_empty() {
+            outln!("(no sales)")?;
+            return Ok(());
+        }
+        outln!(
+            "{:<11} {:<7} {:>6} {:>12} {:>12} {:>12} {:>5}",
+            "kind",
+            "channel",
+            "count",
+            "paid fen",
+            "refunded fen",
+            "revoked fen",
+            "open"
+        )?;
+        let line = |kind: &str,
+                    channel: &str,
+                    n: u64,
+                    paid: u64,
+                    refunded: u64,
+                    revoked: u64,
+                    open: usize| {
+            outln!(
+                "{kind:<11} {channel:<7} {n:>6} {paid:>12} {refunded:>12} {revoked:>12} {open:>5}"
+            )
+        };
+        let mut total = (0u64, 0u64, 0u64, 0u64, 0usize);
+        for r in rows {
+            let channel = if r.pay_channel.is_empty() {
+                "-"
+            } else {
+                &r.pay_channel
+            };
+            line(
+                r.kind.as_str(),
+                channel,
+                u64::from(r.count),
+                r.paid_fen,
+                r.refunded_fen,
+                r.revoked_fen,
+                r.open.len(),
+            )?;
+            total.0 += u64::from(r.count);
+            total.1 = total.1.saturating_add(r.paid_fen);
+            total.2 = total.2.saturating_add(r.refunded_fen);
+            total.3 = total.3.saturating_add(r.revoked_fen);
+            total.4 += r.open.len();
+        }
+        line("total", "", total.0, total.1, total.2, total.3, total.4)?;
+        for r in rows.iter().filter(|r| !r.open.is_empty()) {
+            outln!(
+                "open {} {}: {} (query them: starpos recover)",
+                r.kind.as_str(),
+                if r.pay_channel.is_empty() {
+                    "-"
+                } else {
+                    &r.pay_channel
+                },
+                r.open.join(" ")
             )?;
         }
         Ok(())

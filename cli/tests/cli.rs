@@ -1382,3 +1382,90 @@ fn the_manual_page_renders_and_completions_are_generated_and_committed() {
     let out = bare(&["completions", "tcsh"]);
     assert_eq!(out.status.code(), Some(64));
 }
+
+#[test]
+fn the_journal_summary_adds_up_the_day_per_kind_and_channel() {
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let dir = std::env::temp_dir().join(format!("starpos-cli-summary-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let journal = dir.join("sales.journal");
+    let journal = journal.to_str().unwrap();
+    let sell = |args: &[&str]| {
+        let mut all = vec!["--journal", journal, "--opr-id", "c02", "--json"];
+        all.extend_from_slice(args);
+        let out = starpos(&sim, &all);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        json(&out)
+    };
+    let code = payment_code('0');
+    let paid = sell(&[
+        "barcode-pay",
+        "--auth-code",
+        &code,
+        "--amount",
+        "120",
+        "--total-amount",
+        "120",
+    ]);
+    let order_no = paid["orderNo"].as_str().unwrap().to_owned();
+    let qr = sell(&[
+        "qr-pay",
+        "--pay-channel",
+        "ALIPAY",
+        "--amount",
+        "30",
+        "--total-amount",
+        "30",
+    ]);
+    let qr_trade_no = qr["tradeNo"].as_str().unwrap().to_owned();
+    sell(&["refund", "--order-no", &order_no, "--txn-amt", "20"]);
+
+    let listed = json(&bare(&["--journal", journal, "--json", "journal"]));
+    assert_eq!(listed["entries"][0]["payChannel"], "WXPAY", "{listed}");
+    assert_eq!(listed["entries"][0]["oprId"], "c02", "{listed}");
+
+    let summary = json(&bare(&[
+        "--journal",
+        journal,
+        "--json",
+        "journal",
+        "--summary",
+    ]));
+    assert_eq!(
+        summary,
+        serde_json::json!({"summary": [
+            {"kind": "barcode_pay", "payChannel": "WXPAY", "count": 1, "paidFen": 120,
+             "refundedFen": 0, "revokedFen": 0, "open": 0, "openTradeNos": []},
+            {"kind": "qr_pay", "payChannel": "ALIPAY", "count": 1, "paidFen": 0,
+             "refundedFen": 0, "revokedFen": 0, "open": 1, "openTradeNos": [qr_trade_no]},
+            {"kind": "refund", "payChannel": "WXPAY", "count": 1, "paidFen": 0,
+             "refundedFen": 20, "revokedFen": 0, "open": 0, "openTradeNos": []},
+        ]})
+    );
+    let out = bare(&["--journal", journal, "journal", "--summary"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("kind"), "{text}");
+    assert_eq!(
+        lines[1].split_whitespace().collect::<Vec<_>>(),
+        ["barcode_pay", "WXPAY", "1", "120", "0", "0", "0"],
+        "{text}"
+    );
+    assert_eq!(
+        lines[4].split_whitespace().collect::<Vec<_>>(),
+        ["total", "3", "120", "20", "0", "1"],
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("open qr_pay ALIPAY: {qr_trade_no}")),
+        "{text}"
+    );
+    // An empty journal: no rows.
+    let empty = dir.join("empty.journal");
+    let empty = empty.to_str().unwrap();
+    let out = bare(&["--journal", empty, "--json", "journal", "--summary"]);
+    assert_eq!(json(&out), serde_json::json!({"summary": []}));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -77,6 +77,7 @@ __all__ = [
     "BarcodePayResult",
     "QrPayResult",
     "JournalEntry",
+    "SummaryRow",
     "Client",
     "oauth_url",
     "jsapi_params",
@@ -115,6 +116,7 @@ from ._abi import (
     STARPOS_MERC_ID_SIZE as STARPOS_MERC_ID_SIZE,
     STARPOS_MESSAGE_SIZE as STARPOS_MESSAGE_SIZE,
     STARPOS_OPEN_ID_SIZE as STARPOS_OPEN_ID_SIZE,
+    STARPOS_OPR_ID_SIZE as STARPOS_OPR_ID_SIZE,
     STARPOS_ORDER_NO_SIZE as STARPOS_ORDER_NO_SIZE,
     STARPOS_PAY_CHANNEL_SIZE as STARPOS_PAY_CHANNEL_SIZE,
     STARPOS_PAY_CODE_SIZE as STARPOS_PAY_CODE_SIZE,
@@ -144,6 +146,8 @@ from ._abi import (
     starpos_query_response as starpos_query_response,
     starpos_refund_request as starpos_refund_request,
     starpos_refund_response as starpos_refund_response,
+    starpos_summary_fn as starpos_summary_fn,
+    starpos_summary_row as starpos_summary_row,
 )
 from ._abi import SIGNATURES as _SIGNATURES  # noqa: F401 (the tests read it)
 from ._client import FLAG_GBK_BODY, FLAG_GBK_STRINGS, FLAG_NO_KEEPALIVE, Client
@@ -185,5 +189,6 @@ from ._results import (
     QryResult,
     QueryResult,
     RefundResult,
+    SummaryRow,
 )
 from ._text import last_error

@@ -75,6 +75,8 @@ STARPOS_ERROR_SIZE = 512
 #: characters, so 128 is taken as the documented maximum: twice that plus the NUL, as
 #: `appIdKey`. A secret: never logged, printed in clear or journaled.
 STARPOS_OPEN_ID_SIZE = 264
+#: `oprId`, the cashier (at most 6 letters and digits).
+STARPOS_OPR_ID_SIZE = 16
 #: `addField` of every `sdk*` answer (documented max 256 GBK bytes: 384 UTF-8 bytes + NUL).
 STARPOS_ADD_FIELD_SIZE = 392
 #: An `answer_json` buffer of `starpos_call` this large holds any answer: the JSON of an
@@ -112,6 +114,7 @@ DEFINES: Dict[str, int] = {
     "STARPOS_KIND_SIZE": STARPOS_KIND_SIZE,
     "STARPOS_ERROR_SIZE": STARPOS_ERROR_SIZE,
     "STARPOS_OPEN_ID_SIZE": STARPOS_OPEN_ID_SIZE,
+    "STARPOS_OPR_ID_SIZE": STARPOS_OPR_ID_SIZE,
     "STARPOS_ADD_FIELD_SIZE": STARPOS_ADD_FIELD_SIZE,
     "STARPOS_CALL_ANSWER_SIZE": STARPOS_CALL_ANSWER_SIZE,
 }
@@ -476,6 +479,8 @@ class starpos_journal_entry(ctypes.Structure):
         ("not_found", ctypes.c_uint32),
         ("recoveries", ctypes.c_uint32),
         ("attention", ctypes.c_bool),
+        ("pay_channel", ctypes.c_char * STARPOS_PAY_CHANNEL_SIZE),
+        ("opr_id", ctypes.c_char * STARPOS_OPR_ID_SIZE),
     ]
 
 
@@ -484,6 +489,30 @@ class starpos_journal_entry(ctypes.Structure):
 starpos_journal_fn = ctypes.CFUNCTYPE(
     None,
     ctypes.POINTER(starpos_journal_entry),
+    ctypes.c_void_p,
+)
+
+
+class starpos_summary_row(ctypes.Structure):
+    """``struct starpos_summary_row``: One line of the closing summary
+    (`starpos_journal_summary`): the sales of one kind on one channel that the journal holds."""
+
+    _fields_ = [
+        ("kind", ctypes.c_char * STARPOS_KIND_SIZE),
+        ("pay_channel", ctypes.c_char * STARPOS_PAY_CHANNEL_SIZE),
+        ("count", ctypes.c_uint32),
+        ("paid_fen", ctypes.c_uint64),
+        ("refunded_fen", ctypes.c_uint64),
+        ("revoked_fen", ctypes.c_uint64),
+        ("open", ctypes.c_uint32),
+    ]
+
+
+#: Called once per row by `starpos_journal_summary`, on the calling thread, before the
+#: function returns. `row` is valid only during the call.
+starpos_summary_fn = ctypes.CFUNCTYPE(
+    None,
+    ctypes.POINTER(starpos_summary_row),
     ctypes.c_void_p,
 )
 
@@ -510,6 +539,7 @@ STRUCTS: Dict[str, Any] = {
     "starpos_qr_pay_request": starpos_qr_pay_request,
     "starpos_qr_pay_response": starpos_qr_pay_response,
     "starpos_journal_entry": starpos_journal_entry,
+    "starpos_summary_row": starpos_summary_row,
 }
 
 # --------------------------------------------------------------------------------------------
@@ -639,6 +669,16 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
         [
             ctypes.POINTER(starpos_config),
             starpos_journal_fn,
+            ctypes.c_void_p,
+        ],
+    ),
+    # enum starpos_status starpos_journal_summary(const struct starpos_config *config,
+    # starpos_summary_fn callback, void *userdata);
+    "starpos_journal_summary": (
+        ctypes.c_int,
+        [
+            ctypes.POINTER(starpos_config),
+            starpos_summary_fn,
             ctypes.c_void_p,
         ],
     ),

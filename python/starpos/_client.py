@@ -26,6 +26,7 @@ from ._abi import (
     starpos_query_response,
     starpos_refund_request,
     starpos_refund_response,
+    starpos_summary_fn,
 )
 from ._errors import Status, _error
 from ._loader import _c_function, _lib
@@ -37,6 +38,7 @@ from ._results import (
     QryResult,
     QueryResult,
     RefundResult,
+    SummaryRow,
     _check,
     _from_struct,
 )
@@ -459,25 +461,30 @@ class Client:
 
     def _journal_call(self, name: str, *args: Any) -> List[JournalEntry]:
         """Runs ``starpos_recover`` or ``starpos_journal_list``, collecting every entry."""
+        return self._collect(name, starpos_journal_fn, JournalEntry, *args)
+
+    def _collect(self, name: str, fn_type: Any, cls: Any, *args: Any) -> List[Any]:
+        """Runs the C function ``name`` whose last two arguments are a callback of ``fn_type``
+        and its userdata, collecting what it reports as ``cls`` dataclasses."""
         function = _c_function(name)
-        entries: List[JournalEntry] = []
+        items: List[Any] = []
         charset = self._charset
 
-        def collect(entry: Any, _userdata: Any) -> None:
+        def collect(item: Any, _userdata: Any) -> None:
             # Nothing may propagate into C: a failure to convert is kept and raised after.
             try:
-                entries.append(_from_struct(JournalEntry, entry.contents, charset))
+                items.append(_from_struct(cls, item.contents, charset))
             except Exception as e:  # noqa: BLE001
                 failures.append(e)
 
         failures: List[Exception] = []
-        callback = starpos_journal_fn(collect)
+        callback = fn_type(collect)
         status = function(ctypes.byref(self._config), *args, callback, None)
         if status != Status.OK:
             raise _error(status, last_error(charset))
         if failures:
             raise failures[0]
-        return entries
+        return items
 
     def recover(self, deadline_ms: int = 0) -> List[JournalEntry]:
         """Settles what the journal left open (after a crash or a lost answer): queries every
@@ -494,6 +501,15 @@ class Client:
         the library lists them. Sends nothing. Needs ``journal_path``; a journal that can no
         longer be written is still listed, read-only."""
         return self._journal_call("starpos_journal_list")
+
+    def journal_summary(self) -> List[SummaryRow]:
+        """The closing summary, what a cashier prints at the end of the day: the journal's
+        sales added up per kind and channel, one :class:`SummaryRow` each (ordered "pay",
+        "barcode_pay", "qr_pay", "refund", then by channel; empty for an empty journal). The
+        open sales a row counts are those :meth:`journal` lists with ``settled`` False; run
+        :meth:`recover` before closing to settle them. Sends nothing. Needs ``journal_path``.
+        """
+        return self._collect("starpos_journal_summary", starpos_summary_fn, SummaryRow)
 
     def call(self, endpoint: str, fields: Union[Mapping[str, Any], str]) -> Dict[str, str]:
         """Calls any endpoint with its own ``fields`` (a dict, or JSON object text).

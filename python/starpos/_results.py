@@ -211,11 +211,38 @@ class JournalEntry:
     recoveries: int = 0
     #: True when a person should look: still open after 3 recovery passes.
     attention: bool = False
+    #: ``payChannel`` ("WXPAY", "ALIPAY", "YLPAY"): the answer's, else the one a counter sale
+    #: was sent with; a refund's is the order's it refunds. Empty while unknown.
+    pay_channel: str = ""
+    #: ``oprId``, the cashier the sale was sent for (the client's ``opr_id``); empty when none.
+    opr_id: str = ""
 
     @property
     def in_doubt(self) -> bool:
         """True when whether money moved is still unknown (``status`` is an in-doubt one)."""
         return status_in_doubt(int(self.status))
+
+
+@dataclasses.dataclass
+class SummaryRow:
+    """One line of the closing summary (:meth:`Client.journal_summary`): the sales of one kind
+    on one channel that the journal holds. Amounts in fen."""
+
+    #: "pay", "barcode_pay", "qr_pay" or "refund".
+    kind: str
+    #: "WXPAY", "ALIPAY", "YLPAY"; empty for the sales whose channel is not known.
+    pay_channel: str
+    #: How many sales: paid, failed, refused and open alike.
+    count: int
+    #: Fen paid: the settled pays whose result is 'S' (a QR order not paid yet is not paid).
+    paid_fen: int
+    #: Fen refunded: the settled refunds whose result is 'S'.
+    refunded_fen: int
+    #: Fen revoked: 0 (revoking is not implemented yet; the field keeps the row's shape).
+    revoked_fen: int
+    #: How many are still open: :meth:`Client.journal` lists them (``settled`` False),
+    #: :meth:`Client.recover` settles them.
+    open: int
 
 
 #: A result dataclass.

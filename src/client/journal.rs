@@ -72,7 +72,7 @@ impl Client {
         let Some(journal) = self.journal().map_err(not_sent)? else {
             return Ok(None);
         };
-        let entry = ledger::begin(&journal, kind, own, txn_time)?;
+        let entry = ledger::begin(&journal, kind, own, txn_time, &self.config().opr_id)?;
         Ok(Some((journal, entry)))
     }
 
@@ -99,6 +99,14 @@ impl Client {
             (Err(e), Some(path)) => Journal::open_read_only_after(path, e)?.entries(),
             (Err(e), None) => Err(e),
         }
+    }
+
+    /// The closing summary of [`Client::journal_entries`]: per kind and channel, how many
+    /// sales, the fen paid and refunded (settled `S` ones), and the sales still open
+    /// ([`crate::journal::summary`]). Sends nothing; errors as `journal_entries`.
+    pub fn journal_summary(&self) -> Result<Vec<crate::journal::SummaryRow>, Error> {
+        self.journal_entries()
+            .map(|entries| crate::journal::summary(&entries))
     }
 
     fn required_journal(&self) -> Result<Journal, Error> {

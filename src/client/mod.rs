@@ -110,6 +110,7 @@ impl Client {
                 order_no: &a.order_no,
                 amount: 0,
                 sys_time: &a.sys_time,
+                pay_channel: "",
             },
         )
     }
@@ -169,6 +170,7 @@ impl Client {
                 order_no: &a.order_no,
                 amount: 0,
                 sys_time: &a.sys_time,
+                pay_channel: &a.pay_channel,
             },
         )
         .map_err(|e| e.with_trade_no(&trade_no))
@@ -248,6 +250,7 @@ impl Client {
                 // Sent without txnAmt (all that remained), the answer says how much.
                 amount: a.txn_amt,
                 sys_time: &a.sys_time,
+                pay_channel: "",
             },
         )
         .map_err(|e| e.with_trade_no(&trade_no))

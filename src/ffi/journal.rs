@@ -3,7 +3,7 @@
 use super::convert::*;
 use super::types::*;
 use crate::error::Error;
-use crate::journal::Entry;
+use crate::journal::{Entry, SummaryRow};
 use std::ffi::c_void;
 use std::time::Duration;
 
@@ -29,6 +29,8 @@ fn entry_to_c(entry: &Entry, s: Strings) -> starpos_journal_entry {
     out.not_found = entry.not_found;
     out.recoveries = entry.recoveries;
     out.attention = entry.attention;
+    s.put_cut(&mut out.pay_channel, &entry.pay_channel);
+    s.put_cut(&mut out.opr_id, &entry.opr_id);
     out
 }
 
@@ -102,6 +104,53 @@ pub unsafe extern "C" fn starpos_journal_list(
         let f = callback.ok_or_else(|| Error::invalid("callback", "is NULL"))?;
         for entry in client.journal_entries()? {
             let c = entry_to_c(&entry, s);
+            // SAFETY: the caller's callback, called as documented.
+            unsafe { f(&c, userdata) };
+        }
+        Ok(())
+    })
+}
+
+fn row_to_c(row: &SummaryRow, s: Strings) -> starpos_summary_row {
+    // SAFETY: the struct is plain C data for which all-zero bytes are valid.
+    let mut out: starpos_summary_row = unsafe { std::mem::zeroed() };
+    s.put_cut(&mut out.kind, row.kind.as_str());
+    s.put_cut(&mut out.pay_channel, &row.pay_channel);
+    out.count = row.count;
+    out.paid_fen = row.paid_fen;
+    out.refunded_fen = row.refunded_fen;
+    out.revoked_fen = row.revoked_fen;
+    out.open = u32::try_from(row.open.len()).unwrap_or(u32::MAX);
+    out
+}
+
+/// The closing summary, what a cashier prints at the end of the day: the sales the journal
+/// (`config->journal_path`, required) holds, added up per kind and channel, once per row
+/// through `callback` (rows in the order "pay", "barcode_pay", "qr_pay", "refund", then by
+/// channel; none when the journal is empty). Each row counts its sales, the fen paid and
+/// refunded (settled, result 'S'), and how many are still open: those are listed by
+/// `starpos_journal_list` (`settled` 0) and settled by `starpos_recover`, which is worth
+/// running before closing. Nothing is sent to the gateway. The journal holds the sales within
+/// `journal_retention_days`: the summary is of those. A journal whose storage can no longer
+/// be written is still read.
+///
+/// Returns OK, INVALID_ARGUMENT (no `journal_path`, `callback` NULL) or JOURNAL.
+///
+/// # Safety
+/// Each pointer is NULL or valid for the call; `callback` is called on this thread only, before
+/// this function returns.
+#[no_mangle]
+pub unsafe extern "C" fn starpos_journal_summary(
+    config: *const starpos_config,
+    callback: starpos_summary_fn,
+    userdata: *mut c_void,
+) -> starpos_status {
+    let s = Strings::of(config);
+    guarded(|| {
+        let client = client_from(config)?;
+        let f = callback.ok_or_else(|| Error::invalid("callback", "is NULL"))?;
+        for row in client.journal_summary()? {
+            let c = row_to_c(&row, s);
             // SAFETY: the caller's callback, called as documented.
             unsafe { f(&c, userdata) };
         }

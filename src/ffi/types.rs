@@ -594,9 +594,46 @@ pub struct starpos_journal_entry {
     /// 1 when the sale needs a person: still open after 3 recovery passes. It is still queried
     /// by every `starpos_recover`; look its `trade_no` up in the merchant's back office.
     pub attention: bool,
+    /// `payChannel`: "WXPAY", "ALIPAY" or "YLPAY", the answer's, else the one a counter sale
+    /// was sent with; a refund's is the order's it refunds (when the journal holds that order
+    /// or a query of it told). Empty while unknown (a pubSigPay before a query told it, or a
+    /// sale recorded by a library before 0.3).
+    pub pay_channel: [c_char; STARPOS_PAY_CHANNEL_SIZE],
+    /// `oprId`, the cashier the sale was sent for (`config->opr_id`); empty when none was
+    /// configured.
+    pub opr_id: [c_char; STARPOS_OPR_ID_SIZE],
 }
 
 /// Called once per journal entry by `starpos_recover` and `starpos_journal_list`, on the
 /// calling thread, before the function returns. `entry` is valid only during the call.
 pub type starpos_journal_fn =
     Option<unsafe extern "C" fn(entry: *const starpos_journal_entry, userdata: *mut c_void)>;
+
+/// One line of the closing summary (`starpos_journal_summary`): the sales of one kind on one
+/// channel that the journal holds.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct starpos_summary_row {
+    /// "pay" (pubSigPay), "barcode_pay", "qr_pay" or "refund".
+    pub kind: [c_char; STARPOS_KIND_SIZE],
+    /// "WXPAY", "ALIPAY", "YLPAY"; empty for the sales whose channel is not known.
+    pub pay_channel: [c_char; STARPOS_PAY_CHANNEL_SIZE],
+    /// How many sales: paid, failed, refused and open alike.
+    pub count: u32,
+    /// Fen paid: the amounts of the settled pays whose result is 'S' (a QR order made but
+    /// not yet paid is not paid).
+    pub paid_fen: u64,
+    /// Fen refunded: the amounts of the settled refunds whose result is 'S'.
+    pub refunded_fen: u64,
+    /// Fen revoked: 0 (revoking a sale is not implemented yet; the field keeps the row's
+    /// shape for when it is).
+    pub revoked_fen: u64,
+    /// How many of the sales are still open (outcome unknown, or a QR order not paid yet):
+    /// `starpos_journal_list` lists them (`settled` 0), `starpos_recover` settles them.
+    pub open: u32,
+}
+
+/// Called once per row by `starpos_journal_summary`, on the calling thread, before the
+/// function returns. `row` is valid only during the call.
+pub type starpos_summary_fn =
+    Option<unsafe extern "C" fn(row: *const starpos_summary_row, userdata: *mut c_void)>;

@@ -8,6 +8,9 @@
 
 mod file;
 mod record;
+mod summary;
+
+pub use summary::{summary, SummaryRow};
 
 use crate::error::{Error, Status};
 use crate::log::{log, Level};
@@ -89,6 +92,14 @@ pub struct Entry {
     pub amount: u64,
     /// Total amount in fen.
     pub total_amount: u64,
+    /// `payChannel` (`WXPAY`, `ALIPAY`, `YLPAY`): the answer's, else the one a counter sale
+    /// was sent with; a refund's is the order's it refunds, when the journal holds that order
+    /// or a query of it told. Empty while unknown (a `pubSigPay` before a query told it), and
+    /// in files written before it was recorded.
+    pub pay_channel: String,
+    /// `oprId`, the cashier the configuration sent it for; empty when none was configured
+    /// (and in files written before it was recorded).
+    pub opr_id: String,
     /// [`Status::Ok`] once the final answer is known; an in-doubt status while it is not.
     pub status: Status,
     /// What happened to the money, once known; else `None` or the last `A`/`Z` (a QR order
@@ -145,6 +156,8 @@ impl Entry {
             txn_time: String::new(),
             amount: 0,
             total_amount: 0,
+            pay_channel: String::new(),
+            opr_id: String::new(),
             status: Status::Timeout,
             result: None,
             error: String::new(),

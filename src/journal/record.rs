@@ -72,6 +72,8 @@ pub(super) fn encode(entry: &Entry) -> Vec<u8> {
         ("log_no", &entry.log_no),
         ("order_no", &entry.order_no),
         ("txn_time", &entry.txn_time),
+        ("pay_channel", &entry.pay_channel),
+        ("opr_id", &entry.opr_id),
         ("status", entry.status.name()),
         ("error", &entry.error),
         ("sys_time", &entry.sys_time),
@@ -201,6 +203,8 @@ fn sale(object: &Map<String, Value>) -> Result<Entry, String> {
         txn_time: text(object, "txn_time"),
         amount: number(object, "amount"),
         total_amount: number(object, "total_amount"),
+        pay_channel: text(object, "pay_channel"),
+        opr_id: text(object, "opr_id"),
         status,
         result,
         error: text(object, "error"),
@@ -226,6 +230,8 @@ mod tests {
             trade_no: "20260101000000123".into(),
             amount: 100,
             total_amount: 120,
+            pay_channel: "ALIPAY".into(),
+            opr_id: "c01".into(),
             result: Some(TxnResult::Waiting),
             error: "timed out after 30000 ms \"quoted\"\nnext\tline \\ \u{1}\u{7f} 超时".into(),
             created_unix_ms: 5,
@@ -284,6 +290,11 @@ mod tests {
         match decode(&with_extra) {
             Record::Sale(entry) => {
                 assert_eq!(entry.kind, Kind::Refund);
+                // Written before the channel and the cashier were recorded: empty.
+                assert_eq!(
+                    (entry.pay_channel.as_str(), entry.opr_id.as_str()),
+                    ("", "")
+                );
                 assert_eq!(entry.status, Status::Ok);
                 assert!(entry.settled);
             }
