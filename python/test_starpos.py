@@ -36,6 +36,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 import unittest
 from unittest import mock
 import urllib.parse
@@ -1156,6 +1157,97 @@ class Unsettled(SimulatorTest):
         self.assertIsInstance(e.response, starpos.QueryResult)
         self.assertEqual(e.response.result, "A")
         self.assertEqual(e.response.log_no, paid.log_no)
+
+
+class TillInControl(SimulatorTest):
+    """Cancel from another thread and the progress callable, against the simulator whose
+    payments stay 'A' (the payer never confirms)."""
+
+    def fire_after(self, cancel, seconds):
+        timer = threading.Timer(seconds, cancel.request)
+        timer.start()
+        self.addCleanup(timer.cancel)
+
+    def test_a_cancel_from_another_thread_ends_a_barcode_sale_in_doubt(self):
+        with starpos.Cancel() as cancel:
+            client = starpos.Client(UNSETTLED, cancel=cancel, **CREDENTIALS)
+            self.fire_after(cancel, 0.5)
+            started = time.monotonic()
+            with self.assertRaises(starpos.CancelledError) as c:
+                client.barcode_sale(payment_code("1"), 300, interval_ms=100, deadline_ms=60000)
+            took = time.monotonic() - started
+            e = c.exception
+            self.assertLess(took, 5, "ends within milliseconds of the cancel, not at the deadline")
+            self.assertEqual(e.status, starpos.Status.CANCELLED)
+            self.assertTrue(e.in_doubt, "the order may still be paid")
+            self.assertTrue(e.trade_no, "the tradeNo to query later")
+            self.assertIn("may still be paid", e.error)
+            # The sale is still there, still 'A': querying it later is what the till does.
+            self.assertEqual(starpos.Client(UNSETTLED, **CREDENTIALS).query(e.trade_no).result,
+                             "A")
+            # Once fired it stays fired: the next sale is not even sent.
+            with self.assertRaises(starpos.CancelledNotSentError) as c:
+                client.barcode_sale(payment_code("1"), 300)
+            self.assertFalse(c.exception.in_doubt)
+
+    def test_a_cancel_ends_a_wait_and_closing_twice_is_harmless(self):
+        paid = starpos.Client(UNSETTLED, **CREDENTIALS).pay(code=unique("py"), amount=5)
+        cancel = starpos.Cancel()
+        client = starpos.Client(UNSETTLED, cancel=cancel, **CREDENTIALS)
+        self.fire_after(cancel, 0.3)
+        started = time.monotonic()
+        with self.assertRaises(starpos.CancelledError):
+            client.wait(paid.log_no, interval_ms=100, deadline_ms=60000)
+        self.assertLess(time.monotonic() - started, 5)
+        cancel.close()
+        cancel.close()
+        cancel.request()  # a no-op once closed
+        with self.assertRaises(ValueError):
+            client.query(paid.log_no)  # its cancel is gone: refused, never a dangling pointer
+        with self.assertRaises(TypeError):
+            starpos.Client(UNSETTLED, cancel=object(), **CREDENTIALS)
+        with self.assertRaises(TypeError):
+            starpos.Client(UNSETTLED, progress=42, **CREDENTIALS)
+
+    def test_progress_sees_the_queries_and_the_result(self):
+        seen = []
+        client = starpos.Client(GATEWAY, progress=seen.append, **CREDENTIALS)
+        sale = client.barcode_sale(payment_code("1"), 200, interval_ms=50, deadline_ms=15000)
+        self.assertEqual(sale.result, "S")
+        self.assertTrue(seen)
+        self.assertTrue(all(isinstance(p, starpos.Progress) for p in seen))
+        self.assertEqual({p.trade_no for p in seen}, {sale.trade_no})
+        self.assertEqual((seen[0].queries, seen[0].result), (0, None), "told before the first")
+        self.assertEqual([p.queries for p in seen], sorted(p.queries for p in seen))
+        self.assertGreaterEqual(seen[-1].queries, 1)
+        self.assertEqual(seen[-1].result, "S")
+        self.assertEqual(seen[-1].next_query_ms, 0, "no next query: the wait ends")
+        self.assertGreaterEqual(seen[-1].elapsed_ms, seen[0].elapsed_ms)
+
+    def test_a_progress_that_raises_never_ends_the_wait(self):
+        calls = []
+
+        def broken(p):
+            calls.append(p)
+            raise RuntimeError("the UI is gone")
+
+        client = starpos.Client(GATEWAY, progress=broken, **CREDENTIALS)
+        with self.assertLogs("starpos", "ERROR"):
+            sale = client.barcode_sale(payment_code("1"), 200, interval_ms=50,
+                                       deadline_ms=15000)
+        self.assertEqual(sale.result, "S")
+        self.assertGreaterEqual(len(calls), 2)
+
+    def test_progress_may_fire_the_cancel(self):
+        with starpos.Cancel() as cancel:
+            def after_two(p):
+                if p.queries >= 2:
+                    cancel.request()
+
+            client = starpos.Client(UNSETTLED, cancel=cancel, progress=after_two, **CREDENTIALS)
+            with self.assertRaises(starpos.CancelledError) as c:
+                client.barcode_sale(payment_code("1"), 100, interval_ms=50, deadline_ms=60000)
+            self.assertIn("after 2 queries", c.exception.error)
 
 
 if __name__ == "__main__":

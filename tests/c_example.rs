@@ -43,7 +43,16 @@ const NATIVE_STATIC_LIBS: &[&str] = &[
 ];
 
 /// The strictness the examples promise.
-const C_FLAGS: &[&str] = &["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"];
+/// `-pthread`: counter.c's cashier thread fires the cancel (libc has pthreads on glibc 2.34+,
+/// an older one needs the flag).
+const C_FLAGS: &[&str] = &[
+    "-std=c99",
+    "-Wall",
+    "-Wextra",
+    "-Werror",
+    "-pedantic",
+    "-pthread",
+];
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -381,6 +390,14 @@ fn counter(link: Link) {
             "counter ({link:?}) stdout lacks {line:?}:\n{all}"
         );
     }
+    // The progress callback drew the status line (one line a report: stderr is a pipe).
+    assert!(
+        first
+            .stderr
+            .contains("    waiting for the payer: 0 queries, "),
+        "counter ({link:?}) stderr lacks the status line:\n{all}"
+    );
+    assert!(!first.stdout.contains("pressed cancel"), "{all}");
     let orders = sim.orders();
     assert_eq!(orders.len(), 2, "{orders:?}");
     assert!(orders
@@ -402,6 +419,60 @@ fn counter(link: Link) {
     );
     sim.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// counter.c whose cashier presses cancel during the barcode sale, against a simulator whose
+/// payer never confirms: the sale ends CANCELLED within the press (in doubt, its tradeNo to
+/// query later), the order is still `A` and was paid once, and the journal keeps it open.
+fn counter_cancelled(link: Link) {
+    let Some(cc) = c_compiler() else { return };
+    let dir = work_dir(&format!("counter-cancel-{link:?}").to_lowercase());
+    let program = build_example(&cc, "counter", link, &dir);
+    let sim = Simulator::start(SimConfig::default()).expect("the simulator starts");
+    let journal = dir.join("sales.journal");
+    let mut cmd = Command::new(&program);
+    cmd.env("STARPOS_ORG_NO", DEFAULT_ORG_NO)
+        .env("STARPOS_MERC_ID", DEFAULT_MERC_ID)
+        .env("STARPOS_TRM_NO", DEFAULT_TRM_NO)
+        .env("STARPOS_KEY", DEFAULT_KEY)
+        .args(["--gateway", &sim.base_url()])
+        .arg("--journal")
+        .arg(&journal)
+        .args(["--interval-ms", "50", "--deadline-ms", "600"])
+        .args(["--cancel-after-ms", "300"]);
+    let started = std::time::Instant::now();
+    let run = run(cmd);
+    let all = run.describe();
+    assert_eq!(run.code, Some(3), "in doubt:\n{all}");
+    // The press at 300 ms, then the QR wait's 600 ms deadline: far from the sale's own.
+    assert!(started.elapsed() < Duration::from_secs(10), "{all}");
+    for line in [
+        "[1] the cashier pressed cancel",
+        "[1] barcode sale cancelled, may still be paid: query tradeNo ",
+        "[3] journal: 0 sale(s) paid, 0 fen, 2 open",
+    ] {
+        assert!(run.stdout.contains(line), "stdout lacks {line:?}:\n{all}");
+    }
+    assert!(run.stderr.contains(", last A, "), "{all}");
+    let barcode: Vec<_> = sim
+        .orders()
+        .into_iter()
+        .filter(|o| o.auth_code_pays > 0)
+        .collect();
+    assert_eq!(barcode.len(), 1, "{barcode:?}");
+    assert_eq!((barcode[0].state, barcode[0].auth_code_pays), ('A', 1));
+    sim.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn counter_cancelled_by_the_cashier_shared() {
+    counter_cancelled(Link::Shared);
+}
+
+#[test]
+fn counter_cancelled_by_the_cashier_static() {
+    counter_cancelled(Link::Static);
 }
 
 #[test]

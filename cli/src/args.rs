@@ -332,12 +332,15 @@ const QUERY_EXITS: &str = "Exit: 0 the order is S (paid), 20 it ended F or D, 21
 /// The exit statuses of `wait`: an order still not final at the deadline is TIMEOUT, not 21.
 const WAIT_EXITS: &str = "Exit: 0 the order became S (paid), 20 it ended F or D, 3 TIMEOUT it \
 was still not final (A or Z, or not found) at the deadline: its last answer (if any) is \
-printed, wait again later; else the starpos status code, 64 usage.";
+printed, wait again later; 10 CANCELLED by Ctrl-C (the order may still be paid: wait again; \
+a second Ctrl-C kills); else the starpos status code, 64 usage.";
 /// The exit statuses of `sale`: a sale still not final at the deadline is TIMEOUT, not 21.
 const SALE_EXITS: &str = "Exit: 0 paid (S), 20 it ended F or D, 3 TIMEOUT still not final (A \
 or Z) at the deadline: its last answer (if any) and the tradeNo are printed; query the tradeNo \
-later, never pay again; else the starpos status code (after an in-doubt one: query the \
-tradeNo), 64 usage.";
+later, never pay again; 10 CANCELLED by Ctrl-C while waiting (the order may still be paid: \
+follow the printed tradeNo with starpos wait; a second Ctrl-C kills), 11 CANCELLED_NOT_SENT \
+(nothing was sent); else the starpos status code (after an in-doubt one: query the tradeNo), \
+64 usage.";
 /// The exit statuses of `barcode-pay`.
 const COUNTER_EXITS: &str = "Exit: 0 paid (S), 20 failed (F), 21 A (the payer is entering a \
 password) or Z: query the printed tradeNo, never pay again; else the starpos status code \

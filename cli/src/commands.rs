@@ -7,6 +7,7 @@ use crate::args::{
 use crate::console::outln;
 use crate::exit::{Failure, Outcome};
 use crate::output::{Effect, Printer};
+use crate::till::Till;
 use crate::{demo, gateway};
 use starpos::{
     BarcodePayRequest, PayRequest, QrPayRequest, QryRequest, QueryRequest, RefundRequest,
@@ -19,6 +20,15 @@ pub struct Context<'a> {
     pub global: &'a Global,
     /// Where answers go.
     pub out: Printer,
+}
+
+impl Context<'_> {
+    /// Whether a wait draws its live status line: stderr is a terminal and the output is
+    /// not JSON.
+    pub fn status_line(&self) -> bool {
+        use std::io::IsTerminal;
+        !self.out.json && std::io::stderr().is_terminal()
+    }
 }
 
 impl Command {
@@ -114,12 +124,15 @@ fn query(ctx: &Context, a: &QueryArgs) -> Result<Outcome, Failure> {
 }
 
 fn wait(ctx: &Context, a: &WaitArgs) -> Result<Outcome, Failure> {
-    let client = gateway::client(ctx.global)?;
+    let till = Till::start(ctx.status_line());
+    let client = gateway::client_for(ctx.global, till.as_ref())?;
     let answer = client.wait(
         &a.qry_no,
         Duration::from_millis(a.interval_ms),
         Duration::from_millis(a.deadline_ms),
-    )?;
+    );
+    drop(till);
+    let answer = answer?;
     ctx.out.fields(&answer.to_wire())?;
     Ok(Outcome::of_order(answer.result))
 }
@@ -184,12 +197,16 @@ fn qr_pay(ctx: &Context, a: &QrPayArgs) -> Result<Outcome, Failure> {
 }
 
 fn sale(ctx: &Context, a: &SaleArgs) -> Result<Outcome, Failure> {
-    let client = gateway::client(ctx.global)?;
+    let till = Till::start(ctx.status_line());
+    let client = gateway::client_for(ctx.global, till.as_ref())?;
     let answer = client.barcode_sale(
         &barcode_request(&a.pay),
         Duration::from_millis(a.interval_ms),
         Duration::from_millis(a.deadline_ms),
-    )?;
+    );
+    // The status line is cleared (and Ctrl-C kills again) before anything is printed.
+    drop(till);
+    let answer = answer?;
     ctx.out.fields(&answer.to_wire())?;
     Ok(Outcome::of_order(answer.result))
 }

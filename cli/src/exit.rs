@@ -14,10 +14,12 @@ Exit statuses:
       a refund answered F
   21  not final yet: a query or barcode-pay answered A or Z, a refund answered
       Z, or recover left sales open (query again, run recover again)
-  1-9 the starpos status code of the failure: 1 INVALID_ARGUMENT, 2 CONNECT,
-      3 TIMEOUT (wait and sale: still not final at the deadline), 4 HTTP,
-      5 PROTOCOL, 6 SIGNATURE, 7 GATEWAY, 8 INTERNAL, 9 JOURNAL (new codes
-      may follow)
+  1-11 the starpos status code of the failure: 1 INVALID_ARGUMENT,
+      2 CONNECT, 3 TIMEOUT (wait and sale: still not final at the deadline),
+      4 HTTP, 5 PROTOCOL, 6 SIGNATURE, 7 GATEWAY, 8 INTERNAL, 9 JOURNAL,
+      10 CANCELLED (wait and sale: Ctrl-C; the order may still be paid:
+      follow its tradeNo), 11 CANCELLED_NOT_SENT (Ctrl-C before anything
+      was sent) (new codes may follow)
   64  usage: the command line (or a missing credential) is wrong; nothing
       was sent
   69  sim: cannot listen: the address is in use (another simulator?), not
@@ -26,7 +28,7 @@ Exit statuses:
   74  output lost: stdout (or stderr) was closed or full, so the answer could
       not be written; the call itself may have gone through: see the sale
       journal (starpos journal) or query the order. A failed call keeps its
-      own status (1-9)
+      own status (1-11)
 
 Credentials: --org-no, --merc-id, --trm-no, --key, or STARPOS_ORG_NO,
 STARPOS_MERC_ID, STARPOS_TRM_NO, STARPOS_KEY; STARPOS_GATEWAY for --gateway.

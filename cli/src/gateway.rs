@@ -3,12 +3,19 @@
 
 use crate::args::Global;
 use crate::exit::Failure;
+use crate::till::Till;
 use starpos::{Client, Config, Error, Status, PRODUCTION_URL, SANDBOX_URL};
 use std::time::Duration;
 
 /// The client, or a usage failure naming the flag and the variable of a missing credential.
 /// Credentials that are present but malformed are the library's to reject (INVALID_ARGUMENT).
 pub fn client(global: &Global) -> Result<Client, Failure> {
+    client_for(global, None)
+}
+
+/// The client of a wait (`sale`, `wait`) the till controls: Ctrl-C cancels it, the status
+/// line follows it.
+pub fn client_for(global: &Global, till: Option<&Till>) -> Result<Client, Failure> {
     let gateway = base_url(global)?;
     let mut config = Config::new(
         required(&global.org_no, "--org-no", "STARPOS_ORG_NO")?,
@@ -24,6 +31,10 @@ pub fn client(global: &Global) -> Result<Client, Failure> {
     config.journal_path = global.journal.clone();
     if let Some(ms) = global.timeout_ms {
         config.timeouts.total = Duration::from_millis(ms);
+    }
+    if let Some(till) = till {
+        config.cancel = Some(till.cancel());
+        config.progress = till.progress();
     }
     Ok(Client::new(config)?)
 }

@@ -8,6 +8,7 @@ mod demo;
 mod exit;
 mod gateway;
 mod output;
+mod till;
 
 use args::Cli;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
             json: cli.global.json,
             show_secrets: cli.global.show_secrets,
             color: cli.global.color(),
+            journal: cli.global.journal.is_some(),
             gateway: if cli.command.calls_the_gateway() {
                 gateway::base_url(&cli.global).ok().map(str::to_owned)
             } else {
@@ -117,6 +119,7 @@ fn command_line_error(mut e: clap::Error) -> ExitCode {
         json: json_requested(std::env::args_os().skip(1)),
         show_secrets: false,
         color: false,
+        journal: false,
         gateway: None,
     };
     let text = e.render().to_string();

@@ -44,6 +44,9 @@ pub struct Printer {
     pub color: bool,
     /// The gateway's URL the command used, if it calls one: CONNECT failures name it.
     pub gateway: Option<String>,
+    /// A sale journal (`--journal`) records the command's sales: a cancelled sale stays open
+    /// in it.
+    pub journal: bool,
 }
 
 impl Printer {
@@ -328,7 +331,7 @@ impl Printer {
         last_answer: Option<&[(&str, String)]>,
     ) -> Result<(), Lost> {
         let in_doubt = e.in_doubt() && effect == Effect::MayMoveMoney;
-        let hint = hint(e, effect, self.gateway.as_deref());
+        let hint = hint(e, effect, self.gateway.as_deref(), self.journal);
         if self.json {
             let mut map = serde_json::Map::new();
             map.insert("status".into(), e.status().name().into());
@@ -470,13 +473,39 @@ pub enum Effect {
 }
 
 /// What to do after `e`, if there is anything to say. `gateway`: the URL the command tried.
-fn hint(e: &Error, effect: Effect, gateway: Option<&str>) -> Option<String> {
+fn hint(e: &Error, effect: Effect, gateway: Option<&str>, journal: bool) -> Option<String> {
     const KEY_HINT: &str = "the likely cause is a wrong merchant key: check --key / STARPOS_KEY";
     if let (Status::Connect, Some(url)) = (e.status(), gateway) {
         return Some(format!(
             "the gateway at {url} could not be reached: check --gateway (STARPOS_GATEWAY), \
              the network, and that the gateway is up."
         ));
+    }
+    match (e.status(), effect) {
+        (Status::Cancelled, Effect::MayMoveMoney) => {
+            return Some(format!(
+                "cancelled (Ctrl-C): the order may still be paid (the payer may confirm later). \
+                 Follow it: starpos wait --qry-no {}; never pay it again. {}",
+                e.trade_no().unwrap_or("<tradeNo>"),
+                if journal {
+                    "The sale journal keeps it open until it is final (starpos journal; \
+                     starpos recover)."
+                } else {
+                    "No sale journal (--journal) holds it: keep the tradeNo."
+                }
+            ))
+        }
+        (Status::Cancelled, _) => {
+            return Some(
+                "the wait was cancelled (Ctrl-C); the order may still be paid: run the same \
+                 starpos wait again to follow it."
+                    .to_owned(),
+            )
+        }
+        (Status::CancelledNotSent, _) => {
+            return Some("cancelled (Ctrl-C) before anything was sent: no money moved.".to_owned())
+        }
+        _ => {}
     }
     match effect {
         Effect::NotDone => Some(

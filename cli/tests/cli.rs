@@ -281,7 +281,9 @@ fn help_and_version_need_no_credentials() {
     }
     let top = stdout(&bare(&["--help"]));
     assert!(
-        top.contains("1-9 the starpos status code") && !top.contains("1-  "),
+        top.contains("1-11 the starpos status code")
+            && top.contains("10 CANCELLED")
+            && !top.contains("1-  "),
         "{top}"
     );
     // wait and sale end TIMEOUT (3) when still not final at their deadline: never 21.
@@ -1467,5 +1469,91 @@ fn the_journal_summary_adds_up_the_day_per_kind_and_channel() {
     let empty = empty.to_str().unwrap();
     let out = bare(&["--journal", empty, "--json", "journal", "--summary"]);
     assert_eq!(json(&out), serde_json::json!({"summary": []}));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `starpos sale` (with `args` before the command) for a payer who never pays, sent SIGINT
+/// after a second: its output and how long it took from the signal.
+fn sale_interrupted(sim: &Simulator, args: &[&str]) -> (Output, std::time::Duration) {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let code = payment_code('1');
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["sale", "--auth-code", &code, "--amount", "7"]);
+    all.extend(["--total-amount", "7", "--deadline-ms", "60000"]);
+    let child = starpos_command(sim, &all)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(1));
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: signals our own child, which has not been waited for yet.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let sent = Instant::now();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    let out = finished
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the sale ends within seconds of Ctrl-C")
+        .unwrap();
+    (out, sent.elapsed())
+}
+
+#[test]
+fn ctrl_c_cancels_a_sale_in_doubt_with_the_trade_no_and_the_wait_command() {
+    // No settle: the payer never confirms, the order stays A.
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    let dir = std::env::temp_dir().join(format!("starpos-cli-cancel-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let journal = dir.join("sales.journal");
+    let journal = journal.to_str().unwrap();
+
+    let (out, took) = sale_interrupted(&sim, &["--journal", journal]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(10), "CANCELLED: {out:?}");
+    assert!(took < std::time::Duration::from_secs(3), "took {took:?}");
+    assert!(err.contains("CANCELLED"), "{err}");
+    assert!(err.contains("may still be paid"), "{err}");
+    let trade_no = err
+        .lines()
+        .find_map(|l| l.strip_prefix("starpos: the tradeNo to query: "))
+        .unwrap_or_else(|| panic!("the tradeNo: {err}"))
+        .to_owned();
+    assert!(
+        err.contains(&format!("starpos wait --qry-no {trade_no}")),
+        "{err}"
+    );
+    assert!(err.contains("journal keeps it open"), "{err}");
+    // stderr is a pipe: no status line.
+    assert!(!err.contains("waiting for the payer"), "{err}");
+    assert!(!err.contains('\r'), "{err}");
+    assert_eq!(sim.order(&trade_no).unwrap().auth_code_pays, 1);
+    let listed = json(&bare(&["--journal", journal, "--json", "journal"]));
+    let entry = &listed["entries"][0];
+    assert_eq!(entry["tradeNo"], trade_no.as_str(), "{listed}");
+    assert_eq!(
+        entry["settled"], false,
+        "the journal keeps it open: {listed}"
+    );
+
+    // Under --json: one object saying CANCELLED, in doubt, with the tradeNo.
+    let (out, _) = sale_interrupted(&sim, &["--json"]);
+    assert_eq!(out.status.code(), Some(10), "{out:?}");
+    let failure = json(&out);
+    assert_eq!(failure["status"], "CANCELLED", "{failure}");
+    assert_eq!(failure["in_doubt"], true, "{failure}");
+    let trade_no = failure["tradeNo"].as_str().unwrap();
+    assert!(
+        failure["hint"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("starpos wait --qry-no {trade_no}")),
+        "{failure}"
+    );
+    assert!(!stderr(&out).contains("waiting for the payer"), "{out:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -10,6 +10,15 @@
  *      starpos_wait           ... and waits until the payer has paid it
  *   3. starpos_journal_list   the sales the journal holds: the end-of-day total
  *
+ * The till stays in control of every wait: a cancel handle (starpos_cancel_new) per sale, which
+ * the UI thread fires (starpos_cancel_request) when the cashier presses cancel, and a progress
+ * callback that draws the status line ("waiting for the payer: 3 queries, last A, 4.2 s, next
+ * in 0.8 s"). Here a "cashier" thread stands in for the UI: it presses cancel after
+ * --cancel-after-ms (never, by default). A cancelled wait is STARPOS_ERR_CANCELLED, in doubt:
+ * the payer may still confirm, so the till never scans the code again; it queries the tradeNo
+ * later (the journal keeps the sale open and the next start's recovery settles it). Revoking
+ * the order instead is not in the library yet.
+ *
  * With a journal, every sale is on stable storage before its first byte leaves; if it cannot
  * be written the call is STARPOS_ERR_JOURNAL and nothing is sent. The journal never holds the
  * key or a payment code.
@@ -17,20 +26,28 @@
  * Usage:
  *   counter --journal FILE [--gateway URL] [--org-no N] [--merc-id N] [--trm-no N] [--key K]
  *           [--auth-code CODE] [--amount FEN] [--interval-ms MS] [--deadline-ms MS]
+ *           [--cancel-after-ms MS]
  *
  * Credentials fall back to STARPOS_GATEWAY, STARPOS_ORG_NO, STARPOS_MERC_ID, STARPOS_TRM_NO,
  * STARPOS_KEY. --auth-code is the scanned payment code (a made-up WeChat one when absent,
  * which only a simulator accepts; ending in 1, the simulator's payer enters a password).
  *
  * Exit status: 0 both sales paid; 1 a step failed or a sale was declined; 2 bad usage; 3 an
- * outcome is still unknown (it stays open in the journal: run again, recovery settles it).
+ * outcome is still unknown, a cancelled wait included (it stays open in the journal: run
+ * again, recovery settles it).
  */
 
+/* isatty, clock_gettime, pthread_cond_timedwait. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "starpos.h"
 
@@ -42,13 +59,15 @@ struct options {
     const char *gateway, *org_no, *merc_id, *trm_no, *key, *journal, *auth_code;
     uint64_t amount;
     uint32_t interval_ms, deadline_ms;
+    /* When the simulated cashier presses cancel during the barcode sale; 0 = never. */
+    uint32_t cancel_after_ms;
 };
 
 static void usage(FILE *to)
 {
     fprintf(to, "usage: counter --journal FILE [--gateway URL] [--org-no N] [--merc-id N]\n"
                 "               [--trm-no N] [--key K] [--auth-code CODE] [--amount FEN]\n"
-                "               [--interval-ms MS] [--deadline-ms MS]\n"
+                "               [--interval-ms MS] [--deadline-ms MS] [--cancel-after-ms MS]\n"
                 "env: STARPOS_GATEWAY STARPOS_ORG_NO STARPOS_MERC_ID STARPOS_TRM_NO STARPOS_KEY\n");
 }
 
@@ -109,15 +128,18 @@ static int parse_options(int argc, char **argv, struct options *o)
                 fprintf(stderr, "counter: --amount must be a positive number of fen\n");
                 return -1;
             }
-        } else if (strcmp(name, "--interval-ms") == 0 || strcmp(name, "--deadline-ms") == 0) {
+        } else if (strcmp(name, "--interval-ms") == 0 || strcmp(name, "--deadline-ms") == 0 ||
+                   strcmp(name, "--cancel-after-ms") == 0) {
             if (parse_number(value, UINT32_MAX, &n) != 0) {
                 fprintf(stderr, "counter: %s must be a number of milliseconds\n", name);
                 return -1;
             }
             if (name[2] == 'i') {
                 o->interval_ms = (uint32_t)n;
-            } else {
+            } else if (name[2] == 'd') {
                 o->deadline_ms = (uint32_t)n;
+            } else {
+                o->cancel_after_ms = (uint32_t)n;
             }
         } else {
             fprintf(stderr, "counter: unknown option %s\n", name);
@@ -144,6 +166,104 @@ static const char *result_str(char result)
     case 0: return "(none)";
     default: return "(unexpected)";
     }
+}
+
+/*
+ * The till's UI during one wait: a cancel handle the UI thread fires, and the status line.
+ * On a real till the cancel button's handler calls starpos_cancel_request(sale->cancel); here
+ * a thread presses it after press_after_ms, unless the sale ended first.
+ */
+struct cashier {
+    starpos_cancel *cancel;
+    uint32_t press_after_ms; /* 0 = never */
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t ended_cv;
+    int ended, pressed, drawn;
+};
+
+static void *cashier_ui(void *arg)
+{
+    struct cashier *c = arg;
+    struct timespec at;
+    int waited = 0;
+    clock_gettime(CLOCK_REALTIME, &at);
+    at.tv_sec += (time_t)(c->press_after_ms / 1000);
+    at.tv_nsec += (long)(c->press_after_ms % 1000) * 1000000L;
+    if (at.tv_nsec >= 1000000000L) {
+        at.tv_sec++;
+        at.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&c->lock);
+    while (!c->ended && waited != ETIMEDOUT) {
+        waited = pthread_cond_timedwait(&c->ended_cv, &c->lock, &at);
+    }
+    if (!c->ended) {
+        /* The cashier pressed cancel: any thread may fire the handle, at any time. */
+        starpos_cancel_request(c->cancel);
+        c->pressed = 1;
+    }
+    pthread_mutex_unlock(&c->lock);
+    return NULL;
+}
+
+/* A new handle for one sale (a fired handle stays fired), and the UI thread if it presses. */
+static int cashier_start(struct cashier *c, uint32_t press_after_ms)
+{
+    memset(c, 0, sizeof *c);
+    c->cancel = starpos_cancel_new();
+    if (c->cancel == NULL) {
+        return -1;
+    }
+    c->press_after_ms = press_after_ms;
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_cond_init(&c->ended_cv, NULL);
+    if (press_after_ms > 0 && pthread_create(&c->thread, NULL, cashier_ui, c) != 0) {
+        c->press_after_ms = 0;
+    }
+    return 0;
+}
+
+/* The wait returned: stop the UI thread, clear the status line, free the handle. */
+static void cashier_end(struct cashier *c)
+{
+    pthread_mutex_lock(&c->lock);
+    c->ended = 1;
+    pthread_cond_signal(&c->ended_cv);
+    pthread_mutex_unlock(&c->lock);
+    if (c->press_after_ms > 0) {
+        pthread_join(c->thread, NULL);
+    }
+    if (c->drawn && isatty(STDERR_FILENO)) {
+        fputs("\r\033[K", stderr);
+    }
+    pthread_cond_destroy(&c->ended_cv);
+    pthread_mutex_destroy(&c->lock);
+    starpos_cancel_free(c->cancel); /* no call uses it any more */
+    c->cancel = NULL;
+}
+
+/*
+ * starpos_config.progress: called on the waiting thread before the first query and after
+ * each. Return quickly. On a terminal the line is rewritten in place; else one line a report.
+ */
+static void on_progress(const starpos_progress *p, void *userdata)
+{
+    struct cashier *c = userdata;
+    char last[16] = "";
+    char next[32] = "";
+    if (p->result != 0) {
+        snprintf(last, sizeof last, ", last %c", p->result);
+    }
+    if (p->next_query_ms > 0) {
+        snprintf(next, sizeof next, ", next in %.1f s", (double)p->next_query_ms / 1000.0);
+    }
+    int tty = isatty(STDERR_FILENO);
+    fprintf(stderr, "%swaiting for the payer: %u %s%s, %.1f s%s%s", tty ? "\r" : "    ",
+            (unsigned)p->queries, p->queries == 1 ? "query" : "queries", last,
+            (double)p->elapsed_ms / 1000.0, next, tty ? "\033[K" : "\n");
+    fflush(stderr);
+    c->drawn = 1;
 }
 
 /* Step 0's callback: one sale that a crash had left open, now settled or still unknown. */
@@ -194,6 +314,7 @@ int main(int argc, char **argv)
     starpos_qr_pay_response made;
     starpos_query_response done;
     struct totals totals = {0, 0, 0};
+    struct cashier ui;
     char code[32];
     int open = 0, unknown = 0;
 
@@ -232,13 +353,35 @@ int main(int argc, char **argv)
     scan.amount = opt.amount;
     scan.total_amount = opt.amount;
     scan.subject = "Coffee";
+    if (cashier_start(&ui, opt.cancel_after_ms) != 0) {
+        fprintf(stderr, "[1] starpos_cancel_new failed: no file descriptor left\n");
+        return EXIT_FAILED;
+    }
+    cfg.cancel = ui.cancel;
+    cfg.progress = on_progress;
+    cfg.progress_userdata = &ui;
     st = starpos_barcode_sale(&cfg, &scan, opt.interval_ms, opt.deadline_ms, &done);
+    cashier_end(&ui);
+    cfg.cancel = NULL; /* freed: the config must not point at it any more */
+    if (ui.pressed) {
+        printf("[1] the cashier pressed cancel\n");
+    }
     if (st == STARPOS_OK) {
         printf("[1] barcode sale: final, result %s, tradeNo %s, channel %s\n",
                result_str(done.result), done.trade_no, done.pay_channel);
         if (done.result != 'S') {
             return EXIT_FAILED;
         }
+    } else if (st == STARPOS_ERR_CANCELLED) {
+        /* The till stopped waiting, not the payer paying: the order may still be paid (the
+         * payer may confirm later). Never scan the code again; query the tradeNo later (the
+         * journal keeps the sale open; the next start's recovery settles it). */
+        printf("[1] barcode sale cancelled, may still be paid: query tradeNo %s later (%s)\n",
+               done.trade_no, done.error);
+        unknown = 1;
+    } else if (st == STARPOS_ERR_CANCELLED_NOT_SENT) {
+        /* Cancelled before the pay left: nothing was sent, no money moved. */
+        printf("[1] barcode sale cancelled before it was sent: no money moved\n");
     } else if (starpos_status_in_doubt((int)st)) {
         /* The payer may have been charged: never scan the code again. The journal keeps the
          * sale open; recovery (or a query of trade_no) settles it. */
@@ -265,7 +408,16 @@ int main(int argc, char **argv)
         return starpos_status_in_doubt((int)st) ? EXIT_IN_DOUBT : EXIT_FAILED;
     }
     printf("[2] QR order made: show %s (tradeNo %s)\n", made.pay_code, made.trade_no);
+    if (cashier_start(&ui, 0) != 0) { /* a new handle: this wait's cancel button */
+        fprintf(stderr, "[2] starpos_cancel_new failed: no file descriptor left\n");
+        return EXIT_FAILED;
+    }
+    cfg.cancel = ui.cancel;
+    cfg.progress_userdata = &ui;
     st = starpos_wait(&cfg, made.trade_no, opt.interval_ms, opt.deadline_ms, &done);
+    cashier_end(&ui);
+    cfg.cancel = NULL;
+    cfg.progress = NULL;
     if (st == STARPOS_OK) {
         printf("[2] QR sale: final, result %s\n", result_str(done.result));
         if (done.result != 'S') {

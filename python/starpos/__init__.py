@@ -46,6 +46,8 @@ The package, by role (everything public is imported here; the modules are privat
 - ``_errors``: :class:`Status`, :class:`StarposError` and its subclasses, the status helpers;
 - ``_results``: the result dataclasses;
 - ``_functions``: the module functions (``oauth_url``, ``jsapi_params``, ``sign_json``, ...);
+- ``_till``: :class:`Cancel` (ends a wait from another thread) and :class:`Progress` (what a
+  client's ``progress`` callable is told while it waits);
 - ``_client``: :class:`Client`.
 """
 
@@ -79,6 +81,8 @@ __all__ = [
     "JournalEntry",
     "SummaryRow",
     "Client",
+    "Cancel",
+    "Progress",
     "oauth_url",
     "jsapi_params",
     "sign_json",
@@ -178,6 +182,7 @@ from ._functions import (
     verify_json,
     version,
 )
+from ._till import Cancel, Progress
 from ._loader import MISSING_FUNCTIONS as MISSING_FUNCTIONS
 from ._loader import lib as lib
 from ._loader import library_path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from ._abi import (
     STARPOS_CALL_ANSWER_SIZE,
@@ -42,6 +42,7 @@ from ._results import (
     _check,
     _from_struct,
 )
+from ._till import Cancel, Progress, _progress_callback
 from ._text import (
     _GBK,
     _UTF8,
@@ -92,6 +93,17 @@ class Client:
             refund is recorded before it is sent and :meth:`recover` settles what a crash
             left open. None = no journal.
         journal_retention_days: days a settled sale stays in the journal; 0 = 7.
+        cancel: a :class:`Cancel` that ends this client's waits (:meth:`wait`,
+            :meth:`barcode_sale`, :meth:`recover`) from another thread within milliseconds:
+            :class:`CancelledError` (in doubt: the order may still be paid; query its
+            ``trade_no`` later, the journal keeps it open), or :class:`CancelledNotSentError`
+            when fired before a request left (nothing sent). The client keeps it alive; once
+            fired, every later call ends the same way. None = not cancellable.
+        progress: called on the waiting thread with a :class:`Progress` once before a wait's
+            first query and after each query (queries so far, the last result, elapsed ms,
+            ms until the next query): a status line for the cashier. It should return
+            quickly; it may call ``cancel.request()``. What it raises is logged (logger
+            ``starpos``) and ignored: it never reaches C or ends the wait. None = not told.
 
     Every argument is checked here: a wrong type, or text C would read differently (a NUL, a
     lone surrogate, a character GBK cannot write under :data:`FLAG_GBK_STRINGS`), raises
@@ -118,6 +130,8 @@ class Client:
         longitude: Optional[str] = None,
         journal_path: Optional[Union[str, "os.PathLike[str]"]] = None,
         journal_retention_days: int = 0,
+        cancel: Optional[Cancel] = None,
+        progress: Optional[Callable[[Progress], Any]] = None,
     ) -> None:
         flags = _flags(flags)
         #: The charset of every string crossing the C boundary for this client.
@@ -148,6 +162,21 @@ class Client:
             ),
             **self._strings,
         )
+        if cancel is not None and not isinstance(cancel, Cancel):
+            raise TypeError(f"cancel: must be a starpos.Cancel or None, got {type(cancel).__name__}")
+        if progress is not None and not callable(progress):
+            raise TypeError(f"progress: must be callable or None, got {type(progress).__name__}")
+        #: The cancel handle the config points at: kept alive (and not freed) by this client.
+        self._cancel = cancel
+        if cancel is not None:
+            with cancel._in_use():
+                self._config.cancel = cancel._handle
+        #: The CFUNCTYPE the config points at: referenced here so it is never collected.
+        self._progress = (
+            None if progress is None else _progress_callback(progress, self._charset, cancel)
+        )
+        if self._progress is not None:
+            self._config.progress = self._progress
         self.base_url = base_url
         self.org_no = org_no
         self.merc_id = merc_id
@@ -159,6 +188,13 @@ class Client:
             f"Client(base_url={self.base_url!r}, org_no={self.org_no!r}, "
             f"merc_id={self.merc_id!r}, trm_no={self.trm_no!r}, key=<hidden>)"
         )
+
+    def _call(self, function: Any, *args: Any) -> Any:
+        """``function(config, *args)``, the cancel handle (if any) held alive meanwhile."""
+        if self._cancel is None:
+            return function(ctypes.byref(self._config), *args)
+        with self._cancel._in_use():
+            return function(ctypes.byref(self._config), *args)
 
     def _enc(self, value: Any, field: str, *, required: bool = False) -> Optional[bytes]:
         """A string argument in this client's charset (see :func:`_enc`)."""
@@ -187,8 +223,8 @@ class Client:
             self._enc(version, "version"),
         )
         response = starpos_qry_response()
-        status = _lib.starpos_qry(ctypes.byref(self._config), ctypes.byref(request),
-                                  ctypes.byref(response))
+        status = self._call(_lib.starpos_qry, ctypes.byref(request),
+                            ctypes.byref(response))
         return _check(status, response, QryResult, self._charset)
 
     def pay(
@@ -236,8 +272,8 @@ class Client:
             ),
         )
         response = starpos_pay_response()
-        status = _lib.starpos_pay(ctypes.byref(self._config), ctypes.byref(request),
-                                  ctypes.byref(response))
+        status = self._call(_lib.starpos_pay, ctypes.byref(request),
+                            ctypes.byref(response))
         return _check(status, response, PayResult, self._charset)
 
     def _barcode_request(
@@ -300,8 +336,8 @@ class Client:
         )
         function = _c_function("starpos_barcode_pay")
         response = starpos_barcode_pay_response()
-        status = function(ctypes.byref(self._config), ctypes.byref(request),
-                          ctypes.byref(response))
+        status = self._call(function, ctypes.byref(request),
+                            ctypes.byref(response))
         return _check(status, response, BarcodePayResult, self._charset)
 
     def qr_pay(
@@ -342,8 +378,8 @@ class Client:
         )
         function = _c_function("starpos_qr_pay")
         response = starpos_qr_pay_response()
-        status = function(ctypes.byref(self._config), ctypes.byref(request),
-                          ctypes.byref(response))
+        status = self._call(function, ctypes.byref(request),
+                            ctypes.byref(response))
         return _check(status, response, QrPayResult, self._charset)
 
     def barcode_sale(
@@ -370,6 +406,9 @@ class Client:
         Arguments as :meth:`barcode_pay`. Returns the final state of the order (only
         ``result`` 'S' is paid). :class:`TimeoutError_` when the deadline passed, with
         ``response`` the last answer if any came and ``trade_no`` to query later.
+        :class:`CancelledError` when the client's ``cancel`` ended the wait (in doubt: query
+        ``trade_no`` later, never pay again), :class:`CancelledNotSentError` when it was fired
+        before the pay was sent.
         """
         request = self._barcode_request(
             auth_code, amount, total_amount, pay_channel, trade_no,
@@ -380,8 +419,8 @@ class Client:
         deadline_ms = _ms(deadline_ms, "deadline_ms")
         function = _c_function("starpos_barcode_sale")
         response = starpos_query_response()
-        status = function(ctypes.byref(self._config), ctypes.byref(request), interval_ms,
-                          deadline_ms, ctypes.byref(response))
+        status = self._call(function, ctypes.byref(request), interval_ms,
+                            deadline_ms, ctypes.byref(response))
         return _check(status, response, QueryResult, self._charset, partial=True)
 
     def query(
@@ -405,8 +444,8 @@ class Client:
             self._enc(qry_no, "qry_no", required=True),
         )
         response = starpos_query_response()
-        status = _lib.starpos_query(ctypes.byref(self._config), ctypes.byref(request),
-                                    ctypes.byref(response))
+        status = self._call(_lib.starpos_query, ctypes.byref(request),
+                            ctypes.byref(response))
         return _check(status, response, QueryResult, self._charset)
 
     def refund(
@@ -436,8 +475,8 @@ class Client:
             _amount(txn_amt, "txn_amt"),
         )
         response = starpos_refund_response()
-        status = _lib.starpos_refund(ctypes.byref(self._config), ctypes.byref(request),
-                                     ctypes.byref(response))
+        status = self._call(_lib.starpos_refund, ctypes.byref(request),
+                            ctypes.byref(response))
         return _check(status, response, RefundResult, self._charset)
 
     def wait(self, qry_no: str, interval_ms: int = 0, deadline_ms: int = 0) -> QueryResult:
@@ -449,14 +488,15 @@ class Client:
         ('A' or 'Z') if any came, or ``return_code`` and ``message`` of the last refusal if
         no answer but some refusals came (right after a pay the gateway may not know the order
         yet), even when a later query got no answer in time. Only
-        :class:`InvalidArgumentError` ends the wait early; failed polls and refusals do not.
+        :class:`InvalidArgumentError` ends the wait early; failed polls and refusals do not,
+        the client's ``cancel`` does (:class:`CancelledError`: the order may still be paid).
         """
         qry_no_b = self._enc(qry_no, "qry_no", required=True)
         interval_ms = _ms(interval_ms, "interval_ms")
         deadline_ms = _ms(deadline_ms, "deadline_ms")
         response = starpos_query_response()
-        status = _lib.starpos_wait(ctypes.byref(self._config), qry_no_b, interval_ms,
-                                   deadline_ms, ctypes.byref(response))
+        status = self._call(_lib.starpos_wait, qry_no_b, interval_ms,
+                            deadline_ms, ctypes.byref(response))
         return _check(status, response, QueryResult, self._charset, partial=True)
 
     def _journal_call(self, name: str, *args: Any) -> List[JournalEntry]:
@@ -479,7 +519,7 @@ class Client:
 
         failures: List[Exception] = []
         callback = fn_type(collect)
-        status = function(ctypes.byref(self._config), *args, callback, None)
+        status = self._call(function, *args, callback, None)
         if status != Status.OK:
             raise _error(status, last_error(charset))
         if failures:
@@ -525,8 +565,8 @@ class Client:
         function = _c_function("starpos_call_sized")
 
         def attempt(buf: "ctypes.Array[ctypes.c_char]", size: int, needed: Any) -> int:
-            return int(function(ctypes.byref(self._config), endpoint_b, fields_json, buf, size,
-                                needed))
+            return int(self._call(function, endpoint_b, fields_json, buf, size,
+                                  needed))
 
         # A buffer for any answer, and no second attempt: a money call whose answer did not
         # fit could not be asked for again (the library refuses a smaller buffer for one).
