@@ -377,7 +377,7 @@ tls_armv7() {
 # 6. glibc 2.17 through zigbuild, the release archive
 
 ZIG_SO_SIZE=""
-export ARMV7_STD=${ARMV7_STD:-prebuilt}
+export ARMV7_STD=${ARMV7_STD:-min}
 glibc_217() {
   scripts/release.sh "$ARMV7" || return 1
   local version archive dir so

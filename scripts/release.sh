@@ -41,7 +41,7 @@ ARMV7_GLIBC=${ARMV7_GLIBC:-2.17}
 #             rust-src`). Panics still unwind and are caught at the C boundary.
 # docs/terminal.md has the sizes of both: both fit the 700 KiB budget; `min` leaves room for
 # `--features gbk` (ARMV7_FEATURES=gbk).
-ARMV7_STD=${ARMV7_STD:-prebuilt}
+ARMV7_STD=${ARMV7_STD:-min}
 # The armv7 opt-level ("s" is the release profile's; "z" is about 6% smaller, but the work per
 # pay call goes from 7.0 to 10.2 µs, past the 10 µs budget: docs/terminal.md, "Sizes").
 ARMV7_OPT_LEVEL=${ARMV7_OPT_LEVEL:-s}
