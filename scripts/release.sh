@@ -35,12 +35,12 @@ TD=${CARGO_TARGET_DIR:-target}
 ARMV7_GLIBC=${ARMV7_GLIBC:-2.17}
 # Which Rust std goes into the armv7 library:
 #   prebuilt  rustup's std for the target (with the backtrace symbolizer the default panic hook
-#             can reach: about 200 KB of armv7 code). The default: an ordinary build.
+#             can reach: about 200 KB of armv7 code). An ordinary build; since 0.3.0 over the
+#             700 KiB budget.
 #   min       std rebuilt from rust-src without its `backtrace` feature (-Zbuild-std, allowed
 #             on the stable compiler through RUSTC_BOOTSTRAP=1; needs `rustup component add
-#             rust-src`). Panics still unwind and are caught at the C boundary.
-# docs/terminal.md has the sizes of both: both fit the 700 KiB budget; `min` leaves room for
-# `--features gbk` (ARMV7_FEATURES=gbk).
+#             rust-src`). Panics still unwind and are caught at the C boundary. The default
+#             since 0.3.0 (docs/terminal.md, "0.3.0: the shipped build uses the minimal std").
 ARMV7_STD=${ARMV7_STD:-min}
 # The armv7 opt-level ("s" is the release profile's; "z" is about 6% smaller, but the work per
 # pay call goes from 7.0 to 10.2 µs, past the 10 µs budget: docs/terminal.md, "Sizes").
