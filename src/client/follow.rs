@@ -102,7 +102,7 @@ impl Client {
     /// quick while most payers confirm, then backing off; zero `deadline` is 60 s.
     ///
     /// `Config::cancel` ends it within milliseconds, also while a query is in flight over
-    /// http: CANCELLED (in doubt: the order may still be paid; query it later, or revoke).
+    /// http and https: CANCELLED (in doubt: the order may still be paid; query it later).
     /// `Config::progress` is told where it stands before the first query and after each. Only INVALID_ARGUMENT ends the wait early: a failed poll
     /// (network, bad answer) and a refusal do not, since right after a pay the gateway may
     /// refuse ("order not found") until the order reaches its query service (spec section 5).
@@ -363,8 +363,9 @@ fn cancelled_waiting(qry_no: &str, queries: u32) -> Error {
     Error::new(
         Status::Cancelled,
         format!(
-            "cancelled after {queries} queries of {qry_no}: the order may still be paid; query \
-             it later (the journal keeps it open), or revoke it"
+            "cancelled after {queries} quer{} of {qry_no}: the order may still be paid; query \
+             it later (a journal keeps it open), never pay it again",
+            if queries == 1 { "y" } else { "ies" }
         ),
     )
 }
