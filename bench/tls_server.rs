@@ -1,8 +1,8 @@
-//! tls_server: the https stand-in of the end-to-end benchmarks (bench/run.sh, HTTPS=1). At
-//! start it POSTs once to a bench/c/fixed_server and keeps that answer (a correctly signed
-//! pubSigPay answer); then it serves it over TLS (rustls, ring, a certificate for `localhost`
-//! from a fresh CA written to --ca-out) to whatever is POSTed, on kept-alive connections, one
-//! thread per connection, TCP_NODELAY.
+//! tls_server: the https stand-in of the end-to-end https runs (BENCHMARKS.md, "End to end
+//! over https"; not part of bench/run.sh). At start it POSTs once to a bench/c/fixed_server
+//! and keeps that answer (a correctly signed pubSigPay answer); then it serves it over TLS
+//! (rustls, ring, a certificate for `localhost` from a fresh CA written to --ca-out) to
+//! whatever is POSTed, on kept-alive connections, one thread per connection, TCP_NODELAY.
 //!
 //!     cargo run --release --features tls --example tls_server -- --upstream PORT --ca-out FILE
 //!
