@@ -35,8 +35,8 @@ thread_local! {
     pub(super) static CANCELLED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Connects TCP for the chain's TLS connector: the resolved addresses in turn, each within
-/// what is left of the connect budget.
+/// Connects TCP for the chain's TLS connector: the resolved addresses in turn, within the
+/// connect budget.
 #[derive(Debug, Default)]
 pub(super) struct PollTcpConnector;
 
@@ -53,8 +53,17 @@ impl<In: Transport> Connector<In> for PollTcpConnector {
         }
         let deadline = deadline(&details.timeout);
         let mut last = None;
-        for addr in &details.addrs {
-            match connect_one(*addr, deadline) {
+        let count = details.addrs.len();
+        for (i, addr) in details.addrs.iter().enumerate() {
+            // Every address but the last gets half of what is left, as in ureq: one that
+            // never answers leaves time for the next.
+            let until = match deadline {
+                Some(at) if i + 1 < count => {
+                    Some(Instant::now() + at.saturating_duration_since(Instant::now()) / 2)
+                }
+                other => other,
+            };
+            match connect_one(*addr, until) {
                 Ok(stream) => {
                     let config = details.config;
                     return Ok(Some(Either::B(PollTcp {
@@ -67,7 +76,7 @@ impl<In: Transport> Connector<In> for PollTcpConnector {
                         in_use: true,
                     })));
                 }
-                Err(e @ ureq::Error::Timeout(_)) => return Err(e),
+                Err(e @ ureq::Error::Timeout(_)) if i + 1 == count => return Err(e),
                 Err(e) => last = Some(e),
             }
         }
