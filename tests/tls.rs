@@ -31,6 +31,8 @@ enum Peer {
     FailAfter(usize, Failure),
     /// Reads the ClientHello and sends bytes that are not TLS: the handshake cannot complete.
     GarbageHandshake,
+    /// Reads the whole request and answers nothing for 10 s.
+    Silent,
 }
 
 /// How a peer fails once it has read the whole request.
@@ -197,6 +199,10 @@ fn tls_peer(peer: Peer) -> (u16, String) {
                 let mut tls = BufReader::new(rustls::StreamOwned::new(conn, stream));
                 let mut answered = 0;
                 while read_request(&mut tls) {
+                    if let Peer::Silent = peer {
+                        std::thread::sleep(Duration::from_secs(10));
+                        return;
+                    }
                     let (good, failure) = match peer {
                         Peer::FailAfter(n, failure) => (answered < n, Some(failure)),
                         _ => (true, None),
@@ -508,4 +514,43 @@ fn garbage_before_the_handshake_completes_is_connect() {
     let (status, trade_no) = peer.c_barcode_pay();
     assert_eq!(status, starpos_status::STARPOS_ERR_CONNECT);
     assert!(peer.entry(&trade_no).settled);
+}
+
+#[test]
+fn a_cancel_while_the_answer_is_awaited_ends_the_call_as_cancelled() {
+    let peer = stand_in(Peer::Silent);
+    install_secret_guard();
+    let ca = c(peer.ca_file.to_str().unwrap());
+    let mut cfg = c_config_at(&peer.url);
+    cfg.raw.ca_file = ca.as_ptr();
+    let cancel = starpos_cancel_new();
+    assert!(!cancel.is_null());
+    cfg.raw.cancel = cancel;
+    let fire = std::sync::atomic::AtomicPtr::new(cancel);
+    let fired = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        let at = std::time::Instant::now();
+        unsafe { starpos_cancel_request(fire.load(std::sync::atomic::Ordering::SeqCst)) };
+        at
+    });
+    let mut out: starpos_qry_response = zeroed();
+    let status = unsafe { starpos_qry(&cfg.raw, ptr::null(), &mut out) };
+    let ended = std::time::Instant::now();
+    let fired = fired.join().unwrap();
+    assert_eq!(
+        status,
+        starpos_status::STARPOS_ERR_CANCELLED,
+        "{}",
+        text(&out.error)
+    );
+    assert!(
+        starpos_status_in_doubt(status as i32),
+        "the request was sent"
+    );
+    assert!(
+        ended - fired < Duration::from_secs(2),
+        "took {:?}",
+        ended - fired
+    );
+    unsafe { starpos_cancel_free(cancel) };
 }

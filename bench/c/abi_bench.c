@@ -103,7 +103,9 @@ static void thread_done(void *s) { free(s); }
 
 int main(int argc, char **argv) {
     o = opts_parse(argc, argv);
-    snprintf(base_url, sizeof base_url, "http://%s:%d/adpweb/ehpspos3/", o.host, o.port);
+    snprintf(base_url, sizeof base_url, "%s://%s:%d/adpweb/ehpspos3/", o.ca_file ? "https" : "http",
+             o.host, o.port);
+    cfg.ca_file = o.ca_file;
     cfg.base_url = base_url;
     cfg.org_no = BENCH_ORG_NO;
     cfg.merc_id = BENCH_MERC_ID;
@@ -117,8 +119,8 @@ int main(int argc, char **argv) {
     char name[64];
     const char *prefix = getenv("BENCH_NAME") ? getenv("BENCH_NAME") : "abi";
     int named_host = strspn(o.host, "0123456789.") != strlen(o.host);
-    snprintf(name, sizeof name, "%s_%s%s", prefix, o.no_keepalive ? "no_keepalive" : "keepalive",
-             named_host ? "_dns" : "");
+    snprintf(name, sizeof name, "%s_%s%s%s", prefix, o.no_keepalive ? "no_keepalive" : "keepalive",
+             named_host ? "_dns" : "", o.ca_file ? "_https" : "");
     if (o.calls <= 0) return bench_run(name, &ops, o.threads, o.warm_ms, o.run_ms);
 
     /* Memory run: sequential calls, VmRSS every 10k calls (and allocations per call when

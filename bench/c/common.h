@@ -463,19 +463,20 @@ typedef struct {
     int no_keepalive;
     int unique_sel_order_no; /* a new selOrderNo per call (pay against the simulator) */
     long calls; /* > 0: a fixed number of sequential calls instead (memory runs) */
+    const char *ca_file; /* set: https:// with this CA (bench/tls_server), else http:// */
 } bench_opts;
 
 BENCH_FN void opts_usage(const char *prog) {
     fprintf(stderr,
             "usage: %s --port P [--host H] [--mode pay|query] [--qry-no N] [--key K]\n"
             "          [--threads T] [--warm-ms MS] [--run-ms MS] [--no-keepalive] [--calls N]\n"
-            "          [--unique-sel-order-no]\n",
+            "          [--unique-sel-order-no] [--ca-file PEM (https)]\n",
             prog);
     exit(64);
 }
 
 BENCH_FN bench_opts opts_parse(int argc, char **argv) {
-    bench_opts o = {"127.0.0.1", 0, "pay", NULL, "9E1D5C0A7B3F4E2D8C6A1B0F3E5D7C9A", 1, 300, 2000, 0, 0, 0};
+    bench_opts o = {"127.0.0.1", 0, "pay", NULL, "9E1D5C0A7B3F4E2D8C6A1B0F3E5D7C9A", 1, 300, 2000, 0, 0, 0, NULL};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -489,6 +490,7 @@ BENCH_FN bench_opts opts_parse(int argc, char **argv) {
         else if (OPT("--warm-ms")) o.warm_ms = atoi(v);
         else if (OPT("--run-ms")) o.run_ms = atoi(v);
         else if (OPT("--calls")) o.calls = atol(v);
+        else if (OPT("--ca-file")) o.ca_file = v;
         else if (strcmp(a, "--no-keepalive") == 0) o.no_keepalive = 1;
         else if (strcmp(a, "--unique-sel-order-no") == 0) o.unique_sel_order_no = 1;
         else opts_usage(argv[0]);

@@ -9,7 +9,7 @@
  * for the work that is unavoidable, done with common C tools.
  *
  *   curl_baseline --port P [--mode pay|query] [--qry-no N] [--threads T] [--warm-ms MS]
- *                 [--run-ms MS] */
+ *                 [--run-ms MS] [--ca-file PEM]     (--ca-file: https://, against tls_server) */
 #include "common.h"
 
 #include <curl/curl.h>
@@ -51,6 +51,7 @@ static void *thread_init(int index) {
     curl_easy_setopt(s->curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
     curl_easy_setopt(s->curl, CURLOPT_NOSIGNAL, 1L); /* threads */
     curl_easy_setopt(s->curl, CURLOPT_TCP_NODELAY, 1L);
+    if (o.ca_file) curl_easy_setopt(s->curl, CURLOPT_CAINFO, o.ca_file); /* https (bench/tls_server) */
     s->answer_cap = 4096;
     s->answer = malloc(s->answer_cap);
     return s;
@@ -131,12 +132,15 @@ static void thread_done(void *arg) {
 int main(int argc, char **argv) {
     o = opts_parse(argc, argv);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    snprintf(pay_url, sizeof pay_url, "http://%s:%d/adpweb/ehpspos3/pubSigPay.json", o.host, o.port);
-    snprintf(query_url, sizeof query_url, "http://%s:%d/adpweb/ehpspos3/sdkQryBarcodePay.json", o.host,
+    const char *scheme = o.ca_file ? "https" : "http";
+    snprintf(pay_url, sizeof pay_url, "%s://%s:%d/adpweb/ehpspos3/pubSigPay.json", scheme, o.host,
              o.port);
+    snprintf(query_url, sizeof query_url, "%s://%s:%d/adpweb/ehpspos3/sdkQryBarcodePay.json", scheme,
+             o.host, o.port);
     bench_ops ops = {thread_init, call, thread_done};
-    int rc = o.calls > 0 ? bench_sequential("curl_baseline", &ops, o.calls)
-                         : bench_run("curl_baseline", &ops, o.threads, o.warm_ms, o.run_ms);
+    const char *name = o.ca_file ? "curl_baseline_https" : "curl_baseline";
+    int rc = o.calls > 0 ? bench_sequential(name, &ops, o.calls)
+                         : bench_run(name, &ops, o.threads, o.warm_ms, o.run_ms);
     curl_global_cleanup();
     return rc;
 }

@@ -23,9 +23,10 @@ use std::time::Duration;
 use ureq::http::Uri;
 // The "unversioned" API is only for the resolver and connector wrappers; Cargo.lock pins the
 // ureq release (tests/tls.rs fails if a release moved a call's I/O off the calling thread).
+use super::https_tcp::{self, PollTcpConnector};
 use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport,
+    Buffers, ConnectionDetails, Connector, NextTimeout, RustlsConnector, Transport,
 };
 use ureq::Agent;
 
@@ -70,13 +71,27 @@ thread_local! {
     static WRITTEN: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Whether the call on this thread has handed ureq request bytes (the TLS handshake is
+/// written before): from then on its answer is awaited, and its cancel is watched.
+pub(super) fn request_written() -> bool {
+    WRITTEN.get()
+}
+
 /// One call's record of whether its request may have left: reset when the call starts.
 struct Call;
 
 impl Call {
-    fn start() -> Call {
+    /// Starts the record, with the call's cancel (watched while the answer is awaited).
+    fn start(cancel: Option<&crate::cancel::Cancel>) -> Call {
         WRITTEN.set(false);
+        https_tcp::CANCELLED.set(false);
+        https_tcp::CANCEL.set(cancel.cloned());
         Call
+    }
+
+    /// True when the call's cancel ended the wait for its answer.
+    fn cancelled(&self) -> bool {
+        https_tcp::CANCELLED.get()
     }
 
     /// True once a byte of this call's request may have been written.
@@ -85,12 +100,18 @@ impl Call {
     }
 }
 
-/// ureq's connector chain (TCP, then the TLS handshake), with every connection it makes
-/// wrapped in a [`Watched`].
-#[derive(Debug)]
-struct WatchingConnector(DefaultConnector);
+impl Drop for Call {
+    fn drop(&mut self) {
+        https_tcp::CANCEL.set(None);
+    }
+}
 
-impl Connector<()> for WatchingConnector {
+/// The connector chain (TCP through [`super::https_tcp`], then ureq's rustls handshake), with
+/// every connection it makes wrapped in a [`Watched`].
+#[derive(Debug)]
+struct WatchingConnector<C>(C);
+
+impl<C: Connector<()>> Connector<()> for WatchingConnector<C> {
     type Out = Watched;
 
     fn connect(
@@ -98,7 +119,10 @@ impl Connector<()> for WatchingConnector {
         details: &ConnectionDetails,
         chained: Option<()>,
     ) -> Result<Option<Watched>, ureq::Error> {
-        Ok(self.0.connect(details, chained)?.map(Watched))
+        Ok(self
+            .0
+            .connect(details, chained)?
+            .map(|t| Watched(t.boxed())))
     }
 }
 
@@ -143,7 +167,7 @@ fn new_agent(keep_alive: bool, ca_file: Option<&Path>) -> Result<Agent, Error> {
     let builder = builder.tls_config(tls::config(ca_file)?);
     Ok(Agent::with_parts(
         builder.build(),
-        WatchingConnector(DefaultConnector::new()),
+        WatchingConnector(().chain(PollTcpConnector).chain(RustlsConnector::default())),
         LookupResolver,
     ))
 }
@@ -232,8 +256,13 @@ pub fn post(
     connection: &Connection,
 ) -> Result<Reply, Error> {
     let phase = timeouts.connect_phase();
-    let call = Call::start();
-    let map = |e| map_error(e, call.written());
+    let call = Call::start(connection.cancel);
+    let map = |e| {
+        if call.cancelled() {
+            return super::plain::cancelled_after_sending();
+        }
+        map_error(e, call.written())
+    };
     let mut response = agent(connection)?
         .post(url)
         .config()

@@ -23,6 +23,8 @@ mod dns;
 pub mod http1;
 #[cfg(feature = "tls")]
 mod https;
+#[cfg(feature = "tls")]
+mod https_tcp;
 mod plain;
 
 use crate::error::Error;
