@@ -82,6 +82,11 @@ pub(crate) fn warn_if_clock_wrong() {
     }
 }
 
+/// A journal failure that stopped a sale before it was sent, saying so.
+pub(crate) fn not_sent(e: Error) -> Error {
+    e.context("the sale was not sent: it could not be recorded in the journal first")
+}
+
 /// Records the sale of `kind` whose validated wire fields are `own`, to be sent with
 /// `txn_time` for the cashier `opr_id` (the configuration's `oprId`, "" = none), and syncs it:
 /// the entry to finish with [`end`] once the call is over. Its channel is the request's
@@ -95,9 +100,6 @@ pub(crate) fn begin(
     txn_time: String,
     opr_id: &str,
 ) -> Result<Entry, Error> {
-    let not_sent = |e: Error| {
-        e.context("the sale was not sent: it could not be recorded in the journal first")
-    };
     let mut entry = Entry::new(kind);
     entry.trade_no = field(own, "tradeNo").to_owned();
     entry.sel_order_no = field(own, "selOrderNo").to_owned();

@@ -40,10 +40,7 @@ impl Client {
     ) -> Result<T, Error> {
         if self.cancelled() {
             // Fired before anything was recorded or sent: nothing to record either.
-            return Err(Error::new(
-                crate::Status::CancelledNotSent,
-                "cancelled before the request was sent: nothing was sent",
-            ));
+            return Err(crate::transport::cancelled_before_sending());
         }
         let Some((journal, mut entry)) = self.journal_begin(kind, own, txn_time)? else {
             return call(txn_time);
@@ -61,15 +58,12 @@ impl Client {
         own: &[(&'static str, String)],
         txn_time: Option<&str>,
     ) -> Result<Option<(Journal, Entry)>, Error> {
-        let not_sent = |e: Error| {
-            e.context("the sale was not sent: it could not be recorded in the journal first")
-        };
         if self.config().journal_path.is_none() {
             return Ok(None);
         }
         // Bad input is named before any storage trouble.
         let txn_time = super::resolve_txn_time(txn_time)?;
-        let Some(journal) = self.journal().map_err(not_sent)? else {
+        let Some(journal) = self.journal().map_err(ledger::not_sent)? else {
             return Ok(None);
         };
         let entry = ledger::begin(&journal, kind, own, txn_time, &self.config().opr_id)?;

@@ -27,13 +27,7 @@ use crate::wire::Answer;
 /// true for an answer without a result and with a `returnCode` other than `000000` (the
 /// gateway's refusal), of which only a `tradeNo` it carries is checked.
 pub(crate) fn check(sent: &[(&str, &str)], answer: &Answer, refusal: bool) -> Result<(), Error> {
-    let sent_value = |name: &str| {
-        sent.iter()
-            .rev()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| *v)
-            .filter(|v| !v.is_empty())
-    };
+    let sent_value = |name: &str| sent_value(sent, name);
     let echoed = |name: &str| answer.get(name).filter(|v| !v.is_empty());
     if let Some(trade_no) = sent_value("tradeNo") {
         match echoed("tradeNo") {
@@ -100,12 +94,7 @@ pub(crate) fn refusal(endpoint: &str, sent: &[(&str, &str)], refused: Error) -> 
     if !moves_money(endpoint) {
         return refused;
     }
-    let sent_trade_no = sent
-        .iter()
-        .rev()
-        .find(|(n, _)| *n == "tradeNo")
-        .map(|(_, v)| *v)
-        .filter(|v| !v.is_empty());
+    let sent_trade_no = sent_value(sent, "tradeNo");
     let what = format!(
         "returnCode {}, message \"{}\"",
         answer.text("returnCode"),
@@ -153,6 +142,15 @@ pub(crate) fn says_try_again(refusal: &Answer) -> bool {
     let message = refusal.text("message").to_ascii_lowercase();
     TRY_AGAIN_CODES.contains(&refusal.text("returnCode"))
         || TRY_AGAIN_WORDS.iter().any(|w| message.contains(w))
+}
+
+/// The value the request sent for `name` (the last, as a JSON map keeps it), if not empty.
+fn sent_value<'a>(sent: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
+    sent.iter()
+        .rev()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| *v)
+        .filter(|v| !v.is_empty())
 }
 
 /// Two amounts are the same number of fen (`"100"` and `"0100"` are; so is a JSON number).

@@ -28,6 +28,7 @@ mod https_tcp;
 mod plain;
 
 use crate::error::Error;
+pub(crate) use plain::cancelled_before_sending;
 use std::path::Path;
 use std::time::Duration;
 
@@ -109,7 +110,7 @@ pub(crate) fn post_checked(
         .cancel
         .is_some_and(crate::cancel::Cancel::is_requested)
     {
-        return Err(plain::cancelled_before_sending());
+        return Err(cancelled_before_sending());
     }
     if url.starts_with("https://") {
         #[cfg(feature = "tls")]

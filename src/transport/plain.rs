@@ -270,7 +270,7 @@ pub(super) fn cancelled_after_sending() -> Error {
 }
 
 /// The caller's cancel, fired before the request left.
-pub(super) fn cancelled_before_sending() -> Error {
+pub(crate) fn cancelled_before_sending() -> Error {
     Error::new(
         Status::CancelledNotSent,
         "cancelled before the request was sent: nothing was sent",
