@@ -1,11 +1,33 @@
-//! Generates `include/starpos.h` from the C ABI with cbindgen. The header is committed; it is
-//! rewritten only when its content changes, and CI fails when a build would change it.
+//! Generates the answer types from their tables (`src/model/tables/`, `build/answers.rs`)
+//! into `$OUT_DIR`, then `include/starpos.h` from the C ABI with cbindgen (the generated C
+//! structs included). The header is committed; it is rewritten only when its content
+//! changes, and CI fails when a build would change it.
 
 use std::path::Path;
+
+#[path = "src/model/tables/mod.rs"]
+mod tables;
+
+#[path = "build/answers.rs"]
+mod answers;
+
+/// Writes `text` to `path` unless it already holds it (no rebuild for an unchanged file).
+fn write_if_changed(path: &Path, text: &str) {
+    if std::fs::read(path).ok().as_deref() != Some(text.as_bytes()) {
+        std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+}
 
 fn main() {
     let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=build");
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    let out_dir = Path::new(&out_dir);
+    write_if_changed(&out_dir.join("answers.rs"), &answers::rust());
+    let ffi_answers = out_dir.join("ffi_answers.rs");
+    write_if_changed(&ffi_answers, &answers::c());
+    write_if_changed(&out_dir.join("ffi_fill.rs"), &answers::fill());
     // The shared library names its ABI generation (README.md, "ABI and versions").
     let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     if target_os == "linux" {
@@ -16,6 +38,7 @@ fn main() {
         .expect("cbindgen.toml is readable");
     let header = match cbindgen::Builder::new()
         .with_crate(&dir)
+        .with_src(&ffi_answers)
         .with_config(config)
         .generate()
     {

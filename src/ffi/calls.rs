@@ -42,11 +42,7 @@ pub unsafe extern "C" fn starpos_qry(
             attach: attach.as_deref(),
             version: version.as_deref(),
         })?;
-        fill!(s, out, a;
-            text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
-                merc_id = "mercId", app_id = "appId", app_id_key = "appIdKey",
-                attach = "attach"];
-            plain: [])
+        out.fill(&a, s)
     })
 }
 
@@ -109,15 +105,7 @@ pub fn copy_pay_response(
 }
 
 fn fill_pay(out: &mut starpos_pay_response, a: &PayResponse, s: Strings) -> Result<(), Error> {
-    fill!(s, out, a;
-        text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
-            merc_id = "mercId", log_no = "logNo", order_no = "orderNo", prepay_id = "PrepayId",
-            api_appid = "apiAppid", api_timestamp = "apiTimestamp", api_noncestr = "apiNoncestr",
-            api_package = "apiPackage", api_signtype = "apiSigntype", api_paysign = "apiPaysign",
-            subject = "subject", sel_order_no = "selOrderNo", goods_tag = "goodsTag",
-            attach = "attach"];
-        plain: [amount, total_amount];
-        result)
+    out.fill(a, s)
 }
 
 fn fill_query(
@@ -125,14 +113,7 @@ fn fill_query(
     a: &QueryResponse,
     s: Strings,
 ) -> Result<(), Error> {
-    fill!(s, out, a;
-        text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
-            merc_id = "mercId", trade_no = "tradeNo", log_no = "logNo",
-            pay_channel = "payChannel", order_no = "orderNo", subject = "subject",
-            sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach",
-            add_field = "addField"];
-        plain: [amount, total_amount, ref_amt];
-        result)
+    out.fill(a, s)
 }
 
 /// `sdkQryBarcodePay`: the order's state now. Safe to repeat. `response.trade_no` is the
@@ -196,13 +177,7 @@ pub unsafe extern "C" fn starpos_refund(
             order_no: &order_no,
             txn_amt: r.txn_amt,
         })?;
-        fill!(s, out, a;
-            text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
-                merc_id = "mercId", trade_no = "tradeNo", log_no = "logNo", subject = "subject",
-                sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach",
-                add_field = "addField"];
-            plain: [txn_amt, amount, total_amount];
-            result)
+        out.fill(&a, s)
     })
 }
 
@@ -340,14 +315,7 @@ fn fill_barcode_pay(
     a: &BarcodePayResponse,
     s: Strings,
 ) -> Result<(), Error> {
-    fill!(s, out, a;
-        text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
-        merc_id = "mercId", trade_no = "tradeNo", log_no = "logNo",
-        pay_channel = "payChannel", order_no = "orderNo", subject = "subject",
-        sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach",
-        add_field = "addField", open_id = "openId"];
-        plain: [amount, total_amount];
-        result)
+    out.fill(a, s)
 }
 
 /// `sdkBarcodePosPay`: make a QR order for the payer to scan. OK with 'S': show `pay_code` as
@@ -392,14 +360,7 @@ pub unsafe extern "C" fn starpos_qr_pay(
             attach: attach.as_deref(),
             add_field: add_field.as_deref(),
         })?;
-        fill!(s, out, a;
-            text: [return_code = "returnCode", message = "message", sys_time = "sysTime",
-            merc_id = "mercId", trade_no = "tradeNo", log_no = "logNo",
-            pay_channel = "payChannel", order_no = "orderNo", subject = "subject",
-            sel_order_no = "selOrderNo", goods_tag = "goodsTag", attach = "attach", pay_code = "payCode",
-            add_field = "addField"];
-            plain: [amount, total_amount];
-            result)
+        out.fill(&a, s)
     })
 }
 

@@ -372,23 +372,6 @@ fn progress_of(
     })
 }
 
-/// Copies a verified answer `a` into the C response struct `out` and marks it verified: each
-/// `text` field through [`Strings::put`] (PROTOCOL naming its wire name if it does not fit),
-/// each `plain` field as it is, and `result` as its letter. Evaluates to `Ok(())`.
-macro_rules! fill {
-    ($s:expr, $out:expr, $a:expr;
-     text: [$($text:ident = $wire:literal),* $(,)?];
-     plain: [$($plain:ident),* $(,)?]
-     $(; $result:ident)?) => {{
-        $s.put_all(&mut [$( (&mut $out.$text[..], $a.$text.as_str(), $wire) ),*])?;
-        $( $out.$plain = $a.$plain; )*
-        $( $out.$result = result_char($a.$result); )?
-        $out.verified = true;
-        Ok(())
-    }};
-}
-pub(crate) use fill;
-
 /// What every response struct shares: the error text, the refusal's common fields and the
 /// `verified` flag.
 pub(crate) trait ResponseStruct {
@@ -397,34 +380,6 @@ pub(crate) trait ResponseStruct {
     /// Records the `tradeNo` a failed query or refund was sent with (others have none).
     fn set_trade_no(&mut self, _trade_no: &str) {}
 }
-
-macro_rules! impl_response_struct {
-    ($t:ty $(, $trade_no:ident)?) => {
-        impl ResponseStruct for $t {
-            fn error_buf(&mut self) -> &mut [c_char] {
-                &mut self.error
-            }
-            fn set_refusal(&mut self, answer: &Answer, strings: Strings) {
-                strings.put_cut(&mut self.return_code, answer.text("returnCode"));
-                strings.put_cut(&mut self.message, answer.text("message"));
-                strings.put_cut(&mut self.sys_time, answer.text("sysTime"));
-                strings.put_cut(&mut self.merc_id, answer.text("mercId"));
-                self.verified = answer.verified();
-            }
-            $(
-                fn set_trade_no(&mut self, trade_no: &str) {
-                    Strings::default().put_cut(&mut self.$trade_no, trade_no);
-                }
-            )?
-        }
-    };
-}
-impl_response_struct!(starpos_qry_response);
-impl_response_struct!(starpos_pay_response);
-impl_response_struct!(starpos_query_response, trade_no);
-impl_response_struct!(starpos_refund_response, trade_no);
-impl_response_struct!(starpos_barcode_pay_response, trade_no);
-impl_response_struct!(starpos_qr_pay_response, trade_no);
 
 /// The skeleton of every call with a response struct: clear the last error, reject a NULL
 /// `out`, zero it, run `fill` behind a panic boundary, and on failure zero it again before

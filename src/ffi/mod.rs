@@ -6,6 +6,7 @@
 
 #![allow(non_camel_case_types)]
 
+mod answers;
 mod calls;
 mod cancel;
 mod convert;

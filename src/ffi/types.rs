@@ -166,33 +166,6 @@ pub struct starpos_qry_request {
     pub version: *const c_char,
 }
 
-/// `pubSigQry` output. Zeroed at the start of every call; on OK every field is from the
-/// verified answer; on GATEWAY `return_code`, `message`, `sys_time` and `merc_id` are the
-/// refusal's; `error` says what went wrong whenever the status is not OK.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct starpos_qry_response {
-    /// `returnCode`, "000000" on success.
-    pub return_code: [c_char; STARPOS_RETURN_CODE_SIZE],
-    /// `message`, URL-decoded.
-    pub message: [c_char; STARPOS_MESSAGE_SIZE],
-    /// `sysTime`, the gateway's time.
-    pub sys_time: [c_char; STARPOS_SYS_TIME_SIZE],
-    /// `mercId`.
-    pub merc_id: [c_char; STARPOS_MERC_ID_SIZE],
-    /// `appId`: the official account, for the OAuth link.
-    pub app_id: [c_char; STARPOS_APP_ID_SIZE],
-    /// `appIdKey`: the official account's secret. Never log it.
-    pub app_id_key: [c_char; STARPOS_APP_ID_KEY_SIZE],
-    /// `attach`, echoed.
-    pub attach: [c_char; STARPOS_ATTACH_SIZE],
-    /// What went wrong, in words, when the status is not OK (cut at a UTF-8 boundary).
-    pub error: [c_char; STARPOS_ERROR_SIZE],
-    /// 1 when the answer's signature was checked: always with OK; a GATEWAY refusal may come
-    /// unsigned (0).
-    pub verified: bool,
-}
-
 /// `pubSigPay` input.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
@@ -219,57 +192,6 @@ pub struct starpos_pay_request {
     pub attach: *const c_char,
 }
 
-/// `pubSigPay` output (see `starpos_qry_response` for when fields are filled). `result` is
-/// 'A' or 'Z' by design: follow with `starpos_wait` on `log_no`.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct starpos_pay_response {
-    /// `returnCode`.
-    pub return_code: [c_char; STARPOS_RETURN_CODE_SIZE],
-    /// `message`, URL-decoded.
-    pub message: [c_char; STARPOS_MESSAGE_SIZE],
-    /// `sysTime`.
-    pub sys_time: [c_char; STARPOS_SYS_TIME_SIZE],
-    /// `mercId`.
-    pub merc_id: [c_char; STARPOS_MERC_ID_SIZE],
-    /// `logNo`: the gateway's serial; query the order with it.
-    pub log_no: [c_char; STARPOS_LOG_NO_SIZE],
-    /// `result`: 'A' waiting for the payer, 'Z' unknown, ... or 0 when absent.
-    pub result: c_char,
-    /// `orderNo`.
-    pub order_no: [c_char; STARPOS_ORDER_NO_SIZE],
-    /// `amount` in fen.
-    pub amount: u64,
-    /// `total_amount` in fen.
-    pub total_amount: u64,
-    /// `PrepayId`.
-    pub prepay_id: [c_char; STARPOS_PREPAY_ID_SIZE],
-    /// `apiAppid` (→ `appId` of getBrandWCPayRequest).
-    pub api_appid: [c_char; STARPOS_API_SHORT_SIZE],
-    /// `apiTimestamp` (→ `timeStamp`).
-    pub api_timestamp: [c_char; STARPOS_API_SHORT_SIZE],
-    /// `apiNoncestr` (→ `nonceStr`).
-    pub api_noncestr: [c_char; STARPOS_API_SHORT_SIZE],
-    /// `apiPackage` (→ `package`, "prepay_id=...").
-    pub api_package: [c_char; STARPOS_API_PACKAGE_SIZE],
-    /// `apiSigntype` (→ `signType`).
-    pub api_signtype: [c_char; STARPOS_API_SHORT_SIZE],
-    /// `apiPaysign` (→ `paySign`).
-    pub api_paysign: [c_char; STARPOS_API_PAYSIGN_SIZE],
-    /// `subject`, echoed.
-    pub subject: [c_char; STARPOS_SUBJECT_SIZE],
-    /// `selOrderNo`, echoed.
-    pub sel_order_no: [c_char; STARPOS_SEL_ORDER_NO_SIZE],
-    /// `goodsTag`, echoed.
-    pub goods_tag: [c_char; STARPOS_GOODS_TAG_SIZE],
-    /// `attach`, echoed.
-    pub attach: [c_char; STARPOS_ATTACH_SIZE],
-    /// What went wrong, in words, when the status is not OK.
-    pub error: [c_char; STARPOS_ERROR_SIZE],
-    /// 1 when the answer's signature was checked (see `starpos_qry_response.verified`).
-    pub verified: bool,
-}
-
 /// Order query (`sdkQryBarcodePay`) input.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
@@ -282,54 +204,6 @@ pub struct starpos_query_request {
     pub trade_no: *const c_char,
     /// The order: its `logNo`, `orderNo` or `tradeNo`, ≤ 64. Required.
     pub qry_no: *const c_char,
-}
-
-/// Order query output (see `starpos_qry_response` for when fields are filled).
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct starpos_query_response {
-    /// `returnCode`.
-    pub return_code: [c_char; STARPOS_RETURN_CODE_SIZE],
-    /// `message`, URL-decoded.
-    pub message: [c_char; STARPOS_MESSAGE_SIZE],
-    /// `sysTime`.
-    pub sys_time: [c_char; STARPOS_SYS_TIME_SIZE],
-    /// `mercId`.
-    pub merc_id: [c_char; STARPOS_MERC_ID_SIZE],
-    /// `starpos_query`: the `tradeNo` this query was sent with (filled whenever the request was
-    /// valid). `starpos_wait`: that of its last query, NOT the order's (the order is the
-    /// `qry_no` you passed: keep that). `starpos_barcode_sale`: the sale's own `tradeNo`,
-    /// your handle on it.
-    pub trade_no: [c_char; STARPOS_TRADE_NO_SIZE],
-    /// `logNo` of the order.
-    pub log_no: [c_char; STARPOS_LOG_NO_SIZE],
-    /// `result`: 'S' paid, 'F' failed, 'D' revoked (final); 'A', 'Z' (query again); or 0.
-    pub result: c_char,
-    /// `payChannel`: "WXPAY", "ALIPAY", "YLPAY".
-    pub pay_channel: [c_char; STARPOS_PAY_CHANNEL_SIZE],
-    /// `orderNo`: the channel order number; a refund needs it.
-    pub order_no: [c_char; STARPOS_ORDER_NO_SIZE],
-    /// `amount` in fen.
-    pub amount: u64,
-    /// `total_amount` in fen.
-    pub total_amount: u64,
-    /// `refAmt`: fen already refunded on the order (answered to version "V1.0.1"; else 0).
-    pub ref_amt: u64,
-    /// `subject`.
-    pub subject: [c_char; STARPOS_SUBJECT_SIZE],
-    /// `selOrderNo`.
-    pub sel_order_no: [c_char; STARPOS_SEL_ORDER_NO_SIZE],
-    /// `goodsTag`.
-    pub goods_tag: [c_char; STARPOS_GOODS_TAG_SIZE],
-    /// `attach`.
-    pub attach: [c_char; STARPOS_ATTACH_SIZE],
-    /// What went wrong, in words, when the status is not OK.
-    pub error: [c_char; STARPOS_ERROR_SIZE],
-    /// 1 when the answer's signature was checked.
-    pub verified: bool,
-    /// `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
-    /// bytes).
-    pub add_field: [c_char; STARPOS_ADD_FIELD_SIZE],
 }
 
 /// Refund (`sdkRefundBarcodePay`) input.
@@ -346,47 +220,6 @@ pub struct starpos_refund_request {
     pub order_no: *const c_char,
     /// Fen to refund; 0 = all that remains (the field is then not sent).
     pub txn_amt: u64,
-}
-
-/// Refund output (see `starpos_qry_response` for when fields are filled).
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct starpos_refund_response {
-    /// `returnCode`.
-    pub return_code: [c_char; STARPOS_RETURN_CODE_SIZE],
-    /// `message`, URL-decoded.
-    pub message: [c_char; STARPOS_MESSAGE_SIZE],
-    /// `sysTime`.
-    pub sys_time: [c_char; STARPOS_SYS_TIME_SIZE],
-    /// `mercId`.
-    pub merc_id: [c_char; STARPOS_MERC_ID_SIZE],
-    /// The `tradeNo` the refund was sent with: after an in-doubt status, query it.
-    pub trade_no: [c_char; STARPOS_TRADE_NO_SIZE],
-    /// `logNo` of the refund.
-    pub log_no: [c_char; STARPOS_LOG_NO_SIZE],
-    /// `result`: 'S' refunded, 'F' failed, 'Z' unknown; or 0.
-    pub result: c_char,
-    /// `txnAmt`: fen refunded.
-    pub txn_amt: u64,
-    /// `amount` in fen.
-    pub amount: u64,
-    /// `total_amount` in fen.
-    pub total_amount: u64,
-    /// `subject`.
-    pub subject: [c_char; STARPOS_SUBJECT_SIZE],
-    /// `selOrderNo`.
-    pub sel_order_no: [c_char; STARPOS_SEL_ORDER_NO_SIZE],
-    /// `goodsTag`.
-    pub goods_tag: [c_char; STARPOS_GOODS_TAG_SIZE],
-    /// `attach`.
-    pub attach: [c_char; STARPOS_ATTACH_SIZE],
-    /// What went wrong, in words, when the status is not OK.
-    pub error: [c_char; STARPOS_ERROR_SIZE],
-    /// 1 when the answer's signature was checked.
-    pub verified: bool,
-    /// `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
-    /// bytes).
-    pub add_field: [c_char; STARPOS_ADD_FIELD_SIZE],
 }
 
 /// Barcode pay (`sdkBarcodePay`) input: the terminal scanned the payment code on the payer's
@@ -422,55 +255,6 @@ pub struct starpos_barcode_pay_request {
     pub add_field: *const c_char,
 }
 
-/// Barcode pay output (see `starpos_qry_response` for when fields are filled; `trade_no` is
-/// filled whenever the request was valid, whatever the status). `result`: 'S' paid, 'F'
-/// failed (final); 'A' the payer is entering a password, 'Z' unknown: query `trade_no` until
-/// final (`starpos_wait`), never pay again.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct starpos_barcode_pay_response {
-    /// `returnCode` ("000000", or another code beside a `result`: the result rules).
-    pub return_code: [c_char; STARPOS_RETURN_CODE_SIZE],
-    /// `message`, URL-decoded.
-    pub message: [c_char; STARPOS_MESSAGE_SIZE],
-    /// `sysTime`.
-    pub sys_time: [c_char; STARPOS_SYS_TIME_SIZE],
-    /// `mercId`.
-    pub merc_id: [c_char; STARPOS_MERC_ID_SIZE],
-    /// The sale's `tradeNo` (generated when the request's was NULL): query it when in doubt.
-    pub trade_no: [c_char; STARPOS_TRADE_NO_SIZE],
-    /// `logNo`: the gateway's serial.
-    pub log_no: [c_char; STARPOS_LOG_NO_SIZE],
-    /// `result`: 'S', 'F', 'A', 'Z'; 0 when the call failed.
-    pub result: c_char,
-    /// The channel the sale was sent with ("WXPAY", "ALIPAY", "YLPAY").
-    pub pay_channel: [c_char; STARPOS_PAY_CHANNEL_SIZE],
-    /// `orderNo`: the channel's order number (a refund needs it).
-    pub order_no: [c_char; STARPOS_ORDER_NO_SIZE],
-    /// `amount` in fen (checked against the request).
-    pub amount: u64,
-    /// `total_amount` in fen (checked against the request).
-    pub total_amount: u64,
-    /// `subject`, echoed.
-    pub subject: [c_char; STARPOS_SUBJECT_SIZE],
-    /// `selOrderNo`, echoed (checked against the request).
-    pub sel_order_no: [c_char; STARPOS_SEL_ORDER_NO_SIZE],
-    /// `goodsTag`, echoed.
-    pub goods_tag: [c_char; STARPOS_GOODS_TAG_SIZE],
-    /// `attach`, echoed.
-    pub attach: [c_char; STARPOS_ATTACH_SIZE],
-    /// What went wrong, in words, when the status is not OK.
-    pub error: [c_char; STARPOS_ERROR_SIZE],
-    /// 1 when the answer's signature was checked.
-    pub verified: bool,
-    /// `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
-    /// bytes).
-    pub add_field: [c_char; STARPOS_ADD_FIELD_SIZE],
-    /// `openId`: the payer's openid in WeChat, when the gateway answered one (WeChat sales;
-    /// "" otherwise). A secret: the library never logs or journals it; do not print it.
-    pub open_id: [c_char; STARPOS_OPEN_ID_SIZE],
-}
-
 /// QR pay (`sdkBarcodePosPay`) input: the terminal shows a QR code that the payer scans.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
@@ -499,52 +283,9 @@ pub struct starpos_qr_pay_request {
     pub add_field: *const c_char,
 }
 
-/// QR pay output: as `starpos_barcode_pay_response`, plus `pay_code`. `result` 'S' means the
-/// QR order was made, NOT that it is paid: show `pay_code`, then query `trade_no` until final
-/// (`starpos_wait`). 'F' = no order; 'Z' = unknown: query.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct starpos_qr_pay_response {
-    /// `returnCode`.
-    pub return_code: [c_char; STARPOS_RETURN_CODE_SIZE],
-    /// `message`, URL-decoded.
-    pub message: [c_char; STARPOS_MESSAGE_SIZE],
-    /// `sysTime`.
-    pub sys_time: [c_char; STARPOS_SYS_TIME_SIZE],
-    /// `mercId`.
-    pub merc_id: [c_char; STARPOS_MERC_ID_SIZE],
-    /// The sale's `tradeNo`, filled whenever the request was valid.
-    pub trade_no: [c_char; STARPOS_TRADE_NO_SIZE],
-    /// `logNo`: the gateway's serial.
-    pub log_no: [c_char; STARPOS_LOG_NO_SIZE],
-    /// `result`: 'S' QR order made (not yet paid), 'F', 'Z'; 0 when the call failed.
-    pub result: c_char,
-    /// The channel the sale was sent with.
-    pub pay_channel: [c_char; STARPOS_PAY_CHANNEL_SIZE],
-    /// `payCode`: the text to render as the QR code (valid for 15 minutes).
-    pub pay_code: [c_char; STARPOS_PAY_CODE_SIZE],
-    /// `orderNo`.
-    pub order_no: [c_char; STARPOS_ORDER_NO_SIZE],
-    /// `amount` in fen (checked against the request).
-    pub amount: u64,
-    /// `total_amount` in fen (checked against the request).
-    pub total_amount: u64,
-    /// `subject`, echoed.
-    pub subject: [c_char; STARPOS_SUBJECT_SIZE],
-    /// `selOrderNo`, echoed (checked against the request).
-    pub sel_order_no: [c_char; STARPOS_SEL_ORDER_NO_SIZE],
-    /// `goodsTag`, echoed.
-    pub goods_tag: [c_char; STARPOS_GOODS_TAG_SIZE],
-    /// `attach`, echoed.
-    pub attach: [c_char; STARPOS_ATTACH_SIZE],
-    /// What went wrong, in words, when the status is not OK.
-    pub error: [c_char; STARPOS_ERROR_SIZE],
-    /// 1 when the answer's signature was checked.
-    pub verified: bool,
-    /// `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
-    /// bytes).
-    pub add_field: [c_char; STARPOS_ADD_FIELD_SIZE],
-}
+// The response structs, generated by build.rs from the answer tables (src/model/tables/):
+// cbindgen reads the same file.
+include!(concat!(env!("OUT_DIR"), "/ffi_answers.rs"));
 
 /// One sale of the journal, as `starpos_recover` and `starpos_journal_list` report it. No key,
 /// payment code, OAuth code or openid is ever in it.

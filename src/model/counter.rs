@@ -4,10 +4,9 @@
 //! when its answer was lost.
 
 use super::query::common_fields;
-use super::{optional, Reader, TxnResult};
+use super::{optional, CounterPayResponse, TxnResult};
 use crate::error::Error;
 use crate::fields;
-use crate::limits::*;
 use crate::wire::Answer;
 
 /// The payment channels the gateway knows (`payChannel`).
@@ -229,172 +228,40 @@ impl QrPayRequest<'_> {
     }
 }
 
-/// What a counter sale answered (verified, bound to its request). For the barcode pay,
-/// `result` `S` is paid and `F` failed (final), `A` (the payer is entering a password) and `Z`
-/// mean: query `trade_no` until final. For the QR pay, `S` means the QR order was made (show
-/// `pay_code`), not that it is paid: query `trade_no` until final. Its `Debug` masks
-/// `open_id`.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct CounterPayResponse {
-    /// `returnCode` (`000000`, or another code beside a result: spec section 5).
-    pub return_code: String,
-    /// `message`, decoded.
-    pub message: String,
-    /// `sysTime`.
-    pub sys_time: String,
-    /// `mercId`.
-    pub merc_id: String,
-    /// The sale's `tradeNo` (echoed by the answer, checked).
-    pub trade_no: String,
-    /// `logNo`: the gateway's serial.
-    pub log_no: String,
-    /// `result`.
-    pub result: Option<TxnResult>,
-    /// The channel: the answer's `payChannel`, else the one sent.
-    pub pay_channel: String,
-    /// `payCode` (QR pay only): the text to render as the QR code, valid 15 minutes.
-    pub pay_code: String,
-    /// `orderNo`: the channel's order number (a refund needs it).
-    pub order_no: String,
-    /// `amount` in fen.
-    pub amount: u64,
-    /// `total_amount` in fen.
-    pub total_amount: u64,
-    /// `subject`, echoed.
-    pub subject: String,
-    /// `selOrderNo`, echoed.
-    pub sel_order_no: String,
-    /// `goodsTag`, echoed.
-    pub goods_tag: String,
-    /// `attach`, echoed.
-    pub attach: String,
-    /// `openId` (barcode pay only, WeChat): the payer's openid in WeChat, as the gateway
-    /// answered it (empty when it gave none). A secret: never logged, printed in clear or
-    /// journaled.
-    pub open_id: String,
-    /// `addField` (common answer parameter of every `sdk*` answer, ≤ 256 GBK bytes).
-    pub add_field: String,
-}
-
-impl std::fmt::Debug for CounterPayResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let masked = if self.open_id.is_empty() { "" } else { "***" };
-        f.debug_struct("CounterPayResponse")
-            .field("return_code", &self.return_code)
-            .field("message", &self.message)
-            .field("sys_time", &self.sys_time)
-            .field("merc_id", &self.merc_id)
-            .field("trade_no", &self.trade_no)
-            .field("log_no", &self.log_no)
-            .field("result", &self.result)
-            .field("pay_channel", &self.pay_channel)
-            .field("pay_code", &self.pay_code)
-            .field("order_no", &self.order_no)
-            .field("amount", &self.amount)
-            .field("total_amount", &self.total_amount)
-            .field("subject", &self.subject)
-            .field("sel_order_no", &self.sel_order_no)
-            .field("goods_tag", &self.goods_tag)
-            .field("attach", &self.attach)
-            .field("open_id", &masked)
-            .field("add_field", &self.add_field)
-            .finish()
-    }
-}
-
 /// The answer to `sdkBarcodePay`.
 pub type BarcodePayResponse = CounterPayResponse;
 /// The answer to `sdkBarcodePosPay` (with `pay_code`).
 pub type QrPayResponse = CounterPayResponse;
 
 impl CounterPayResponse {
-    /// The answer's fields under their wire names, for printing (`payCode` and `openId` only
-    /// when set). `openId` is a secret: mask it wherever it is shown to a person.
-    pub fn to_wire(&self) -> Vec<(&'static str, String)> {
-        let mut out = vec![
-            ("returnCode", self.return_code.clone()),
-            ("message", self.message.clone()),
-            ("sysTime", self.sys_time.clone()),
-            ("mercId", self.merc_id.clone()),
-            ("tradeNo", self.trade_no.clone()),
-            ("logNo", self.log_no.clone()),
-            ("result", super::result_text(self.result)),
-            ("payChannel", self.pay_channel.clone()),
-        ];
-        if !self.pay_code.is_empty() {
-            out.push(("payCode", self.pay_code.clone()));
-        }
-        out.extend([
-            ("orderNo", self.order_no.clone()),
-            ("amount", self.amount.to_string()),
-            ("total_amount", self.total_amount.to_string()),
-            ("subject", self.subject.clone()),
-            ("selOrderNo", self.sel_order_no.clone()),
-            ("goodsTag", self.goods_tag.clone()),
-            ("attach", self.attach.clone()),
-        ]);
-        if !self.open_id.is_empty() {
-            out.push(("openId", self.open_id.clone()));
-        }
-        out.push(("addField", self.add_field.clone()));
-        out
-    }
-
-    /// Reads the answer to a counter sale sent with `trade_no` on `pay_channel`. `result` is
-    /// required, `logNo` unless the result is `F`, and for a QR order made (`S`) `payCode`.
+    /// Reads the answer (its table: `tables/counter.rs`) to a counter sale sent with
+    /// `trade_no` on `pay_channel`. `result` is required, `logNo` unless the result is `F`,
+    /// and for a QR order made (`S`) `payCode`; without a `payChannel` the answer's channel
+    /// is the one sent.
     pub fn from_answer(
         answer: &Answer,
         trade_no: &str,
         pay_channel: &str,
         qr: bool,
     ) -> Result<CounterPayResponse, Error> {
-        let r = Reader::new(answer);
-        let result = r.required_result(if qr {
+        let letters = if qr {
             super::letters::QR_PAY
         } else {
             super::letters::BARCODE_PAY
-        })?;
-        let log_no = r.text_any(&["logNo", "LogNo"], STARPOS_LOG_NO_SIZE)?;
-        if log_no.is_empty() && result != TxnResult::Failed {
+        };
+        let mut a = CounterPayResponse::read(answer, letters)?;
+        if a.log_no.is_empty() && a.result != Some(TxnResult::Failed) {
             return Err(Error::protocol("answer lacks the field logNo"));
         }
-        let pay_code = r.text("payCode", STARPOS_PAY_CODE_SIZE)?;
-        if qr && result == TxnResult::Success && pay_code.is_empty() {
+        if qr && a.result == Some(TxnResult::Success) && a.pay_code.is_empty() {
             return Err(Error::protocol(
                 "answer lacks the field payCode: the QR order cannot be shown",
             ));
         }
-        let mut channel = r.text("payChannel", STARPOS_PAY_CHANNEL_SIZE)?;
-        if channel.is_empty() {
-            channel = pay_channel.to_owned();
+        if a.pay_channel.is_empty() {
+            a.pay_channel = pay_channel.to_owned();
         }
-        // Filled in place, in wire order, from tables: one value to drop on every error path
-        // and one loop per group instead of a call per field (armv7 code size).
-        let mut a = CounterPayResponse {
-            return_code: r.required("returnCode", STARPOS_RETURN_CODE_SIZE)?,
-            trade_no: trade_no.to_owned(),
-            log_no,
-            result: Some(result),
-            pay_channel: channel,
-            pay_code,
-            ..CounterPayResponse::default()
-        };
-        r.texts(&mut [
-            (&mut a.message, "message", STARPOS_MESSAGE_SIZE),
-            (&mut a.sys_time, "sysTime", STARPOS_SYS_TIME_SIZE),
-            (&mut a.merc_id, "mercId", STARPOS_MERC_ID_SIZE),
-            (&mut a.order_no, "orderNo", STARPOS_ORDER_NO_SIZE),
-        ])?;
-        a.amount = r.fen("amount")?;
-        a.total_amount = r.fen("total_amount")?;
-        r.texts(&mut [
-            (&mut a.subject, "subject", STARPOS_SUBJECT_SIZE),
-            (&mut a.sel_order_no, "selOrderNo", STARPOS_SEL_ORDER_NO_SIZE),
-            (&mut a.goods_tag, "goodsTag", STARPOS_GOODS_TAG_SIZE),
-            (&mut a.attach, "attach", STARPOS_ATTACH_SIZE),
-            (&mut a.open_id, "openId", STARPOS_OPEN_ID_SIZE),
-            (&mut a.add_field, "addField", STARPOS_ADD_FIELD_SIZE),
-        ])?;
+        a.trade_no = trade_no.to_owned();
         Ok(a)
     }
 }

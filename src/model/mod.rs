@@ -2,6 +2,7 @@
 //! their wire fields; answers are read out of a verified [`Answer`] with every field checked
 //! against its size in [`crate::limits`].
 
+mod answers;
 pub(crate) mod bind;
 mod counter;
 mod pay;
@@ -9,14 +10,15 @@ mod qry;
 mod query;
 mod refund;
 
+pub use answers::{CounterPayResponse, PayResponse, QryResponse, QueryResponse, RefundResponse};
 pub use counter::{
-    channel_of_code, BarcodePayRequest, BarcodePayResponse, CounterPayResponse, QrPayRequest,
-    QrPayResponse, PAY_CHANNELS,
+    channel_of_code, BarcodePayRequest, BarcodePayResponse, QrPayRequest, QrPayResponse,
+    PAY_CHANNELS,
 };
-pub use pay::{PayRequest, PayResponse};
-pub use qry::{QryRequest, QryResponse};
-pub use query::{QueryRequest, QueryResponse};
-pub use refund::{RefundRequest, RefundResponse};
+pub use pay::PayRequest;
+pub use qry::QryRequest;
+pub use query::QueryRequest;
+pub use refund::RefundRequest;
 
 use crate::error::Error;
 use crate::fields;

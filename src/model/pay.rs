@@ -1,9 +1,8 @@
 //! `pubSigPay`: pay with a WeChat OAuth code (or an openid).
 
-use super::{optional, version_for, Reader, TxnResult};
+use super::{optional, version_for, PayResponse, TxnResult};
 use crate::error::Error;
 use crate::fields;
-use crate::limits::*;
 use crate::wire::Answer;
 
 /// What `pubSigPay` asks.
@@ -86,117 +85,15 @@ impl PayRequest<'_> {
     }
 }
 
-/// What `pubSigPay` answered (verified). `result` is `A` or `Z` by design: follow up with an
-/// order query until it is final.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PayResponse {
-    /// `returnCode` (`000000`).
-    pub return_code: String,
-    /// `message`, decoded.
-    pub message: String,
-    /// `sysTime`.
-    pub sys_time: String,
-    /// `mercId`.
-    pub merc_id: String,
-    /// `logNo` (or `LogNo`): the gateway's serial, to query the order by.
-    pub log_no: String,
-    /// `result`; `None` when the gateway sent none (which it means as failed).
-    pub result: Option<TxnResult>,
-    /// `orderNo`: the channel order number.
-    pub order_no: String,
-    /// `amount` in fen.
-    pub amount: u64,
-    /// `total_amount` in fen.
-    pub total_amount: u64,
-    /// `PrepayId`.
-    pub prepay_id: String,
-    /// `apiAppid`: `appId` for `getBrandWCPayRequest`.
-    pub api_appid: String,
-    /// `apiTimestamp`: `timeStamp` for `getBrandWCPayRequest`.
-    pub api_timestamp: String,
-    /// `apiNoncestr`: `nonceStr` for `getBrandWCPayRequest`.
-    pub api_noncestr: String,
-    /// `apiPackage`: `package` (`prepay_id=...`) for `getBrandWCPayRequest`.
-    pub api_package: String,
-    /// `apiSigntype`: `signType` for `getBrandWCPayRequest`.
-    pub api_signtype: String,
-    /// `apiPaysign`: `paySign` for `getBrandWCPayRequest`.
-    pub api_paysign: String,
-    /// `subject`, echoed.
-    pub subject: String,
-    /// `selOrderNo`, echoed.
-    pub sel_order_no: String,
-    /// `goodsTag`, echoed.
-    pub goods_tag: String,
-    /// `attach`, echoed.
-    pub attach: String,
-}
-
 impl PayResponse {
-    /// The answer's fields under their wire names (`logNo`, `PrepayId`, ...), for printing.
-    pub fn to_wire(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("returnCode", self.return_code.clone()),
-            ("message", self.message.clone()),
-            ("sysTime", self.sys_time.clone()),
-            ("mercId", self.merc_id.clone()),
-            ("logNo", self.log_no.clone()),
-            ("result", super::result_text(self.result)),
-            ("orderNo", self.order_no.clone()),
-            ("amount", self.amount.to_string()),
-            ("total_amount", self.total_amount.to_string()),
-            ("PrepayId", self.prepay_id.clone()),
-            ("apiAppid", self.api_appid.clone()),
-            ("apiTimestamp", self.api_timestamp.clone()),
-            ("apiNoncestr", self.api_noncestr.clone()),
-            ("apiPackage", self.api_package.clone()),
-            ("apiSigntype", self.api_signtype.clone()),
-            ("apiPaysign", self.api_paysign.clone()),
-            ("subject", self.subject.clone()),
-            ("selOrderNo", self.sel_order_no.clone()),
-            ("goodsTag", self.goods_tag.clone()),
-            ("attach", self.attach.clone()),
-        ]
-    }
-
-    /// Reads the answer: `result` is required, and `logNo` unless the result is `F`.
+    /// Reads the answer (its table: `tables/pay.rs`): `result` is required, and `logNo` unless
+    /// the result is `F`.
     pub fn from_answer(answer: &Answer) -> Result<PayResponse, Error> {
-        let r = Reader::new(answer);
-        let result = r.required_result(super::letters::PAY)?;
-        let log_no = r.text_any(&["logNo", "LogNo"], STARPOS_LOG_NO_SIZE)?;
-        if log_no.is_empty() && result != TxnResult::Failed {
+        let a = PayResponse::read(answer, super::letters::PAY)?;
+        if a.log_no.is_empty() && a.result != Some(TxnResult::Failed) {
             // Without logNo the order cannot be followed.
             return Err(Error::protocol("answer lacks the field logNo"));
         }
-        // Filled in place, in wire order, from tables: one value to drop on every error path
-        // and one loop per group instead of a call per field (armv7 code size).
-        let mut a = PayResponse {
-            result: Some(result),
-            log_no,
-            return_code: r.required("returnCode", STARPOS_RETURN_CODE_SIZE)?,
-            ..PayResponse::default()
-        };
-        r.texts(&mut [
-            (&mut a.message, "message", STARPOS_MESSAGE_SIZE),
-            (&mut a.sys_time, "sysTime", STARPOS_SYS_TIME_SIZE),
-            (&mut a.merc_id, "mercId", STARPOS_MERC_ID_SIZE),
-            (&mut a.order_no, "orderNo", STARPOS_ORDER_NO_SIZE),
-        ])?;
-        a.amount = r.fen("amount")?;
-        a.total_amount = r.fen("total_amount")?;
-        r.texts(&mut [
-            (&mut a.prepay_id, "PrepayId", STARPOS_PREPAY_ID_SIZE),
-            (&mut a.api_appid, "apiAppid", STARPOS_API_SHORT_SIZE),
-            (&mut a.api_timestamp, "apiTimestamp", STARPOS_API_SHORT_SIZE),
-            (&mut a.api_noncestr, "apiNoncestr", STARPOS_API_SHORT_SIZE),
-            (&mut a.api_package, "apiPackage", STARPOS_API_PACKAGE_SIZE),
-            (&mut a.api_signtype, "apiSigntype", STARPOS_API_SHORT_SIZE),
-            (&mut a.api_paysign, "apiPaysign", STARPOS_API_PAYSIGN_SIZE),
-            (&mut a.subject, "subject", STARPOS_SUBJECT_SIZE),
-            (&mut a.sel_order_no, "selOrderNo", STARPOS_SEL_ORDER_NO_SIZE),
-            (&mut a.goods_tag, "goodsTag", STARPOS_GOODS_TAG_SIZE),
-            (&mut a.attach, "attach", STARPOS_ATTACH_SIZE),
-        ])?;
         Ok(a)
     }
 }

@@ -1,0 +1,200 @@
+//! The answer tables: one per endpoint, data only. `build.rs` reads them (this directory is
+//! not a module of the library) and generates, for each table, the Rust answer type with its
+//! reader and `to_wire`, and each `#[repr(C)]` response struct with its copy code
+//! (`$OUT_DIR/answers.rs`, `$OUT_DIR/ffi_answers.rs`, `$OUT_DIR/ffi_fill.rs`). cbindgen reads
+//! the generated C structs for `include/starpos.h`, and `scripts/gen_python_abi.py` makes the
+//! Python mirror from that header: a field of an answer is written once, here.
+//!
+//! What a table cannot say stays in Rust beside it (`src/model/<endpoint>.rs`): the result
+//! letters an endpoint answers, which fields an outcome needs (`logNo` unless `F`, `payCode`
+//! for a QR order made), the binding rules (`model::bind`).
+//!
+//! The C struct's field list is its ABI: fields are only ever appended (`error` and
+//! `verified` are in the middle of the older structs for that reason).
+
+/// How an answer field is read and carried.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)]
+pub enum Kind {
+    /// Text that must fit the named size (`limits.rs`) including its NUL; absent = "".
+    Text(&'static str),
+    /// Text that must be present and not empty.
+    Required(&'static str),
+    /// An amount in fen, at most 13 digits; absent = 0.
+    Fen,
+    /// The `result` letter: required, one of the endpoint's letters (given to the reader).
+    Result,
+    /// Not read from the answer: the request's value, which binding checked (`tradeNo`).
+    Sent(&'static str),
+}
+
+/// One field of an answer.
+pub struct Field {
+    /// The Rust and C field name.
+    pub name: &'static str,
+    /// The wire name.
+    pub wire: &'static str,
+    /// Another spelling the gateway uses for it (`LogNo`), or "".
+    pub alias: &'static str,
+    /// How it is read.
+    pub kind: Kind,
+    /// The Rust doc comment.
+    pub doc: &'static str,
+    /// The C doc comment; "" = the Rust one.
+    pub c_doc: &'static str,
+    /// `SECRET` / `WHEN_SET` bits.
+    pub flags: u8,
+}
+
+/// A secret (`appIdKey`, `openId`): masked in `Debug`; never logged or journaled.
+pub const SECRET: u8 = 1;
+/// Listed by `to_wire` only when not empty (`payCode`, `openId`).
+pub const WHEN_SET: u8 = 2;
+
+/// One `#[repr(C)]` response struct made from an answer: its fields in ABI order, by name
+/// (a field of the answer, or `error` / `verified`, which every struct has).
+pub struct CStruct {
+    /// The C name (`starpos_query_response`).
+    pub name: &'static str,
+    /// Its doc comment.
+    pub doc: &'static str,
+    /// Its doc comment for `verified`.
+    pub verified_doc: &'static str,
+    /// Its doc comment for `error`.
+    pub error_doc: &'static str,
+    /// The fields, in ABI order.
+    pub fields: &'static [&'static str],
+    /// Doc comments of this struct's own for some fields (name, doc): a type shared by two
+    /// endpoints says per endpoint what a field holds.
+    pub docs: &'static [(&'static str, &'static str)],
+}
+
+/// One endpoint's answer.
+pub struct Answer {
+    /// The Rust type (`QueryResponse`).
+    pub rust: &'static str,
+    /// Its doc comment.
+    pub doc: &'static str,
+    /// Its fields, in wire order (`to_wire`'s order).
+    pub fields: &'static [Field],
+    /// The C structs made from it.
+    pub c: &'static [CStruct],
+}
+
+/// A field, for the tables below.
+#[allow(clippy::too_many_arguments)]
+pub const fn field(name: &'static str, wire: &'static str, kind: Kind, doc: &'static str) -> Field {
+    Field {
+        name,
+        wire,
+        alias: "",
+        kind,
+        doc,
+        c_doc: "",
+        flags: 0,
+    }
+}
+
+impl Field {
+    /// With a C doc comment of its own.
+    pub const fn c(mut self, c_doc: &'static str) -> Field {
+        self.c_doc = c_doc;
+        self
+    }
+    /// With a Rust doc comment other than the shared field's.
+    pub const fn doc_rust(mut self, doc: &'static str) -> Field {
+        self.doc = doc;
+        self
+    }
+    /// With flags.
+    pub const fn flags(mut self, flags: u8) -> Field {
+        self.flags = flags;
+        self
+    }
+    /// With another wire spelling.
+    pub const fn alias(mut self, alias: &'static str) -> Field {
+        self.alias = alias;
+        self
+    }
+}
+
+/// The common answer parameters every endpoint answers first.
+pub const RETURN_CODE: Field = field(
+    "return_code",
+    "returnCode",
+    Kind::Required("STARPOS_RETURN_CODE_SIZE"),
+    "`returnCode` (`000000`).",
+)
+.c("`returnCode`.");
+/// `message`.
+pub const MESSAGE: Field = field(
+    "message",
+    "message",
+    Kind::Text("STARPOS_MESSAGE_SIZE"),
+    "`message`, decoded.",
+)
+.c("`message`, URL-decoded.");
+/// `sysTime`.
+pub const SYS_TIME: Field = field(
+    "sys_time",
+    "sysTime",
+    Kind::Text("STARPOS_SYS_TIME_SIZE"),
+    "`sysTime`.",
+);
+/// `mercId`.
+pub const MERC_ID: Field = field(
+    "merc_id",
+    "mercId",
+    Kind::Text("STARPOS_MERC_ID_SIZE"),
+    "`mercId`.",
+);
+/// `logNo` (also spelled `LogNo`).
+pub const fn log_no(doc: &'static str) -> Field {
+    field("log_no", "logNo", Kind::Text("STARPOS_LOG_NO_SIZE"), doc).alias("LogNo")
+}
+/// `amount`.
+pub const AMOUNT: Field = field("amount", "amount", Kind::Fen, "`amount` in fen.");
+/// `total_amount`.
+pub const TOTAL_AMOUNT: Field = field(
+    "total_amount",
+    "total_amount",
+    Kind::Fen,
+    "`total_amount` in fen.",
+);
+/// `addField`.
+pub const ADD_FIELD: Field = field(
+    "add_field",
+    "addField",
+    Kind::Text("STARPOS_ADD_FIELD_SIZE"),
+    "`addField` (common answer parameter, ≤ 256 GBK bytes).",
+)
+.c("`addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK\nbytes).");
+/// A text field named `name` on the wire as `wire`.
+pub const fn text(
+    name: &'static str,
+    wire: &'static str,
+    size: &'static str,
+    doc: &'static str,
+) -> Field {
+    field(name, wire, Kind::Text(size), doc)
+}
+
+/// What every C struct says of `error`.
+pub const ERROR_DOC: &str = "What went wrong, in words, when the status is not OK.";
+/// What most C structs say of `verified`.
+pub const VERIFIED_DOC: &str = "1 when the answer's signature was checked.";
+
+mod counter;
+mod pay;
+mod qry;
+mod query;
+mod refund;
+
+/// Every answer table.
+pub const ALL: &[&Answer] = &[
+    &qry::ANSWER,
+    &pay::ANSWER,
+    &query::ANSWER,
+    &refund::ANSWER,
+    &counter::ANSWER,
+];
