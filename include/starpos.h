@@ -805,6 +805,107 @@ typedef struct starpos_refund_response {
 } starpos_refund_response;
 
 /**
+ * Revoke (`RevokeBarcodepay`) input: undo a counter sale, the same day.
+ */
+typedef struct starpos_revoke_request {
+  /**
+   * The sale's `tradeNo` (sent as `qryNo`), ≤ 64. Required.
+   */
+  const char *qry_no;
+  /**
+   * This revoke's own `tradeNo`, ≤ 64; NULL = generated, unique (returned in the response).
+   */
+  const char *trade_no;
+  /**
+   * `yyyyMMddHHmmss`; NULL = the terminal's local time now.
+   */
+  const char *txn_time;
+  /**
+   * Protocol version, "V1.0.0" or "V1.0.1"; NULL = V1.0.0.
+   */
+  const char *version;
+} starpos_revoke_request;
+
+/**
+ * Revoke output (see `starpos_qry_response` for when fields are filled; `trade_no` is
+ * filled whenever the request was valid, whatever the status).
+ */
+typedef struct starpos_revoke_response {
+  /**
+   * `returnCode`.
+   */
+  char return_code[STARPOS_RETURN_CODE_SIZE];
+  /**
+   * `message`, URL-decoded.
+   */
+  char message[STARPOS_MESSAGE_SIZE];
+  /**
+   * `sysTime`.
+   */
+  char sys_time[STARPOS_SYS_TIME_SIZE];
+  /**
+   * `mercId`.
+   */
+  char merc_id[STARPOS_MERC_ID_SIZE];
+  /**
+   * This revoke's own `tradeNo` (generated when the request's was NULL), filled whenever
+   * the request was valid; the sale's is the `qry_no` you passed.
+   */
+  char trade_no[STARPOS_TRADE_NO_SIZE];
+  /**
+   * `LogNo` (the gateway spells it with a capital L; `logNo` is read too): the
+   * revoke's serial.
+   */
+  char log_no[STARPOS_LOG_NO_SIZE];
+  /**
+   * `result`: 'S' revoked, 'F' not revoked, 'Z' unknown (query the sale until final); 0
+   * when the call failed.
+   */
+  char result;
+  /**
+   * `payChannel` of the sale.
+   */
+  char pay_channel[STARPOS_PAY_CHANNEL_SIZE];
+  /**
+   * `amount` in fen: the sale's.
+   */
+  uint64_t amount;
+  /**
+   * `total_amount` in fen: the sale's.
+   */
+  uint64_t total_amount;
+  /**
+   * `subject`, the sale's.
+   */
+  char subject[STARPOS_SUBJECT_SIZE];
+  /**
+   * `selOrderNo`, the sale's.
+   */
+  char sel_order_no[STARPOS_SEL_ORDER_NO_SIZE];
+  /**
+   * `goodsTag`, the sale's.
+   */
+  char goods_tag[STARPOS_GOODS_TAG_SIZE];
+  /**
+   * `attach`, the sale's.
+   */
+  char attach[STARPOS_ATTACH_SIZE];
+  /**
+   * `addField`, the common answer parameter, echoed or set by the gateway (≤ 256 GBK
+   * bytes).
+   */
+  char add_field[STARPOS_ADD_FIELD_SIZE];
+  /**
+   * What went wrong, in words, when the status is not OK.
+   */
+  char error[STARPOS_ERROR_SIZE];
+  /**
+   * 1 when the answer's signature was checked.
+   */
+  bool verified;
+} starpos_revoke_response;
+
+/**
  * Barcode pay (`sdkBarcodePay`) input: the terminal scanned the payment code on the payer's
  * phone. Also the input of `starpos_barcode_sale`.
  */
@@ -1089,7 +1190,7 @@ typedef struct starpos_qr_pay_response {
  */
 typedef struct starpos_journal_entry {
   /**
-   * "pay" (pubSigPay), "barcode_pay", "qr_pay" or "refund".
+   * "pay" (pubSigPay), "barcode_pay", "qr_pay", "refund" or "revoke".
    */
   char kind[STARPOS_KIND_SIZE];
   /**
@@ -1106,7 +1207,7 @@ typedef struct starpos_journal_entry {
   char log_no[STARPOS_LOG_NO_SIZE];
   /**
    * The channel's `orderNo`, once an answer told it (a refund of this sale needs it; for a
-   * "refund" entry, the order refunded).
+   * "refund" entry, the order refunded; for a "revoke", the `tradeNo` of the sale revoked).
    */
   char order_no[STARPOS_ORDER_NO_SIZE];
   /**
@@ -1191,7 +1292,7 @@ typedef void (*starpos_journal_fn)(const struct starpos_journal_entry *entry, vo
  */
 typedef struct starpos_summary_row {
   /**
-   * "pay" (pubSigPay), "barcode_pay", "qr_pay" or "refund".
+   * "pay" (pubSigPay), "barcode_pay", "qr_pay", "refund" or "revoke".
    */
   char kind[STARPOS_KIND_SIZE];
   /**
@@ -1212,8 +1313,8 @@ typedef struct starpos_summary_row {
    */
   uint64_t refunded_fen;
   /**
-   * Fen revoked: 0 (revoking a sale is not implemented yet; the field keeps the row's
-   * shape for when it is).
+   * Fen revoked: the amounts of the settled revokes whose result is 'S' (the sales they
+   * revoked are then recorded 'D', not in `paid_fen`; a sale revoked twice counts once).
    */
   uint64_t revoked_fen;
   /**
@@ -1295,6 +1396,23 @@ enum starpos_status starpos_query(const struct starpos_config *config,
 enum starpos_status starpos_refund(const struct starpos_config *config,
                                    const struct starpos_refund_request *request,
                                    struct starpos_refund_response *response);
+
+/**
+ * `RevokeBarcodepay`: undo the counter sale whose `tradeNo` is `request->qry_no`, the same
+ * day only (scan payments until 24:00). OK with 'S': revoked; the sale's order now queries
+ * 'D' (a paid sale's money goes back to the payer, an unpaid one can no longer be paid) and
+ * the journal records it so. 'F': not revoked. 'Z', or an in-doubt status: query the sale
+ * (`qry_no`) until final, 'D' meaning the revoke went through; never send the sale again.
+ * Acquirers that do not support revoking refuse it: GATEWAY, nothing moved (refund instead).
+ * Journaled like a refund (kind "revoke"); `response.trade_no` is this revoke's own
+ * `tradeNo`, filled whenever the request was valid.
+ *
+ * # Safety
+ * Each pointer is NULL or valid for the call; strings are NUL-terminated.
+ */
+enum starpos_status starpos_revoke(const struct starpos_config *config,
+                                   const struct starpos_revoke_request *request,
+                                   struct starpos_revoke_response *response);
 
 /**
  * Queries `qry_no` every `interval_ms` (0 = 3000) until the order is final ('S', 'F' or 'D')

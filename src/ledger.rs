@@ -107,7 +107,19 @@ pub(crate) fn begin(
     entry.opr_id = opr_id.to_owned();
     entry.pay_channel = field(own, "payChannel").to_owned();
     let fen = |name| field(own, name).parse::<u64>().unwrap_or(0);
-    if kind == Kind::Refund {
+    if kind == Kind::Revoke {
+        // The sale revoked: its tradeNo, and what the journal knows of it (the end-of-day
+        // totals count the revoke at the sale's amount, on its channel).
+        entry.order_no = field(own, "qryNo").to_owned();
+        if let Ok(entries) = journal.entries() {
+            if let Some(sale) = sale_of(&entries, &entry.order_no) {
+                entry.amount = sale.amount;
+                entry.total_amount = sale.total_amount;
+                entry.pay_channel.clone_from(&sale.pay_channel);
+                entry.sel_order_no.clone_from(&sale.sel_order_no);
+            }
+        }
+    } else if kind == Kind::Refund {
         entry.order_no = field(own, "orderNo").to_owned();
         entry.amount = fen("txnAmt");
         // The refund goes back through the channel the order was paid on. Only a hint for
@@ -137,8 +149,67 @@ fn channel_of_order<'a>(entries: &'a [Entry], order_no: &str) -> &'a str {
     entries
         .iter()
         .rev()
-        .find(|e| e.kind != Kind::Refund && !order_no.is_empty() && e.order_no == order_no)
+        .find(|e| !e.kind.undoes() && !order_no.is_empty() && e.order_no == order_no)
         .map_or("", |e| e.pay_channel.as_str())
+}
+
+/// The latest sale (not a refund or revoke) whose `tradeNo` is `trade_no`.
+fn sale_of<'a>(entries: &'a [Entry], trade_no: &str) -> Option<&'a Entry> {
+    entries
+        .iter()
+        .rev()
+        .find(|e| !e.kind.undoes() && !trade_no.is_empty() && e.trade_no == trade_no)
+}
+
+/// The entries that change when the sale `trade_no` is known revoked (a revoke answered `S`,
+/// or a query of the sale answered `D`): the sale itself, settled `D` whatever it was before
+/// (a paid sale revoked is no longer paid: the order queries `D`), and its open revokes,
+/// settled `S` at the sale's amount. With `open_sales` false, a sale still open is left to
+/// the caller (a query's answer settles it itself).
+fn revoked(entries: &[Entry], trade_no: &str, sys_time: &str, open_sales: bool) -> Vec<Entry> {
+    let mut out = Vec::new();
+    if trade_no.is_empty() {
+        return out;
+    }
+    for before in entries {
+        let mut entry = before.clone();
+        if !entry.kind.undoes() && entry.trade_no == trade_no && (open_sales || entry.settled) {
+            entry.result = Some(TxnResult::Revoked);
+        } else if entry.kind == Kind::Revoke && !entry.settled && entry.order_no == trade_no {
+            entry.result = Some(TxnResult::Success);
+            if entry.amount == 0 {
+                if let Some(sale) = sale_of(entries, trade_no) {
+                    entry.amount = sale.amount;
+                }
+            }
+        } else {
+            continue;
+        }
+        if !sys_time.is_empty() {
+            entry.sys_time = sys_time.to_owned();
+        }
+        settle(&mut entry, true);
+        if entry != *before {
+            out.push(entry);
+        }
+    }
+    out
+}
+
+/// Records that the sale `trade_no` is revoked ([`revoked`]): called when a revoke answers
+/// `S`. Logged, never failed: the revoke's own entry is settled by [`end`] either way.
+pub(crate) fn learn_revoked(journal: &Journal, trade_no: &str, sys_time: &str) {
+    let learned = journal.entries().and_then(|entries| {
+        for entry in revoked(&entries, trade_no, sys_time, true) {
+            journal.update(&entry)?;
+        }
+        Ok(())
+    });
+    if let Err(e) = learned {
+        log(Level::Warn, || {
+            format!("revoke of {trade_no}: journal not updated: {e}")
+        });
+    }
 }
 
 /// Records what a query of `qry_no` told into the open sales it concerns: a sale whose
@@ -182,6 +253,9 @@ pub(crate) fn learn(journal: &Journal, qry_no: &str, told: Told<'_>) {
         {
             changed.extend(learn_refunds(&entries, qry_no, answer));
         }
+        if let Told::Answer { answer, .. } = &told {
+            changed.extend(learn_revokes(&entries, qry_no, answer));
+        }
         for entry in changed {
             // A wait polls every few seconds: only news is worth a sync.
             if entries.iter().any(|e| e.id == entry.id && *e != entry) {
@@ -200,7 +274,7 @@ pub(crate) fn learn(journal: &Journal, qry_no: &str, told: Told<'_>) {
 /// The query key of an open sale: a refund's order (its `orderNo`), a sale's own `tradeNo`,
 /// or a `pubSigPay`'s `logNo`.
 pub(crate) fn qry_no_of(entry: &Entry) -> String {
-    if entry.kind == Kind::Refund {
+    if entry.kind.undoes() {
         entry.order_no.clone()
     } else if entry.trade_no.is_empty() {
         entry.log_no.clone()
@@ -231,6 +305,11 @@ pub(crate) fn settle_lost_pay(journal: &Journal, entry: &mut Entry) -> bool {
 /// Words for a sale a recovery query of `qry_no` left open, by what the query gave.
 pub(crate) fn still_open(entry: &mut Entry, qry_no: &str, queried: Result<&QueryResponse, &Error>) {
     entry.error = match queried {
+        Ok(answer) if entry.kind == Kind::Revoke => format!(
+            "not confirmed yet: the sale {qry_no} is still {} at the gateway; a revoke that went \
+             through makes it D",
+            crate::model::result_text(answer.result)
+        ),
         Ok(answer) if entry.kind == Kind::Refund => format!(
             "not confirmed yet: order {qry_no} reports {} fen refunded (refAmt), which does not \
              show this refund beside those already settled",
@@ -281,7 +360,7 @@ pub(crate) fn end_of_pass(journal: &Journal, entry: &mut Entry) {
 /// so what a query of a refund's own `tradeNo` answers is not taken as the refund's state.
 fn names(entry: &Entry, qry_no: &str) -> bool {
     !entry.settled
-        && entry.kind != Kind::Refund
+        && !entry.kind.undoes()
         && (entry.trade_no == qry_no || entry.log_no == qry_no || entry.order_no == qry_no)
 }
 
@@ -315,6 +394,35 @@ fn not_found(entry: &mut Entry, sys_time: &str, what: impl FnOnce() -> String) {
             entry.sys_time,
             crate::journal::NEVER_ARRIVED_SPAN_SECS / 60
         );
+    }
+}
+
+/// What the sale `qry_no`'s answer teaches its open revokes: `D` (revoked) settles them `S`
+/// and the sale `D` ([`revoked`], also a sale settled `S` before: the order is no longer
+/// paid); `F` (the sale failed, so there was nothing to undo) settles them `F`, nothing
+/// moved; anything else leaves them open (a revoke that went through shows as `D`).
+fn learn_revokes(entries: &[Entry], qry_no: &str, answer: &QueryResponse) -> Vec<Entry> {
+    let open = |e: &&Entry| e.kind == Kind::Revoke && !e.settled && e.order_no == qry_no;
+    if !entries.iter().any(|e| open(&e)) {
+        return Vec::new();
+    }
+    match answer.result {
+        Some(TxnResult::Revoked) => revoked(entries, qry_no, &answer.sys_time, false),
+        Some(TxnResult::Failed) => entries
+            .iter()
+            .filter(open)
+            .map(|before| {
+                let mut entry = before.clone();
+                entry.result = Some(TxnResult::Failed);
+                if !answer.sys_time.is_empty() {
+                    entry.sys_time.clone_from(&answer.sys_time);
+                }
+                settle(&mut entry, true);
+                entry.error = format!("the sale {qry_no} failed: there was nothing to revoke");
+                entry
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -414,7 +522,7 @@ pub(crate) fn end(journal: &Journal, entry: &mut Entry, outcome: Result<Learned<
             if !l.log_no.is_empty() {
                 entry.log_no = l.log_no.to_owned();
             }
-            if kind != Kind::Refund && !l.order_no.is_empty() {
+            if !kind.undoes() && !l.order_no.is_empty() {
                 entry.order_no = l.order_no.to_owned();
             }
             if l.amount != 0 {

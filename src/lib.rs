@@ -39,7 +39,7 @@ pub use error::{Error, Status};
 pub use model::{
     BarcodePayRequest, BarcodePayResponse, CounterPayResponse, PayRequest, PayResponse,
     QrPayRequest, QrPayResponse, QryRequest, QryResponse, QueryRequest, QueryResponse,
-    RefundRequest, RefundResponse, TxnResult,
+    RefundRequest, RefundResponse, RevokeRequest, RevokeResponse, TxnResult,
 };
 pub use transport::Timeouts;
 

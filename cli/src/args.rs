@@ -271,6 +271,9 @@ pub enum Command {
     /// sdkRefundBarcodePay: give money back (all of it without --txn-amt).
     #[command(after_help = REFUND_EXITS)]
     Refund(RefundArgs),
+    /// RevokeBarcodepay: undo a counter sale the same day (the order then queries D).
+    #[command(after_help = REVOKE_EXITS)]
+    Revoke(RevokeArgs),
     /// sdkBarcodePay: charge the payment code scanned from the payer's phone (pays once).
     #[command(after_help = COUNTER_EXITS)]
     BarcodePay(BarcodePayArgs),
@@ -356,6 +359,11 @@ unknown (they stay open: run it again later); JOURNAL (9) when the journal canno
 /// The exit statuses of `refund`.
 const REFUND_EXITS: &str = "Exit: 0 refunded (S), 20 answered F, 21 answered Z (query the \
 refund's tradeNo); else the starpos status code, 64 usage.";
+
+const REVOKE_EXITS: &str = "Exit: 0 revoked (S: the sale now queries D), 20 answered F (not \
+revoked), 21 answered Z (wait on the sale's tradeNo: D = revoked); else the starpos status \
+code (7 GATEWAY: refused, nothing moved; the acquirer may not support revoking: refund \
+instead), 64 usage.";
 
 /// Request fields every gateway call may set.
 #[derive(Debug, Args)]
@@ -454,6 +462,20 @@ pub struct RefundArgs {
     /// How much to give back, in fen (default: all).
     #[arg(long, value_name = "FEN", value_parser = fen, allow_hyphen_values = true)]
     pub txn_amt: Option<u64>,
+}
+
+/// `starpos revoke`.
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// Fields every call may set.
+    #[command(flatten)]
+    pub common: Common,
+    /// The sale to revoke: its tradeNo (same day only).
+    #[arg(long, value_name = "NO")]
+    pub qry_no: String,
+    /// This revoke's own tradeNo (default: a new one).
+    #[arg(long, value_name = "NO")]
+    pub trade_no: Option<String>,
 }
 
 /// What a counter sale pays for.

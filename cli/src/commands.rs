@@ -2,7 +2,7 @@
 
 use crate::args::{
     BarcodePayArgs, CallArgs, Command, Global, JournalArgs, OauthUrlArgs, PayArgs, QrPayArgs,
-    QryArgs, QueryArgs, RecoverArgs, RefundArgs, SaleArgs, WaitArgs,
+    QryArgs, QueryArgs, RecoverArgs, RefundArgs, RevokeArgs, SaleArgs, WaitArgs,
 };
 use crate::console::outln;
 use crate::exit::{Failure, Outcome};
@@ -11,6 +11,7 @@ use crate::till::Till;
 use crate::{demo, gateway};
 use starpos::{
     BarcodePayRequest, PayRequest, QrPayRequest, QryRequest, QueryRequest, RefundRequest,
+    RevokeRequest,
 };
 use std::time::Duration;
 
@@ -67,6 +68,7 @@ impl Command {
             Command::Query(a) => query(ctx, a),
             Command::Wait(a) => wait(ctx, a),
             Command::Refund(a) => refund(ctx, a),
+            Command::Revoke(a) => revoke(ctx, a),
             Command::BarcodePay(a) => barcode_pay(ctx, a),
             Command::QrPay(a) => qr_pay(ctx, a),
             Command::Sale(a) => sale(ctx, a),
@@ -145,6 +147,18 @@ fn refund(ctx: &Context, a: &RefundArgs) -> Result<Outcome, Failure> {
         trade_no: a.trade_no.as_deref(),
         order_no: &a.order_no,
         txn_amt: a.txn_amt.unwrap_or(0),
+    })?;
+    ctx.out.fields(&answer.to_wire())?;
+    Ok(Outcome::of_order(answer.result))
+}
+
+fn revoke(ctx: &Context, a: &RevokeArgs) -> Result<Outcome, Failure> {
+    let client = gateway::client(ctx.global)?;
+    let answer = client.revoke(&RevokeRequest {
+        txn_time: a.common.txn_time.as_deref(),
+        version: a.common.protocol_version.as_deref(),
+        trade_no: a.trade_no.as_deref(),
+        qry_no: &a.qry_no,
     })?;
     ctx.out.fields(&answer.to_wire())?;
     Ok(Outcome::of_order(answer.result))

@@ -76,6 +76,7 @@ __all__ = [
     "PayResult",
     "QueryResult",
     "RefundResult",
+    "RevokeResult",
     "BarcodePayResult",
     "QrPayResult",
     "JournalEntry",
@@ -194,6 +195,7 @@ from ._results import (
     QryResult,
     QueryResult,
     RefundResult,
+    RevokeResult,
     SummaryRow,
 )
 from ._text import last_error

@@ -359,6 +359,44 @@ class starpos_refund_response(ctypes.Structure):
     ]
 
 
+class starpos_revoke_request(ctypes.Structure):
+    """``struct starpos_revoke_request``: Revoke (`RevokeBarcodepay`) input: undo a counter
+    sale, the same day."""
+
+    _fields_ = [
+        ("qry_no", ctypes.c_char_p),
+        ("trade_no", ctypes.c_char_p),
+        ("txn_time", ctypes.c_char_p),
+        ("version", ctypes.c_char_p),
+    ]
+
+
+class starpos_revoke_response(ctypes.Structure):
+    """``struct starpos_revoke_response``: Revoke output (see `starpos_qry_response` for when
+    fields are filled; `trade_no` is filled whenever the request was valid, whatever the
+    status)."""
+
+    _fields_ = [
+        ("return_code", ctypes.c_char * STARPOS_RETURN_CODE_SIZE),
+        ("message", ctypes.c_char * STARPOS_MESSAGE_SIZE),
+        ("sys_time", ctypes.c_char * STARPOS_SYS_TIME_SIZE),
+        ("merc_id", ctypes.c_char * STARPOS_MERC_ID_SIZE),
+        ("trade_no", ctypes.c_char * STARPOS_TRADE_NO_SIZE),
+        ("log_no", ctypes.c_char * STARPOS_LOG_NO_SIZE),
+        ("result", ctypes.c_char),
+        ("pay_channel", ctypes.c_char * STARPOS_PAY_CHANNEL_SIZE),
+        ("amount", ctypes.c_uint64),
+        ("total_amount", ctypes.c_uint64),
+        ("subject", ctypes.c_char * STARPOS_SUBJECT_SIZE),
+        ("sel_order_no", ctypes.c_char * STARPOS_SEL_ORDER_NO_SIZE),
+        ("goods_tag", ctypes.c_char * STARPOS_GOODS_TAG_SIZE),
+        ("attach", ctypes.c_char * STARPOS_ATTACH_SIZE),
+        ("add_field", ctypes.c_char * STARPOS_ADD_FIELD_SIZE),
+        ("error", ctypes.c_char * STARPOS_ERROR_SIZE),
+        ("verified", ctypes.c_bool),
+    ]
+
+
 class starpos_barcode_pay_request(ctypes.Structure):
     """``struct starpos_barcode_pay_request``: Barcode pay (`sdkBarcodePay`) input: the terminal
     scanned the payment code on the payer's phone. Also the input of `starpos_barcode_sale`."""
@@ -534,6 +572,8 @@ STRUCTS: Dict[str, Any] = {
     "starpos_query_response": starpos_query_response,
     "starpos_refund_request": starpos_refund_request,
     "starpos_refund_response": starpos_refund_response,
+    "starpos_revoke_request": starpos_revoke_request,
+    "starpos_revoke_response": starpos_revoke_response,
     "starpos_barcode_pay_request": starpos_barcode_pay_request,
     "starpos_barcode_pay_response": starpos_barcode_pay_response,
     "starpos_qr_pay_request": starpos_qr_pay_request,
@@ -584,6 +624,16 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
             ctypes.POINTER(starpos_config),
             ctypes.POINTER(starpos_refund_request),
             ctypes.POINTER(starpos_refund_response),
+        ],
+    ),
+    # enum starpos_status starpos_revoke(const struct starpos_config *config, const struct
+    # starpos_revoke_request *request, struct starpos_revoke_response *response);
+    "starpos_revoke": (
+        ctypes.c_int,
+        [
+            ctypes.POINTER(starpos_config),
+            ctypes.POINTER(starpos_revoke_request),
+            ctypes.POINTER(starpos_revoke_response),
         ],
     ),
     # enum starpos_status starpos_wait(const struct starpos_config *config, const char

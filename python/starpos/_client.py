@@ -26,6 +26,8 @@ from ._abi import (
     starpos_query_response,
     starpos_refund_request,
     starpos_refund_response,
+    starpos_revoke_request,
+    starpos_revoke_response,
     starpos_summary_fn,
 )
 from ._errors import Status, _error
@@ -38,6 +40,7 @@ from ._results import (
     QryResult,
     QueryResult,
     RefundResult,
+    RevokeResult,
     SummaryRow,
     _check,
     _from_struct,
@@ -478,6 +481,33 @@ class Client:
         status = self._call(_lib.starpos_refund, ctypes.byref(request),
                             ctypes.byref(response))
         return _check(status, response, RefundResult, self._charset)
+
+    def revoke(
+        self,
+        qry_no: str,
+        trade_no: Optional[str] = None,
+        txn_time: Optional[str] = None,
+        version: Optional[str] = None,
+    ) -> RevokeResult:
+        """``RevokeBarcodepay``: undo the counter sale whose ``tradeNo`` is ``qry_no``, the
+        same day only.
+
+        'S': revoked; the sale now queries 'D' (a paid sale's money goes back, an unpaid one
+        can no longer be paid). 'F': not revoked. 'Z', or an in-doubt error: :meth:`wait` on
+        ``qry_no`` until final ('D' = the revoke went through); never sell again blindly.
+        Acquirers that do not support revoking refuse it (:class:`GatewayError`, nothing
+        moved): refund instead. ``result.trade_no`` is this revoke's own number.
+        """
+        request = starpos_revoke_request(
+            self._enc(qry_no, "qry_no", required=True),
+            self._enc(trade_no, "trade_no"),
+            self._enc(txn_time, "txn_time"),
+            self._enc(version, "version"),
+        )
+        response = starpos_revoke_response()
+        status = self._call(_lib.starpos_revoke, ctypes.byref(request),
+                            ctypes.byref(response))
+        return _check(status, response, RevokeResult, self._charset)
 
     def wait(self, qry_no: str, interval_ms: int = 0, deadline_ms: int = 0) -> QueryResult:
         """Queries ``qry_no`` every ``interval_ms`` (0 = 3000) until the order is final ('S',

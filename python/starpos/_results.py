@@ -111,6 +111,31 @@ class RefundResult:
 
 
 @dataclasses.dataclass
+class RevokeResult:
+    """What the revoke (``RevokeBarcodepay``) answered. ``result``: 'S' revoked (the sale now
+    queries 'D'), 'F' not revoked, 'Z' unknown: :meth:`Client.wait` on the sale's
+    ``trade_no`` until final ('D' = revoked)."""
+
+    return_code: str
+    message: str
+    sys_time: str
+    merc_id: str
+    #: This revoke's own ``tradeNo`` (not the sale's).
+    trade_no: str
+    log_no: str
+    result: Optional[str]
+    pay_channel: str
+    amount: int
+    total_amount: int
+    subject: str
+    sel_order_no: str
+    goods_tag: str
+    attach: str
+    add_field: str
+    verified: bool
+
+
+@dataclasses.dataclass
 class BarcodePayResult:
     """What the barcode pay (``sdkBarcodePay``) answered. ``result``: 'S' paid, 'F' failed
     (final); 'A' the payer is entering a password, 'Z' unknown: :meth:`Client.wait` on

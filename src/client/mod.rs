@@ -27,7 +27,7 @@ use crate::ledger::{Learned, Told};
 use crate::model::{
     bind, BarcodePayRequest, BarcodePayResponse, CounterPayResponse, PayRequest, PayResponse,
     QrPayRequest, QrPayResponse, QryRequest, QryResponse, QueryRequest, QueryResponse,
-    RefundRequest, RefundResponse, TxnResult,
+    RefundRequest, RefundResponse, RevokeRequest, RevokeResponse, TxnResult,
 };
 use crate::transport::Reply;
 use crate::wipe;
@@ -254,6 +254,41 @@ impl Client {
             },
         )
         .map_err(|e| e.with_trade_no(&trade_no))
+    }
+
+    /// `RevokeBarcodepay`: undo the counter sale whose `tradeNo` is `request.qry_no`, the same
+    /// day (acquirers may not support it: the gateway then refuses it, and nothing moved).
+    /// `S`: revoked, the sale's order now queries `D` (a paid sale's money goes back; an
+    /// unpaid one can no longer be paid), and the journal records the sale `D`. `Z` or an
+    /// in-doubt error: query the sale until final (`D` means the revoke went through); never
+    /// assume either way. Journaled like a refund (kind `revoke`).
+    pub fn revoke(&self, request: &RevokeRequest) -> Result<RevokeResponse, Error> {
+        let own = self.numbered(request.wire_fields()?);
+        let trade_no = trade_no_of(&own);
+        let answer = self
+            .journaled(
+                Kind::Revoke,
+                &own,
+                request.txn_time,
+                |txn_time| {
+                    self.exchange_sdk(RevokeRequest::ENDPOINT, txn_time, &own, None)
+                        .and_then(|answer| RevokeResponse::from_answer(&answer, &trade_no))
+                },
+                |a| Learned {
+                    result: a.result,
+                    settled: a.result.is_some_and(|r| r != TxnResult::Unknown),
+                    log_no: &a.log_no,
+                    order_no: "",
+                    amount: a.amount,
+                    sys_time: &a.sys_time,
+                    pay_channel: &a.pay_channel,
+                },
+            )
+            .map_err(|e| e.with_trade_no(&trade_no))?;
+        if answer.result == Some(TxnResult::Success) {
+            self.journal_revoked(request.qry_no, &answer.sys_time);
+        }
+        Ok(answer)
     }
 
     /// Any endpoint: `fields_json` is a JSON object of the endpoint's own fields; `orgNo`,

@@ -6,7 +6,7 @@ use crate::client::WaitError;
 use crate::error::Error;
 use crate::model::{
     BarcodePayRequest, BarcodePayResponse, PayRequest, PayResponse, QrPayRequest, QryRequest,
-    QueryRequest, QueryResponse, RefundRequest,
+    QueryRequest, QueryResponse, RefundRequest, RevokeRequest,
 };
 use crate::wipe;
 use std::os::raw::c_char;
@@ -176,6 +176,43 @@ pub unsafe extern "C" fn starpos_refund(
             trade_no: trade_no.as_deref(),
             order_no: &order_no,
             txn_amt: r.txn_amt,
+        })?;
+        out.fill(&a, s)
+    })
+}
+
+/// `RevokeBarcodepay`: undo the counter sale whose `tradeNo` is `request->qry_no`, the same
+/// day only (scan payments until 24:00). OK with 'S': revoked; the sale's order now queries
+/// 'D' (a paid sale's money goes back to the payer, an unpaid one can no longer be paid) and
+/// the journal records it so. 'F': not revoked. 'Z', or an in-doubt status: query the sale
+/// (`qry_no`) until final, 'D' meaning the revoke went through; never send the sale again.
+/// Acquirers that do not support revoking refuse it: GATEWAY, nothing moved (refund instead).
+/// Journaled like a refund (kind "revoke"); `response.trade_no` is this revoke's own
+/// `tradeNo`, filled whenever the request was valid.
+///
+/// # Safety
+/// Each pointer is NULL or valid for the call; strings are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn starpos_revoke(
+    config: *const starpos_config,
+    request: *const starpos_revoke_request,
+    response: *mut starpos_revoke_response,
+) -> starpos_status {
+    let s = Strings::of(config);
+    respond(response, s, |out| {
+        let client = client_from(config)?;
+        let r = arg(request, "request")?;
+        let [txn_time, version, trade_no] = s.opts([
+            (r.txn_time, "txn_time"),
+            (r.version, "version"),
+            (r.trade_no, "trade_no"),
+        ])?;
+        let qry_no = s.req(r.qry_no, "qry_no")?;
+        let a = client.revoke(&RevokeRequest {
+            txn_time: txn_time.as_deref(),
+            version: version.as_deref(),
+            trade_no: trade_no.as_deref(),
+            qry_no: &qry_no,
         })?;
         out.fill(&a, s)
     })

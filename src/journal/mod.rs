@@ -40,20 +40,39 @@ pub enum Kind {
     QrPay,
     /// A refund.
     Refund,
+    /// A revoke of a counter sale (`RevokeBarcodepay`); its `order_no` is the `tradeNo` of
+    /// the sale it revokes.
+    Revoke,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 4] = [Kind::Pay, Kind::BarcodePay, Kind::QrPay, Kind::Refund];
+    pub const ALL: [Kind; 5] = [
+        Kind::Pay,
+        Kind::BarcodePay,
+        Kind::QrPay,
+        Kind::Refund,
+        Kind::Revoke,
+    ];
 
-    /// The name in the journal and the CLI: `"pay"`, `"barcode_pay"`, `"qr_pay"`, `"refund"`.
+    /// The name in the journal and the CLI: `"pay"`, `"barcode_pay"`, `"qr_pay"`, `"refund"`,
+    /// `"revoke"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Pay => "pay",
             Kind::BarcodePay => "barcode_pay",
             Kind::QrPay => "qr_pay",
             Kind::Refund => "refund",
+            Kind::Revoke => "revoke",
         }
+    }
+}
+
+impl Kind {
+    /// True for a refund or a revoke: an entry about another sale (`order_no` names it), which
+    /// a query of that sale confirms; never a sale of its own.
+    pub fn undoes(self) -> bool {
+        matches!(self, Kind::Refund | Kind::Revoke)
     }
 }
 
@@ -65,7 +84,9 @@ impl std::str::FromStr for Kind {
         Kind::ALL
             .into_iter()
             .find(|k| k.as_str() == name)
-            .ok_or_else(|| Error::invalid("kind", "one of pay, barcode_pay, qr_pay, refund"))
+            .ok_or_else(|| {
+                Error::invalid("kind", "one of pay, barcode_pay, qr_pay, refund, revoke")
+            })
     }
 }
 

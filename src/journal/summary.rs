@@ -18,8 +18,8 @@ pub struct SummaryRow {
     pub paid_fen: u64,
     /// Fen refunded: the amounts of the settled refunds whose result is `S`.
     pub refunded_fen: u64,
-    /// Fen revoked. Always 0: revoking a sale is not implemented yet; the field is there so
-    /// that the totals keep their shape when it is.
+    /// Fen revoked: the amounts of the settled revokes whose result is `S` (the sales they
+    /// revoked, which the journal then records as `D`: not in `paid_fen`).
     pub revoked_fen: u64,
     /// The sales still open (not settled: outcome unknown, or a QR order not paid yet), each
     /// by its `tradeNo` (a `pubSigPay`'s `logNo`, else its journal id), oldest first. Query
@@ -45,8 +45,8 @@ fn handle(entry: &Entry) -> &str {
 /// Pure: reads nothing, sends nothing.
 pub fn summary(entries: &[Entry]) -> Vec<SummaryRow> {
     let mut rows: Vec<SummaryRow> = Vec::new();
-    for entry in entries {
-        let i = match rows
+    for (i, entry) in entries.iter().enumerate() {
+        let r = match rows
             .iter()
             .position(|r| r.kind == entry.kind && r.pay_channel == entry.pay_channel)
         {
@@ -64,13 +64,19 @@ pub fn summary(entries: &[Entry]) -> Vec<SummaryRow> {
                 rows.len() - 1
             }
         };
-        let row = &mut rows[i];
+        let row = &mut rows[r];
         row.count = row.count.saturating_add(1);
-        if succeeded(entry) {
-            let total = if entry.kind == Kind::Refund {
-                &mut row.refunded_fen
-            } else {
-                &mut row.paid_fen
+        // A sale revoked twice (a second revoke the gateway also answered S) gave its money
+        // back once.
+        let repeated = entry.kind == Kind::Revoke
+            && entries[..i]
+                .iter()
+                .any(|e| e.kind == Kind::Revoke && succeeded(e) && e.order_no == entry.order_no);
+        if succeeded(entry) && !repeated {
+            let total = match entry.kind {
+                Kind::Refund => &mut row.refunded_fen,
+                Kind::Revoke => &mut row.revoked_fen,
+                _ => &mut row.paid_fen,
             };
             *total = total.saturating_add(entry.amount);
         }
@@ -220,5 +226,31 @@ mod tests {
         odd.result = Some(TxnResult::Success);
         let rows = summary(&[odd]);
         assert_eq!(row(&rows, Kind::BarcodePay, "WXPAY").paid_fen, 0);
+    }
+
+    #[test]
+    fn a_revoked_sale_is_revoked_not_paid_and_counts_once() {
+        // The sale the revoke undid is recorded D; two revokes of it both answered S.
+        let sale = settled(entry(Kind::BarcodePay, "WXPAY", "B1", 900), TxnResult::Revoked);
+        let mut first = settled(entry(Kind::Revoke, "WXPAY", "V1", 900), TxnResult::Success);
+        first.order_no = "B1".into();
+        let mut again = settled(entry(Kind::Revoke, "WXPAY", "V2", 900), TxnResult::Success);
+        again.order_no = "B1".into();
+        let mut refused = entry(Kind::Revoke, "WXPAY", "V3", 300);
+        refused.order_no = "B7".into();
+        refused.status = Status::Gateway;
+        refused.settled = true;
+        let mut open = entry(Kind::Revoke, "WXPAY", "V4", 400);
+        open.order_no = "B8".into();
+        let rows = summary(&[sale, first, again, refused, open]);
+        let sales = row(&rows, Kind::BarcodePay, "WXPAY");
+        assert_eq!((sales.paid_fen, sales.revoked_fen), (0, 0));
+        let revokes = row(&rows, Kind::Revoke, "WXPAY");
+        assert_eq!(
+            (revokes.count, revokes.paid_fen, revokes.revoked_fen),
+            (4, 0, 900)
+        );
+        assert_eq!(revokes.open, ["V4"]);
+        assert_eq!(rows.last().map(|r| r.kind), Some(Kind::Revoke));
     }
 }

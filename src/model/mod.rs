@@ -9,8 +9,11 @@ mod pay;
 mod qry;
 mod query;
 mod refund;
+mod revoke;
 
-pub use answers::{CounterPayResponse, PayResponse, QryResponse, QueryResponse, RefundResponse};
+pub use answers::{
+    CounterPayResponse, PayResponse, QryResponse, QueryResponse, RefundResponse, RevokeResponse,
+};
 pub use counter::{
     channel_of_code, BarcodePayRequest, BarcodePayResponse, QrPayRequest, QrPayResponse,
     PAY_CHANNELS,
@@ -19,6 +22,7 @@ pub use pay::PayRequest;
 pub use qry::QryRequest;
 pub use query::QueryRequest;
 pub use refund::RefundRequest;
+pub use revoke::RevokeRequest;
 
 use crate::error::Error;
 use crate::fields;
@@ -121,6 +125,8 @@ pub(crate) mod letters {
     pub const QUERY: &str = "SFAZD";
     /// `sdkRefundBarcodePay`.
     pub const REFUND: &str = "SFZ";
+    /// `RevokeBarcodepay` (`S`: revoked).
+    pub const REVOKE: &str = "SFZ";
 }
 
 /// Reads typed fields out of a verified answer, enforcing the sizes in [`crate::limits`].

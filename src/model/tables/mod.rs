@@ -189,6 +189,7 @@ mod pay;
 mod qry;
 mod query;
 mod refund;
+mod revoke;
 
 /// Every answer table.
 pub const ALL: &[&Answer] = &[
@@ -197,4 +198,5 @@ pub const ALL: &[&Answer] = &[
     &query::ANSWER,
     &refund::ANSWER,
     &counter::ANSWER,
+    &revoke::ANSWER,
 ];
