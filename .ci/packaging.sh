@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packaging checks for C users (README.md, "ABI and versions" and "Installing for C"):
+# Packaging checks for C users (docs/c.md, "ABI and versions" and "Installing for C"):
 #
 #   1. tools       cc, make, python3, pkg-config, readelf, cmake (apt-get when missing)
 #   2. abi         scripts/abi.sh check: include/starpos.h is compatible with the committed
@@ -10,7 +10,7 @@
 #                  from another directory than the one it was installed for (relocatable);
 #                  sale --help and the edge checks run, shared and static; a request for an
 #                  older ABI generation (find_package(starpos 0.1)) must be refused
-#   5. examples    the README's `make -C examples/c check` (release build, default OUT), and
+#   5. examples    docs/c.md's `make -C examples/c check` (release build, default OUT), and
 #                  git sees none of its outputs
 #   6. cargo-c     `cargo cinstall --release --prefix=/usr --destdir=...` installs the same
 #                  library names, SONAME, header and pkg-config file name as `make install`.
@@ -107,7 +107,7 @@ fi
 echo "find_package(starpos 0.1) is refused, as it must be:"
 grep -A3 'not found\|not compatible\|considered' "$WORK/cmake-old.log" | head -n 8
 
-step "examples: make -C examples/c check, as README.md says"
+step "examples: make -C examples/c check, as docs/c.md says"
 untracked() { git ls-files --others --exclude-standard -- examples/c; }
 untracked_before=$(untracked)
 make -C examples/c check

@@ -419,7 +419,7 @@ def check(path, soname, version, snap_dir, lines):
             "  the change (add a new struct or function instead, append enum values), or start a\n"
             "  new SONAME: bump the version in Cargo.toml (0.x: the minor, e.g. 0.2.0 -> 0.3.0;\n"
             "  from 1.0: the major), then `scripts/abi.sh update` and commit the new\n"
-            "  abi/<SONAME>.txt (README.md, \"ABI and versions\").",
+            "  abi/<SONAME>.txt (docs/c.md, \"ABI and versions\").",
             file=sys.stderr,
         )
         return 1

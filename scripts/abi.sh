@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The C ABI check (README.md, "ABI and versions"). Needs python3 and a C compiler (CC, default cc).
+# The C ABI check (docs/c.md, "ABI and versions"). Needs python3 and a C compiler (CC, default cc).
 #
 #   scripts/abi.sh check      fails (exit 1) when include/starpos.h is not compatible with the
 #                             committed snapshot of the current SONAME, abi/<SONAME>.txt: a

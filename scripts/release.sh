@@ -9,6 +9,7 @@
 #     lib/pkgconfig/starpos.pc      prefix=/usr/local; elsewhere: pkg-config --define-prefix
 #     include/starpos.h
 #     README.md
+#     docs/*.md                     the guides README.md links to (docs/c.md: using it from C)
 #     BUILD-INFO                    target, version, commit, toolchain, glibc needed, sizes
 #
 # usage: scripts/release.sh [TARGET...]
@@ -126,6 +127,8 @@ release_one() {
   mkdir -p "$work/$name"
   mv "$work/stage/usr/local/lib" "$work/stage/usr/local/include" "$work/$name/"
   cp README.md "$work/$name/"
+  mkdir -p "$work/$name/docs"                   # the README's links: the guides it points to
+  cp docs/*.md "$work/$name/docs/"
   {
     echo "starpos $version for $target"
     echo "commit: $commit"
