@@ -8,8 +8,8 @@
 #      a package built without it (STARPOS_BUILD_LIBRARY=0) finds STARPOS_LIBRARY, then the
 #      system loader through LD_LIBRARY_PATH; library_path names the file loaded each time;
 #   2. the unit tests (python/test_starpos.py, `python -m unittest`) against the installed
-#      package, the release library and two simulators (payments settle / stay 'A'), as
-#      tests/python.rs runs them against the source tree;
+#      package, the release library bundled in it and two simulators (payments settle / stay
+#      'A'), as tests/python.rs runs them against the source tree;
 #   3. the unit tests again from python/, hermetic (no gateway or credentials given: they start
 #      and stop simulators of their own), twice in a row;
 #   4. examples/python/sale.py, run from outside the repository, against the simulator;
