@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # The Python package as its users get it: `pip install ./python` into a fresh venv (in a
-# temporary directory; the build needs PyPI for setuptools, nothing else), then
+# temporary directory; the build needs PyPI for setuptools, nothing else; setup.py's cargo
+# build --release --lib is a no-op after this script's), then
 #
 #   1. the import from outside the repository finds the installed package and the release
-#      libstarpos.so (STARPOS_LIBRARY, then the system loader through LD_LIBRARY_PATH);
+#      libstarpos.so bundled in it (also when STARPOS_LIBRARY names another: it comes first);
+#      a package built without it (STARPOS_BUILD_LIBRARY=0) finds STARPOS_LIBRARY, then the
+#      system loader through LD_LIBRARY_PATH; library_path names the file loaded each time;
 #   2. the unit tests (python/test_starpos.py, `python -m unittest`) against the installed
-#      package, the release library and two simulators (payments settle / stay 'A'), as
-#      tests/python.rs runs them against the source tree;
+#      package, the release library bundled in it and two simulators (payments settle / stay
+#      'A'), as tests/python.rs runs them against the source tree;
 #   3. the unit tests again from python/, hermetic (no gateway or credentials given: they start
 #      and stop simulators of their own), twice in a row;
 #   4. examples/python/sale.py, run from outside the repository, against the simulator;
+#   4b. the wheel: `pip wheel ./python` is tagged py3-none-<platform> (not none-any) and holds
+#      starpos/libstarpos.so; installed alone in a fresh venv, with no STARPOS_LIBRARY and no
+#      LD_LIBRARY_PATH, it loads its own library and makes a counter sale on the simulator;
 #   5. the types: mypy --strict over the installed package and over a caller's code that
 #      imports it (which only type-checks because the package ships py.typed);
 #   6. install and unit tests again on the oldest (>= 3.8, the promised floor) and the newest
@@ -71,20 +77,55 @@ SETTLED=$SIM_URL
 start_sim unsettled
 UNSETTLED=$SIM_URL
 
-step "fresh venv, pip install ./python"
+step "fresh venv, pip install ./python: the release libstarpos.so is bundled"
 "$PYTHON" -m venv "$TMP/venv"
 VPY=$TMP/venv/bin/python
 "$VPY" -m pip install -q --disable-pip-version-check "$ROOT/python"
-PACKAGE_DIR=$(cd "$TMP" && STARPOS_LIBRARY=$LIB "$VPY" -c 'import os, starpos; print(os.path.dirname(starpos.__file__))')
+PACKAGE_DIR=$(cd "$TMP" && env -u STARPOS_LIBRARY -u LD_LIBRARY_PATH "$VPY" -c \
+  'import os, starpos; print(os.path.dirname(starpos.__file__))')
 case $PACKAGE_DIR in
   "$TMP"/venv/*) echo "installed package: $PACKAGE_DIR" ;;
   *) echo "starpos was imported from $PACKAGE_DIR, not the venv" >&2; exit 1 ;;
 esac
 test -f "$PACKAGE_DIR/py.typed" || { echo "py.typed was not installed" >&2; exit 1; }
+cmp -s "$PACKAGE_DIR/libstarpos.so" "$LIB" ||
+  { echo "$PACKAGE_DIR/libstarpos.so is missing or not the release build $LIB" >&2; exit 1; }
 
-step "the library through the system loader (LD_LIBRARY_PATH, no STARPOS_LIBRARY)"
-(cd "$TMP" && env -u STARPOS_LIBRARY LD_LIBRARY_PATH="$(dirname "$LIB")" \
-  "$VPY" -c 'import starpos; print("loaded", starpos.library_path, "version", starpos.version())')
+# expect_loaded VPY EXPECTED [env...]: from outside the repository, under `env ...` (its -u
+# options before its assignments), the package loads EXPECTED (starpos.library_path, compared
+# as real paths).
+expect_loaded() {
+  local vpy=$1 expected=$2 loaded
+  shift 2
+  loaded=$(cd "$TMP" && env "$@" "$vpy" -c \
+    'import os, starpos; print(os.path.realpath(starpos.library_path), starpos.version())')
+  echo "loaded ${loaded% *}, version ${loaded##* }"
+  if [ "${loaded% *}" != "$(realpath "$expected")" ]; then
+    echo "expected $expected to be loaded" >&2
+    exit 1
+  fi
+}
+
+step "the bundled library comes first: without STARPOS_LIBRARY, and with it naming another"
+expect_loaded "$VPY" "$PACKAGE_DIR/libstarpos.so" -u STARPOS_LIBRARY -u LD_LIBRARY_PATH
+cp "$LIB" "$TMP/other-libstarpos.so"
+expect_loaded "$VPY" "$PACKAGE_DIR/libstarpos.so" STARPOS_LIBRARY="$TMP/other-libstarpos.so" \
+  LD_LIBRARY_PATH="$(dirname "$LIB")"
+
+step "a package without the library (STARPOS_BUILD_LIBRARY=0): STARPOS_LIBRARY, then the system loader"
+"$PYTHON" -m venv "$TMP/venv-pure"
+PURE_PY=$TMP/venv-pure/bin/python
+STARPOS_BUILD_LIBRARY=0 "$PURE_PY" -m pip install -q --disable-pip-version-check "$ROOT/python"
+# Located without importing it (the import would load a library).
+PURE_DIR=$(cd "$TMP" && "$PURE_PY" -c \
+  'import importlib.util as u; print(u.find_spec("starpos").submodule_search_locations[0])')
+if [ -e "$PURE_DIR/libstarpos.so" ]; then
+  echo "STARPOS_BUILD_LIBRARY=0 still installed $PURE_DIR/libstarpos.so" >&2
+  exit 1
+fi
+expect_loaded "$PURE_PY" "$TMP/other-libstarpos.so" -u LD_LIBRARY_PATH \
+  STARPOS_LIBRARY="$TMP/other-libstarpos.so"
+expect_loaded "$PURE_PY" "$LIB" -u STARPOS_LIBRARY LD_LIBRARY_PATH="$(dirname "$LIB")"
 
 export STARPOS_LIBRARY=$LIB STARPOS_ORG_NO=$ORG_NO STARPOS_MERC_ID=$MERC_ID \
   STARPOS_TRM_NO=$TRM_NO STARPOS_KEY=$KEY PYTHONDONTWRITEBYTECODE=1 PYTHONIOENCODING=utf-8
@@ -110,6 +151,61 @@ done
 step "examples/python/sale.py from outside the repository"
 (cd "$TMP" && STARPOS_GATEWAY=$SETTLED "$VPY" "$ROOT/examples/python/sale.py" \
   --amount 321 --interval-ms 50 --deadline-ms 15000)
+
+step "the wheel: pip wheel ./python, platform-tagged, carries libstarpos.so; a sale from a fresh venv"
+# The wheel is built from the checkout (setup.py's cargo build is a no-op after this script's),
+# installed with nothing else in a fresh venv, and used from outside the repository with no
+# STARPOS_LIBRARY and no LD_LIBRARY_PATH: only the bundled library can be loaded.
+"$VPY" -m pip wheel -q --disable-pip-version-check --no-deps -w "$TMP/dist" "$ROOT/python"
+mapfile -t wheels < <(find "$TMP/dist" -name '*.whl')
+[ "${#wheels[@]}" -eq 1 ] || { echo "pip wheel made ${#wheels[@]} wheels: ${wheels[*]}" >&2; exit 1; }
+WHEEL=${wheels[0]}
+WHEEL_NAME=$(basename "$WHEEL")
+PLATFORM=$("$VPY" -c 'import sysconfig; print(sysconfig.get_platform().replace("-", "_").replace(".", "_"))')
+VERSION=$("$VPY" -c 'import re, sys; print(re.search(r"^version = \"([^\"]+)\"", open(sys.argv[1]).read(), re.M).group(1))' \
+  "$ROOT/python/pyproject.toml")
+case $WHEEL_NAME in
+  *-none-any.whl) echo "$WHEEL_NAME has no platform tag: the library is not in it" >&2; exit 1 ;;
+  "starpos-$VERSION-py3-none-$PLATFORM.whl") echo "wheel: $WHEEL_NAME, $(stat -c %s "$WHEEL") bytes" ;;
+  *) echo "$WHEEL_NAME is not starpos-$VERSION-py3-none-$PLATFORM.whl" >&2; exit 1 ;;
+esac
+"$VPY" - "$WHEEL" <<'PY'
+import sys, zipfile
+
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+for wanted in ("starpos/libstarpos.so", "starpos/py.typed", "starpos/__init__.py"):
+    if wanted not in names:
+        sys.exit(f"{sys.argv[1]} has no {wanted}: {names}")
+wheel = zipfile.ZipFile(sys.argv[1]).read(
+    next(n for n in names if n.endswith(".dist-info/WHEEL"))).decode()
+if "Root-Is-Purelib: false" not in wheel:
+    sys.exit(f"the wheel's WHEEL file does not say Root-Is-Purelib: false:\n{wheel}")
+PY
+"$PYTHON" -m venv "$TMP/venv-wheel"
+WPY=$TMP/venv-wheel/bin/python
+"$WPY" -m pip install -q --disable-pip-version-check --no-index --no-deps "$WHEEL"
+(cd "$TMP" && env -u STARPOS_LIBRARY -u LD_LIBRARY_PATH -u PYTHONPATH "$WPY" - "$SETTLED" \
+  "$ORG_NO" "$MERC_ID" "$TRM_NO" "$KEY" <<'PY'
+import os, random, sys
+
+import starpos
+
+prefix = os.path.realpath(sys.prefix)
+loaded = os.path.realpath(starpos.library_path)
+if not loaded.startswith(prefix + os.sep):
+    sys.exit(f"starpos.library_path {starpos.library_path} is not inside the venv {prefix}")
+if loaded != os.path.realpath(os.path.join(os.path.dirname(starpos.__file__), "libstarpos.so")):
+    sys.exit(f"starpos.library_path {starpos.library_path} is not the bundled library")
+print("loaded", starpos.library_path, "version", starpos.version())
+gateway, org_no, merc_id, trm_no, key = sys.argv[1:]
+client = starpos.Client(gateway, org_no, merc_id, trm_no, key)
+code = "13" + "".join(random.choice("0123456789") for _ in range(15)) + "5"  # 5: paid, 'S'
+sale = client.barcode_sale(code, 432, interval_ms=50)
+print("counter sale:", sale.result, sale.amount, "fen, trade_no", sale.trade_no)
+if (sale.result, sale.amount) != ("S", 432):
+    sys.exit(f"the sale did not end 'S' for 432 fen: {sale}")
+PY
+)
 
 step "types: mypy --strict on the installed package and on a caller"
 "$VPY" -m pip install -q --disable-pip-version-check mypy

@@ -12,7 +12,8 @@ test, whatever its outcome, so a run leaves the simulators as it found them.
 ``.ci/python.sh`` (a fresh venv after ``pip install ./python``) and ``cargo test --test python``
 (tests/python.rs) hand their own in instead, through:
 
-- ``STARPOS_LIBRARY``: the libstarpos.so to load (or one the package finds itself);
+- ``STARPOS_LIBRARY``: the libstarpos.so to load when the package bundles none (a bundled one
+  comes first; or one the package finds itself);
 - ``STARPOS_GATEWAY``: a simulator whose payments settle shortly after they are made, and
   ``STARPOS_GATEWAY_UNSETTLED``: one whose payments stay 'A' (each started here when unset);
 - ``STARPOS_ORG_NO``, ``STARPOS_MERC_ID``, ``STARPOS_TRM_NO``, ``STARPOS_KEY``: the merchant
@@ -417,6 +418,47 @@ class Abi(unittest.TestCase):
                 self.assertIn("code", str(c.exception))
                 with self.assertRaises(starpos.InvalidArgumentError):
                     starpos.status_in_doubt(bad)
+
+
+class Loader(unittest.TestCase):
+    """Which libstarpos the package loads: the one bundled in it first, then STARPOS_LIBRARY,
+    then the system loader; ``library_path`` names the file that was loaded."""
+
+    def test_library_path_is_the_file_the_order_picks(self):
+        bundled = os.path.join(PACKAGE_DIR, "libstarpos.so")
+        explicit = os.environ.get("STARPOS_LIBRARY")
+        path = starpos.library_path
+        self.assertTrue(os.path.isabs(path) and os.path.isfile(path),
+                        f"library_path {path!r} is not the file that was loaded")
+        if os.path.exists(bundled):
+            # Even when STARPOS_LIBRARY names another (.ci/python.sh exports one).
+            self.assertEqual(os.path.realpath(path), os.path.realpath(bundled))
+        elif explicit:
+            self.assertEqual(os.path.realpath(path), os.path.realpath(explicit))
+
+    def test_candidates_in_order(self):
+        from starpos import _loader
+
+        with tempfile.TemporaryDirectory() as d:
+            bundled = os.path.join(d, "libstarpos.so")
+            other = os.path.join(d, "other", "libstarpos.so")
+            os.mkdir(os.path.dirname(other))
+            for path in (bundled, other):
+                open(path, "wb").close()
+            env = {k: v for k, v in os.environ.items() if k != "STARPOS_LIBRARY"}
+            with mock.patch.object(_loader, "_HERE", d):
+                with mock.patch.dict(os.environ, {"STARPOS_LIBRARY": other}):
+                    self.assertEqual(_loader._candidates(), [bundled])
+                os.remove(bundled)
+                with mock.patch.dict(os.environ, {"STARPOS_LIBRARY": other}):
+                    self.assertEqual(_loader._candidates(), [other])
+                with mock.patch.dict(os.environ, {"STARPOS_LIBRARY": bundled}):
+                    with self.assertRaisesRegex(OSError, "STARPOS_LIBRARY=.*no such file"):
+                        _loader._candidates()
+                with mock.patch.dict(os.environ, env, clear=True):
+                    system = _loader._candidates()
+                self.assertEqual(system[-1], "libstarpos.so", system)
+                self.assertNotIn(other, system)
 
 
 class Offline(unittest.TestCase):

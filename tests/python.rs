@@ -6,8 +6,10 @@
 //!
 //! The library is the `libstarpos.so` that `cargo test` builds (the crate's `cdylib`), found
 //! beside this test binary: `target/<profile>/deps/` or, when newer, `target/<profile>/`. It is
-//! handed to Python as `STARPOS_LIBRARY`. A missing `python3` fails the tests (set `PYTHON` to
-//! use another interpreter).
+//! handed to Python as `STARPOS_LIBRARY`, which the package loads only when it bundles no
+//! library of its own (`python/starpos/libstarpos.so`, which comes first): the tests refuse to
+//! run on a source tree holding one. A missing `python3` fails the tests (set `PYTHON` to use
+//! another interpreter).
 #![cfg(target_os = "linux")]
 
 mod common;
@@ -140,6 +142,15 @@ fn simulator(settle_after: Option<Duration>) -> Simulator {
 /// `python3 <args>` in `dir` (relative to the repository), with the library, the package
 /// (`PYTHONPATH=python`) and the gateway in the environment.
 fn python_command(python: &str, dir: &str, gateway: &str, args: &[&str]) -> Command {
+    // The package loads a library bundled beside it before STARPOS_LIBRARY: one left in the
+    // source tree (copied by hand) would be tested instead of the one this `cargo test` built.
+    let bundled = repo().join("python/starpos/libstarpos.so");
+    assert!(
+        !bundled.exists(),
+        "{} exists: the Python package would load it, not {} (STARPOS_LIBRARY); remove it",
+        bundled.display(),
+        shared_library().display()
+    );
     let mut cmd = Command::new(python);
     cmd.current_dir(repo().join(dir))
         .args(args)

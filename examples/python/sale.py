@@ -21,8 +21,8 @@ Usage:
 
 The first five fall back to STARPOS_GATEWAY, STARPOS_ORG_NO, STARPOS_MERC_ID, STARPOS_TRM_NO,
 STARPOS_KEY. The ``starpos`` package is the installed one (``pip install ./python``), else
-python/ of this checkout; it finds libstarpos as its documentation says (STARPOS_LIBRARY
-first).
+python/ of this checkout; it finds libstarpos as its documentation says (the library bundled
+in the package first, then STARPOS_LIBRARY).
 
 Exit status: 0 both sales ended 'S' and both refunds 'S'; 1 a step failed or a payment was
 declined; 2 bad usage; 3 an outcome is still unknown (follow up with a query later).

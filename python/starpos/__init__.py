@@ -31,9 +31,11 @@ differently from what Python holds (a NUL character, a lone surrogate, a charact
 cannot write for a client with :data:`FLAG_GBK_STRINGS`), raises :class:`InvalidArgumentError`
 naming the argument (:class:`ArgumentTypeError`, also a ``TypeError``, for the wrong types).
 
-The library is found through, in order: the environment variable ``STARPOS_LIBRARY`` (a path),
-``libstarpos.so`` beside this file (inside the package), ``ctypes.util.find_library("starpos")``,
-then the system loader (``libstarpos.so`` on its search path).
+The library is found through, in order: ``libstarpos.so`` beside this file (inside the package:
+the one ``pip install ./python`` or a wheel built and bundled), the environment variable
+``STARPOS_LIBRARY`` (a path; for a package without a bundled library),
+``ctypes.util.find_library("starpos")``, then the system loader (``libstarpos.so`` on its
+search path). :data:`library_path` is the file that was loaded.
 
 The package, by role (everything public is imported here; the modules are private):
 
