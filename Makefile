@@ -1,4 +1,4 @@
-# Builds and installs libstarpos for C programs (see docs/terminal.md and README.md,
+# Builds and installs libstarpos for C programs (see docs/terminal.md and docs/c.md,
 # "Installing for C").
 #
 #   make build                                   cargo build --release (the library only)
@@ -22,7 +22,7 @@
 #   $(DATADIR)/zsh/site-functions/_starpos
 #   $(DATADIR)/fish/vendor_completions.d/starpos.fish
 #
-# <sover> is the ABI generation (README.md, "ABI and versions"), by cargo-c's rule: 0.<minor>
+# <sover> is the ABI generation (docs/c.md, "ABI and versions"), by cargo-c's rule: 0.<minor>
 # for 0.x versions (0.0.<patch> for 0.0.x), <major> from 1.0. build.rs sets the same SONAME.
 #
 # Cross builds: TARGET=<rust target triple> builds and installs target/<triple>/release

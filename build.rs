@@ -28,7 +28,7 @@ fn main() {
     let ffi_answers = out_dir.join("ffi_answers.rs");
     write_if_changed(&ffi_answers, &answers::c());
     write_if_changed(&out_dir.join("ffi_fill.rs"), &answers::fill());
-    // The shared library names its ABI generation (README.md, "ABI and versions").
+    // The shared library names its ABI generation (docs/c.md, "ABI and versions").
     let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     if target_os == "linux" {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{}", soname());

@@ -1,4 +1,4 @@
-//! The ABI checker itself (`scripts/abi.sh`, README.md "ABI and versions"): on a copy of
+//! The ABI checker itself (`scripts/abi.sh`, docs/c.md "ABI and versions"): on a copy of
 //! `include/starpos.h` with a snapshot made from it, each kind of incompatible change makes
 //! `check` fail and name what changed, and additions pass.
 //!

@@ -4,16 +4,17 @@ use crate::console::Lost;
 use starpos::{Error, QueryResponse, TxnResult, WaitError};
 use std::process::ExitCode;
 
-/// The table `starpos --help` ends with (the README has the same). Every line fits in 78
+/// The table `starpos --help` ends with (docs/cli.md has the same). Every line fits in 78
 /// columns, so clap's wrapping (to the terminal, at most 100 columns) never breaks a row of
 /// it on a terminal of 80 columns or more.
 pub const EXIT_STATUSES_HELP: &str = "\
 Exit statuses:
   0   success: the answer is final (pay answering A or Z is its normal success)
   20  the order ended F (failed, e.g. the payer cancelled) or D (revoked);
-      a refund answered F
-  21  not final yet: a query or barcode-pay answered A or Z, a refund answered
-      Z, or recover left sales open (query again, run recover again)
+      a refund or revoke answered F
+  21  not final yet: a query or barcode-pay answered A or Z, a refund or
+      revoke answered Z, or recover left sales open (query again, run
+      recover again)
   1-11 the starpos status code of the failure: 1 INVALID_ARGUMENT,
       2 CONNECT, 3 TIMEOUT (wait and sale: still not final at the deadline),
       4 HTTP, 5 PROTOCOL, 6 SIGNATURE, 7 GATEWAY, 8 INTERNAL, 9 JOURNAL,
@@ -34,7 +35,7 @@ Credentials: --org-no, --merc-id, --trm-no, --key, or STARPOS_ORG_NO,
 STARPOS_MERC_ID, STARPOS_TRM_NO, STARPOS_KEY; STARPOS_GATEWAY for --gateway.
 Only commands that call the gateway need them. The sale journal: --journal FILE
 or STARPOS_JOURNAL. JSON (--json): one object per answer, amounts are numbers
-of fen; see the README.";
+of fen; see docs/cli.md.";
 
 /// Exit status: the order ended `F` or `D`.
 pub const EXIT_ENDED_UNPAID: u8 = 20;
