@@ -6,7 +6,7 @@
 use crate::error::{Error, Status};
 use crate::journal::{Entry, Journal, Kind};
 use crate::log::{log, Level};
-use crate::model::{QueryResponse, TxnResult};
+use crate::model::{Money, QueryResponse, TxnResult};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Mutex;
@@ -59,12 +59,6 @@ pub(crate) fn journal_at(path: &Path, retention: Duration) -> Result<Journal, Er
     Ok(journal)
 }
 
-fn field<'a>(own: &'a [(&'static str, String)], name: &str) -> &'a str {
-    own.iter()
-        .find(|(n, _)| *n == name)
-        .map_or("", |(_, v)| v.as_str())
-}
-
 /// Logs, once per process, that the terminal's clock is plainly wrong: nothing the library
 /// decides rests on it, but `txnTime`, the journal's times and the merchant's reports do.
 pub(crate) fn warn_if_clock_wrong() {
@@ -87,7 +81,8 @@ pub(crate) fn not_sent(e: Error) -> Error {
     e.context("the sale was not sent: it could not be recorded in the journal first")
 }
 
-/// Records the sale of `kind` whose validated wire fields are `own`, to be sent with
+/// Records the sale of `kind` whose money facts are `money` (typed, as the request carries
+/// them), to be sent with
 /// `txn_time` for the cashier `opr_id` (the configuration's `oprId`, "" = none), and syncs it:
 /// the entry to finish with [`end`] once the call is over. Its channel is the request's
 /// `payChannel`; a refund's, the channel of the order it refunds when the journal holds that
@@ -96,21 +91,20 @@ pub(crate) fn not_sent(e: Error) -> Error {
 pub(crate) fn begin(
     journal: &Journal,
     kind: Kind,
-    own: &[(&'static str, String)],
+    money: &Money,
     txn_time: String,
     opr_id: &str,
 ) -> Result<Entry, Error> {
     let mut entry = Entry::new(kind);
-    entry.trade_no = field(own, "tradeNo").to_owned();
-    entry.sel_order_no = field(own, "selOrderNo").to_owned();
+    entry.trade_no.clone_from(&money.trade_no);
+    entry.sel_order_no.clone_from(&money.sel_order_no);
     entry.txn_time = txn_time;
     entry.opr_id = opr_id.to_owned();
-    entry.pay_channel = field(own, "payChannel").to_owned();
-    let fen = |name| field(own, name).parse::<u64>().unwrap_or(0);
+    entry.pay_channel.clone_from(&money.pay_channel);
     if kind == Kind::Revoke {
         // The sale revoked: its tradeNo, and what the journal knows of it (the end-of-day
         // totals count the revoke at the sale's amount, on its channel).
-        entry.order_no = field(own, "qryNo").to_owned();
+        entry.order_no.clone_from(&money.of_order);
         if let Ok(entries) = journal.entries() {
             if let Some(sale) = sale_of(&entries, &entry.order_no) {
                 entry.amount = sale.amount;
@@ -120,16 +114,16 @@ pub(crate) fn begin(
             }
         }
     } else if kind == Kind::Refund {
-        entry.order_no = field(own, "orderNo").to_owned();
-        entry.amount = fen("txnAmt");
+        entry.order_no.clone_from(&money.of_order);
+        entry.amount = money.txn_amt.unwrap_or(0);
         // The refund goes back through the channel the order was paid on. Only a hint for
         // the end-of-day totals: a journal that cannot be read here fails `begin` below.
         if let Ok(entries) = journal.entries() {
             entry.pay_channel = channel_of_order(&entries, &entry.order_no).to_owned();
         }
     } else {
-        entry.amount = fen("amount");
-        entry.total_amount = fen("total_amount");
+        entry.amount = money.amount.unwrap_or(0);
+        entry.total_amount = money.total_amount.unwrap_or(0);
     }
     entry.error = "recorded before sending; no answer recorded".to_owned();
     warn_if_clock_wrong();

@@ -4,28 +4,9 @@
 //! freed, so a scan of the process's memory after the call finds none of them.
 
 use std::borrow::Cow;
-use std::ops::Deref;
 use zeroize::Zeroize;
 
 pub use zeroize::Zeroizing;
-
-/// A request's validated wire fields, every value wiped when dropped.
-pub(crate) struct Fields(pub(crate) Vec<(&'static str, String)>);
-
-impl Deref for Fields {
-    type Target = Vec<(&'static str, String)>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-impl Drop for Fields {
-    fn drop(&mut self) {
-        for (_, value) in &mut self.0 {
-            value.zeroize();
-        }
-    }
-}
 
 /// Wipes a string the caller handed over that had to be converted (GBK to UTF-8): a borrowed
 /// one is the caller's and is left alone.

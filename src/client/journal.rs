@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::journal::{Entry, Journal, Kind};
 use crate::ledger::{self, Learned, Told};
 use crate::log::{log, Level};
-use crate::model::QueryRequest;
+use crate::model::{Outgoing, QueryRequest};
 use std::time::{Duration, Instant};
 
 /// How often recovery queries the sales still open.
@@ -33,7 +33,7 @@ impl Client {
     pub(crate) fn journaled<T>(
         &self,
         kind: Kind,
-        own: &[(&'static str, String)],
+        own: &Outgoing,
         txn_time: Option<&str>,
         call: impl FnOnce(Option<&str>) -> Result<T, Error>,
         learned: impl Fn(&T) -> Learned<'_>,
@@ -63,7 +63,7 @@ impl Client {
     fn journal_begin(
         &self,
         kind: Kind,
-        own: &[(&'static str, String)],
+        own: &Outgoing,
         txn_time: Option<&str>,
     ) -> Result<Option<(Journal, Entry)>, Error> {
         if self.config().journal_path.is_none() {
@@ -74,7 +74,7 @@ impl Client {
         let Some(journal) = self.journal().map_err(ledger::not_sent)? else {
             return Ok(None);
         };
-        let entry = ledger::begin(&journal, kind, own, txn_time, &self.config().opr_id)?;
+        let entry = ledger::begin(&journal, kind, &own.money, txn_time, &self.config().opr_id)?;
         Ok(Some((journal, entry)))
     }
 

@@ -29,10 +29,9 @@ use crate::model::{
     QrPayRequest, QrPayResponse, QryRequest, QryResponse, QueryRequest, QueryResponse,
     RefundRequest, RefundResponse, RevokeRequest, RevokeResponse, TxnResult,
 };
+use crate::model::{Money, Outgoing};
 use crate::transport::Reply;
-use crate::wipe;
 use crate::{clock, fields, wire};
-use send::{field_of, trade_no_of};
 use std::sync::Arc;
 use std::time::Duration;
 use zeroize::Zeroize;
@@ -86,7 +85,7 @@ impl Client {
 
     /// `pubSigQry`: the merchant's WeChat official account (`appId`, `appIdKey`).
     pub fn qry(&self, request: &QryRequest) -> Result<QryResponse, Error> {
-        let own = request.wire_fields()?;
+        let own = request.outgoing()?;
         let answer = self.exchange(QryRequest::ENDPOINT, request.txn_time, &own, &[], None)?;
         QryResponse::from_answer(&answer)
     }
@@ -94,7 +93,7 @@ impl Client {
     /// `pubSigPay`: pay with an OAuth code. The answer is `A` or `Z`: follow with
     /// [`Client::wait`]. On an in-doubt error ([`Error::in_doubt`]) query, never resend.
     pub fn pay(&self, request: &PayRequest) -> Result<PayResponse, Error> {
-        let own = wipe::Fields(request.wire_fields()?);
+        let own = request.outgoing()?;
         self.journaled(
             Kind::Pay,
             &own,
@@ -121,14 +120,14 @@ impl Client {
     /// in-doubt error the money may have moved: query [`Error::trade_no`], never pay again
     /// (a second pay with the same code can charge twice).
     pub fn barcode_pay(&self, request: &BarcodePayRequest) -> Result<BarcodePayResponse, Error> {
-        let own = wipe::Fields(self.numbered(request.wire_fields()?));
+        let own = self.numbered(request.outgoing()?);
         self.counter_pay(Kind::BarcodePay, &own, request.txn_time)
     }
 
     /// `sdkBarcodePosPay`: make a QR order for the payer to scan. `S` means the order was
     /// made: show `pay_code`, then query `trade_no` until final ([`Client::wait`]).
     pub fn qr_pay(&self, request: &QrPayRequest) -> Result<QrPayResponse, Error> {
-        let own = self.numbered(request.wire_fields()?);
+        let own = self.numbered(request.outgoing()?);
         self.counter_pay(Kind::QrPay, &own, request.txn_time)
     }
 
@@ -137,7 +136,7 @@ impl Client {
     fn counter_pay(
         &self,
         kind: Kind,
-        own: &[(&'static str, String)],
+        own: &Outgoing,
         txn_time: Option<&str>,
     ) -> Result<CounterPayResponse, Error> {
         let qr = kind == Kind::QrPay;
@@ -146,8 +145,8 @@ impl Client {
         } else {
             BarcodePayRequest::ENDPOINT
         };
-        let trade_no = trade_no_of(own);
-        let channel = field_of(own, "payChannel");
+        let trade_no = own.money.trade_no.clone();
+        let channel = own.money.pay_channel.clone();
         self.journaled(
             kind,
             own,
@@ -188,8 +187,8 @@ impl Client {
         request: &QueryRequest,
         budget: Option<Duration>,
     ) -> Result<QueryResponse, Error> {
-        let own = self.numbered(request.wire_fields()?);
-        let trade_no = trade_no_of(&own);
+        let own = self.numbered(request.outgoing()?);
+        let trade_no = own.money.trade_no.clone();
         let read = self
             .exchange_sdk(QueryRequest::ENDPOINT, request.txn_time, &own, budget)
             .and_then(|answer| {
@@ -232,8 +231,8 @@ impl Client {
     /// `sdkRefundBarcodePay`: give money back. Not safe to repeat blindly: after an in-doubt
     /// error, query the refund's `tradeNo` first.
     pub fn refund(&self, request: &RefundRequest) -> Result<RefundResponse, Error> {
-        let own = self.numbered(request.wire_fields()?);
-        let trade_no = trade_no_of(&own);
+        let own = self.numbered(request.outgoing()?);
+        let trade_no = own.money.trade_no.clone();
         self.journaled(
             Kind::Refund,
             &own,
@@ -263,8 +262,8 @@ impl Client {
     /// in-doubt error: query the sale until final (`D` means the revoke went through); never
     /// assume either way. Journaled like a refund (kind `revoke`).
     pub fn revoke(&self, request: &RevokeRequest) -> Result<RevokeResponse, Error> {
-        let own = self.numbered(request.wire_fields()?);
-        let trade_no = trade_no_of(&own);
+        let own = self.numbered(request.outgoing()?);
+        let trade_no = own.money.trade_no.clone();
         let answer = self
             .journaled(
                 Kind::Revoke,
@@ -330,7 +329,7 @@ impl Client {
             }
         }
         all.extend(own.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-        self.send(endpoint, &all, None)
+        self.send(endpoint, &all, &Money::of_wire(&all), None)
     }
 }
 

@@ -7,7 +7,7 @@ use super::{BodyCharset, Client};
 use crate::answer::Answer;
 use crate::error::Error;
 use crate::log::{log, Level};
-use crate::model::bind;
+use crate::model::{bind, Money, Outgoing};
 use crate::wipe::Zeroizing;
 use crate::{clock, fields, redact, transport, wire};
 use std::time::{Duration, Instant};
@@ -15,14 +15,10 @@ use std::time::{Duration, Instant};
 impl Client {
     /// `own` with an empty `tradeNo` replaced by a new one of this terminal's
     /// ([`clock::new_trade_no`]): never repeated across terminals, boots and processes.
-    pub(super) fn numbered(
-        &self,
-        mut own: Vec<(&'static str, String)>,
-    ) -> Vec<(&'static str, String)> {
-        for (name, value) in own.iter_mut() {
-            if *name == "tradeNo" && value.is_empty() {
-                *value = clock::new_trade_no(&self.config.trm_no);
-            }
+    pub(super) fn numbered(&self, mut own: Outgoing) -> Outgoing {
+        let sends_one = own.fields.iter().any(|(name, _)| *name == "tradeNo");
+        if sends_one && own.money.trade_no.is_empty() {
+            own.set_trade_no(clock::new_trade_no(&self.config.trm_no));
         }
         own
     }
@@ -33,7 +29,7 @@ impl Client {
         &self,
         endpoint: &str,
         txn_time: Option<&str>,
-        own: &[(&'static str, String)],
+        own: &Outgoing,
         budget: Option<Duration>,
     ) -> Result<Answer, Error> {
         let terminal = [
@@ -51,12 +47,12 @@ impl Client {
         &self,
         endpoint: &str,
         txn_time: Option<&str>,
-        own: &[(&'static str, String)],
+        own: &Outgoing,
         extra: &[(&'static str, &str)],
         budget: Option<Duration>,
     ) -> Result<Answer, Error> {
         let txn_time = resolve_txn_time(txn_time)?;
-        let mut all: Vec<(&str, &str)> = Vec::with_capacity(own.len() + extra.len() + 5);
+        let mut all: Vec<(&str, &str)> = Vec::with_capacity(own.fields.len() + extra.len() + 5);
         all.extend([
             ("orgNo", self.config.org_no.as_str()),
             ("mercId", &self.config.merc_id),
@@ -64,15 +60,18 @@ impl Client {
             ("txnTime", &txn_time),
             ("signType", "MD5"),
         ]);
-        all.extend(own.iter().map(|(n, v)| (*n, v.as_str())));
+        all.extend(own.fields.iter().map(|(n, v)| (*n, v.as_str())));
         all.extend(extra.iter().filter(|(_, v)| !v.is_empty()).copied());
-        self.send(endpoint, &all, budget)
+        self.send(endpoint, &all, &own.money, budget)
     }
 
+    /// Signs `fields`, sends them and judges the answer: verified, then bound to the
+    /// request's money facts `money` ([`bind::check`]), a refusal judged ([`bind::refusal`]).
     pub(super) fn send(
         &self,
         endpoint: &str,
         fields: &[(&str, &str)],
+        money: &Money,
         budget: Option<Duration>,
     ) -> Result<Answer, Error> {
         // `characterSet` names the body's bytes (spec section 1): `00` (GBK) is true of an
@@ -139,8 +138,8 @@ impl Client {
         let result = reply.and_then(|reply| {
             let text = wire::answer_utf8(&reply.body, reply.charset.as_deref())?;
             match wire::decode_answer(&text, &self.config.key) {
-                Ok(answer) => bind::check(fields, &answer, false).map(|()| answer),
-                Err(e) => Err(bind::refusal(endpoint, fields, e)),
+                Ok(answer) => bind::check(money, &answer, false).map(|()| answer),
+                Err(e) => Err(bind::refusal(endpoint, money, e)),
             }
         });
         let ms = millis(started.elapsed());
@@ -220,16 +219,4 @@ pub(crate) fn resolve_txn_time(txn_time: Option<&str>) -> Result<String, Error> 
         }
         _ => Ok(clock::local_txn_time()),
     }
-}
-
-pub(super) fn trade_no_of(fields: &[(&'static str, String)]) -> String {
-    field_of(fields, "tradeNo")
-}
-
-pub(super) fn field_of(fields: &[(&'static str, String)], name: &str) -> String {
-    fields
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
 }

@@ -20,16 +20,18 @@
 //! anyone's refusal — a proxy's, a stale connection's, an attacker's on plain http — and is
 //! in doubt, settled by querying the request's own `tradeNo` ([`refusal`]).
 
+use super::Money;
 use crate::error::Error;
 use crate::wire::Answer;
 
-/// Checks that `answer` belongs to the request whose wire fields were `sent`. `refusal` is
-/// true for an answer without a result and with a `returnCode` other than `000000` (the
-/// gateway's refusal), of which only a `tradeNo` it carries is checked.
-pub(crate) fn check(sent: &[(&str, &str)], answer: &Answer, refusal: bool) -> Result<(), Error> {
-    let sent_value = |name: &str| sent_value(sent, name);
+/// Checks that `answer` belongs to the request whose money facts were `sent` (typed, as the
+/// request carried them: [`Money`]). `refusal` is true for an answer without a result and with
+/// a `returnCode` other than `000000` (the gateway's refusal), of which only a `tradeNo` it
+/// carries is checked.
+pub(crate) fn check(sent: &Money, answer: &Answer, refusal: bool) -> Result<(), Error> {
     let echoed = |name: &str| answer.get(name).filter(|v| !v.is_empty());
-    if let Some(trade_no) = sent_value("tradeNo") {
+    let trade_no = sent.trade_no.as_str();
+    if !trade_no.is_empty() {
         match echoed("tradeNo") {
             Some(echo) if echo == trade_no => {}
             None if refusal => {}
@@ -40,18 +42,22 @@ pub(crate) fn check(sent: &[(&str, &str)], answer: &Answer, refusal: bool) -> Re
     if refusal {
         return Ok(());
     }
-    for name in ["amount", "total_amount", "txnAmt"] {
-        if let (Some(sent), Some(echo)) = (sent_value(name), echoed(name)) {
-            if !same_fen(sent, echo) {
-                return Err(mismatch(name, Some(echo), sent));
+    for (name, fen) in [
+        ("amount", sent.amount),
+        ("total_amount", sent.total_amount),
+        ("txnAmt", sent.txn_amt),
+    ] {
+        if let (Some(fen), Some(echo)) = (fen, echoed(name)) {
+            // "0100" is 100 fen; so is a JSON number.
+            if echo.parse::<u64>() != Ok(fen) {
+                return Err(mismatch(name, Some(echo), &fen.to_string()));
             }
         }
     }
-    if sent_value("amount").is_some() {
+    if sent.amount.is_some() {
         if let Some(echo) = echoed("selOrderNo") {
-            let sent = sent_value("selOrderNo").unwrap_or("");
-            if echo != sent {
-                return Err(mismatch("selOrderNo", Some(echo), sent));
+            if echo != sent.sel_order_no {
+                return Err(mismatch("selOrderNo", Some(echo), &sent.sel_order_no));
             }
         }
     }
@@ -83,7 +89,7 @@ pub fn moves_money(endpoint: &str) -> bool {
 /// - a money call's refusal without the request's `tradeNo`: PROTOCOL (it may be another
 ///   request's);
 /// - a read-only call's refusal stands as it came: it moved nothing.
-pub(crate) fn refusal(endpoint: &str, sent: &[(&str, &str)], refused: Error) -> Error {
+pub(crate) fn refusal(endpoint: &str, sent: &Money, refused: Error) -> Error {
     let Some(answer) = refused.refusal() else {
         return refused;
     };
@@ -94,7 +100,7 @@ pub(crate) fn refusal(endpoint: &str, sent: &[(&str, &str)], refused: Error) -> 
     if !moves_money(endpoint) {
         return refused;
     }
-    let sent_trade_no = sent_value(sent, "tradeNo");
+    let sent_trade_no = Some(sent.trade_no.as_str()).filter(|t| !t.is_empty());
     let what = format!(
         "returnCode {}, message \"{}\"",
         answer.text("returnCode"),
@@ -144,23 +150,6 @@ pub(crate) fn says_try_again(refusal: &Answer) -> bool {
         || TRY_AGAIN_WORDS.iter().any(|w| message.contains(w))
 }
 
-/// The value the request sent for `name` (the last, as a JSON map keeps it), if not empty.
-fn sent_value<'a>(sent: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
-    sent.iter()
-        .rev()
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| *v)
-        .filter(|v| !v.is_empty())
-}
-
-/// Two amounts are the same number of fen (`"100"` and `"0100"` are; so is a JSON number).
-fn same_fen(a: &str, b: &str) -> bool {
-    match (a.parse::<u64>(), b.parse::<u64>()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
-}
-
 fn mismatch(field: &str, echo: Option<&str>, sent: &str) -> Error {
     let got = match echo {
         Some(echo) => format!("{field} {echo:?}"),
@@ -201,10 +190,10 @@ mod tests {
             ("total_amount", "200"),
             ("selOrderNo", "S1"),
         ]);
-        check(&PAY, &a, false).unwrap();
+        check(&Money::of_wire(&PAY), &a, false).unwrap();
         // Fields the gateway leaves out are not held against it.
         let a = answer(&[("returnCode", "000000"), ("result", "A"), ("tradeNo", "T1")]);
-        check(&PAY, &a, false).unwrap();
+        check(&Money::of_wire(&PAY), &a, false).unwrap();
     }
 
     #[test]
@@ -218,13 +207,13 @@ mod tests {
             let mut fields = vec![("returnCode", "000000"), ("result", "S")];
             fields.extend(PAY.iter().filter(|(n, _)| *n != field));
             fields.push((field, value));
-            let e = check(&PAY, &answer(&fields), false).unwrap_err();
+            let e = check(&Money::of_wire(&PAY), &answer(&fields), false).unwrap_err();
             assert_eq!(e.status(), crate::Status::Protocol);
             assert!(e.in_doubt());
             assert!(e.detail().contains(&format!("{field} \"{value}\"")), "{e}");
         }
         let e = check(
-            &PAY,
+            &Money::of_wire(&PAY),
             &answer(&[("returnCode", "000000"), ("result", "S")]),
             false,
         )
@@ -236,11 +225,11 @@ mod tests {
     fn a_refusal_is_only_held_to_a_trade_no_it_carries() {
         let sent = [("tradeNo", "T1"), ("txnAmt", "5")];
         let refusal = answer(&[("returnCode", "100002"), ("message", "no")]);
-        check(&sent, &refusal, true).unwrap();
+        check(&Money::of_wire(&sent), &refusal, true).unwrap();
         let stale = answer(&[("returnCode", "100002"), ("tradeNo", "T0")]);
-        assert!(check(&sent, &stale, true).is_err());
+        assert!(check(&Money::of_wire(&sent), &stale, true).is_err());
         let refund = answer(&[("returnCode", "000000"), ("tradeNo", "T1"), ("txnAmt", "6")]);
-        assert!(check(&sent, &refund, false)
+        assert!(check(&Money::of_wire(&sent), &refund, false)
             .unwrap_err()
             .detail()
             .contains("txnAmt \"6\""));
@@ -255,7 +244,7 @@ mod tests {
         let signature = crate::wire::sign_json(json, KEY).unwrap();
         let body = json.replacen('{', &format!("{{\"signValue\":\"{signature}\","), 1);
         let answer = decode_answer(body.as_bytes(), KEY).unwrap();
-        check(&PAY, &answer, false).unwrap();
+        check(&Money::of_wire(&PAY), &answer, false).unwrap();
         let read =
             crate::model::BarcodePayResponse::from_answer(&answer, "T1", "WXPAY", false).unwrap();
         assert_eq!((read.amount, read.total_amount), (100, 200));
@@ -272,6 +261,6 @@ mod tests {
             ("amount", "7"),
             ("selOrderNo", "S9"),
         ]);
-        check(&sent, &a, false).unwrap();
+        check(&Money::of_wire(&sent), &a, false).unwrap();
     }
 }

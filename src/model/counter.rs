@@ -4,7 +4,7 @@
 //! when its answer was lost.
 
 use super::query::common_fields;
-use super::{optional, CounterPayResponse, TxnResult};
+use super::{optional, CounterPayResponse, Money, Outgoing, TxnResult};
 use crate::error::Error;
 use crate::fields;
 use crate::wire::Answer;
@@ -51,8 +51,13 @@ struct Order<'a> {
 }
 
 impl Order<'_> {
-    /// Validates the order and appends its wire fields to `out`.
-    fn push_fields(&self, out: &mut Vec<(&'static str, String)>) -> Result<(), Error> {
+    /// Validates the order and appends its wire fields to `out`: the request's money facts,
+    /// sent on `pay_channel`.
+    fn push_fields(
+        &self,
+        mut out: Vec<(&'static str, String)>,
+        pay_channel: &str,
+    ) -> Result<Outgoing, Error> {
         fields::amount("amount", self.amount)?;
         fields::amount("total_amount", self.total_amount)?;
         if self.amount > self.total_amount {
@@ -82,7 +87,14 @@ impl Order<'_> {
                 out.push((wire, v.to_owned()));
             }
         }
-        Ok(())
+        let money = Money {
+            amount: Some(self.amount),
+            total_amount: Some(self.total_amount),
+            sel_order_no: sel_order_no.unwrap_or_default().to_owned(),
+            pay_channel: pay_channel.to_owned(),
+            ..Money::default()
+        };
+        Ok(Outgoing::new(out, money))
     }
 }
 
@@ -137,6 +149,11 @@ impl BarcodePayRequest<'_> {
 
     /// Validates the request and lists its own wire fields, `tradeNo` included.
     pub fn wire_fields(&self) -> Result<Vec<(&'static str, String)>, Error> {
+        self.outgoing().map(Outgoing::into_fields)
+    }
+
+    /// The validated request: its wire fields and, typed beside them, its money facts.
+    pub(crate) fn outgoing(&self) -> Result<Outgoing, Error> {
         if self.auth_code.is_empty() {
             return Err(Error::invalid("auth_code", "is required"));
         }
@@ -155,8 +172,7 @@ impl BarcodePayRequest<'_> {
         let mut out = common_fields(self.trade_no, self.version)?;
         out.push(("authCode", self.auth_code.to_owned()));
         out.push(("payChannel", channel.to_owned()));
-        self.order().push_fields(&mut out)?;
-        Ok(out)
+        self.order().push_fields(out, channel)
     }
 
     fn order(&self) -> Order<'_> {
@@ -205,6 +221,11 @@ impl QrPayRequest<'_> {
 
     /// Validates the request and lists its own wire fields, `tradeNo` included.
     pub fn wire_fields(&self) -> Result<Vec<(&'static str, String)>, Error> {
+        self.outgoing().map(Outgoing::into_fields)
+    }
+
+    /// The validated request: its wire fields and, typed beside them, its money facts.
+    pub(crate) fn outgoing(&self) -> Result<Outgoing, Error> {
         if self.pay_channel.is_empty() {
             return Err(Error::invalid(
                 "pay_channel",
@@ -223,8 +244,7 @@ impl QrPayRequest<'_> {
             attach: self.attach,
             add_field: self.add_field,
         }
-        .push_fields(&mut out)?;
-        Ok(out)
+        .push_fields(out, self.pay_channel)
     }
 }
 

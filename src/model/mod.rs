@@ -5,6 +5,7 @@
 mod answers;
 pub(crate) mod bind;
 mod counter;
+mod outgoing;
 mod pay;
 mod qry;
 mod query;
@@ -18,6 +19,7 @@ pub use counter::{
     channel_of_code, BarcodePayRequest, BarcodePayResponse, QrPayRequest, QrPayResponse,
     PAY_CHANNELS,
 };
+pub(crate) use outgoing::{Money, Outgoing};
 pub use pay::PayRequest;
 pub use qry::QryRequest;
 pub use query::QueryRequest;

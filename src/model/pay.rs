@@ -1,6 +1,6 @@
 //! `pubSigPay`: pay with a WeChat OAuth code (or an openid).
 
-use super::{optional, version_for, PayResponse, TxnResult};
+use super::{optional, version_for, Money, Outgoing, PayResponse, TxnResult};
 use crate::error::Error;
 use crate::fields;
 use crate::wire::Answer;
@@ -37,6 +37,11 @@ impl PayRequest<'_> {
 
     /// Validates the request and lists its own wire fields.
     pub fn wire_fields(&self) -> Result<Vec<(&'static str, String)>, Error> {
+        self.outgoing().map(Outgoing::into_fields)
+    }
+
+    /// The validated request: its wire fields and, typed beside them, its money facts.
+    pub(crate) fn outgoing(&self) -> Result<Outgoing, Error> {
         let code = optional(self.code, |v| fields::token("code", v, 64))?;
         let openid = optional(self.openid, |v| fields::token("openid", v, 64))?;
         let (name, payer) = match (code, openid) {
@@ -81,7 +86,13 @@ impl PayRequest<'_> {
                 out.push((wire, v.to_owned()));
             }
         }
-        Ok(out)
+        let money = Money {
+            amount: Some(self.amount),
+            total_amount: Some(self.total_amount),
+            sel_order_no: sel_order_no.unwrap_or_default().to_owned(),
+            ..Money::default()
+        };
+        Ok(Outgoing { fields: out, money })
     }
 }
 

@@ -1,6 +1,6 @@
 //! `pubSigQry`: the merchant's WeChat official account.
 
-use super::{optional, version_for, QryResponse};
+use super::{optional, version_for, Money, Outgoing, QryResponse};
 use crate::error::Error;
 use crate::fields;
 use crate::wire::Answer;
@@ -23,13 +23,21 @@ impl QryRequest<'_> {
     /// Validates the request and lists its own wire fields (the merchant's are added by the
     /// client).
     pub fn wire_fields(&self) -> Result<Vec<(&'static str, String)>, Error> {
+        self.outgoing().map(Outgoing::into_fields)
+    }
+
+    /// The validated request: its wire fields and, typed beside them, its money facts.
+    pub(crate) fn outgoing(&self) -> Result<Outgoing, Error> {
         let attach = optional(self.attach, |v| fields::text("attach", v, 256))?;
         let version = version_for(self.version, attach.is_some())?;
         let mut out = vec![("version", version)];
         if let Some(a) = attach {
             out.push(("attach", a.to_owned()));
         }
-        Ok(out)
+        Ok(Outgoing {
+            fields: out,
+            money: Money::default(),
+        })
     }
 }
 

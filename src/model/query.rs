@@ -1,6 +1,6 @@
 //! `sdkQryBarcodePay`: the order query, safe to repeat.
 
-use super::{optional, version_for, QueryResponse};
+use super::{optional, version_for, Money, Outgoing, QueryResponse};
 use crate::error::Error;
 use crate::fields;
 use crate::wire::Answer;
@@ -44,10 +44,21 @@ impl QueryRequest<'_> {
 
     /// Validates the request and lists its own wire fields, `tradeNo` included.
     pub fn wire_fields(&self) -> Result<Vec<(&'static str, String)>, Error> {
+        self.outgoing().map(Outgoing::into_fields)
+    }
+
+    /// The validated request: its wire fields and, typed beside them, its money facts.
+    pub(crate) fn outgoing(&self) -> Result<Outgoing, Error> {
         fields::token("qry_no", self.qry_no, 64)?;
         let mut out = common_fields(self.trade_no, self.version)?;
         out.push(("qryNo", self.qry_no.to_owned()));
-        Ok(out)
+        Ok(Outgoing::new(
+            out,
+            Money {
+                of_order: self.qry_no.to_owned(),
+                ..Money::default()
+            },
+        ))
     }
 }
 

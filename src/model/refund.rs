@@ -1,7 +1,7 @@
 //! `sdkRefundBarcodePay`: give money back. Not safe to repeat blindly: query after a doubt.
 
 use super::query::common_fields;
-use super::RefundResponse;
+use super::{Money, Outgoing, RefundResponse};
 use crate::error::Error;
 use crate::fields;
 use crate::wire::Answer;
@@ -27,6 +27,11 @@ impl RefundRequest<'_> {
 
     /// Validates the request and lists its own wire fields, `tradeNo` included.
     pub fn wire_fields(&self) -> Result<Vec<(&'static str, String)>, Error> {
+        self.outgoing().map(Outgoing::into_fields)
+    }
+
+    /// The validated request: its wire fields and, typed beside them, its money facts.
+    pub(crate) fn outgoing(&self) -> Result<Outgoing, Error> {
         fields::token("order_no", self.order_no, 64)?;
         if self.txn_amt != 0 {
             fields::amount("txn_amt", self.txn_amt)?;
@@ -36,7 +41,12 @@ impl RefundRequest<'_> {
         if self.txn_amt != 0 {
             out.push(("txnAmt", self.txn_amt.to_string()));
         }
-        Ok(out)
+        let money = Money {
+            txn_amt: (self.txn_amt != 0).then_some(self.txn_amt),
+            of_order: self.order_no.to_owned(),
+            ..Money::default()
+        };
+        Ok(Outgoing::new(out, money))
     }
 }
 

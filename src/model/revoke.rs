@@ -4,7 +4,7 @@
 //! gateway then refuses it (GATEWAY, nothing moved).
 
 use super::query::common_fields;
-use super::RevokeResponse;
+use super::{Money, Outgoing, RevokeResponse};
 use crate::error::Error;
 use crate::fields;
 use crate::wire::Answer;
@@ -28,10 +28,21 @@ impl RevokeRequest<'_> {
 
     /// Validates the request and lists its own wire fields, `tradeNo` included.
     pub fn wire_fields(&self) -> Result<Vec<(&'static str, String)>, Error> {
+        self.outgoing().map(Outgoing::into_fields)
+    }
+
+    /// The validated request: its wire fields and, typed beside them, its money facts.
+    pub(crate) fn outgoing(&self) -> Result<Outgoing, Error> {
         fields::token("qry_no", self.qry_no, 64)?;
         let mut out = common_fields(self.trade_no, self.version)?;
         out.push(("qryNo", self.qry_no.to_owned()));
-        Ok(out)
+        Ok(Outgoing::new(
+            out,
+            Money {
+                of_order: self.qry_no.to_owned(),
+                ..Money::default()
+            },
+        ))
     }
 }
 
