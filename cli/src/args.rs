@@ -553,6 +553,10 @@ pub struct SaleArgs {
     /// Give up querying after this many ms (default 60000); then query the tradeNo later.
     #[arg(long, value_name = "MS", value_parser = milliseconds, default_value_t = 0, hide_default_value = true)]
     pub deadline_ms: u64,
+    /// The closed loop: when the sale is given up in doubt (deadline, Ctrl-C), revoke it so
+    /// the payer is never charged; ends D (revoked), or the sale's final state if it got one.
+    #[arg(long)]
+    pub revoke_on_give_up: bool,
 }
 
 /// `starpos recover`.

@@ -212,7 +212,9 @@ fn qr_pay(ctx: &Context, a: &QrPayArgs) -> Result<Outcome, Failure> {
 
 fn sale(ctx: &Context, a: &SaleArgs) -> Result<Outcome, Failure> {
     let till = Till::start(ctx.status_line());
-    let client = gateway::client_for(ctx.global, till.as_ref())?;
+    let client = gateway::client_with(ctx.global, till.as_ref(), |c| {
+        c.revoke_on_give_up = a.revoke_on_give_up;
+    })?;
     let answer = client.barcode_sale(
         &barcode_request(&a.pay),
         Duration::from_millis(a.interval_ms),

@@ -16,6 +16,15 @@ pub fn client(global: &Global) -> Result<Client, Failure> {
 /// The client of a wait (`sale`, `wait`) the till controls: Ctrl-C cancels it, the status
 /// line follows it.
 pub fn client_for(global: &Global, till: Option<&Till>) -> Result<Client, Failure> {
+    client_with(global, till, |_| {})
+}
+
+/// [`client_for`], the configuration then changed by `adjust` (a command's own options).
+pub fn client_with(
+    global: &Global,
+    till: Option<&Till>,
+    adjust: impl FnOnce(&mut Config),
+) -> Result<Client, Failure> {
     let gateway = base_url(global)?;
     let mut config = Config::new(
         required(&global.org_no, "--org-no", "STARPOS_ORG_NO")?,
@@ -36,6 +45,7 @@ pub fn client_for(global: &Global, till: Option<&Till>) -> Result<Client, Failur
         config.cancel = Some(till.cancel());
         config.progress = till.progress();
     }
+    adjust(&mut config);
     Ok(Client::new(config)?)
 }
 

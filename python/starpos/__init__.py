@@ -99,6 +99,7 @@ __all__ = [
     "FLAG_NO_KEEPALIVE",
     "FLAG_GBK_BODY",
     "FLAG_GBK_STRINGS",
+    "FLAG_REVOKE_ON_GIVE_UP",
 ]
 
 # Beyond __all__, as before the split: the header's STARPOS_* #defines, structs and callback
@@ -117,6 +118,7 @@ from ._abi import (
     STARPOS_FLAG_GBK_BODY as STARPOS_FLAG_GBK_BODY,
     STARPOS_FLAG_GBK_STRINGS as STARPOS_FLAG_GBK_STRINGS,
     STARPOS_FLAG_NO_KEEPALIVE as STARPOS_FLAG_NO_KEEPALIVE,
+    STARPOS_FLAG_REVOKE_ON_GIVE_UP as STARPOS_FLAG_REVOKE_ON_GIVE_UP,
     STARPOS_GOODS_TAG_SIZE as STARPOS_GOODS_TAG_SIZE,
     STARPOS_KIND_SIZE as STARPOS_KIND_SIZE,
     STARPOS_LOG_NO_SIZE as STARPOS_LOG_NO_SIZE,
@@ -157,7 +159,13 @@ from ._abi import (
     starpos_summary_row as starpos_summary_row,
 )
 from ._abi import SIGNATURES as _SIGNATURES  # noqa: F401 (the tests read it)
-from ._client import FLAG_GBK_BODY, FLAG_GBK_STRINGS, FLAG_NO_KEEPALIVE, Client
+from ._client import (
+    FLAG_GBK_BODY,
+    FLAG_GBK_STRINGS,
+    FLAG_NO_KEEPALIVE,
+    FLAG_REVOKE_ON_GIVE_UP,
+    Client,
+)
 from ._errors import (
     ArgumentTypeError,
     ConnectError,

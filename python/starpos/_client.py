@@ -12,6 +12,7 @@ from ._abi import (
     STARPOS_FLAG_GBK_BODY,
     STARPOS_FLAG_GBK_STRINGS,
     STARPOS_FLAG_NO_KEEPALIVE,
+    STARPOS_FLAG_REVOKE_ON_GIVE_UP,
     starpos_barcode_pay_request,
     starpos_barcode_pay_response,
     starpos_config,
@@ -67,6 +68,10 @@ FLAG_GBK_BODY = STARPOS_FLAG_GBK_BODY
 #: library built with the ``gbk`` feature). The module encodes and decodes for you; text that
 #: GBK cannot write raises :class:`InvalidArgumentError` before anything is sent.
 FLAG_GBK_STRINGS = STARPOS_FLAG_GBK_STRINGS
+#: Flag for :class:`Client`: the closed loop. When :meth:`Client.barcode_sale` gives up in
+#: doubt (its deadline, or the cancel), it revokes the sale so the payer is never charged: the
+#: result is then 'D' (revoked), or the sale's final state if it reached one first.
+FLAG_REVOKE_ON_GIVE_UP = STARPOS_FLAG_REVOKE_ON_GIVE_UP
 
 
 class Client:

@@ -57,6 +57,12 @@ pub struct Config {
     /// Called on the waiting thread once before a wait's first query and after each query's
     /// answer or failure, with where the wait stands ([`Progress`]); `None` = not told.
     pub progress: Option<ProgressFn>,
+    /// The closed loop (WeChat Pay's guidance for payment-code sales): when
+    /// [`Client::barcode_sale`](super::Client::barcode_sale) gives up with the outcome still
+    /// unknown (its deadline passed, or `cancel` fired), it revokes the sale and follows the
+    /// revoke to its end, so that a payer is never charged for a sale the till gave up on.
+    /// `false` (the default): the sale is left in doubt for the caller (or `recover`).
+    pub revoke_on_give_up: bool,
 }
 
 /// Where a wait stands, as [`Config::progress`] is told.
@@ -113,6 +119,7 @@ impl Config {
             journal_retention: Duration::ZERO,
             cancel: None,
             progress: None,
+            revoke_on_give_up: false,
         }
     }
 
@@ -149,6 +156,7 @@ impl std::fmt::Debug for Config {
             .field("journal_retention", &self.journal_retention)
             .field("cancel", &self.cancel.as_ref().map(Cancel::is_requested))
             .field("progress", &self.progress.is_some())
+            .field("revoke_on_give_up", &self.revoke_on_give_up)
             .finish()
     }
 }

@@ -6,7 +6,9 @@ use super::{Client, Progress};
 use crate::clock;
 use crate::error::{Error, Status};
 use crate::log::{log, Level};
-use crate::model::{BarcodePayRequest, QueryRequest, QueryResponse, TxnResult};
+use crate::model::{
+    BarcodePayRequest, QueryRequest, QueryResponse, RevokeRequest, RevokeResponse, TxnResult,
+};
 use std::time::{Duration, Instant};
 
 /// Why [`Client::wait`] stopped without a final answer: the error, and the last answer the
@@ -92,8 +94,75 @@ impl Client {
                     answer.trade_no = trade_no.to_owned();
                 }
                 waited.error = waited.error.with_trade_no(trade_no);
+                if self.config.revoke_on_give_up && waited.error.in_doubt() {
+                    return self.close_the_loop(trade_no, waited);
+                }
                 Err(waited)
             }
+        }
+    }
+
+    /// The closed loop ([`Config::revoke_on_give_up`](super::Config::revoke_on_give_up)):
+    /// the sale `trade_no` was given up on in doubt (`waited`), so it is revoked. `S`: the sale
+    /// ends `D` (revoked), the payer not charged. Anything else proves nothing either way, so
+    /// the sale is followed [`REVOKE_FOLLOW`] longer: its final state if it reaches one (`S`
+    /// paid after all, `F`, or `D`), else `waited`'s in-doubt status saying what the revoke
+    /// did. The revoke and the queries go even though the cancel was fired (giving up is
+    /// what asks for them) and are not reported as the wait's progress; all is journaled.
+    fn close_the_loop(
+        &self,
+        trade_no: &str,
+        waited: WaitError,
+    ) -> Result<QueryResponse, WaitError> {
+        let mut closing = self.clone();
+        closing.config.cancel = None;
+        closing.config.progress = None;
+        closing.config.revoke_on_give_up = false;
+        log(Level::Warn, || {
+            format!(
+                "barcode sale {trade_no}: given up in doubt ({}); revoking it (closed loop)",
+                waited.error.detail()
+            )
+        });
+        let revoke = closing.revoke(&RevokeRequest {
+            qry_no: trade_no,
+            ..RevokeRequest::default()
+        });
+        let what = match &revoke {
+            Ok(r) if r.result == Some(TxnResult::Success) => {
+                return Ok(revoked(trade_no, r, waited.last_answer.as_deref()));
+            }
+            Ok(r) => format!(
+                "the revoke (tradeNo {}) answered {}",
+                r.trade_no,
+                r.result.map_or('-', TxnResult::as_char)
+            ),
+            Err(e) => format!("the revoke failed ({}: {})", e.status(), e.detail()),
+        };
+        match closing.follow(
+            trade_no,
+            Duration::ZERO,
+            REVOKE_FOLLOW,
+            None,
+            Duration::ZERO,
+        ) {
+            Ok(mut done) => {
+                done.trade_no = trade_no.to_owned();
+                Ok(done)
+            }
+            Err(still) => Err(WaitError {
+                error: Error::new(
+                    waited.error.status(),
+                    format!(
+                        "{}; closed loop: {what}, and the sale was still not final {} ms \
+                         later: query tradeNo {trade_no} later (the payer may yet be charged)",
+                        waited.error.detail(),
+                        millis(REVOKE_FOLLOW)
+                    ),
+                )
+                .with_trade_no(trade_no),
+                last_answer: still.last_answer.or(waited.last_answer),
+            }),
         }
     }
 
@@ -296,6 +365,36 @@ impl Client {
             ),
         };
         Err(WaitError { error, last_answer })
+    }
+}
+
+/// How long the closed loop follows a sale whose revoke did not answer `S`.
+pub const REVOKE_FOLLOW: Duration = Duration::from_secs(15);
+
+/// The answer a barcode sale ends with when its revoke answered `S`: the sale's order,
+/// `D` (revoked), with the revoke's words and the sale's facts it echoed.
+fn revoked(trade_no: &str, r: &RevokeResponse, last: Option<&QueryResponse>) -> QueryResponse {
+    let last = last.cloned().unwrap_or_default();
+    QueryResponse {
+        return_code: r.return_code.clone(),
+        message: r.message.clone(),
+        sys_time: r.sys_time.clone(),
+        merc_id: r.merc_id.clone(),
+        trade_no: trade_no.to_owned(),
+        result: Some(TxnResult::Revoked),
+        pay_channel: if r.pay_channel.is_empty() {
+            last.pay_channel
+        } else {
+            r.pay_channel.clone()
+        },
+        amount: r.amount,
+        total_amount: r.total_amount,
+        subject: r.subject.clone(),
+        sel_order_no: r.sel_order_no.clone(),
+        goods_tag: r.goods_tag.clone(),
+        attach: r.attach.clone(),
+        add_field: r.add_field.clone(),
+        ..last
     }
 }
 

@@ -263,7 +263,10 @@ pub(crate) fn result_char(result: Option<crate::TxnResult>) -> c_char {
 /// NUL-terminated.
 pub(crate) unsafe fn client_from(config: *const starpos_config) -> Result<Client, Error> {
     let c = arg(config, "config")?;
-    let known = STARPOS_FLAG_NO_KEEPALIVE | STARPOS_FLAG_GBK_STRINGS | STARPOS_FLAG_GBK_BODY;
+    let known = STARPOS_FLAG_NO_KEEPALIVE
+        | STARPOS_FLAG_GBK_STRINGS
+        | STARPOS_FLAG_GBK_BODY
+        | STARPOS_FLAG_REVOKE_ON_GIVE_UP;
     let unknown = c.flags & !known;
     if unknown != 0 {
         return Err(Error::invalid(
@@ -333,6 +336,7 @@ pub(crate) unsafe fn client_from(config: *const starpos_config) -> Result<Client
         // SAFETY: the caller keeps the handle alive for the call (documented).
         cancel: unsafe { c.cancel.as_ref() }.map(|h| h.inner.clone()),
         progress: c.progress.map(|f| progress_of(f, c.progress_userdata)),
+        revoke_on_give_up: c.flags & STARPOS_FLAG_REVOKE_ON_GIVE_UP != 0,
     })
 }
 

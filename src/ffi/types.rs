@@ -62,6 +62,15 @@ pub const STARPOS_FLAG_GBK_STRINGS: u32 = 2;
 /// way. Answers declared GBK are decoded whatever the flags.
 pub const STARPOS_FLAG_GBK_BODY: u32 = 4;
 
+/// `flags` bit: the closed loop. When `starpos_barcode_sale` gives up with the outcome still
+/// unknown (its deadline passed, or `cancel` fired), it revokes the sale (`starpos_revoke`)
+/// and follows the revoke to its end, so the payer is never charged for a sale the till gave
+/// up on: then OK with `result` 'D' (revoked; the revoke went even though `cancel` was
+/// fired), or the sale's final state if it became final first ('S' paid: print the
+/// receipt), or the in-doubt status with `error` saying what the revoke did. Everything is
+/// journaled. Without it, the sale is left in doubt for the caller or `starpos_recover`.
+pub const STARPOS_FLAG_REVOKE_ON_GIVE_UP: u32 = 8;
+
 /// Where and as whom to call the gateway. Zero-initialise it (`starpos_config c = {0};`) and
 /// set what you need: every zero field means its default. Strings are NUL-terminated UTF-8,
 /// borrowed for the duration of the call only. In every request struct, a text or token

@@ -285,6 +285,7 @@ complete -c starpos -n "__fish_starpos_using_subcommand sale" -l journal -d 'The
 complete -c starpos -n "__fish_starpos_using_subcommand sale" -l color -d 'Colours (the QR code of qr-pay): auto (when stdout is a terminal and NO_COLOR is not set), always, never' -r -f -a "auto\t'When stdout is a terminal and `NO_COLOR` is not set (or empty)'
 always\t'Always (for `less -R`, a test)'
 never\t'Never'"
+complete -c starpos -n "__fish_starpos_using_subcommand sale" -l revoke-on-give-up -d 'The closed loop: when the sale is given up in doubt (deadline, Ctrl-C), revoke it so the payer is never charged; ends D (revoked), or the sale\'s final state if it got one'
 complete -c starpos -n "__fish_starpos_using_subcommand sale" -l json -d 'Print one JSON object with the wire field names (failures too, on stdout)'
 complete -c starpos -n "__fish_starpos_using_subcommand sale" -l show-secrets -d 'Print secrets (appIdKey, ...) in clear instead of masked'
 complete -c starpos -n "__fish_starpos_using_subcommand sale" -l no-color -d 'Plain characters, no colours: the same as --color never (for logs)'
