@@ -1049,8 +1049,8 @@ fn help_wraps_to_the_terminal_and_keeps_the_exit_table_whole() {
     }
     // Each row of the exit table as written: no word cut, no row broken by the wrapping.
     for row in [
-        "  21  not final yet: a query or barcode-pay answered A or Z, a refund answered",
-        "      Z, or recover left sales open (query again, run recover again)",
+        "  21  not final yet: a query or barcode-pay answered A or Z, a refund or",
+        "      revoke answered Z, or recover left sales open (query again, run",
         "  74  output lost: stdout (or stderr) was closed or full, so the answer could",
     ] {
         assert!(text.lines().any(|l| l == row), "lacks {row:?}:\n{text}");

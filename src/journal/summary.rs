@@ -231,7 +231,10 @@ mod tests {
     #[test]
     fn a_revoked_sale_is_revoked_not_paid_and_counts_once() {
         // The sale the revoke undid is recorded D; two revokes of it both answered S.
-        let sale = settled(entry(Kind::BarcodePay, "WXPAY", "B1", 900), TxnResult::Revoked);
+        let sale = settled(
+            entry(Kind::BarcodePay, "WXPAY", "B1", 900),
+            TxnResult::Revoked,
+        );
         let mut first = settled(entry(Kind::Revoke, "WXPAY", "V1", 900), TxnResult::Success);
         first.order_no = "B1".into();
         let mut again = settled(entry(Kind::Revoke, "WXPAY", "V2", 900), TxnResult::Success);
