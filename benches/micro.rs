@@ -27,8 +27,9 @@ use starpos::ffi::{
     copy_barcode_pay_response, copy_pay_response, starpos_barcode_pay_response,
     starpos_pay_response,
 };
-use starpos::transport::Reply;
-use starpos::{wire, BarcodePayRequest, Client, Config, PayRequest};
+use starpos::unversioned::transport::Reply;
+use starpos::unversioned::wire;
+use starpos::{BarcodePayRequest, Client, Config, PayRequest};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
@@ -227,7 +228,7 @@ fn barcode_pay_answer(body: &[u8]) -> Vec<u8> {
 const MESSAGE_ENCODED: &str = "%E4%BA%A4%E6%98%93%E6%88%90%E5%8A%9F";
 
 /// Answers every request with [`barcode_pay_answer`] of its body.
-fn barcode_exchange() -> starpos::client::Exchange {
+fn barcode_exchange() -> starpos::unversioned::Exchange {
     Arc::new(|_url: &str, body: &[u8]| {
         Ok(Reply {
             body: barcode_pay_answer(body),
@@ -236,7 +237,7 @@ fn barcode_exchange() -> starpos::client::Exchange {
     })
 }
 
-fn canned_exchange(body: Vec<u8>) -> starpos::client::Exchange {
+fn canned_exchange(body: Vec<u8>) -> starpos::unversioned::Exchange {
     Arc::new(move |_url: &str, _body: &[u8]| {
         Ok(Reply {
             body: body.clone(),
@@ -253,7 +254,7 @@ fn zeroed_response() -> Box<starpos_pay_response> {
 
 /// What `starpos_pay` does apart from the HTTP exchange.
 fn pay_call(
-    exchange: &starpos::client::Exchange,
+    exchange: &starpos::unversioned::Exchange,
     request: &PayRequest<'_>,
     out: &mut starpos_pay_response,
 ) {
@@ -271,7 +272,7 @@ fn pay_call(
 
 /// What `starpos_barcode_pay` does apart from the HTTP exchange.
 fn barcode_pay_call(
-    exchange: &starpos::client::Exchange,
+    exchange: &starpos::unversioned::Exchange,
     request: &BarcodePayRequest<'_>,
     out: &mut starpos_barcode_pay_response,
 ) {
@@ -313,11 +314,11 @@ fn count_allocations(name: &str, f: &mut dyn FnMut()) {
 struct Fixture {
     fields: Vec<(&'static str, &'static str)>,
     body: Vec<u8>,
-    exchange: starpos::client::Exchange,
+    exchange: starpos::unversioned::Exchange,
     request: PayRequest<'static>,
     out: Box<starpos_pay_response>,
     reused: Client,
-    barcode_exchange: starpos::client::Exchange,
+    barcode_exchange: starpos::unversioned::Exchange,
     barcode_request: BarcodePayRequest<'static>,
     barcode_out: Box<starpos_barcode_pay_response>,
     barcode_reused: Client,

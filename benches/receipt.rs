@@ -29,7 +29,7 @@
 //! RECEIPT_SALES=1 RECEIPT_DELAYS=1,5 CANCEL_ROUNDS=10 cargo bench --bench receipt
 //! ```
 
-use starpos::model::{BarcodePayRequest, TxnResult};
+use starpos::{BarcodePayRequest, TxnResult};
 use starpos::{Cancel, Client, Config, Status};
 use starpos_sim::{Fault, SimConfig, Simulator};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -100,7 +100,7 @@ fn env_num(name: &str, default: usize) -> usize {
 /// The client for `sim`, with `progress` and `cancel` as given.
 fn client(
     sim: &Simulator,
-    progress: Option<starpos::client::ProgressFn>,
+    progress: Option<starpos::ProgressFn>,
     cancel: Option<Cancel>,
 ) -> Client {
     let c = sim.config();
@@ -137,12 +137,11 @@ fn sale_request(code: &str) -> BarcodePayRequest<'_> {
 fn one_sale(sim: &Simulator, schedule: Schedule, delay: Duration) -> Sale {
     let answered: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));
     let mark = Arc::clone(&answered);
-    let progress: starpos::client::ProgressFn =
-        Arc::new(move |p: &starpos::client::Progress<'_>| {
-            if p.queries == 0 {
-                *mark.lock().expect("not poisoned") = Some(Instant::now());
-            }
-        });
+    let progress: starpos::ProgressFn = Arc::new(move |p: &starpos::Progress<'_>| {
+        if p.queries == 0 {
+            *mark.lock().expect("not poisoned") = Some(Instant::now());
+        }
+    });
     let client = client(sim, Some(progress), None);
     let code = wechat_code('1');
     let done = client
@@ -290,10 +289,9 @@ fn cancel_rounds(sim: &Simulator, rounds: usize, in_flight: bool) -> Vec<Duratio
         let trade_no = paid.trade_no.clone();
         let (tx, rx) = mpsc::channel::<u32>();
         let tx = Mutex::new(tx);
-        let progress: starpos::client::ProgressFn =
-            Arc::new(move |p: &starpos::client::Progress<'_>| {
-                let _ = tx.lock().expect("not poisoned").send(p.queries);
-            });
+        let progress: starpos::ProgressFn = Arc::new(move |p: &starpos::Progress<'_>| {
+            let _ = tx.lock().expect("not poisoned").send(p.queries);
+        });
         let cancel = Cancel::new().expect("an eventfd");
         let client = client(sim, Some(progress), Some(cancel.clone()));
         if in_flight {

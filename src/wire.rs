@@ -1,7 +1,7 @@
 //! The JSON on the wire: request bodies with their signature, and answers decoded
 //! (`message` URL-decoded) and verified before anything in them is used.
 
-pub use crate::answer::{Answer, SECRET_FIELDS};
+pub use crate::answer::Answer;
 use crate::error::{Error, Status};
 use crate::{percent, sign};
 use serde_json::{Map, Value};

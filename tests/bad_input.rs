@@ -298,7 +298,7 @@ fn config_fields() {
         ),
         ("unknown flags", "flags", Box::new(|c, _| c.flags = 1 << 31)),
     ];
-    if !starpos::transport::TLS_SUPPORTED {
+    if !starpos::unversioned::transport::TLS_SUPPORTED {
         cases.push((
             "base_url https without TLS",
             "base_url",

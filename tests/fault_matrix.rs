@@ -395,7 +395,7 @@ fn unusable_bodies_are_protocol() {
 
 #[test]
 fn a_gbk_body_is_decoded_when_the_build_has_gbk() {
-    if !starpos::charset::GBK_SUPPORTED {
+    if !starpos::unversioned::charset::GBK_SUPPORTED {
         matrix(Fault::GbkBody, STARPOS_ERR_PROTOCOL);
         return;
     }

@@ -12,7 +12,7 @@ use std::os::raw::c_char;
 use std::ptr;
 
 fn gbk(text: &str) -> CString {
-    CString::new(starpos::charset::utf8_to_gbk(text).unwrap()).unwrap()
+    CString::new(starpos::unversioned::charset::utf8_to_gbk(text).unwrap()).unwrap()
 }
 
 fn bytes(buf: &[c_char]) -> Vec<u8> {
@@ -56,7 +56,7 @@ fn gbk_strings_go_in_and_come_back_in_gbk() {
     assert_eq!(bytes(&out.subject), subject.as_bytes());
     assert_eq!(
         bytes(&out.message),
-        starpos::charset::utf8_to_gbk("等待支付").unwrap()
+        starpos::unversioned::charset::utf8_to_gbk("等待支付").unwrap()
     );
 }
 
@@ -89,7 +89,7 @@ fn gbk_errors_come_back_in_gbk_and_bad_gbk_is_refused() {
         !message.is_ascii() && std::str::from_utf8(&message).is_err(),
         "GBK, not UTF-8"
     );
-    let decoded = starpos::charset::gbk_to_utf8(&message, "message").unwrap();
+    let decoded = starpos::unversioned::charset::gbk_to_utf8(&message, "message").unwrap();
     assert!(decoded.starts_with("订单不存在"), "{decoded}");
     assert_eq!(
         sim.request_count(),

@@ -2,8 +2,9 @@
 //! gives it: connection reuse, servers that close kept-alive connections, every body framing,
 //! and what each broken answer means (nothing sent, or in doubt).
 
-use starpos::transport::{post, Connection, Reply, Timeouts};
+use starpos::unversioned::transport::{post, Connection, Reply};
 use starpos::Status;
+use starpos::Timeouts;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc;

@@ -80,10 +80,10 @@ fn a_lost_refund_is_not_mistaken_for_an_older_unsent_one() {
     let order_no = sim.order(&paid.trade_no).unwrap().order_no;
     // A refund of half, journaled when the power went: never sent.
     let mut unsent = Entry::new(Kind::Refund);
-    unsent.trade_no = starpos::clock::new_trade_no(starpos_sim::DEFAULT_TRM_NO);
+    unsent.trade_no = starpos::unversioned::clock::new_trade_no(starpos_sim::DEFAULT_TRM_NO);
     unsent.order_no = order_no.clone();
     unsent.amount = 10;
-    unsent.txn_time = starpos::clock::local_txn_time();
+    unsent.txn_time = starpos::unversioned::clock::local_txn_time();
     Journal::open(&path, DEFAULT_RETENTION)
         .unwrap()
         .begin(unsent.clone())

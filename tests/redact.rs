@@ -7,8 +7,9 @@ mod common;
 
 use common::*;
 use starpos::ffi::*;
-use starpos::transport::Reply;
-use starpos::{wire, BarcodePayRequest, Client, Error, PayRequest, Status};
+use starpos::unversioned::transport::Reply;
+use starpos::unversioned::wire;
+use starpos::{BarcodePayRequest, Client, Error, PayRequest, Status};
 use starpos_sim::Fault;
 use std::ffi::c_void;
 use std::path::Path;

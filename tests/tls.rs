@@ -59,7 +59,7 @@ fn https_gateway() -> (u16, String) {
 
 /// A signed pubSigQry answer.
 fn answer(keep_alive: bool) -> Vec<u8> {
-    let body = starpos::wire::encode_answer(
+    let body = starpos::unversioned::wire::encode_answer(
         &[
             ("returnCode", "000000"),
             ("message", "交易成功"),

@@ -6,7 +6,7 @@
 //! with the wall clock frozen at 1970 (the clock shim, `tests/shim/clock_shim.c`), as a
 //! terminal without a clock battery boots with the same init. Two terminals, two boots each;
 //! each boot prints `STARPOS_TRADE_NOS` (default 1000) numbers from
-//! `starpos::clock::new_trade_no` and the `tradeNo` of one real barcode pay against the
+//! `starpos::unversioned::clock::new_trade_no` and the `tradeNo` of one real barcode pay against the
 //! simulator. Nothing but the OS's randomness is left to tell them apart, and it must.
 
 mod common;
@@ -44,7 +44,12 @@ fn child() -> ! {
     writeln!(out, "\nPID {}", std::process::id()).unwrap();
     writeln!(out, "NOW {now}").unwrap();
     for _ in 0..count {
-        writeln!(out, "NO {}", starpos::clock::new_trade_no(&trm_no)).unwrap();
+        writeln!(
+            out,
+            "NO {}",
+            starpos::unversioned::clock::new_trade_no(&trm_no)
+        )
+        .unwrap();
     }
     let client = Client::new(
         Config::new(
@@ -196,7 +201,9 @@ fn c_abi_refuses_a_trade_no_the_journal_holds() {
     let path = c(dir.join("sales.journal").to_str().unwrap());
     let mut cfg = c_config(&sim);
     cfg.raw.journal_path = path.as_ptr();
-    let trade_no = c(&starpos::clock::new_trade_no(starpos_sim::DEFAULT_TRM_NO));
+    let trade_no = c(&starpos::unversioned::clock::new_trade_no(
+        starpos_sim::DEFAULT_TRM_NO,
+    ));
     let pay = |code: &str| {
         let code = c(code);
         let mut req: starpos_barcode_pay_request = zeroed();

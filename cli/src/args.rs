@@ -601,7 +601,7 @@ pub struct CallArgs {
 }
 
 /// An amount of money: a whole number of fen, 1 or more, of at most 13 digits (what the
-/// gateway carries, [`starpos::fields::MAX_AMOUNT_FEN`]).
+/// gateway carries, [`starpos::MAX_AMOUNT_FEN`]).
 pub fn fen(text: &str) -> Result<u64, String> {
     const RULE: &str = "must be a whole number of fen, 1 or more";
     let digits = text.trim_start_matches('0');
@@ -612,7 +612,7 @@ pub fn fen(text: &str) -> Result<u64, String> {
         ));
     }
     match text.parse::<u64>() {
-        Ok(n) if (1..=starpos::fields::MAX_AMOUNT_FEN).contains(&n) => Ok(n),
+        Ok(n) if (1..=starpos::MAX_AMOUNT_FEN).contains(&n) => Ok(n),
         _ => Err(RULE.to_owned()),
     }
 }

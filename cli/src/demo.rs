@@ -142,7 +142,7 @@ pub fn run(printer: &Printer) -> Result<(), Failure> {
         Some(state),
     )?;
     say!(d, "   {link}")?;
-    let code = format!("demo{}", starpos::clock::new_trade_no("DEMO"));
+    let code = format!("demo{}", starpos::unversioned::clock::new_trade_no("DEMO"));
     say!(
         d,
         "   WeChat redirects to the callback with ?code=...&state={state}; here: code {}",
@@ -153,7 +153,7 @@ pub fn run(printer: &Printer) -> Result<(), Failure> {
     let step = Instant::now();
     let amount = 1234;
     say!(d, "3. pubSigPay: pay {} with that code", yuan(amount))?;
-    let sel_order_no = format!("D{}", &starpos::clock::new_trade_no("")[..29]);
+    let sel_order_no = format!("D{}", &starpos::unversioned::clock::new_trade_no("")[..29]);
     let pay = client.pay(&PayRequest {
         code: Some(&code),
         amount,
@@ -229,7 +229,7 @@ pub fn run(printer: &Printer) -> Result<(), Failure> {
     // A WeChat payment code (18 digits from 13); ending in 1 the simulated payer must enter a
     // password first.
     // 13 digits of milliseconds and 2 of the process id: 18 digits.
-    let millis = &starpos::clock::new_trade_no("")[..13];
+    let millis = &starpos::unversioned::clock::new_trade_no("")[..13];
     let code = format!("13{millis}{:02}1", std::process::id() % 100);
     say!(
         d,

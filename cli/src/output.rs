@@ -137,12 +137,12 @@ impl Printer {
         if entries.is_empty() {
             outln!("(no sales)")?;
         }
-        if starpos::clock::clock_is_plainly_wrong() {
+        if starpos::unversioned::clock::clock_is_plainly_wrong() {
             outln!(
                 "(this terminal's clock reads {}, before this release: it was never set; \
                  txnTime and the recorded times are wrong, the gateway's sysTime is shown \
                  where known)",
-                starpos::clock::local_txn_time()
+                starpos::unversioned::clock::local_txn_time()
             )?;
         }
         for e in entries {

@@ -3,8 +3,8 @@
 //! stderr says where it stands, driven by the library's `Config::progress`.
 
 use crate::console::{self, Stream};
-use starpos::client::{Progress, ProgressFn};
 use starpos::{Cancel, TxnResult};
+use starpos::{Progress, ProgressFn};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;

@@ -3,8 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use starpos::model::{PayResponse, QryResponse, QueryResponse, RefundResponse};
-use starpos::{wire, Status};
+use starpos::{PayResponse, QryResponse, QueryResponse, RefundResponse};
+use starpos::unversioned::wire;
+use starpos::Status;
 
 const KEY: &str = "9E1D5C0A7B3F4E2D8C6A1B0F3E5D7C9A";
 

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use starpos::transport::http1::{parse_head, BodyDecoder, BodyError, Framing};
+use starpos::unversioned::transport::http1::{parse_head, BodyDecoder, BodyError, Framing};
 
 const LIMIT: u64 = 4096;
 

@@ -392,7 +392,7 @@ pub(crate) fn send(
             let mut plain = reply.clone();
             plain.set(
                 "message",
-                &starpos::percent::encode(reply.get("message").unwrap_or("")),
+                &starpos::unversioned::percent::encode(reply.get("message").unwrap_or("")),
             );
             respond(
                 request,

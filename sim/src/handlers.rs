@@ -7,7 +7,7 @@ use crate::orders::{NewOrder, Order, OrderBook};
 use crate::{clock, gbk, lock, sales};
 use serde_json::{Map, Value};
 use starpos::sign::{md5_hex, verify, SIGN_VALUE};
-use starpos::wire::{encode_answer, value_text};
+use starpos::unversioned::wire::{encode_answer, value_text};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -160,7 +160,7 @@ impl Reply {
             .iter()
             .map(|(n, v)| {
                 let v = if n == "message" {
-                    starpos::percent::encode(v)
+                    starpos::unversioned::percent::encode(v)
                 } else {
                     v.clone()
                 };

@@ -19,7 +19,7 @@ fn qry(conn: &mut Conn) -> Resp {
 
 fn send_pay(conn: &mut Conn) {
     let fields = pay_fields(&unique("code"), "1", "1");
-    let body = starpos::wire::encode_request(&pairs(&fields), DEFAULT_KEY);
+    let body = starpos::unversioned::wire::encode_request(&pairs(&fields), DEFAULT_KEY);
     conn.send("POST", "/adpweb/ehpspos3/pubSigPay.json", &body)
         .unwrap();
 }
@@ -131,7 +131,7 @@ fn bodies_that_are_not_answers() {
     assert!(resp.body.starts_with(b"[{") && resp.body.ends_with(b"}]"));
     assert_eq!(resp.answer().unwrap_err().status(), Status::Protocol);
     let inner = &resp.body[1..resp.body.len() - 1];
-    assert!(starpos::wire::decode_answer(inner, DEFAULT_KEY).is_ok());
+    assert!(starpos::unversioned::wire::decode_answer(inner, DEFAULT_KEY).is_ok());
 
     // The connection is still good for a normal answer.
     assert!(qry(&mut conn).answer().is_ok());
@@ -229,7 +229,7 @@ fn gbk_body_is_signed_over_utf8() {
     utf8.extend_from_slice("交易成功".as_bytes());
     utf8.extend_from_slice(&resp.body[at + 8..]);
     let text = String::from_utf8(utf8).expect("only the message was Chinese");
-    assert!(starpos::wire::verify_json(&text, DEFAULT_KEY).is_ok());
+    assert!(starpos::unversioned::wire::verify_json(&text, DEFAULT_KEY).is_ok());
 }
 
 #[test]
@@ -376,7 +376,7 @@ fn stale_repeats_nothing_for_the_same_request() {
     let sim = sim();
     // The same body twice (no tradeNo): the remembered answer is this request's own, so the
     // stale answer is a disguised one, not the earlier answer.
-    let body = starpos::wire::encode_request(&pairs(&qry_fields()), DEFAULT_KEY);
+    let body = starpos::unversioned::wire::encode_request(&pairs(&qry_fields()), DEFAULT_KEY);
     let mut conn = Conn::open(sim.port());
     let real = conn
         .post("/adpweb/ehpspos3/pubSigQry.json", &body)
@@ -419,7 +419,7 @@ fn delay_books_first_and_answers_late() {
     let sim = sim();
     sim.inject_for(Some("sdkBarcodePay"), 1, Fault::Delay { ms: 400 });
     let fields = barcode_fields(&auth_code('0'), "10", "10");
-    let body = starpos::wire::encode_request(&pairs(&fields), DEFAULT_KEY);
+    let body = starpos::unversioned::wire::encode_request(&pairs(&fields), DEFAULT_KEY);
     let mut conn = Conn::open(sim.port());
     conn.stream()
         .set_read_timeout(Some(Duration::from_millis(100)))

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use starpos::wire::encode_request;
+use starpos::unversioned::wire::encode_request;
 use starpos::Status;
 use starpos_sim::{
     codes, SimConfig, Simulator, DEFAULT_APP_ID, DEFAULT_APP_ID_KEY, DEFAULT_KEY, DEFAULT_MERC_ID,
@@ -23,7 +23,7 @@ fn refusal_code(resp: &Resp) -> String {
         .to_owned()
 }
 
-fn refusal(resp: &Resp) -> starpos::wire::Answer {
+fn refusal(resp: &Resp) -> starpos::Answer {
     resp.answer()
         .expect_err("a refusal")
         .refusal()
@@ -432,7 +432,9 @@ fn numbers_sign_as_their_text() {
         .map(|(n, v)| {
             (
                 n.clone(),
-                starpos::wire::value_text(n, v).unwrap().into_owned(),
+                starpos::unversioned::wire::value_text(n, v)
+                    .unwrap()
+                    .into_owned(),
             )
         })
         .collect();

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use starpos::wire::Answer;
+use starpos::Answer;
 use starpos_sim::{codes, OrderKind, SimConfig, Simulator, QR_LIFETIME};
 use std::time::Duration;
 

@@ -17,7 +17,7 @@ pub use config::{
     BodyCharset, Config, Progress, ProgressFn, DEFAULT_JOURNAL_RETENTION, PRODUCTION_URL,
     SANDBOX_URL,
 };
-pub use follow::{WaitError, UNTRUSTED_QUERIES, UNTRUSTED_SPAN};
+pub use follow::WaitError;
 pub(crate) use send::resolve_txn_time;
 
 use crate::answer::Answer;

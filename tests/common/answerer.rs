@@ -81,7 +81,8 @@ pub fn answerer(
                         .iter()
                         .map(|(n, v)| (n.as_str(), v.as_str()))
                         .collect();
-                    let body = starpos::wire::encode_answer(&pairs, starpos_sim::DEFAULT_KEY);
+                    let body =
+                        starpos::unversioned::wire::encode_answer(&pairs, starpos_sim::DEFAULT_KEY);
                     let head = format!(
                         "HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=UTF-8\r\n\
                          Content-Length: {}\r\n\r\n",

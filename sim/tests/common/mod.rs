@@ -2,7 +2,8 @@
 //! over real loopback connections.
 #![allow(dead_code)]
 
-use starpos::wire::{decode_answer, encode_request, Answer};
+use starpos::unversioned::wire::{decode_answer, encode_request};
+use starpos::Answer;
 use starpos_sim::{Simulator, DEFAULT_KEY, DEFAULT_MERC_ID, DEFAULT_ORG_NO, DEFAULT_TRM_NO};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
