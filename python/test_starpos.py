@@ -40,6 +40,7 @@ import threading
 import time
 import unittest
 from unittest import mock
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -755,6 +756,35 @@ def payment_code(last_digit):
     """A fresh WeChat payment code (18 digits from 13) whose last digit tells the simulator how
     the payer behaves: 1 'A' then paid, 2 refused 'F', 3 'Z' but paid, others 'S'."""
     return "13" + "".join(random.choice("0123456789") for _ in range(15)) + last_digit
+
+
+class Revoke(SimulatorTest):
+    """revoke, and the closed loop (FLAG_REVOKE_ON_GIVE_UP), against the simulator whose
+    payers wait until told."""
+
+    def setUp(self):
+        self.client = starpos.Client(UNSETTLED, **CREDENTIALS)
+
+    def test_revoke_a_sale_the_payer_has_not_confirmed(self):
+        sale = self.client.barcode_pay(payment_code("1"), 60)
+        self.assertEqual(sale.result, "A")
+        revoked = self.client.revoke(sale.trade_no)
+        self.assertIsInstance(revoked, starpos.RevokeResult)
+        self.assertEqual((revoked.result, revoked.amount, revoked.verified), ("S", 60, True))
+        self.assertNotEqual(revoked.trade_no, sale.trade_no, "the revoke's own tradeNo")
+        self.assertEqual(self.client.query(sale.trade_no).result, "D")
+        with self.assertRaises(starpos.InvalidArgumentError) as c:
+            self.client.revoke("")
+        self.assertIn("qry_no", c.exception.error)
+
+    def test_the_closed_loop_leaves_the_late_payer_uncharged(self):
+        client = starpos.Client(UNSETTLED, flags=starpos.FLAG_REVOKE_ON_GIVE_UP, **CREDENTIALS)
+        sale = client.barcode_sale(payment_code("1"), 70, interval_ms=50, deadline_ms=300,
+                                   trade_no=unique("CL"))
+        self.assertEqual(sale.result, "D", "given up, revoked: not in doubt")
+        with self.assertRaises(urllib.error.HTTPError) as c:
+            control(UNSETTLED, "confirm", {"no": sale.trade_no})
+        self.assertEqual(c.exception.code, 404, "a revoked sale cannot be paid")
 
 
 class CounterSales(SimulatorTest):

@@ -212,31 +212,53 @@ fn bad_input_and_refusals_move_nothing() {
 }
 
 #[test]
-fn an_unsigned_refusal_of_a_revoke_is_in_doubt_and_its_sale_settles_it() {
+fn an_unsigned_refusal_of_a_revoke_is_in_doubt_and_the_sales_query_settles_it() {
     let sim = sim();
     let dir = TempDir::new("revoke-unsigned");
     let t = till(&sim, &dir);
     let sale = waiting_sale(&t.cfg.raw, 40);
+    // The gateway revoked the sale, but what came back is an unsigned refusal (a proxy's, an
+    // attacker's): it proves nothing, so it is in doubt, and the revoke stays open.
     sim.inject_for(Some("RevokeBarcodepay"), 1, Fault::UnsignedRefusal);
     let (st, out) = revoke(&t.cfg.raw, &sale);
     assert_eq!(st, STARPOS_ERR_SIGNATURE, "{}", text(&out.error));
     assert!(starpos_status_in_doubt(st as i32));
     let own = text(&out.trade_no);
     assert!(!t.entry(Kind::Revoke, &own).settled, "kept open");
-    // The sale was not revoked (the fault refused before acting): the sale's query says A,
-    // which leaves the revoke open; once the payer cancels, F settles it: nothing to undo.
-    assert!(sim.cancel(&sale));
-    let mut seen = 0;
+    assert_eq!(
+        sim.order(&sale).unwrap().state,
+        'D',
+        "the gateway did revoke it"
+    );
+    // Recovery queries the sale: D settles the revoke S and the sale D.
+    let mut seen = Vec::new();
     t.client
-        .recover(Duration::from_secs(10), |_| seen += 1)
+        .recover(Duration::from_secs(10), |e| seen.push(e.clone()))
         .unwrap();
-    assert!(seen >= 1);
+    assert!(seen.iter().any(|e| e.trade_no == own), "{seen:?}");
     let r = t.entry(Kind::Revoke, &own);
     assert_eq!(
-        (r.result, r.settled),
-        (Some(TxnResult::Failed), true),
+        (r.result, r.settled, r.amount),
+        (Some(TxnResult::Success), true, 40),
         "{r:?}"
     );
+    let s = t.entry(Kind::BarcodePay, &sale);
+    assert_eq!((s.result, s.settled), (Some(TxnResult::Revoked), true));
+}
+
+#[test]
+fn a_revoke_of_a_failed_sale_settles_f_nothing_to_undo() {
+    let sim = sim();
+    let dir = TempDir::new("revoke-failed");
+    let t = till(&sim, &dir);
+    let sale = waiting_sale(&t.cfg.raw, 41);
+    assert!(sim.cancel(&sale), "the payer cancels: F");
+    let (st, out) = revoke(&t.cfg.raw, &sale);
+    assert_eq!(st, STARPOS_OK, "{}", text(&out.error));
+    assert_eq!(out.result as u8, b'F');
+    let r = t.entry(Kind::Revoke, &text(&out.trade_no));
+    assert_eq!((r.result, r.settled), (Some(TxnResult::Failed), true));
+    assert_eq!(sim.order(&sale).unwrap().state, 'F');
 }
 
 /// A cancel handle freed when dropped.
@@ -322,15 +344,14 @@ fn the_closed_loop_revokes_after_a_cancel_too() {
 }
 
 #[test]
-fn the_closed_loop_prints_the_receipt_when_the_payer_paid_first() {
-    // The till gives up; its revoke is refused (the gateway busy: signed, bound, nothing
-    // done), and the payer confirms meanwhile: the sale's query says S, so the sale ends paid
-    // and the receipt prints, instead of a revoke that never happened.
+fn the_closed_loop_prints_the_receipt_when_the_revoke_is_refused_and_the_payer_pays() {
+    // The till gives up; its revoke is refused (the sale is of yesterday by then, so it can
+    // no longer be revoked: signed, bound, nothing done), and the payer confirms: the sale's
+    // query says S, so the sale ends paid and the receipt prints.
     let sim = sim();
-    let dir = TempDir::new("revoke-paid-first");
+    let dir = TempDir::new("revoke-refused-paid");
     let mut t = till(&sim, &dir);
     t.cfg.raw.flags |= STARPOS_FLAG_REVOKE_ON_GIVE_UP;
-    sim.inject_for(Some("RevokeBarcodepay"), 1, Fault::Busy);
     let cfg = t.cfg.raw;
     let sale_no = unique("SALE");
     let sale_c = c(&sale_no);
@@ -341,25 +362,27 @@ fn the_closed_loop_prints_the_receipt_when_the_payer_paid_first() {
     req.amount = 990;
     req.total_amount = 990;
     let mut out: starpos_query_response = zeroed();
+    let seen = |endpoint: &str| sim.requests().iter().any(|r| r.endpoint == endpoint);
     let st = std::thread::scope(|s| {
         let payer = s.spawn(|| {
             let start = Instant::now();
+            let mut advanced = false;
             while start.elapsed() < Duration::from_secs(10) {
-                if sim
-                    .requests()
-                    .iter()
-                    .any(|r| r.endpoint == "RevokeBarcodepay")
-                {
+                if !advanced && seen("sdkBarcodePay") {
+                    sim.advance(Duration::from_secs(24 * 3600));
+                    advanced = true;
+                }
+                if seen("RevokeBarcodepay") {
                     return sim.confirm(&sale_no);
                 }
-                std::thread::sleep(Duration::from_millis(5));
+                std::thread::sleep(Duration::from_millis(2));
             }
             false
         });
         let st = unsafe { starpos_barcode_sale(&cfg, &req, 100, 500, &mut out) };
         assert!(
             payer.join().unwrap(),
-            "the payer paid once the revoke was refused"
+            "the payer paid after the revoke was refused"
         );
         st
     });
@@ -368,4 +391,15 @@ fn the_closed_loop_prints_the_receipt_when_the_payer_paid_first() {
     assert_eq!(sim.order(&sale_no).unwrap().state, 'S');
     let s = t.entry(Kind::BarcodePay, &sale_no);
     assert_eq!((s.result, s.settled), (Some(TxnResult::Success), true));
+    let refused: Vec<Entry> = t
+        .entries()
+        .into_iter()
+        .filter(|e| e.kind == Kind::Revoke)
+        .collect();
+    assert_eq!(refused.len(), 1);
+    assert!(
+        refused[0].settled && refused[0].result.is_none(),
+        "{:?}",
+        refused[0]
+    );
 }

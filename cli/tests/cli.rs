@@ -593,6 +593,74 @@ fn counter_sales_from_the_command_line() {
 }
 
 #[test]
+fn revoke_and_the_closed_loop_from_the_command_line() {
+    let sim = Simulator::start(SimConfig::default()).unwrap();
+    // A paid sale, revoked: exit 0, the sale's query then says D (exit 20).
+    let code = payment_code('1');
+    let out = starpos(
+        &sim,
+        &[
+            "--json",
+            "barcode-pay",
+            "--auth-code",
+            &code,
+            "--amount",
+            "7",
+            "--total-amount",
+            "7",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(21), "{out:?}");
+    let sale = json(&out)["tradeNo"].as_str().unwrap().to_owned();
+    assert!(sim.confirm(&sale));
+    let out = starpos(&sim, &["--json", "revoke", "--qry-no", &sale]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let answer = json(&out);
+    assert_eq!(answer["result"], "S");
+    assert_ne!(
+        answer["tradeNo"].as_str().unwrap(),
+        sale,
+        "the revoke's own tradeNo"
+    );
+    assert_eq!(answer["amount"], 7);
+    let out = starpos(&sim, &["--json", "query", "--qry-no", &sale]);
+    assert_eq!(
+        (out.status.code(), json(&out)["result"].clone()),
+        (Some(20), "D".into())
+    );
+    // An unknown sale: refused, exit 7 (GATEWAY), nothing moved.
+    let out = starpos(&sim, &["revoke", "--qry-no", "NOSUCHSALE9"]);
+    assert_eq!(out.status.code(), Some(7), "{out:?}");
+    // The closed loop: a sale the payer never confirms ends revoked (D, exit 20), not in
+    // doubt, and the payer cannot pay it afterwards.
+    let code = payment_code('1');
+    let out = starpos(
+        &sim,
+        &[
+            "--json",
+            "sale",
+            "--auth-code",
+            &code,
+            "--amount",
+            "8",
+            "--total-amount",
+            "8",
+            "--interval-ms",
+            "50",
+            "--deadline-ms",
+            "400",
+            "--revoke-on-give-up",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(20), "{out:?}");
+    let done = json(&out);
+    assert_eq!(done["result"], "D");
+    let trade_no = done["tradeNo"].as_str().unwrap();
+    assert!(!sim.confirm(trade_no), "a revoked sale cannot be paid");
+    assert_eq!(sim.order(trade_no).unwrap().state, 'D');
+}
+
+#[test]
 fn the_journal_and_recover_from_the_command_line() {
     let sim = Simulator::start(SimConfig::default()).unwrap();
     let dir = std::env::temp_dir().join(format!("starpos-cli-journal-{}", std::process::id()));

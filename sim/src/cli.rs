@@ -58,7 +58,8 @@ pub fn command() -> clap::Command {
 /// What `--help` says after the options, for both front ends.
 pub const AFTER_HELP: &str = "\
 Endpoints: pubSigQry, pubSigPay, sdkQryBarcodePay, sdkRefundBarcodePay, sdkBarcodePay,
-sdkBarcodePosPay. The payer of sdkBarcodePay, by the scanned authCode's last digit:
+sdkBarcodePosPay, RevokeBarcodepay (same day only: the sale becomes D).
+The payer of sdkBarcodePay, by the scanned authCode's last digit:
   1  enters a password: answers A, S on confirm (or after --settle-after-ms)
   2  the wallet refuses: answers F
   3  answers Z although the money moved: the order is S, a query says S

@@ -27,6 +27,9 @@ pub const CODE_USED: &str = "100007";
 pub const DUPLICATE: &str = "100008";
 /// The gateway is busy; sent only by the `unsigned_refusal` fault, unsigned.
 pub const SYSTEM_BUSY: &str = "100009";
+/// A revoke of a sale made on an earlier day (China time): revoking is for the same day only;
+/// refund it instead.
+pub const REVOKE_TOO_LATE: &str = "100010";
 
 /// Why a request was refused: a code from this module and the message to send.
 #[derive(Clone, Debug, PartialEq, Eq)]

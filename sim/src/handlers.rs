@@ -26,6 +26,8 @@ pub(crate) enum Endpoint {
     BarcodePay,
     /// `sdkBarcodePosPay`: the terminal shows a QR code.
     PosPay,
+    /// `RevokeBarcodepay`: undo a counter sale, the same day.
+    Revoke,
 }
 
 impl Endpoint {
@@ -38,6 +40,7 @@ impl Endpoint {
             "sdkRefundBarcodePay" => Some(Endpoint::Refund),
             "sdkBarcodePay" => Some(Endpoint::BarcodePay),
             "sdkBarcodePosPay" => Some(Endpoint::PosPay),
+            "RevokeBarcodepay" => Some(Endpoint::Revoke),
             _ => None,
         }
     }
@@ -63,6 +66,7 @@ impl Endpoint {
             Endpoint::Query | Endpoint::BarcodePay => &["logNo", "result", "orderNo"],
             Endpoint::Refund => &["logNo", "result", "txnAmt"],
             Endpoint::PosPay => &["logNo", "result", "orderNo", "payCode"],
+            Endpoint::Revoke => &["LogNo", "result"],
         }
     }
 
@@ -73,6 +77,7 @@ impl Endpoint {
             Endpoint::Pay => "PrepayId",
             Endpoint::Query | Endpoint::BarcodePay | Endpoint::PosPay => "orderNo",
             Endpoint::Refund => "logNo",
+            Endpoint::Revoke => "LogNo",
         }
     }
 }
@@ -351,6 +356,7 @@ fn check_and_act(
         Endpoint::Pay => pay(&fields, config, book),
         Endpoint::Query => query(&fields, config, book),
         Endpoint::Refund => refund(&fields, config, book),
+        Endpoint::Revoke => revoke(&fields, config, book),
         Endpoint::BarcodePay => sales::barcode_pay(&fields, config, book),
         Endpoint::PosPay => sales::qr_pay(&fields, config, book),
     }
@@ -638,6 +644,34 @@ fn query_refund(
     reply.set("amount", &refund.amount.to_string());
     reply.set("total_amount", &order.total_amount.to_string());
     reply.set("tradeNo", fields.get("tradeNo"));
+    echo_order(&mut reply, &order);
+    Ok(reply)
+}
+
+/// `RevokeBarcodepay`: [`OrderBook::revoke`]; the answer spells `LogNo` with a capital L, as
+/// the gateway does.
+fn revoke(fields: &Fields, config: &SimConfig, book: &Mutex<OrderBook>) -> Result<Reply, Refusal> {
+    let qry_no = required(fields, "qryNo")?;
+    token("qryNo", qry_no, 64)?;
+    let trade_no = fields.get("tradeNo");
+    let (order, result, log_no) = {
+        let mut book = lock(book);
+        book.take_trade_no(trade_no)?;
+        let (order, result) = book.revoke(qry_no)?;
+        (order, result, book.new_log_no())
+    };
+    let message = if result == 'S' {
+        "撤销成功"
+    } else {
+        "撤销失败: the sale failed, there is nothing to revoke"
+    };
+    let mut reply = Reply::success(&config.merc_id, message);
+    reply.set("LogNo", &log_no);
+    reply.set("result", &result.to_string());
+    reply.set("payChannel", &order.pay_channel);
+    reply.set("amount", &order.amount.to_string());
+    reply.set("total_amount", &order.total_amount.to_string());
+    reply.set("tradeNo", trade_no);
     echo_order(&mut reply, &order);
     Ok(reply)
 }

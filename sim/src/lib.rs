@@ -13,8 +13,12 @@
 //! # Gateway endpoints
 //!
 //! `POST <base>/<endpoint>.json` with a JSON object body, for `pubSigQry`, `pubSigPay`,
-//! `sdkQryBarcodePay`, `sdkRefundBarcodePay` and the two counter sales `sdkBarcodePay` (the
-//! terminal scanned the payer's code) and `sdkBarcodePosPay` (the terminal shows a QR code).
+//! `sdkQryBarcodePay`, `sdkRefundBarcodePay`, the two counter sales `sdkBarcodePay` (the
+//! terminal scanned the payer's code) and `sdkBarcodePosPay` (the terminal shows a QR code),
+//! and `RevokeBarcodepay`, which undoes a counter sale of the same day (China time, on the
+//! simulated clock): paid, waiting or unknown, it becomes `D` (answered `S`, `LogNo` spelt
+//! with a capital L), and a payer can no longer pay it; `D` again answers `S`; `F` answers
+//! `F`; a sale with refunds, a `pubSigPay` or one of an earlier day is refused.
 //! Answers are HTTP 200, `Content-Type: application/json;charset=UTF-8`, built like the
 //! gateway's: signed over the plain `message`, then `message` percent-encoded. Any other path
 //! is 404, another method on an endpoint path 405, a body over 64 KiB 413. A body that is not

@@ -57,7 +57,8 @@ pub struct Order {
     /// True when a QR sale was closed (`F`) because nobody paid within [`QR_LIFETIME`].
     pub expired: bool,
     /// `S` paid, `F` failed (the payer cancelled), `A` waiting for the payer, `Z` unknown,
-    /// `D` revoked (`Z` and `D` only through [`Simulator::force_state`](crate::Simulator::force_state)).
+    /// `D` revoked (by `RevokeBarcodepay`, or [`Simulator::force_state`](crate::Simulator::force_state),
+    /// the only way to `Z`).
     pub state: char,
     /// The gateway serial number `pubSigPay` answered.
     pub log_no: String,
@@ -506,6 +507,55 @@ impl OrderBook {
             self.orders[idx].order.state = state;
         }
         true
+    }
+
+    /// Revokes the counter sale known by `no` (its `tradeNo`, or any of its numbers), the same
+    /// day (China time, on the simulated clock) only: one paid (`S`), waiting for its payer
+    /// (`A`) or unknown (`Z`) becomes `D` (revoked: a paid sale's money goes back, and a
+    /// payer can no longer pay it), answered `S`; one already `D` is answered `S` again,
+    /// nothing more done; a failed one (`F`) is answered `F`, nothing to undo. Refused: an
+    /// unknown number ([`codes::ORDER_NOT_FOUND`]), a `pubSigPay` or a sale with refunds
+    /// ([`codes::ORDER_STATE`]: refund the rest instead), a sale of an earlier day
+    /// ([`codes::REVOKE_TOO_LATE`]). The caller has taken the revoke's `tradeNo` already.
+    pub fn revoke(&mut self, no: &str) -> Result<(Order, char), Refusal> {
+        let Some(idx) = self.find(no) else {
+            return Err(Refusal::new(
+                codes::ORDER_NOT_FOUND,
+                format!("订单不存在: no order has number {no}"),
+            ));
+        };
+        let now = self.now();
+        let entry = &self.orders[idx];
+        if entry.order.kind == OrderKind::OfficialAccount {
+            return Err(Refusal::new(
+                codes::ORDER_STATE,
+                "该订单不支持撤销: only counter sales (sdkBarcodePay, sdkBarcodePosPay) can be revoked",
+            ));
+        }
+        // China's calendar day of the sale and of now, on the simulated clock.
+        let now_unix = clock::unix_seconds().saturating_add(self.skew.as_secs());
+        let age = now.saturating_duration_since(entry.created).as_secs();
+        let day = |unix: u64| (unix + 8 * 3600) / 86_400;
+        if day(now_unix.saturating_sub(age)) != day(now_unix) {
+            return Err(Refusal::new(
+                codes::REVOKE_TOO_LATE,
+                "只能撤销当日交易: a sale can be revoked on its own day only (China time); refund it",
+            ));
+        }
+        if entry.order.refunded > 0 {
+            return Err(Refusal::new(
+                codes::ORDER_STATE,
+                "订单已退款, 不能撤销: the sale has refunds; refund what remains instead",
+            ));
+        }
+        let result = match entry.order.state {
+            'F' => 'F',
+            _ => 'S',
+        };
+        if result == 'S' {
+            self.orders[idx].order.state = 'D';
+        }
+        Ok((self.orders[idx].order.clone(), result))
     }
 
     /// Refunds `amount` fen (all that remains when `None`) of the paid order known by `no`.
