@@ -465,6 +465,49 @@ fn counter_cancelled(link: Link) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// counter.c with the closed loop: the cashier's cancel gives the sale up, the library
+/// revokes it, and the payer who confirms afterwards is not charged.
+fn counter_closed_loop(link: Link) {
+    let Some(cc) = c_compiler() else { return };
+    let dir = work_dir(&format!("counter-loop-{link:?}").to_lowercase());
+    let program = build_example(&cc, "counter", link, &dir);
+    let sim = Simulator::start(SimConfig::default()).expect("the simulator starts");
+    let journal = dir.join("sales.journal");
+    let mut cmd = Command::new(&program);
+    cmd.env("STARPOS_ORG_NO", DEFAULT_ORG_NO)
+        .env("STARPOS_MERC_ID", DEFAULT_MERC_ID)
+        .env("STARPOS_TRM_NO", DEFAULT_TRM_NO)
+        .env("STARPOS_KEY", DEFAULT_KEY)
+        .args(["--gateway", &sim.base_url()])
+        .arg("--journal")
+        .arg(&journal)
+        .args(["--interval-ms", "50", "--deadline-ms", "600"])
+        .args(["--cancel-after-ms", "300", "--revoke-on-give-up"]);
+    let run = run(cmd);
+    let all = run.describe();
+    assert_eq!(run.code, Some(1), "a sale not paid:\n{all}");
+    for line in [
+        "[1] the cashier pressed cancel",
+        "[1] barcode sale given up and revoked (D): the payer is not charged, tradeNo ",
+    ] {
+        assert!(run.stdout.contains(line), "stdout lacks {line:?}:\n{all}");
+    }
+    let sale = sim
+        .orders()
+        .into_iter()
+        .find(|o| o.auth_code_pays > 0)
+        .expect("the barcode sale");
+    assert!(!sim.confirm(&sale.trade_no), "the payer confirms too late");
+    assert_eq!(sim.order(&sale.trade_no).unwrap().state, 'D', "not charged");
+    sim.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn counter_closed_loop_shared() {
+    counter_closed_loop(Link::Shared);
+}
+
 #[test]
 fn counter_cancelled_by_the_cashier_shared() {
     counter_cancelled(Link::Shared);

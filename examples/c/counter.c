@@ -16,8 +16,14 @@
  * in 0.8 s"). Here a "cashier" thread stands in for the UI: it presses cancel after
  * --cancel-after-ms (never, by default). A cancelled wait is STARPOS_ERR_CANCELLED, in doubt:
  * the payer may still confirm, so the till never scans the code again; it queries the tradeNo
- * later (the journal keeps the sale open and the next start's recovery settles it). Revoking
- * the order instead is not in the library yet.
+ * later (the journal keeps the sale open and the next start's recovery settles it).
+ *
+ * The closed loop (--revoke-on-give-up, STARPOS_FLAG_REVOKE_ON_GIVE_UP): when the till gives a
+ * barcode sale up in doubt (its deadline, or the cancel), the library revokes it
+ * (RevokeBarcodepay) and follows the revoke to its end, so a payer who confirms later is not
+ * charged: the sale then ends OK with result 'D', or 'S' if the payer paid before the revoke
+ * could undo it (print the receipt). Acquirers that do not support revoking refuse it; the
+ * sale then stays in doubt as without the flag.
  *
  * With a journal, every sale is on stable storage before its first byte leaves; if it cannot
  * be written the call is STARPOS_ERR_JOURNAL and nothing is sent. The journal never holds the
@@ -26,7 +32,7 @@
  * Usage:
  *   counter --journal FILE [--gateway URL] [--org-no N] [--merc-id N] [--trm-no N] [--key K]
  *           [--auth-code CODE] [--amount FEN] [--interval-ms MS] [--deadline-ms MS]
- *           [--cancel-after-ms MS]
+ *           [--cancel-after-ms MS] [--revoke-on-give-up]
  *
  * Credentials fall back to STARPOS_GATEWAY, STARPOS_ORG_NO, STARPOS_MERC_ID, STARPOS_TRM_NO,
  * STARPOS_KEY. --auth-code is the scanned payment code (a made-up WeChat one when absent,
@@ -61,6 +67,8 @@ struct options {
     uint32_t interval_ms, deadline_ms;
     /* When the simulated cashier presses cancel during the barcode sale; 0 = never. */
     uint32_t cancel_after_ms;
+    /* The closed loop: revoke a barcode sale given up in doubt. */
+    int revoke_on_give_up;
 };
 
 static void usage(FILE *to)
@@ -68,6 +76,7 @@ static void usage(FILE *to)
     fprintf(to, "usage: counter --journal FILE [--gateway URL] [--org-no N] [--merc-id N]\n"
                 "               [--trm-no N] [--key K] [--auth-code CODE] [--amount FEN]\n"
                 "               [--interval-ms MS] [--deadline-ms MS] [--cancel-after-ms MS]\n"
+                "               [--revoke-on-give-up]\n"
                 "env: STARPOS_GATEWAY STARPOS_ORG_NO STARPOS_MERC_ID STARPOS_TRM_NO STARPOS_KEY\n");
 }
 
@@ -103,6 +112,10 @@ static int parse_options(int argc, char **argv, struct options *o)
         if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0) {
             usage(stdout);
             exit(0);
+        }
+        if (strcmp(name, "--revoke-on-give-up") == 0) {
+            o->revoke_on_give_up = 1;
+            continue;
         }
         if (value == NULL) {
             fprintf(stderr, "counter: %s needs a value\n", name);
@@ -360,13 +373,22 @@ int main(int argc, char **argv)
     cfg.cancel = ui.cancel;
     cfg.progress = on_progress;
     cfg.progress_userdata = &ui;
+    if (opt.revoke_on_give_up) {
+        cfg.flags |= STARPOS_FLAG_REVOKE_ON_GIVE_UP;
+    }
     st = starpos_barcode_sale(&cfg, &scan, opt.interval_ms, opt.deadline_ms, &done);
+    cfg.flags &= ~STARPOS_FLAG_REVOKE_ON_GIVE_UP;
     cashier_end(&ui);
     cfg.cancel = NULL; /* freed: the config must not point at it any more */
     if (ui.pressed) {
         printf("[1] the cashier pressed cancel\n");
     }
-    if (st == STARPOS_OK) {
+    if (st == STARPOS_OK && done.result == 'D') {
+        /* The closed loop: given up and revoked; a payer who confirms now is not charged. */
+        printf("[1] barcode sale given up and revoked (D): the payer is not charged, tradeNo %s\n",
+               done.trade_no);
+        return EXIT_FAILED;
+    } else if (st == STARPOS_OK) {
         printf("[1] barcode sale: final, result %s, tradeNo %s, channel %s\n",
                result_str(done.result), done.trade_no, done.pay_channel);
         if (done.result != 'S') {
