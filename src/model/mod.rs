@@ -1,6 +1,31 @@
-//! Layer 2: typed requests and answers per endpoint. Requests validate themselves and list
-//! their wire fields; answers are read out of a verified [`Answer`] with every field checked
-//! against its size in [`crate::limits`].
+//! Layer 2: the endpoints. Each has one table (`tables/<endpoint>.rs`, data only) from which
+//! `build.rs` generates its answer type (fields, `Debug` with secrets masked, `to_wire`, the
+//! reader that checks every field against its size in [`crate::limits`]), its `#[repr(C)]`
+//! response struct and the copy into it; cbindgen puts the structs in `include/starpos.h`,
+//! and `scripts/gen_python_abi.py` makes the Python mirror from that. Beside each table, in
+//! `<endpoint>.rs`, the hand-written part: the request (validation, wire fields, and its money
+//! facts typed: [`Outgoing`], [`Money`]) and the rules no table says (the result letters,
+//! which fields an outcome needs). The outcome rules shared by all endpoints are in
+//! [`bind`] (binding, when a refusal is final) and `wire.rs` (result first).
+//!
+//! Adding a field to an answer: one line in its endpoint's table (`text(...)`, `field(...)`)
+//! and its name in each C struct's field list, at the end (the ABI is append-only), plus a
+//! test. Adding an endpoint (revoke was the first added this way):
+//!
+//! 1. `tables/<endpoint>.rs`: the answer table and its C struct(s); list it in
+//!    `tables/mod.rs`'s `ALL`.
+//! 2. `<endpoint>.rs`: the request type with `ENDPOINT`, `wire_fields` and `outgoing` (its
+//!    `Money`), and `from_answer` calling the generated `read` with its result letters
+//!    (`letters` below) and its own rules; re-export both here and in `lib.rs`.
+//! 3. If it can move money: add it to [`bind::MONEY_ENDPOINTS`]; journal it (a
+//!    `journal::Kind`, the ledger's `begin`/`learn` for how it is confirmed).
+//! 4. `client/mod.rs`: the `Client` method (`journaled` for a money call).
+//! 5. `ffi/types.rs`: the `#[repr(C)]` request struct; `ffi/calls.rs`: the `extern "C"`
+//!    function (`respond`, `out.fill`); `scripts/abi.sh update` while unreleased.
+//! 6. The simulator (`sim/src/handlers.rs`), the CLI command (`cli/src/args.rs`,
+//!    `commands.rs`, `scripts/cli-share.sh`), Python (`python/starpos/_client.py`,
+//!    `_results.py`; `scripts/gen_python_abi.py` regenerates the mirror), tests through the C
+//!    ABI, docs/protocol.md and docs/c.md.
 
 mod answers;
 pub(crate) mod bind;
