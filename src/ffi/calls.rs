@@ -9,6 +9,7 @@ use crate::model::{
     QueryRequest, QueryResponse, RefundRequest, RevokeRequest,
 };
 use crate::wipe;
+use std::borrow::Cow;
 use std::os::raw::c_char;
 use std::time::Duration;
 
@@ -131,12 +132,8 @@ pub unsafe extern "C" fn starpos_query(
     respond(response, s, |out| {
         let client = client_from(config)?;
         let r = arg(request, "request")?;
-        let [txn_time, version, trade_no] = s.opts([
-            (r.txn_time, "txn_time"),
-            (r.version, "version"),
-            (r.trade_no, "trade_no"),
-        ])?;
-        let qry_no = s.req(r.qry_no, "qry_no")?;
+        let ([txn_time, version, trade_no], qry_no) =
+            order_fields(s, [r.txn_time, r.version, r.trade_no], r.qry_no)?;
         let answer = client.query(&QueryRequest {
             txn_time: txn_time.as_deref(),
             version: version.as_deref(),
@@ -145,6 +142,25 @@ pub unsafe extern "C" fn starpos_query(
         })?;
         fill_query(out, &answer, s)
     })
+}
+
+/// The fields of a request about an order (a query, a revoke): `txn_time`, `version` and
+/// `trade_no` (each optional), and the order's `qry_no` (required).
+///
+/// # Safety
+/// Each pointer is NULL or a NUL-terminated string valid for the call.
+#[allow(clippy::type_complexity)]
+unsafe fn order_fields<'a>(
+    s: Strings,
+    [txn_time, version, trade_no]: [*const c_char; 3],
+    qry_no: *const c_char,
+) -> Result<([Option<Cow<'a, str>>; 3], Cow<'a, str>), Error> {
+    let optional = s.opts([
+        (txn_time, "txn_time"),
+        (version, "version"),
+        (trade_no, "trade_no"),
+    ])?;
+    Ok((optional, s.req(qry_no, "qry_no")?))
 }
 
 /// `sdkRefundBarcodePay`: give money back (`txn_amt` fen, 0 = all that remains).
@@ -202,12 +218,8 @@ pub unsafe extern "C" fn starpos_revoke(
     respond(response, s, |out| {
         let client = client_from(config)?;
         let r = arg(request, "request")?;
-        let [txn_time, version, trade_no] = s.opts([
-            (r.txn_time, "txn_time"),
-            (r.version, "version"),
-            (r.trade_no, "trade_no"),
-        ])?;
-        let qry_no = s.req(r.qry_no, "qry_no")?;
+        let ([txn_time, version, trade_no], qry_no) =
+            order_fields(s, [r.txn_time, r.version, r.trade_no], r.qry_no)?;
         let a = client.revoke(&RevokeRequest {
             txn_time: txn_time.as_deref(),
             version: version.as_deref(),

@@ -25,6 +25,25 @@ pub(crate) fn common_fields(
     ])
 }
 
+/// A request about the order `qry_no` (a query, a revoke): the common fields and `qryNo`, its
+/// money facts naming that order.
+pub(crate) fn about_order(
+    trade_no: Option<&str>,
+    version: Option<&str>,
+    qry_no: &str,
+) -> Result<Outgoing, Error> {
+    fields::token("qry_no", qry_no, 64)?;
+    let mut out = common_fields(trade_no, version)?;
+    out.push(("qryNo", qry_no.to_owned()));
+    Ok(Outgoing::new(
+        out,
+        Money {
+            of_order: qry_no.to_owned(),
+            ..Money::default()
+        },
+    ))
+}
+
 /// What the order query asks.
 #[derive(Debug, Clone, Default)]
 pub struct QueryRequest<'a> {
@@ -49,16 +68,7 @@ impl QueryRequest<'_> {
 
     /// The validated request: its wire fields and, typed beside them, its money facts.
     pub(crate) fn outgoing(&self) -> Result<Outgoing, Error> {
-        fields::token("qry_no", self.qry_no, 64)?;
-        let mut out = common_fields(self.trade_no, self.version)?;
-        out.push(("qryNo", self.qry_no.to_owned()));
-        Ok(Outgoing::new(
-            out,
-            Money {
-                of_order: self.qry_no.to_owned(),
-                ..Money::default()
-            },
-        ))
+        about_order(self.trade_no, self.version, self.qry_no)
     }
 }
 

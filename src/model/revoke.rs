@@ -3,10 +3,9 @@
 //! querying the sale, which answers `D` once revoked. Acquirers may not support it: the
 //! gateway then refuses it (GATEWAY, nothing moved).
 
-use super::query::common_fields;
-use super::{Money, Outgoing, RevokeResponse};
+use super::query::about_order;
+use super::{Outgoing, RevokeResponse};
 use crate::error::Error;
-use crate::fields;
 use crate::wire::Answer;
 
 /// What a revoke asks.
@@ -33,16 +32,7 @@ impl RevokeRequest<'_> {
 
     /// The validated request: its wire fields and, typed beside them, its money facts.
     pub(crate) fn outgoing(&self) -> Result<Outgoing, Error> {
-        fields::token("qry_no", self.qry_no, 64)?;
-        let mut out = common_fields(self.trade_no, self.version)?;
-        out.push(("qryNo", self.qry_no.to_owned()));
-        Ok(Outgoing::new(
-            out,
-            Money {
-                of_order: self.qry_no.to_owned(),
-                ..Money::default()
-            },
-        ))
+        about_order(self.trade_no, self.version, self.qry_no)
     }
 }
 
