@@ -560,6 +560,13 @@ fn a_cancel_while_the_answer_is_awaited_ends_the_call_as_cancelled() {
 
 /// A server config with a certificate for `localhost` from a fresh CA, and the CA as PEM.
 fn localhost_config() -> (Arc<rustls::ServerConfig>, String) {
+    localhost_config_with(rustls::DEFAULT_VERSIONS)
+}
+
+/// [`localhost_config`] speaking only the TLS `versions`.
+fn localhost_config_with(
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> (Arc<rustls::ServerConfig>, String) {
     let ca_key = KeyPair::generate().unwrap();
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -572,7 +579,7 @@ fn localhost_config() -> (Arc<rustls::ServerConfig>, String) {
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server_key.serialize_der()));
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
+        .with_protocol_versions(versions)
         .unwrap()
         .with_no_client_auth()
         .with_single_cert(vec![server_cert.der().clone()], key)
@@ -590,7 +597,15 @@ struct Serving {
 }
 
 fn serve(serve: impl Fn(Tls, usize) + Send + Sync + 'static) -> Serving {
-    serve_raw(move |stream, config, i| {
+    serve_with(localhost_config(), serve)
+}
+
+/// [`serve`] with the server config and CA of `setup`.
+fn serve_with(
+    setup: (Arc<rustls::ServerConfig>, String),
+    serve: impl Fn(Tls, usize) + Send + Sync + 'static,
+) -> Serving {
+    serve_raw_with(setup, move |stream, config, i| {
         let conn = rustls::ServerConnection::new(config).unwrap();
         serve(BufReader::new(rustls::StreamOwned::new(conn, stream)), i)
     })
@@ -600,7 +615,13 @@ fn serve(serve: impl Fn(Tls, usize) + Send + Sync + 'static) -> Serving {
 fn serve_raw(
     serve: impl Fn(TcpStream, Arc<rustls::ServerConfig>, usize) + Send + Sync + 'static,
 ) -> Serving {
-    let (config, ca_pem) = localhost_config();
+    serve_raw_with(localhost_config(), serve)
+}
+
+fn serve_raw_with(
+    (config, ca_pem): (Arc<rustls::ServerConfig>, String),
+    serve: impl Fn(TcpStream, Arc<rustls::ServerConfig>, usize) + Send + Sync + 'static,
+) -> Serving {
     let dir = TempDir::new("tls-serve");
     let ca_file = dir.join("ca.pem");
     std::fs::write(&ca_file, ca_pem).unwrap();
@@ -692,6 +713,24 @@ fn kept_alive_https_calls_share_one_connection_and_keep_alive_off_does_not() {
     server.call(false).unwrap();
     server.call(false).unwrap();
     assert_eq!(server.accepted(), 3, "keep-alive off: a connection a call");
+}
+
+#[test]
+fn a_tls12_only_gateway_is_spoken_to_and_kept_alive() {
+    let setup = localhost_config_with(&[&rustls::version::TLS12]);
+    let server = serve_with(setup, |mut tls, _| {
+        while read_request(&mut tls) {
+            assert_eq!(
+                tls.get_ref().conn.protocol_version(),
+                Some(rustls::ProtocolVersion::TLSv1_2)
+            );
+            send(&mut tls, &ok_answer("{\"v\":12}"));
+        }
+    });
+    for _ in 0..3 {
+        assert_eq!(server.call(true).unwrap(), b"{\"v\":12}");
+    }
+    assert_eq!(server.accepted(), 1);
 }
 
 #[test]
