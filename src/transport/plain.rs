@@ -75,8 +75,9 @@ impl Conn {
     }
 
     /// Reads what the socket has (it was just polled readable) and appends the answer's bytes
-    /// to `raw`. `Some(clean)` once the peer has closed (over TLS, `clean` says whether with a
-    /// close_notify; plain TCP has no other end). An error is one after the request was sent.
+    /// to `raw`. `Some(clean)` once the peer has closed: over TLS, `clean` says whether it sent
+    /// a close_notify first; over plain TCP a close is always clean. An error is one after the
+    /// request was sent.
     fn recv(&mut self, raw: &mut Vec<u8>) -> Result<Option<bool>, Error> {
         match self {
             Conn::Tcp(stream) => recv(stream, raw),
@@ -208,7 +209,7 @@ fn take_idle(authority: &str, tls: usize) -> Option<Conn> {
     }
 }
 
-/// Keeps `stream` for reuse during `idle_for`. Connections past their time, to any gateway,
+/// Keeps `conn` for reuse during `idle_for`. Connections past their time, to any gateway,
 /// are closed here, after the lock is released.
 fn put_idle(authority: &str, tls: usize, conn: Conn, idle_for: Duration) {
     let now = Instant::now();
