@@ -554,3 +554,362 @@ fn a_cancel_while_the_answer_is_awaited_ends_the_call_as_cancelled() {
     );
     unsafe { starpos_cancel_free(cancel) };
 }
+
+// ---- The library's own HTTP/1.1 over rustls (issue 19.7): the transport against scripted
+// ---- TLS servers.
+
+/// A server config with a certificate for `localhost` from a fresh CA, and the CA as PEM.
+fn localhost_config() -> (Arc<rustls::ServerConfig>, String) {
+    localhost_config_with(rustls::DEFAULT_VERSIONS)
+}
+
+/// [`localhost_config`] speaking only the TLS `versions`.
+fn localhost_config_with(
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> (Arc<rustls::ServerConfig>, String) {
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let server_key = KeyPair::generate().unwrap();
+    let server_cert = CertificateParams::new(vec!["localhost".to_owned()])
+        .unwrap()
+        .signed_by(&server_key, &ca, &ca_key)
+        .unwrap();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server_key.serialize_der()));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(versions)
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![server_cert.der().clone()], key)
+        .unwrap();
+    (Arc::new(config), ca.pem())
+}
+
+/// A TLS server on localhost running `serve` on each connection (with its index, 0, 1, …)
+/// once the handshake is done; its port and CA file.
+struct Serving {
+    port: u16,
+    ca_file: std::path::PathBuf,
+    _dir: TempDir,
+    accepted: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+fn serve(serve: impl Fn(Tls, usize) + Send + Sync + 'static) -> Serving {
+    serve_with(localhost_config(), serve)
+}
+
+/// [`serve`] with the server config and CA of `setup`.
+fn serve_with(
+    setup: (Arc<rustls::ServerConfig>, String),
+    serve: impl Fn(Tls, usize) + Send + Sync + 'static,
+) -> Serving {
+    serve_raw_with(setup, move |stream, config, i| {
+        let conn = rustls::ServerConnection::new(config).unwrap();
+        serve(BufReader::new(rustls::StreamOwned::new(conn, stream)), i)
+    })
+}
+
+/// [`serve`] with the TCP connection as accepted (the handshake is `serve`'s).
+fn serve_raw(
+    serve: impl Fn(TcpStream, Arc<rustls::ServerConfig>, usize) + Send + Sync + 'static,
+) -> Serving {
+    serve_raw_with(localhost_config(), serve)
+}
+
+fn serve_raw_with(
+    (config, ca_pem): (Arc<rustls::ServerConfig>, String),
+    serve: impl Fn(TcpStream, Arc<rustls::ServerConfig>, usize) + Send + Sync + 'static,
+) -> Serving {
+    let dir = TempDir::new("tls-serve");
+    let ca_file = dir.join("ca.pem");
+    std::fs::write(&ca_file, ca_pem).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
+    let serve = Arc::new(serve);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let i = count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let (serve, config) = (serve.clone(), config.clone());
+            std::thread::spawn(move || serve(stream, config, i));
+        }
+    });
+    Serving {
+        port,
+        ca_file,
+        _dir: dir,
+        accepted,
+    }
+}
+
+impl Serving {
+    fn url(&self) -> String {
+        format!("https://localhost:{}/gw/x.json", self.port)
+    }
+
+    fn accepted(&self) -> usize {
+        self.accepted.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// One POST through the transport: the answer's body, or the error.
+    fn post(
+        &self,
+        url: &str,
+        keep_alive: bool,
+        cancel: Option<&starpos::Cancel>,
+        timeouts: starpos::transport::Timeouts,
+    ) -> Result<Vec<u8>, starpos::Error> {
+        let connection = starpos::transport::Connection {
+            keep_alive,
+            ca_file: Some(&self.ca_file),
+            cancel,
+        };
+        starpos::transport::post(url, b"{\"a\":1}", "application/json", timeouts, &connection)
+            .map(|reply| reply.body)
+    }
+
+    fn call(&self, keep_alive: bool) -> Result<Vec<u8>, starpos::Error> {
+        self.post(
+            &self.url(),
+            keep_alive,
+            None,
+            starpos::transport::Timeouts {
+                connect: Duration::from_secs(2),
+                total: Duration::from_secs(5),
+            },
+        )
+    }
+}
+
+/// Writes `bytes` to the client, flushed.
+fn send(tls: &mut Tls, bytes: &[u8]) {
+    let out = tls.get_mut();
+    out.write_all(bytes).unwrap();
+    out.flush().unwrap();
+}
+
+fn ok_answer(body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+#[test]
+fn kept_alive_https_calls_share_one_connection_and_keep_alive_off_does_not() {
+    let server = serve(|mut tls, i| {
+        while read_request(&mut tls) {
+            send(&mut tls, &ok_answer(&format!("{{\"connection\":{i}}}")));
+        }
+    });
+    for _ in 0..5 {
+        assert_eq!(server.call(true).unwrap(), b"{\"connection\":0}");
+    }
+    assert_eq!(server.accepted(), 1, "one handshake for five calls");
+    server.call(false).unwrap();
+    server.call(false).unwrap();
+    assert_eq!(server.accepted(), 3, "keep-alive off: a connection a call");
+}
+
+#[test]
+fn a_tls12_only_gateway_is_spoken_to_and_kept_alive() {
+    let setup = localhost_config_with(&[&rustls::version::TLS12]);
+    let server = serve_with(setup, |mut tls, _| {
+        while read_request(&mut tls) {
+            assert_eq!(
+                tls.get_ref().conn.protocol_version(),
+                Some(rustls::ProtocolVersion::TLSv1_2)
+            );
+            send(&mut tls, &ok_answer("{\"v\":12}"));
+        }
+    });
+    for _ in 0..3 {
+        assert_eq!(server.call(true).unwrap(), b"{\"v\":12}");
+    }
+    assert_eq!(server.accepted(), 1);
+}
+
+#[test]
+fn chunked_and_split_https_answers_are_read_whole() {
+    let server = serve(|mut tls, _| {
+        while read_request(&mut tls) {
+            // Head, chunks and the last chunk each in a TLS record of its own.
+            send(
+                &mut tls,
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=GBK\r\nTransfer-Encoding: chunked\r\n\r\n",
+            );
+            send(&mut tls, b"6\r\n{\"a\":1\r\n");
+            std::thread::sleep(Duration::from_millis(20));
+            send(&mut tls, b"1\r\n}\r\n");
+            send(&mut tls, b"0\r\n\r\n");
+        }
+    });
+    for _ in 0..2 {
+        let connection = starpos::transport::Connection {
+            keep_alive: true,
+            ca_file: Some(&server.ca_file),
+            cancel: None,
+        };
+        let reply = starpos::transport::post(
+            &server.url(),
+            b"{}",
+            "application/json",
+            starpos::transport::Timeouts::DEFAULT,
+            &connection,
+        )
+        .unwrap();
+        assert_eq!(reply.body, b"{\"a\":1}");
+        assert_eq!(reply.charset.as_deref(), Some("GBK"));
+    }
+    assert_eq!(
+        server.accepted(),
+        1,
+        "a chunked answer keeps the connection"
+    );
+}
+
+#[test]
+fn https_answers_up_to_the_limit_are_read_and_one_byte_more_is_refused_in_doubt() {
+    let limit = starpos::limits::MAX_ANSWER_BYTES as usize;
+    let server = serve(move |mut tls, _| {
+        let mut sizes = [limit, limit + 1].into_iter();
+        while read_request(&mut tls) {
+            let Some(n) = sizes.next() else { return };
+            let body = "x".repeat(n);
+            // Several full-size records, written at once.
+            send(&mut tls, &ok_answer(&body));
+        }
+    });
+    assert_eq!(server.call(true).unwrap().len(), limit);
+    let e = server.call(true).unwrap_err();
+    assert_eq!(e.status(), Status::Protocol, "{e}");
+    assert!(e.in_doubt());
+}
+
+#[test]
+fn an_https_answer_framed_by_the_close_needs_a_close_notify() {
+    let server = serve(|mut tls, i| {
+        if !read_request(&mut tls) {
+            return;
+        }
+        send(
+            &mut tls,
+            b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{\"a\":1}",
+        );
+        if i == 0 {
+            tls.get_mut().conn.send_close_notify();
+            let _ = tls.get_mut().flush();
+        }
+        // Connection 1 ends with a TCP close alone: the answer may have been cut short.
+    });
+    assert_eq!(server.call(true).unwrap(), b"{\"a\":1}");
+    let e = server.call(true).unwrap_err();
+    assert_eq!(e.status(), Status::Protocol, "{e}");
+    assert!(e.in_doubt() && e.detail().contains("close_notify"), "{e}");
+}
+
+#[test]
+fn a_kept_alive_https_connection_the_server_closed_is_replaced() {
+    let server = serve(|mut tls, _| {
+        if read_request(&mut tls) {
+            send(&mut tls, &ok_answer("{}"));
+        }
+        // Then closes the idle connection, with close_notify.
+        tls.get_mut().conn.send_close_notify();
+        let _ = tls.get_mut().flush();
+    });
+    server.call(true).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    server.call(true).expect("a new connection, not an error");
+    assert_eq!(server.accepted(), 2);
+}
+
+#[test]
+fn a_certificate_for_another_name_is_connect() {
+    let server = serve(|mut tls, _| {
+        if read_request(&mut tls) {
+            send(&mut tls, &ok_answer("{}"));
+        }
+    });
+    // The certificate names localhost, the URL an IP address.
+    let url = format!("https://127.0.0.1:{}/gw/x.json", server.port);
+    let e = server
+        .post(&url, true, None, starpos::transport::Timeouts::DEFAULT)
+        .unwrap_err();
+    assert_eq!(e.status(), Status::Connect, "{e}");
+    assert!(
+        e.detail().contains("TLS") && e.detail().contains("certificate"),
+        "{e}"
+    );
+    assert!(!e.in_doubt());
+}
+
+/// A server that reads the ClientHello and then says nothing for 10 s.
+fn stalled_handshake() -> Serving {
+    serve_raw(|mut stream, _, _| {
+        let mut hello = [0u8; 1024];
+        let _ = stream.read(&mut hello);
+        std::thread::sleep(Duration::from_secs(10));
+    })
+}
+
+#[test]
+fn a_stalled_handshake_is_connect_within_the_connect_timeout() {
+    let server = stalled_handshake();
+    let started = std::time::Instant::now();
+    let e = server
+        .post(
+            &server.url(),
+            true,
+            None,
+            starpos::transport::Timeouts {
+                connect: Duration::from_millis(300),
+                total: Duration::from_secs(5),
+            },
+        )
+        .unwrap_err();
+    let took = started.elapsed();
+    assert_eq!(e.status(), Status::Connect, "{e}");
+    assert!(!e.in_doubt());
+    assert!(
+        took >= Duration::from_millis(250) && took < Duration::from_millis(1500),
+        "{took:?}"
+    );
+}
+
+#[test]
+fn a_cancel_during_a_stalled_handshake_ends_the_call_as_not_sent_within_100_ms() {
+    let server = stalled_handshake();
+    let cancel = starpos::Cancel::new().unwrap();
+    let fire = cancel.clone();
+    let fired = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        fire.request();
+        std::time::Instant::now()
+    });
+    let e = server
+        .post(
+            &server.url(),
+            true,
+            Some(&cancel),
+            starpos::transport::Timeouts {
+                connect: Duration::from_secs(5),
+                total: Duration::from_secs(10),
+            },
+        )
+        .unwrap_err();
+    let ended = std::time::Instant::now();
+    let fired = fired.join().unwrap();
+    assert_eq!(e.status(), Status::CancelledNotSent, "{e}");
+    assert!(!e.in_doubt(), "nothing was sent");
+    assert!(
+        ended.saturating_duration_since(fired) < Duration::from_millis(100),
+        "took {:?}",
+        ended.saturating_duration_since(fired)
+    );
+    assert_eq!(server.accepted(), 1);
+}

@@ -1,396 +1,319 @@
-//! `https://` through a shared, keep-alive [`ureq::Agent`] with rustls (the `tls` feature),
-//! with every ureq failure mapped to a [`Status`] that says whether the request may have
-//! reached the gateway (the same rules as [`super::plain`]).
+//! The TLS layer of `https://` (the `tls` feature): a [`rustls::ClientConnection`] over the
+//! non-blocking socket of [`super::plain`], which does everything else for https as for http
+//! (the pool and its probe, DNS and connect budgets, deadlines, cancel, [`super::http1`]).
 //!
-//! Whether a byte of the request may have left is known from state, never from the kind of
-//! error: every connection ureq makes is wrapped ([`Watched`]), and the wrapper notes, for the
-//! call on this thread, the moment ureq first hands it request bytes to write. The TLS
-//! handshake happens inside the connector, before that.
-//! - Nothing written: `Connect` for DNS, TCP connect and TLS handshake failures (a rejected
-//!   certificate, a peer that does not speak TLS).
-//! - Once ureq began writing the request: always in doubt, as in plain http: `Timeout` when no
-//!   full answer came in time, else `Protocol` (a corrupted or refused TLS record, a reset, a
-//!   close), whatever the error, rustls's included.
+//! - Roots: Mozilla's (`webpki-roots`), or the certificates of the call's `ca_file` instead;
+//!   the server's certificate is verified for the URL's host name (or IP address).
+//! - The handshake runs within what is left of the connect budget once TCP has connected, and
+//!   watches the call's cancel. Nothing of the request has been written before it completes,
+//!   so every failure in it is `Connect` (a cancel: `CancelledNotSent`).
+//! - Once the request's first record may have left, every failure is in doubt, as over plain
+//!   http: a corrupted record, a fatal alert, a close (with or without close_notify) or a reset
+//!   is `Protocol`, no full answer in time is `Timeout`.
+//! - One `send` per request (head and body go into rustls together and leave as one write of
+//!   records) and one `recv` per `poll`, into a buffer kept with the connection, fed to rustls
+//!   whole; so an https call makes the system calls of an http one.
 
-use super::{Connection, Reply, Timeouts};
+use super::plain::{self, SendError};
+use crate::cancel::{Cancel, Woke};
 use crate::error::{Error, Status};
-use crate::limits::MAX_ANSWER_BYTES;
-use std::cell::Cell;
-use std::io;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::{ClientConfig, ClientConnection, RootCertStore};
+use std::io::{self, Write};
+use std::net::TcpStream;
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
-use std::time::Duration;
-use ureq::http::Uri;
-// The "unversioned" API is only for the resolver and connector wrappers; Cargo.lock pins the
-// ureq release (tests/tls.rs fails if a release moved a call's I/O off the calling thread).
-use super::https_tcp::{self, PollTcpConnector};
-use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, NextTimeout, RustlsConnector, Transport,
-};
-use ureq::Agent;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::Instant;
 
-/// Name lookup through [`super::dns`], shared with plain http: IP literals directly, names
-/// from the same 30 s cache, a lookup bounded by ureq's resolve timeout. A failed lookup happens
-/// before anything is sent, so it is reported as one (CONNECT), never as an in-doubt I/O error.
-#[derive(Debug, Default)]
-struct LookupResolver;
+/// Bytes read from the socket at once: a whole TLS record of the largest size (16 KiB of
+/// plaintext, with its header and what a cipher adds).
+const READ_BUFFER: usize = 16 * 1024 + 512;
 
-impl Resolver for LookupResolver {
-    fn resolve(
-        &self,
-        uri: &Uri,
-        _config: &ureq::config::Config,
-        timeout: NextTimeout,
-    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        let authority = uri.authority().ok_or(ureq::Error::HostNotFound)?;
-        let https = uri.scheme_str() == Some("https");
-        let port = authority.port_u16().unwrap_or(if https { 443 } else { 80 });
-        let budget: Duration = *timeout.after;
-        let started = std::time::Instant::now();
-        let addrs = super::dns::resolve(authority.host(), port, budget).map_err(|_| {
-            if started.elapsed() >= budget {
-                ureq::Error::Timeout(ureq::Timeout::Resolve)
-            } else {
-                ureq::Error::HostNotFound
-            }
-        })?;
-        let mut out = self.empty();
-        // ureq keeps at most 16 addresses.
-        for addr in addrs.into_iter().take(16) {
-            out.push(addr);
-        }
-        Ok(out)
-    }
-}
-
-thread_local! {
-    /// Whether the call running on this thread has handed ureq's transport any request bytes.
-    /// ureq 3 is blocking: a call's connect, writes and reads all run on the calling thread,
-    /// on a new connection or on one from the pool alike.
-    static WRITTEN: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Whether the call on this thread has handed ureq request bytes (the TLS handshake is
-/// written before): from then on its answer is awaited, and its cancel is watched.
-pub(super) fn request_written() -> bool {
-    WRITTEN.get()
-}
-
-/// One call's record of whether its request may have left: reset when the call starts.
-struct Call;
-
-impl Call {
-    /// Starts the record, with the call's cancel (watched while the answer is awaited).
-    fn start(cancel: Option<&crate::cancel::Cancel>) -> Call {
-        WRITTEN.set(false);
-        https_tcp::CANCELLED.set(false);
-        https_tcp::CANCEL.set(cancel.cloned());
-        Call
-    }
-
-    /// True when the call's cancel ended the wait for its answer.
-    fn cancelled(&self) -> bool {
-        https_tcp::CANCELLED.get()
-    }
-
-    /// True once a byte of this call's request may have been written.
-    fn written(&self) -> bool {
-        WRITTEN.get()
-    }
-}
-
-impl Drop for Call {
-    fn drop(&mut self) {
-        https_tcp::CANCEL.set(None);
-    }
-}
-
-/// The connector chain (TCP through [`super::https_tcp`], then ureq's rustls handshake), with
-/// every connection it makes wrapped in a [`Watched`].
-#[derive(Debug)]
-struct WatchingConnector<C>(C);
-
-impl<C: Connector<()>> Connector<()> for WatchingConnector<C> {
-    type Out = Watched;
-
-    fn connect(
-        &self,
-        details: &ConnectionDetails,
-        chained: Option<()>,
-    ) -> Result<Option<Watched>, ureq::Error> {
-        Ok(self
-            .0
-            .connect(details, chained)?
-            .map(|t| Watched(t.boxed())))
-    }
-}
-
-/// A connection, handshake done, that marks the call as [written](Call::written) before it
-/// writes anything (a write that fails may still have put bytes on the wire).
-#[derive(Debug)]
-struct Watched(Box<dyn Transport>);
-
-impl Transport for Watched {
-    fn buffers(&mut self) -> &mut dyn Buffers {
-        self.0.buffers()
-    }
-
-    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        WRITTEN.set(true);
-        self.0.transmit_output(amount, timeout)
-    }
-
-    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
-        self.0.await_input(timeout)
-    }
-
-    fn is_open(&mut self) -> bool {
-        self.0.is_open()
-    }
-
-    fn is_tls(&self) -> bool {
-        self.0.is_tls()
-    }
-}
-
-fn new_agent(keep_alive: bool, ca_file: Option<&Path>) -> Result<Agent, Error> {
-    let pool = if keep_alive { 64 } else { 0 };
-    let builder = Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .max_redirects_will_error(false)
-        .max_idle_connections(pool)
-        .max_idle_connections_per_host(pool)
-        .max_idle_age(Duration::from_secs(50))
-        .user_agent(concat!("starpos/", env!("CARGO_PKG_VERSION")));
-    let builder = builder.tls_config(tls::config(ca_file)?);
-    Ok(Agent::with_parts(
-        builder.build(),
-        WatchingConnector(().chain(PollTcpConnector).chain(RustlsConnector::default())),
-        LookupResolver,
-    ))
-}
-
-/// The agent for `connection`, created once and shared by every call and thread (an `Agent`
-/// clone shares its pool). The common case, no CA file, takes no lock.
-fn agent(connection: &Connection) -> Result<Agent, Error> {
-    static POOLED: OnceLock<Agent> = OnceLock::new();
-    static UNPOOLED: OnceLock<Agent> = OnceLock::new();
-    static WITH_CA: Mutex<Vec<(bool, PathBuf, Agent)>> = Mutex::new(Vec::new());
-    let Some(ca_file) = connection.ca_file else {
-        let slot = if connection.keep_alive {
-            &POOLED
-        } else {
-            &UNPOOLED
-        };
-        if let Some(agent) = slot.get() {
-            return Ok(agent.clone());
-        }
-        let agent = new_agent(connection.keep_alive, None)?;
-        return Ok(slot.get_or_init(|| agent).clone());
-    };
-    // A CA file is read once per path; its agent is kept for the life of the process.
-    let mut agents = WITH_CA
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((_, _, agent)) = agents
-        .iter()
-        .find(|(k, p, _)| *k == connection.keep_alive && p == ca_file)
-    {
-        return Ok(agent.clone());
-    }
-    let agent = new_agent(connection.keep_alive, Some(ca_file))?;
-    agents.push((connection.keep_alive, ca_file.to_owned(), agent.clone()));
-    Ok(agent)
-}
-
-mod tls {
-    use crate::error::Error;
-    use std::path::Path;
-    use ureq::tls::{parse_pem, PemItem, RootCerts, TlsConfig};
-
-    /// rustls with Mozilla's roots, or with the certificates of `ca_file` instead.
-    pub(super) fn config(ca_file: Option<&Path>) -> Result<TlsConfig, Error> {
-        let builder = TlsConfig::builder();
-        let Some(path) = ca_file else {
-            return Ok(builder.root_certs(RootCerts::WebPki).build());
-        };
-        let pem = std::fs::read(path).map_err(|e| {
-            Error::invalid(
-                "ca_file",
-                format!("cannot be read: {} ({e})", path.display()),
-            )
-        })?;
-        let certs: Vec<_> = parse_pem(&pem)
-            .filter_map(|item| match item {
-                Ok(PemItem::Certificate(cert)) => Some(cert),
-                _ => None,
+/// The TLS setup for `ca_file` (`None`: the built-in roots), built once per CA file and kept
+/// for the life of the process. The common case, no CA file, takes no lock.
+pub(super) fn config(ca_file: Option<&Path>) -> Result<plain::Tls, Error> {
+    static BUILT_IN: OnceLock<plain::Tls> = OnceLock::new();
+    static WITH_CA: Mutex<Vec<(PathBuf, plain::Tls)>> = Mutex::new(Vec::new());
+    let Some(ca_file) = ca_file else {
+        return Ok(BUILT_IN
+            .get_or_init(|| {
+                build(RootCertStore {
+                    roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+                })
             })
-            .collect();
-        if certs.is_empty() {
-            return Err(Error::invalid(
-                "ca_file",
-                format!("holds no PEM certificate: {}", path.display()),
-            ));
-        }
-        Ok(builder
-            .root_certs(RootCerts::new_with_certs(&certs))
-            .build())
+            .clone());
+    };
+    // A CA file is read once per path.
+    let mut configs = WITH_CA.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, config)) = configs.iter().find(|(p, _)| p == ca_file) {
+        return Ok(config.clone());
     }
-
-    /// The rustls error inside an I/O error, if the TLS layer caused it.
-    pub(super) fn rustls_error(e: &std::io::Error) -> Option<String> {
-        e.get_ref()?
-            .downcast_ref::<rustls::Error>()
-            .map(|inner| inner.to_string())
-    }
+    let config = build(roots_from(ca_file)?);
+    configs.push((ca_file.to_owned(), config.clone()));
+    Ok(config)
 }
 
-/// POSTs `body` to the `https://` `url` and returns the answer of an HTTP 200.
-pub fn post(
-    url: &str,
-    body: &[u8],
-    content_type: &str,
-    timeouts: Timeouts,
-    connection: &Connection,
-) -> Result<Reply, Error> {
-    let phase = timeouts.connect_phase();
-    let call = Call::start(connection.cancel);
-    let map = |e| {
-        if call.cancelled() {
-            return super::plain::cancelled_after_sending();
-        }
-        map_error(e, call.written())
-    };
-    let mut response = agent(connection)?
-        .post(url)
-        .config()
-        .timeout_global(Some(timeouts.total))
-        .timeout_resolve(Some(phase))
-        .timeout_connect(Some(phase))
-        .build()
-        .header("Content-Type", content_type)
-        .send(body)
-        .map_err(map)?;
-    let status = response.status().as_u16();
-    if status != 200 {
-        return Err(Error::new(
-            Status::Http,
-            format!("gateway answered HTTP {status}"),
+/// The certificates of the PEM file `path`, as roots.
+fn roots_from(path: &Path) -> Result<RootCertStore, Error> {
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::invalid(
+            "ca_file",
+            format!("cannot be read: {} ({e})", path.display()),
+        )
+    })?;
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
+        .filter_map(Result::ok)
+        .collect();
+    if certs.is_empty() {
+        return Err(Error::invalid(
+            "ca_file",
+            format!("holds no PEM certificate: {}", path.display()),
         ));
     }
-    let charset = response.body().charset().map(str::to_owned);
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(MAX_ANSWER_BYTES)
-        .read_to_vec()
-        .map_err(map)?;
-    Ok(Reply { body, charset })
+    let mut roots = RootCertStore::empty();
+    roots.add_parsable_certificates(certs);
+    Ok(roots)
 }
 
-/// Maps a ureq failure to the status that tells whether the request may have been processed.
-/// `written`: whether ureq had begun writing the request ([`Call::written`]); once it had,
-/// the status is in doubt whatever the error says.
-fn map_error(error: ureq::Error, written: bool) -> Error {
-    let e = if written {
-        map_after_writing(error)
-    } else {
-        map_before_writing(error)
-    };
-    if written && !e.in_doubt() {
-        // A status that says "nothing was sent" (CONNECT, INVALID_ARGUMENT) is never true now.
-        return broke(e.detail());
-    }
-    e
+/// rustls with *ring*, TLS 1.2 and 1.3, no client certificate, trusting `roots`.
+fn build(roots: RootCertStore) -> plain::Tls {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(rustls::ALL_VERSIONS)
+        // Only fails for a provider without the versions' cipher suites; ring has them all.
+        .expect("ring supports TLS 1.2 and 1.3")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Arc::new(config)
 }
 
-/// A failure once bytes of the request may have left: TIMEOUT or PROTOCOL, as in plain http.
-fn map_after_writing(error: ureq::Error) -> Error {
-    use io::ErrorKind as K;
-    match error {
-        ureq::Error::Timeout(phase) => timed_out(phase),
-        ureq::Error::Io(e) if matches!(e.kind(), K::TimedOut | K::WouldBlock) => timed_out(e),
-        ureq::Error::Io(e) => match tls::rustls_error(&e) {
-            Some(why) => broke(format_args!("TLS: {why}")),
-            // ureq reports its own errors inside io errors when reading a body.
-            None => match e.downcast::<ureq::Error>() {
-                Ok(inner) => map_after_writing(inner),
-                Err(e) => broke(e),
-            },
-        },
-        other => map_before_writing(other),
-    }
+/// A TCP connection with a TLS session over it, handshake done.
+pub(crate) struct TlsConn {
+    sock: TcpStream,
+    tls: ClientConnection,
+    /// Records to send (kept: no allocation per call).
+    out: Vec<u8>,
+    /// Bytes read from the socket, before rustls takes them (kept likewise).
+    input: Box<[u8]>,
 }
 
-fn timed_out(why: impl std::fmt::Display) -> Error {
+fn not_sent(why: impl std::fmt::Display) -> Error {
     Error::new(
-        Status::Timeout,
-        format!("no full answer in time ({why}): the request may have been processed"),
+        Status::Connect,
+        format!("TLS handshake with the gateway failed: {why}"),
     )
 }
 
-fn broke(why: impl std::fmt::Display) -> Error {
-    Error::protocol(format!(
-        "connection broke after the request was sent ({why}): the request may have been processed"
-    ))
-}
-
-/// A failure before ureq began writing the request. The connect phase is budgeted to end
-/// before the call's deadline, so a timeout other than resolve or connect stays in doubt.
-fn map_before_writing(error: ureq::Error) -> Error {
-    use ureq::Error as E;
-    use ureq::Timeout as T;
-    match error {
-        E::Timeout(T::Resolve | T::Connect) => Error::new(
-            Status::Connect,
-            "gateway not reached within the connect timeout",
-        ),
-        E::Timeout(phase) => timed_out(phase),
-        E::HostNotFound => Error::new(Status::Connect, "gateway host name could not be resolved"),
-        E::ConnectionFailed => Error::new(Status::Connect, "could not connect to the gateway"),
-        E::BodyExceedsLimit(limit) => {
-            Error::protocol(format!("answer is larger than {limit} bytes"))
-        }
-        E::BadUri(uri) => Error::invalid("base_url", format!("is not a usable URL ({uri})")),
-        E::Http(e) => Error::invalid("base_url", format!("request could not be built ({e})")),
-        E::Io(e) => map_io(e),
-        E::Protocol(e) => Error::protocol(format!("malformed HTTP answer ({e})")),
-        E::Tls(why) => Error::new(Status::Connect, format!("TLS setup failed: {why}")),
-        E::TooManyRedirects | E::RedirectFailed => {
-            Error::new(Status::Http, "gateway answered with a redirect")
-        }
-        other => Error::protocol(format!("HTTP exchange failed ({other})")),
-    }
-}
-
-fn map_io(e: io::Error) -> Error {
-    use io::ErrorKind as K;
-    // Before the first write, TLS errors come from the handshake, which ends before the
-    // request is written: nothing was sent.
-    if let Some(why) = tls::rustls_error(&e) {
-        return Error::new(
-            Status::Connect,
-            format!("TLS handshake with the gateway failed: {why}"),
-        );
-    }
-    match e.kind() {
-        K::ConnectionRefused
-        | K::HostUnreachable
-        | K::NetworkUnreachable
-        | K::AddrNotAvailable
-        | K::NetworkDown => Error::new(
-            Status::Connect,
-            format!("could not connect to the gateway ({e})"),
-        ),
-        K::TimedOut | K::WouldBlock => timed_out(e),
-        _ => {
-            // ureq reports its own errors inside io errors when reading a body.
-            match e.downcast::<ureq::Error>() {
-                Ok(inner) => map_before_writing(inner),
-                Err(e) => broke(e),
+impl TlsConn {
+    /// Completes a TLS handshake for `host` on the connected `sock` before `until` (the end of
+    /// the connect budget), watching `cancel`. Nothing of the request is written here, so a
+    /// failure is `Connect` and a cancel `CancelledNotSent`.
+    pub(super) fn handshake(
+        sock: TcpStream,
+        config: &plain::Tls,
+        host: &str,
+        cancel: Option<&Cancel>,
+        until: Instant,
+    ) -> Result<TlsConn, Error> {
+        // An IPv6 address is bracketed in the URL, not in the certificate.
+        let bare = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
+        let name = ServerName::try_from(bare.to_owned()).map_err(|e| {
+            Error::new(
+                Status::Connect,
+                format!("TLS setup failed: {host} is not a usable server name ({e})"),
+            )
+        })?;
+        let tls = ClientConnection::new(config.clone(), name)
+            .map_err(|e| Error::new(Status::Connect, format!("TLS setup failed: {e}")))?;
+        let mut conn = TlsConn {
+            sock,
+            tls,
+            out: Vec::with_capacity(2048),
+            input: vec![0; READ_BUFFER].into_boxed_slice(),
+        };
+        loop {
+            if conn.tls.wants_write() {
+                conn.flush(until).map_err(|e| not_sent(e.why))?;
+            }
+            if !conn.tls.is_handshaking() {
+                return Ok(conn);
+            }
+            match plain::wait_for(&conn.sock, libc::POLLIN, cancel, until) {
+                Woke::Ready => {}
+                Woke::Deadline => {
+                    return Err(Error::new(
+                        Status::Connect,
+                        "TLS handshake with the gateway not completed within the connect timeout",
+                    ))
+                }
+                Woke::Cancelled => return Err(plain::cancelled_before_sending()),
+            }
+            match conn.read_socket() {
+                Ok(0) => return Err(not_sent("the gateway closed the connection")),
+                Ok(n) => {
+                    if let Err(e) = conn.feed(n, &mut Vec::new()) {
+                        // Tell the peer why (an alert), if it still listens.
+                        let _ = conn.flush(until);
+                        return Err(not_sent(e));
+                    }
+                }
+                Err(e) if is_retry(&e) => {}
+                Err(e) => return Err(not_sent(e)),
             }
         }
     }
+
+    pub(super) fn socket(&self) -> &TcpStream {
+        &self.sock
+    }
+
+    /// Writes the request into the TLS session and sends the records before `deadline`.
+    /// `sent` of an error counts the bytes of records the kernel took.
+    pub(super) fn send_all(&mut self, bytes: &[u8], deadline: Instant) -> Result<(), SendError> {
+        let mut taken = 0;
+        let mut sent = 0;
+        loop {
+            if taken < bytes.len() {
+                // rustls takes plaintext up to its buffer limit (64 KiB) at a time.
+                match self.tls.writer().write(&bytes[taken..]) {
+                    Ok(n) => taken += n,
+                    Err(e) => {
+                        return Err(SendError {
+                            sent,
+                            why: format!("TLS: {e}"),
+                        })
+                    }
+                }
+            }
+            if !self.tls.wants_write() {
+                if taken < bytes.len() {
+                    return Err(SendError {
+                        sent,
+                        why: "TLS session took no more of the request".to_owned(),
+                    });
+                }
+                return Ok(());
+            }
+            let count = self.out_len();
+            self.flush(deadline).map_err(|e| SendError {
+                sent: sent + e.sent,
+                why: e.why,
+            })?;
+            sent += count;
+        }
+    }
+
+    /// Reads what the socket has and appends the plaintext to `raw`; `Some(clean)` once the
+    /// peer has closed (`clean`: with a close_notify). Errors are those after sending.
+    pub(super) fn recv(&mut self, raw: &mut Vec<u8>) -> Result<Option<bool>, Error> {
+        match self.read_socket() {
+            Ok(0) => {
+                // The end of TCP: whatever rustls still holds has been read; a close_notify
+                // before it was seen by `feed`.
+                self.tls.read_tls(&mut &[][..]).ok();
+                let state = self
+                    .tls
+                    .process_new_packets()
+                    .map_err(|e| plain::broke(format_args!("TLS: {e}")))?;
+                Ok(Some(state.peer_has_closed()))
+            }
+            Ok(n) => {
+                let closed = self
+                    .feed(n, raw)
+                    .map_err(|e| plain::broke(format_args!("TLS: {e}")))?;
+                Ok(closed.then_some(true))
+            }
+            Err(e) if is_retry(&e) => Ok(None),
+            Err(e) => Err(plain::broke(e)),
+        }
+    }
+
+    /// One `recv` into the input buffer.
+    fn read_socket(&mut self) -> io::Result<usize> {
+        // SAFETY: `input` is valid for its length; the fd is owned by `self.sock`.
+        let n = unsafe {
+            libc::recv(
+                self.sock.as_raw_fd(),
+                self.input.as_mut_ptr().cast(),
+                self.input.len(),
+                0,
+            )
+        };
+        if n < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(n as usize)
+    }
+
+    /// Gives rustls the first `n` bytes of the input buffer and appends the plaintext they
+    /// carried to `raw`; true when the peer sent close_notify.
+    fn feed(&mut self, n: usize, raw: &mut Vec<u8>) -> Result<bool, FeedError> {
+        let mut input = &self.input[..n];
+        let mut closed = false;
+        while !input.is_empty() {
+            let took = self.tls.read_tls(&mut input).map_err(FeedError::Io)?;
+            if took == 0 {
+                return Err(FeedError::Io(io::Error::other(
+                    "TLS session took no more input",
+                )));
+            }
+            let state = self.tls.process_new_packets().map_err(FeedError::Tls)?;
+            let plaintext = state.plaintext_bytes_to_read();
+            if plaintext > 0 {
+                let start = raw.len();
+                raw.resize(start + plaintext, 0);
+                io::Read::read_exact(&mut self.tls.reader(), &mut raw[start..])
+                    .map_err(FeedError::Io)?;
+            }
+            closed |= state.peer_has_closed();
+        }
+        Ok(closed)
+    }
+
+    /// How many bytes of records rustls has to send.
+    fn out_len(&mut self) -> usize {
+        self.out.clear();
+        while self.tls.wants_write() {
+            // Writing into a Vec cannot fail.
+            let _ = self.tls.write_tls(&mut self.out);
+        }
+        self.out.len()
+    }
+
+    /// Sends every record rustls has queued, in one `send` when the socket takes it.
+    fn flush(&mut self, deadline: Instant) -> Result<(), SendError> {
+        if self.tls.wants_write() {
+            self.out_len();
+        }
+        let result = plain::send_all(&self.sock, &self.out, deadline);
+        self.out.clear();
+        result
+    }
+}
+
+/// A failure of rustls on input: of the session (a bad record, an alert) or of the bytes.
+enum FeedError {
+    Tls(rustls::Error),
+    Io(io::Error),
+}
+
+impl std::fmt::Display for FeedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FeedError::Tls(e) => e.fmt(f),
+            FeedError::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+fn is_retry(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+    )
 }

@@ -8,9 +8,10 @@
 //!   byte of the request may have been written, a failure is never `Connect`, whatever it is
 //!   (over TLS too: a corrupted record or an alert after the handshake is `Protocol`).
 //!
-//! `http://` goes through [`plain`], a small HTTP/1.1 client over a shared pool of kept-alive
-//! sockets (one `send`, one `poll` and one `recv` per call on a kept-alive connection);
-//! `https://` through [`https`], ureq with rustls, in builds with the `tls` feature.
+//! Both go through [`plain`], a small HTTP/1.1 client over a shared pool of kept-alive
+//! connections (one `send`, one `poll` and one `recv` per call on a kept-alive connection):
+//! `http://` over plain sockets, `https://` with a rustls session on each ([`https`]), in builds
+//! with the `tls` feature.
 //!
 //! The connect phase is budgeted so that it always ends before the whole-call deadline: DNS and
 //! TCP connect each get at most `connect_timeout`, and together less than the whole `timeout`.
@@ -23,8 +24,6 @@ mod dns;
 pub mod http1;
 #[cfg(feature = "tls")]
 mod https;
-#[cfg(feature = "tls")]
-mod https_tcp;
 mod plain;
 
 use crate::error::Error;
@@ -74,9 +73,9 @@ pub struct Connection<'a> {
     pub keep_alive: bool,
     /// https only: a PEM file of CA certificates to trust instead of the built-in roots.
     pub ca_file: Option<&'a Path>,
-    /// The caller's cancel: seen before the request leaves (then nothing is sent,
-    /// CANCELLED_NOT_SENT) and while its answer is awaited over http (then CANCELLED, in
-    /// doubt); never while the request is being written.
+    /// The caller's cancel: seen before the request leaves, the TLS handshake included (then
+    /// nothing is sent, CANCELLED_NOT_SENT), and while its answer is awaited (then CANCELLED,
+    /// in doubt); never while the request is being written.
     pub cancel: Option<&'a crate::cancel::Cancel>,
 }
 
@@ -112,15 +111,19 @@ pub(crate) fn post_checked(
     {
         return Err(cancelled_before_sending());
     }
-    if url.starts_with("https://") {
+    let tls = if url.starts_with("https://") {
         #[cfg(feature = "tls")]
-        return https::post(url, body, content_type, timeouts, connection);
+        {
+            Some(https::config(connection.ca_file)?)
+        }
         #[cfg(not(feature = "tls"))]
         return Err(Error::invalid(
             "base_url",
             "is https, but this build has no TLS (build with the `tls` feature)",
         ));
-    }
+    } else {
+        None
+    };
     plain::post(
         url,
         body,
@@ -128,6 +131,7 @@ pub(crate) fn post_checked(
         timeouts,
         connection.keep_alive,
         connection.cancel,
+        tls.as_ref(),
     )
 }
 

@@ -1,12 +1,17 @@
-//! Plain `http://` over a pool of kept-alive `TcpStream`s, shared by every thread.
+//! The library's HTTP/1.1 client, for `http://` and (with the `tls` feature) `https://`, over a
+//! pool of kept-alive connections shared by every thread: plain `TcpStream`s, or the same with a
+//! rustls session on top ([`super::https`]).
 //!
 //! One call is: take a pooled connection (checked alive with one non-blocking peek, outside the
-//! pool's lock) or connect; write head and body with one `send`; `poll` against the call's
-//! deadline before each read; parse with [`super::http1`]; put the connection back.
+//! pool's lock) or connect (and for https, complete the TLS handshake); write head and body with
+//! one `send`; `poll` against the call's deadline before each read; parse with
+//! [`super::http1`]; put the connection back.
 //!
 //! What each failure means for the caller:
-//! - `Connect`, nothing was sent: lookup failure, refused, connect timeout, or the connection
-//!   closed before the kernel took a single byte of the request.
+//! - `Connect`, nothing was sent: lookup failure, refused, connect timeout, a failed or timed-out
+//!   TLS handshake, or the connection closed before the kernel took a single byte of the request.
+//! - `CancelledNotSent`: the caller's cancel, seen before the request's first byte (during the
+//!   TLS handshake too).
 //! - `Timeout` or `Protocol`, in doubt: any failure once a byte of the request has been taken.
 
 use super::dns;
@@ -36,10 +41,69 @@ const KEEP_ALIVE_MARGIN: Duration = Duration::from_secs(1);
 /// Most interim (1xx) answers accepted before the real one.
 const MAX_INTERIM_ANSWERS: usize = 8;
 
+/// The TLS setup of an https call: which roots it trusts (one per CA file, kept for the life
+/// of the process, so its address identifies it).
+#[cfg(feature = "tls")]
+pub(super) type Tls = std::sync::Arc<rustls::ClientConfig>;
+/// Without the `tls` feature there is no https call.
+#[cfg(not(feature = "tls"))]
+pub(super) enum Tls {}
+
+/// A connection: plain TCP, or TLS over it.
+pub(super) enum Conn {
+    Tcp(TcpStream),
+    #[cfg(feature = "tls")]
+    Tls(Box<super::https::TlsConn>),
+}
+
+impl Conn {
+    fn socket(&self) -> &TcpStream {
+        match self {
+            Conn::Tcp(stream) => stream,
+            #[cfg(feature = "tls")]
+            Conn::Tls(tls) => tls.socket(),
+        }
+    }
+
+    /// Sends all of the request's `bytes` before `deadline` (over TLS, as records).
+    fn send_all(&mut self, bytes: &[u8], deadline: Instant) -> Result<(), SendError> {
+        match self {
+            Conn::Tcp(stream) => send_all(stream, bytes, deadline),
+            #[cfg(feature = "tls")]
+            Conn::Tls(tls) => tls.send_all(bytes, deadline),
+        }
+    }
+
+    /// Reads what the socket has (it was just polled readable) and appends the answer's bytes
+    /// to `raw`. `Some(clean)` once the peer has closed: over TLS, `clean` says whether it sent
+    /// a close_notify first; over plain TCP a close is always clean. An error is one after the
+    /// request was sent.
+    fn recv(&mut self, raw: &mut Vec<u8>) -> Result<Option<bool>, Error> {
+        match self {
+            Conn::Tcp(stream) => recv(stream, raw),
+            #[cfg(feature = "tls")]
+            Conn::Tls(tls) => tls.recv(raw),
+        }
+    }
+}
+
+/// Which pooled connections a call may take: the same `tls` setup (0 for plain http).
+fn tls_key(tls: Option<&Tls>) -> usize {
+    match tls {
+        None => 0,
+        #[cfg(feature = "tls")]
+        Some(config) => std::sync::Arc::as_ptr(config) as usize,
+        #[cfg(not(feature = "tls"))]
+        Some(never) => match *never {},
+    }
+}
+
 /// An idle, kept-alive connection.
 struct Idle {
     authority: String,
-    stream: TcpStream,
+    /// [`tls_key`] of the connection's setup.
+    tls: usize,
+    conn: Conn,
     /// When it stops being reused.
     expires: Instant,
 }
@@ -65,13 +129,20 @@ struct Target<'a> {
     port: u16,
     /// From the first `/` on.
     path: &'a str,
+    /// `https://`.
+    https: bool,
 }
 
 fn target(url: &str) -> Result<Target<'_>, Error> {
     let bad = |rule: &str| Error::invalid("base_url", rule);
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or_else(|| bad("must start with http://"))?;
+    let (rest, https) = match url.strip_prefix("https://") {
+        Some(rest) => (rest, true),
+        None => (
+            url.strip_prefix("http://")
+                .ok_or_else(|| bad("must start with http:// or https://"))?,
+            false,
+        ),
+    };
     let cut = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, path) = rest.split_at(cut);
     if !path.is_empty() && !path.starts_with('/') {
@@ -90,7 +161,7 @@ fn target(url: &str) -> Result<Target<'_>, Error> {
                 .ok_or_else(|| bad("has a port that is not a number from 1 to 65535"))?;
             (&authority[..colon], port)
         }
-        _ => (authority, 80),
+        _ => (authority, if https { 443 } else { 80 }),
     };
     if host.is_empty() || host.contains(char::is_whitespace) {
         return Err(bad("must name a host"));
@@ -100,6 +171,7 @@ fn target(url: &str) -> Result<Target<'_>, Error> {
         host,
         port,
         path,
+        https,
     })
 }
 
@@ -119,24 +191,27 @@ fn idle_and_open(stream: &TcpStream) -> bool {
     n < 0 && io::Error::last_os_error().kind() == io::ErrorKind::WouldBlock
 }
 
-/// The most recently used open connection to `authority`, if any.
-fn take_idle(authority: &str) -> Option<TcpStream> {
+/// The most recently used open connection to `authority` with the setup `tls` (a [`tls_key`]),
+/// if any.
+fn take_idle(authority: &str, tls: usize) -> Option<Conn> {
     loop {
         let idle = {
             let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
-            let at = pool.iter().rposition(|i| i.authority == authority)?;
+            let at = pool
+                .iter()
+                .rposition(|i| i.tls == tls && i.authority == authority)?;
             pool.remove(at)
         };
         // Checked (and if dead, closed) outside the lock: other callers never wait on it.
-        if Instant::now() < idle.expires && idle_and_open(&idle.stream) {
-            return Some(idle.stream);
+        if Instant::now() < idle.expires && idle_and_open(idle.conn.socket()) {
+            return Some(idle.conn);
         }
     }
 }
 
-/// Keeps `stream` for reuse during `idle_for`. Connections past their time, to any gateway,
+/// Keeps `conn` for reuse during `idle_for`. Connections past their time, to any gateway,
 /// are closed here, after the lock is released.
-fn put_idle(authority: &str, stream: TcpStream, idle_for: Duration) {
+fn put_idle(authority: &str, tls: usize, conn: Conn, idle_for: Duration) {
     let now = Instant::now();
     let mut closed = Vec::new();
     {
@@ -154,7 +229,8 @@ fn put_idle(authority: &str, stream: TcpStream, idle_for: Duration) {
         }
         pool.push(Idle {
             authority: authority.to_owned(),
-            stream,
+            tls,
+            conn,
             expires: now + idle_for,
         });
     }
@@ -162,7 +238,7 @@ fn put_idle(authority: &str, stream: TcpStream, idle_for: Duration) {
 }
 
 /// Waits until `stream` is ready for `events`, `cancel` is fired, or `deadline` comes.
-fn wait_for(
+pub(super) fn wait_for(
     stream: &TcpStream,
     events: libc::c_short,
     cancel: Option<&Cancel>,
@@ -172,14 +248,18 @@ fn wait_for(
 }
 
 /// A failure while sending, with how many bytes the kernel had taken.
-struct SendError {
-    sent: usize,
-    why: String,
+pub(super) struct SendError {
+    pub(super) sent: usize,
+    pub(super) why: String,
 }
 
 /// Sends all of `bytes` before `deadline`. `MSG_NOSIGNAL`: a peer that has gone away must give
 /// an error, not a SIGPIPE that would kill the firmware's process.
-fn send_all(stream: &TcpStream, bytes: &[u8], deadline: Instant) -> Result<(), SendError> {
+pub(super) fn send_all(
+    stream: &TcpStream,
+    bytes: &[u8],
+    deadline: Instant,
+) -> Result<(), SendError> {
     let mut sent = 0;
     while sent < bytes.len() {
         let rest = &bytes[sent..];
@@ -211,8 +291,38 @@ fn send_all(stream: &TcpStream, bytes: &[u8], deadline: Instant) -> Result<(), S
     Ok(())
 }
 
-/// A new connection to `target`, DNS and connect each within the connect budget.
-fn connect(target: &Target, timeouts: Timeouts, deadline: Instant) -> Result<TcpStream, Error> {
+/// A new connection to `target`, DNS and connect (for https, TCP connect and TLS handshake
+/// together) each within the connect budget. `cancel` is watched during the TLS handshake.
+fn connect(
+    target: &Target,
+    tls: Option<&Tls>,
+    timeouts: Timeouts,
+    deadline: Instant,
+    cancel: Option<&Cancel>,
+) -> Result<Conn, Error> {
+    let stream = connect_tcp(target, timeouts, deadline)?;
+    match tls {
+        None => Ok(Conn::Tcp(stream.0)),
+        #[cfg(feature = "tls")]
+        Some(config) => {
+            super::https::TlsConn::handshake(stream.0, config, target.host, cancel, stream.1)
+                .map(|tls| Conn::Tls(Box::new(tls)))
+        }
+        #[cfg(not(feature = "tls"))]
+        Some(never) => {
+            let _ = cancel;
+            match *never {}
+        }
+    }
+}
+
+/// A TCP connection to `target`, DNS and connect each within the connect budget; with the
+/// moment the connect budget ends.
+fn connect_tcp(
+    target: &Target,
+    timeouts: Timeouts,
+    deadline: Instant,
+) -> Result<(TcpStream, Instant), Error> {
     let phase = timeouts
         .connect_phase()
         .min(deadline.saturating_duration_since(Instant::now()));
@@ -236,7 +346,7 @@ fn connect(target: &Target, timeouts: Timeouts, deadline: Instant) -> Result<Tcp
                 stream.set_nonblocking(true).map_err(|e| {
                     Error::new(Status::Connect, format!("socket setup failed ({e})"))
                 })?;
-                return Ok(stream);
+                return Ok((stream, connect_by));
             }
             Err(e) => last = Some(e),
         }
@@ -255,7 +365,7 @@ fn connect(target: &Target, timeouts: Timeouts, deadline: Instant) -> Result<Tcp
     })
 }
 
-fn broke(why: impl std::fmt::Display) -> Error {
+pub(super) fn broke(why: impl std::fmt::Display) -> Error {
     Error::protocol(format!(
         "connection broke after the request was sent ({why}): the request may have been processed"
     ))
@@ -287,7 +397,7 @@ fn timed_out() -> Error {
 /// Reads one answer from `stream`: the body of a 200, or the error the answer means.
 /// Returns how long the connection may be kept for reuse (`None`: not at all).
 fn read_answer(
-    stream: &mut TcpStream,
+    conn: &mut Conn,
     cancel: Option<&Cancel>,
     deadline: Instant,
 ) -> Result<(Reply, Option<Duration>), Error> {
@@ -297,6 +407,9 @@ fn read_answer(
     let mut interim = 0;
     let mut body = Vec::new();
     let mut eof = false;
+    // Over TLS: whether the peer closed with a close_notify (an answer framed by the close is
+    // only whole then).
+    let mut clean = true;
     loop {
         // Parse what has arrived: the head (after any interim ones), then the body.
         while head.is_none() {
@@ -329,6 +442,11 @@ fn read_answer(
         if let Some((h, decoder)) = head.as_mut() {
             used += decoder.feed(&raw[used..], &mut body).map_err(body_error)?;
             if eof {
+                if !clean && h.framing == http1::Framing::UntilClose {
+                    return Err(broke(
+                        "closed without a TLS close_notify: the answer may be cut short",
+                    ));
+                }
                 decoder.finish_at_eof().map_err(broke)?;
             }
             if decoder.is_done() {
@@ -354,35 +472,48 @@ fn read_answer(
         // Drop what has been parsed (interim heads included), then read more.
         raw.drain(..used);
         used = 0;
-        match wait_for(stream, libc::POLLIN, cancel, deadline) {
+        match wait_for(conn.socket(), libc::POLLIN, cancel, deadline) {
             Woke::Ready => {}
             Woke::Deadline => return Err(timed_out()),
             Woke::Cancelled => return Err(cancelled_after_sending()),
         }
-        raw.reserve(8192);
-        let spare = raw.spare_capacity_mut();
-        // SAFETY: `recv` writes at most `spare.len()` bytes into the spare capacity, which it
-        // may do uninitialised; the fd is owned by `stream`.
-        let n = unsafe {
-            libc::recv(
-                stream.as_raw_fd(),
-                spare.as_mut_ptr().cast(),
-                spare.len(),
-                0,
-            )
-        };
-        match n {
-            0 => eof = true,
+        if let Some(closed_cleanly) = conn.recv(&mut raw)? {
+            eof = true;
+            clean = closed_cleanly;
+        }
+    }
+}
+
+/// [`Conn::recv`] over plain TCP: one `recv` into `raw`'s spare capacity.
+fn recv(stream: &TcpStream, raw: &mut Vec<u8>) -> Result<Option<bool>, Error> {
+    raw.reserve(8192);
+    let spare = raw.spare_capacity_mut();
+    // SAFETY: `recv` writes at most `spare.len()` bytes into the spare capacity, which it
+    // may do uninitialised; the fd is owned by `stream`.
+    let n = unsafe {
+        libc::recv(
+            stream.as_raw_fd(),
+            spare.as_mut_ptr().cast(),
+            spare.len(),
+            0,
+        )
+    };
+    match n {
+        0 => Ok(Some(true)),
+        n if n > 0 => {
             // SAFETY: `recv` initialised the first `n` bytes of the spare capacity.
-            n if n > 0 => unsafe { raw.set_len(raw.len() + n as usize) },
-            _ => {
-                let e = io::Error::last_os_error();
-                if !matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
-                ) {
-                    return Err(broke(e));
-                }
+            unsafe { raw.set_len(raw.len() + n as usize) };
+            Ok(None)
+        }
+        _ => {
+            let e = io::Error::last_os_error();
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+            ) {
+                Ok(None)
+            } else {
+                Err(broke(e))
             }
         }
     }
@@ -399,7 +530,8 @@ fn body_error(e: BodyError) -> Error {
     }
 }
 
-/// POSTs `body` to the `http://` `url` and returns the answer of an HTTP 200.
+/// POSTs `body` to `url` and returns the answer of an HTTP 200: an `http://` URL with `tls`
+/// `None`, an `https://` one with the TLS setup to use.
 pub fn post(
     url: &str,
     body: &[u8],
@@ -407,9 +539,17 @@ pub fn post(
     timeouts: Timeouts,
     keep_alive: bool,
     cancel: Option<&Cancel>,
+    tls: Option<&Tls>,
 ) -> Result<Reply, Error> {
     let deadline = after(timeouts.total);
     let target = target(url)?;
+    if target.https != tls.is_some() {
+        return Err(Error::invalid(
+            "base_url",
+            "has a scheme this call cannot speak",
+        ));
+    }
+    let key = tls_key(tls);
     // The request carries the signed body (the request's secrets): reserved whole up front so
     // no reallocation leaves a copy behind, and wiped when the call ends.
     let mut request = zeroize::Zeroizing::new(Vec::with_capacity(body.len() + url.len() + 256));
@@ -422,15 +562,15 @@ pub fn post(
         keep_alive,
     );
     let mut reused = if keep_alive {
-        take_idle(target.authority)
+        take_idle(target.authority, key)
     } else {
         None
     };
-    let mut stream = loop {
+    let mut conn = loop {
         let fresh = reused.is_none();
-        let stream = match reused.take() {
-            Some(stream) => stream,
-            None => connect(&target, timeouts, deadline)?,
+        let mut conn = match reused.take() {
+            Some(conn) => conn,
+            None => connect(&target, tls, timeouts, deadline, cancel)?,
         };
         if cancel.is_some_and(Cancel::is_requested) {
             return Err(cancelled_before_sending());
@@ -442,8 +582,8 @@ pub fn post(
                 "no time left to send the request after connecting",
             ));
         }
-        match send_all(&stream, &request, deadline) {
-            Ok(()) => break stream,
+        match conn.send_all(&request, deadline) {
+            Ok(()) => break conn,
             // Not one byte left: the request was not sent. A kept-alive connection the server
             // closed a moment ago is replaced by a new one, once.
             Err(SendError { sent: 0, .. }) if !fresh => {}
@@ -456,9 +596,9 @@ pub fn post(
             Err(SendError { why, .. }) => return Err(broke(why)),
         }
     };
-    let (reply, keep) = read_answer(&mut stream, cancel, deadline)?;
+    let (reply, keep) = read_answer(&mut conn, cancel, deadline)?;
     if let (true, Some(idle_for)) = (keep_alive, keep) {
-        put_idle(target.authority, stream, idle_for);
+        put_idle(target.authority, key, conn, idle_for);
     }
     Ok(reply)
 }
@@ -482,6 +622,7 @@ mod tests {
             Timeouts::DEFAULT,
             false,
             None,
+            None,
         )
         .unwrap_err();
         assert_eq!(e.status(), Status::Connect, "{e}");
@@ -499,7 +640,8 @@ mod tests {
                 authority: "10.0.0.1:8080",
                 host: "10.0.0.1",
                 port: 8080,
-                path: "/adpweb/ehpspos3/pubSigPay.json"
+                path: "/adpweb/ehpspos3/pubSigPay.json",
+                https: false,
             }
         );
         let t = target("http://gateway.example/x.json").unwrap();
@@ -508,12 +650,16 @@ mod tests {
         assert_eq!((t.authority, t.host, t.port), ("[::1]:9", "[::1]", 9));
         let t = target("http://[::1]/x").unwrap();
         assert_eq!((t.host, t.port), ("[::1]", 80));
+        let t = target("https://gateway.example/x.json").unwrap();
+        assert_eq!((t.host, t.port, t.https), ("gateway.example", 443, true));
+        let t = target("https://[::1]:8443/x").unwrap();
+        assert_eq!((t.host, t.port, t.https), ("[::1]", 8443, true));
     }
 
     #[test]
     fn unusable_urls_name_base_url_and_the_rule() {
         for (url, why) in [
-            ("https://h/x", "http://"),
+            ("ftp://h/x", "http://"),
             ("http://u:p@h/x", "user name"),
             ("http://h:0/x", "port"),
             ("http://h:99999/x", "port"),
