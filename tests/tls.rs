@@ -660,14 +660,14 @@ impl Serving {
         url: &str,
         keep_alive: bool,
         cancel: Option<&starpos::Cancel>,
-        timeouts: starpos::transport::Timeouts,
+        timeouts: starpos::Timeouts,
     ) -> Result<Vec<u8>, starpos::Error> {
-        let connection = starpos::transport::Connection {
+        let connection = starpos::unversioned::transport::Connection {
             keep_alive,
             ca_file: Some(&self.ca_file),
             cancel,
         };
-        starpos::transport::post(url, b"{\"a\":1}", "application/json", timeouts, &connection)
+        starpos::unversioned::transport::post(url, b"{\"a\":1}", "application/json", timeouts, &connection)
             .map(|reply| reply.body)
     }
 
@@ -676,7 +676,7 @@ impl Serving {
             &self.url(),
             keep_alive,
             None,
-            starpos::transport::Timeouts {
+            starpos::Timeouts {
                 connect: Duration::from_secs(2),
                 total: Duration::from_secs(5),
             },
@@ -749,16 +749,16 @@ fn chunked_and_split_https_answers_are_read_whole() {
         }
     });
     for _ in 0..2 {
-        let connection = starpos::transport::Connection {
+        let connection = starpos::unversioned::transport::Connection {
             keep_alive: true,
             ca_file: Some(&server.ca_file),
             cancel: None,
         };
-        let reply = starpos::transport::post(
+        let reply = starpos::unversioned::transport::post(
             &server.url(),
             b"{}",
             "application/json",
-            starpos::transport::Timeouts::DEFAULT,
+            starpos::Timeouts::DEFAULT,
             &connection,
         )
         .unwrap();
@@ -838,7 +838,7 @@ fn a_certificate_for_another_name_is_connect() {
     // The certificate names localhost, the URL an IP address.
     let url = format!("https://127.0.0.1:{}/gw/x.json", server.port);
     let e = server
-        .post(&url, true, None, starpos::transport::Timeouts::DEFAULT)
+        .post(&url, true, None, starpos::Timeouts::DEFAULT)
         .unwrap_err();
     assert_eq!(e.status(), Status::Connect, "{e}");
     assert!(
@@ -866,7 +866,7 @@ fn a_stalled_handshake_is_connect_within_the_connect_timeout() {
             &server.url(),
             true,
             None,
-            starpos::transport::Timeouts {
+            starpos::Timeouts {
                 connect: Duration::from_millis(300),
                 total: Duration::from_secs(5),
             },
@@ -896,7 +896,7 @@ fn a_cancel_during_a_stalled_handshake_ends_the_call_as_not_sent_within_100_ms()
             &server.url(),
             true,
             Some(&cancel),
-            starpos::transport::Timeouts {
+            starpos::Timeouts {
                 connect: Duration::from_secs(5),
                 total: Duration::from_secs(10),
             },
