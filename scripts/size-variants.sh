@@ -18,7 +18,7 @@
 #   min-std,opt-z,no-location   and -Zlocation-detail=none (panic messages lose file:line)
 #   panic-abort         opt-level "z" + panic=abort: for comparison only; a panic would then kill
 #                       the host process instead of returning INTERNAL
-#   tls                 --features tls (ureq with rustls/ring, Mozilla's roots)
+#   tls                 --features tls (rustls/ring on the library's own HTTP/1.1, Mozilla's roots)
 #   min-std,opt-z,tls
 #
 # VARIANTS="release tls" measures only those.

@@ -667,8 +667,14 @@ impl Serving {
             ca_file: Some(&self.ca_file),
             cancel,
         };
-        starpos::unversioned::transport::post(url, b"{\"a\":1}", "application/json", timeouts, &connection)
-            .map(|reply| reply.body)
+        starpos::unversioned::transport::post(
+            url,
+            b"{\"a\":1}",
+            "application/json",
+            timeouts,
+            &connection,
+        )
+        .map(|reply| reply.body)
     }
 
     fn call(&self, keep_alive: bool) -> Result<Vec<u8>, starpos::Error> {
