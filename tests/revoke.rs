@@ -318,6 +318,40 @@ fn the_closed_loop_revokes_a_sale_given_up_and_the_late_payer_is_not_charged() {
 }
 
 #[test]
+fn the_closed_loop_closes_a_qr_order_nobody_paid() {
+    let sim = sim();
+    let dir = TempDir::new("revoke-qr");
+    let mut t = till(&sim, &dir);
+    t.cfg.raw.flags |= STARPOS_FLAG_REVOKE_ON_GIVE_UP;
+    let channel = c("WXPAY");
+    let mut req: starpos_qr_pay_request = zeroed();
+    req.pay_channel = channel.as_ptr();
+    req.amount = 660;
+    req.total_amount = 660;
+    let mut made: starpos_qr_pay_response = zeroed();
+    let st = unsafe { starpos_qr_pay(&t.cfg.raw, &req, &mut made) };
+    assert_eq!(
+        (st, made.result as u8),
+        (STARPOS_OK, b'S'),
+        "{}",
+        text(&made.error)
+    );
+    let trade_no = text(&made.trade_no);
+    let qry_no = c(&trade_no);
+    let mut out: starpos_query_response = zeroed();
+    let st = unsafe { starpos_wait(&t.cfg.raw, qry_no.as_ptr(), 50, 400, &mut out) };
+    assert_eq!(st, STARPOS_OK, "{}", text(&out.error));
+    assert_eq!(out.result as u8, b'D', "the order is closed");
+    // The payer scans the code after the till gave up: the order cannot be paid.
+    assert!(!sim.confirm(&trade_no));
+    assert_eq!(sim.order(&trade_no).unwrap().state, 'D');
+    let q = t.entry(Kind::QrPay, &trade_no);
+    assert_eq!((q.result, q.settled), (Some(TxnResult::Revoked), true));
+    let rows = t.client.journal_summary().unwrap();
+    assert_eq!(rows.iter().map(|r| r.paid_fen).sum::<u64>(), 0);
+}
+
+#[test]
 fn the_closed_loop_revokes_after_a_cancel_too() {
     let sim = sim();
     let dir = TempDir::new("revoke-cancel");

@@ -58,9 +58,11 @@ pub struct Config {
     /// answer or failure, with where the wait stands ([`Progress`]); `None` = not told.
     pub progress: Option<ProgressFn>,
     /// The closed loop (WeChat Pay's guidance for payment-code sales): when
-    /// [`Client::barcode_sale`](super::Client::barcode_sale) gives up with the outcome still
-    /// unknown (its deadline passed, or `cancel` fired), it revokes the sale and follows the
-    /// revoke to its end, so that a payer is never charged for a sale the till gave up on.
+    /// [`Client::barcode_sale`](super::Client::barcode_sale) or
+    /// [`Client::wait`](super::Client::wait) (a QR order's, by its `tradeNo`) gives up with
+    /// the outcome still unknown (its deadline passed, or `cancel` fired), it revokes the sale
+    /// and follows the revoke to its end, so that a payer is never charged for a sale the till
+    /// gave up on, and a QR code shown can no longer be paid.
     /// `false` (the default): the sale is left in doubt for the caller (or `recover`).
     pub revoke_on_give_up: bool,
 }

@@ -120,7 +120,7 @@ impl Client {
         closing.config.revoke_on_give_up = false;
         log(Level::Warn, || {
             format!(
-                "barcode sale {trade_no}: given up in doubt ({}); revoking it (closed loop)",
+                "sale {trade_no}: given up in doubt ({}); revoking it (closed loop)",
                 waited.error.detail()
             )
         });
@@ -181,13 +181,24 @@ impl Client {
     ///
     /// The queries send `V1.0.1`, so the answer's `ref_amt` is the gateway's report of the fen
     /// refunded so far.
+    ///
+    /// With [`Config::revoke_on_give_up`](super::Config::revoke_on_give_up), a wait that gives
+    /// up in doubt revokes `qry_no` as [`Client::barcode_sale`] does (the closed loop): for a
+    /// QR order nobody paid, so that a late scan cannot pay it. `qry_no` must then be the
+    /// counter sale's `tradeNo`; the revoke of anything else is refused, and the wait ends in
+    /// doubt after following the order a little longer.
     pub fn wait(
         &self,
         qry_no: &str,
         interval: Duration,
         deadline: Duration,
     ) -> Result<QueryResponse, WaitError> {
-        self.follow(qry_no, interval, deadline, None, Duration::ZERO)
+        match self.follow(qry_no, interval, deadline, None, Duration::ZERO) {
+            Err(waited) if self.config.revoke_on_give_up && waited.error.in_doubt() => {
+                self.close_the_loop(qry_no, waited)
+            }
+            other => other,
+        }
     }
 
     /// True when the config's cancel was fired.

@@ -62,13 +62,16 @@ pub const STARPOS_FLAG_GBK_STRINGS: u32 = 2;
 /// way. Answers declared GBK are decoded whatever the flags.
 pub const STARPOS_FLAG_GBK_BODY: u32 = 4;
 
-/// `flags` bit: the closed loop. When `starpos_barcode_sale` gives up with the outcome still
-/// unknown (its deadline passed, or `cancel` fired), it revokes the sale (`starpos_revoke`)
-/// and follows the revoke to its end, so the payer is never charged for a sale the till gave
-/// up on: then OK with `result` 'D' (revoked; the revoke went even though `cancel` was
-/// fired), or the sale's final state if it became final first ('S' paid: print the
+/// `flags` bit: the closed loop. When `starpos_barcode_sale`, or `starpos_wait` on a QR
+/// order's `trade_no`, gives up with the outcome still unknown (its deadline passed, or
+/// `cancel` fired), it revokes the sale (`starpos_revoke`) and follows the revoke to its end,
+/// so the payer is never charged for a sale the till gave up on (and a QR code shown can no
+/// longer be paid): then OK with `result` 'D' (revoked; the revoke went even though `cancel`
+/// was fired), or the sale's final state if it became final first ('S' paid: print the
 /// receipt), or the in-doubt status with `error` saying what the revoke did. Everything is
-/// journaled. Without it, the sale is left in doubt for the caller or `starpos_recover`.
+/// journaled. With it, `starpos_wait`'s `qry_no` must be a counter sale's `tradeNo` (another
+/// order's revoke is refused: the wait then ends in doubt, 15 s later). Without it, the sale
+/// is left in doubt for the caller or `starpos_recover`.
 pub const STARPOS_FLAG_REVOKE_ON_GIVE_UP: u32 = 8;
 
 /// Where and as whom to call the gateway. Zero-initialise it (`starpos_config c = {0};`) and
