@@ -10,8 +10,9 @@
 #   2. the unit tests (python/test_starpos.py, `python -m unittest`) against the installed
 #      package, the release library bundled in it and two simulators (payments settle / stay
 #      'A'), as tests/python.rs runs them against the source tree;
-#   3. the unit tests again from python/, hermetic (no gateway or credentials given: they start
-#      and stop simulators of their own), twice in a row;
+#   3. the unit tests again from python/, hermetic (no library, gateway or credentials given:
+#      the source package loads the checkout's build; the tests start and stop simulators of
+#      their own), twice in a row;
 #   4. examples/python/sale.py, run from outside the repository, against the simulator;
 #   4b. the wheel: `pip wheel ./python` is tagged py3-none-<platform> (not none-any) and holds
 #      starpos/libstarpos.so; installed alone in a fresh venv, with no STARPOS_LIBRARY and no
@@ -139,13 +140,15 @@ cp python/test_starpos.py "$TMP/tests/"
   STARPOS_HEADER=$ROOT/include/starpos.h STARPOS_PYPROJECT=$ROOT/python/pyproject.toml \
   STARPOS_PACKAGE_DIR=$PACKAGE_DIR "$VPY" -m unittest -v)
 
-step "unit tests, hermetic: no gateway, no credentials; twice in a row"
-# From python/ (the source package) as a developer runs them: the tests start their own
-# simulators (STARPOS_SIM) and stop them, and clear every fault they armed.
+step "unit tests, hermetic: no library, gateway or credentials given; twice in a row"
+# From python/ (the source package) as a developer runs them after a cargo build: the package
+# loads the checkout's own target/<profile>/libstarpos.so, the tests start their own
+# simulators and stop them, and clear every fault they armed.
 for run in 1 2; do
-  (cd python && env -u STARPOS_GATEWAY -u STARPOS_GATEWAY_UNSETTLED -u STARPOS_ORG_NO \
-    -u STARPOS_MERC_ID -u STARPOS_TRM_NO -u STARPOS_KEY STARPOS_SIM="$TD/release/starpos-sim" \
-    "$PYTHON" -m unittest) || { echo "hermetic run $run failed" >&2; exit 1; }
+  (cd python && env -u STARPOS_LIBRARY -u STARPOS_GATEWAY -u STARPOS_GATEWAY_UNSETTLED \
+    -u STARPOS_ORG_NO -u STARPOS_MERC_ID -u STARPOS_TRM_NO -u STARPOS_KEY \
+    STARPOS_SIM="$TD/release/starpos-sim" "$PYTHON" -m unittest) ||
+    { echo "hermetic run $run failed" >&2; exit 1; }
 done
 
 step "examples/python/sale.py from outside the repository"

@@ -1,7 +1,9 @@
 """Tests of the ``starpos`` package against the real libstarpos and simulators of the gateway.
 
-Hermetic: ``STARPOS_LIBRARY=../target/debug/libstarpos.so python3 -m unittest -v`` from
-``python/`` in a checkout needs no gateway and no credentials in the environment. The tests
+Hermetic: after a ``cargo build``, ``python3 -m unittest -v`` from ``python/`` in a checkout
+needs no library, no gateway and no credentials in the environment: without
+``STARPOS_LIBRARY`` the source package loads the checkout's ``target/debug/libstarpos.so``
+(``starpos._loader``, step 4). The tests
 then start two ``starpos-sim`` processes of their own on free ports
 (``<target>/debug/starpos-sim``, built with cargo when missing; ``<target>`` is
 ``CARGO_TARGET_DIR`` or ``target/`` of the checkout), one whose payments settle ('S') 150 ms
@@ -69,6 +71,7 @@ def built(path, *cargo_args):
             raise RuntimeError(f"{path} is missing and there is no cargo checkout to build it in")
         subprocess.run(["cargo", "build", "-q", *cargo_args], cwd=REPO, check=True)
     return path
+
 
 
 #: The simulator's own merchant (its defaults).

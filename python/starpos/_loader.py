@@ -8,7 +8,11 @@ The library is found through, in order:
 2. the environment variable ``STARPOS_LIBRARY`` (a path; when set, the only one tried), for a
    package without a bundled library (``STARPOS_BUILD_LIBRARY=0``, or the source tree);
 3. ``ctypes.util.find_library("starpos")``, then the system loader (``libstarpos.so`` on its
-   search path: ``make install``, ``LD_LIBRARY_PATH``).
+   search path: ``make install``, ``LD_LIBRARY_PATH``);
+4. for the source package of a checkout (``python/starpos/`` with ``Cargo.toml`` two levels
+   up), the checkout's own build: ``target/debug/libstarpos.so``, then
+   ``target/release/libstarpos.so`` (``CARGO_TARGET_DIR`` honoured), so that
+   ``python3 -m unittest`` from ``python/`` needs nothing set after a ``cargo build``.
 
 ``library_path`` is the file that was loaded, as the dynamic loader mapped it (also when the
 system loader found it by name). Loading happens once, when the package is imported.
@@ -41,7 +45,18 @@ def _candidates() -> List[str]:
     found = ctypes.util.find_library("starpos")
     # find_library answers the SONAME (libstarpos.so.0), which exists only where the library
     # was installed with its links (make install): the plain name is tried after it.
-    return [found, "libstarpos.so"] if found and found != "libstarpos.so" else ["libstarpos.so"]
+    system = [found, "libstarpos.so"] if found and found != "libstarpos.so" else ["libstarpos.so"]
+    return system + _checkout_builds()
+
+
+def _checkout_builds() -> List[str]:
+    """The builds of the checkout this source package is in (none for an installed one)."""
+    repo = os.path.dirname(os.path.dirname(_HERE))
+    if not os.path.exists(os.path.join(repo, "Cargo.toml")):
+        return []
+    target = os.path.join(repo, os.environ.get("CARGO_TARGET_DIR") or "target")
+    builds = [os.path.join(target, p, "libstarpos.so") for p in ("debug", "release")]
+    return [b for b in builds if os.path.exists(b)]
 
 
 def _load() -> ctypes.CDLL:
