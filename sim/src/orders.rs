@@ -57,7 +57,8 @@ pub struct Order {
     /// True when a QR sale was closed (`F`) because nobody paid within [`QR_LIFETIME`].
     pub expired: bool,
     /// `S` paid, `F` failed (the payer cancelled), `A` waiting for the payer, `Z` unknown,
-    /// `D` revoked (`Z` and `D` only through [`Simulator::force_state`](crate::Simulator::force_state)).
+    /// `D` revoked (by `RevokeBarcodepay`, or through
+    /// [`Simulator::force_state`](crate::Simulator::force_state); `Z` only through the latter).
     pub state: char,
     /// The gateway serial number `pubSigPay` answered.
     pub log_no: String,
@@ -74,6 +75,10 @@ pub struct Order {
     pub refunded: u64,
     /// The refunds, oldest first.
     pub refunds: Vec<Refund>,
+    /// The `RevokeBarcodepay` that made the order `D` (none while it is not revoked, or when
+    /// [`Simulator::force_state`](crate::Simulator::force_state) made it `D`). Later revokes of
+    /// the same order answer `S` again and change nothing here.
+    pub revoke: Option<Revoke>,
     /// `subject` as sent (empty when absent).
     pub subject: String,
     /// `selOrderNo` as sent (empty when absent).
@@ -112,6 +117,29 @@ pub struct Refund {
     pub trade_no: String,
     /// The amount refunded, in fen.
     pub amount: u64,
+}
+
+/// The revoke that undid an order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Revoke {
+    /// The revoke answer's serial number (`LogNo`).
+    pub log_no: String,
+    /// The `tradeNo` of the revoke request.
+    pub trade_no: String,
+    /// The fen given back to the payer: the order's `amount` when it was paid (`S`, or `Z`),
+    /// 0 when it was still waiting for the payer (`A`: closed, nothing had moved).
+    pub returned: u64,
+    /// The state the order was in when revoked (`S`, `Z` or `A`).
+    pub was: char,
+}
+
+/// What a revoke did to the order it names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Revoked {
+    /// The order is `D` now (this request revoked it, or an earlier one did): answer `S`.
+    Done(Order),
+    /// The order failed (`F`): nothing to revoke, answer `F`.
+    Failed(Order),
 }
 
 /// What a valid pay request asks for.
@@ -194,6 +222,8 @@ struct Entry {
     order: Order,
     /// When it was booked, on the simulated clock.
     created: Instant,
+    /// The China date (`yyyyMMdd`) it was booked on, by the simulated clock.
+    created_day: String,
 }
 
 /// Every order, findable by any of its numbers.
@@ -251,6 +281,12 @@ impl OrderBook {
     /// How far the simulated clock is ahead of real time.
     pub fn skew(&self) -> Duration {
         self.skew
+    }
+
+    /// Today's China date (`yyyyMMdd`) on the simulated clock.
+    fn today(&self) -> String {
+        let now = clock::unix_seconds().saturating_add(self.skew.as_secs());
+        clock::format_cst(now)[..8].to_owned()
     }
 
     /// Takes `trade_no` for an sdk request; [`codes::DUPLICATE`] when some request had it.
@@ -426,6 +462,7 @@ impl OrderBook {
             total_amount: new.total_amount,
             refunded: 0,
             refunds: Vec::new(),
+            revoke: None,
             subject: new.subject,
             sel_order_no: new.sel_order_no,
             goods_tag: new.goods_tag,
@@ -442,7 +479,12 @@ impl OrderBook {
         }
         self.index.insert(log_no, idx);
         let created = self.now();
-        self.orders.push(Entry { order, created });
+        let created_day = self.today();
+        self.orders.push(Entry {
+            order,
+            created,
+            created_day,
+        });
         idx
     }
 
@@ -506,6 +548,61 @@ impl OrderBook {
             self.orders[idx].order.state = state;
         }
         true
+    }
+
+    /// Revokes the order known by `no` (any of its numbers): a paid (`S`) or unknown (`Z`)
+    /// order gives the payer's money back and becomes `D`; a waiting one (`A`) is closed and
+    /// becomes `D`, so the payer can no longer pay it (confirm, `settle_after` and QR expiry
+    /// only act on `A`). An order already `D` stays as it is ([`Revoked::Done`], no second
+    /// return); an `F` order is [`Revoked::Failed`]. Refused: an unknown order
+    /// ([`codes::ORDER_NOT_FOUND`]), an order with refunds ([`codes::ORDER_STATE`]: a revoke
+    /// undoes whole payments only), an order booked on an earlier China day by the simulated
+    /// clock ([`codes::REVOKE_NOT_TODAY`]). The caller has taken `trade_no` already.
+    pub fn revoke(&mut self, no: &str, trade_no: &str) -> Result<Revoked, Refusal> {
+        let Some(idx) = self.find(no) else {
+            return Err(Refusal::new(
+                codes::ORDER_NOT_FOUND,
+                format!("订单不存在: no order has number {no}"),
+            ));
+        };
+        let today = self.today();
+        let entry = &self.orders[idx];
+        let order = &entry.order;
+        match order.state {
+            'D' => return Ok(Revoked::Done(order.clone())),
+            'F' => return Ok(Revoked::Failed(order.clone())),
+            _ => {}
+        }
+        if !order.refunds.is_empty() {
+            return Err(Refusal::new(
+                codes::ORDER_STATE,
+                format!(
+                    "订单已退款不允许撤销: the order has {} fen refunded; a revoke undoes whole payments only, refund the rest instead",
+                    order.refunded
+                ),
+            ));
+        }
+        if entry.created_day != today {
+            return Err(Refusal::new(
+                codes::REVOKE_NOT_TODAY,
+                format!(
+                    "非当日交易不允许撤销: the order was made on {} and today is {today} (China time); only same-day sales can be revoked, refund it instead",
+                    entry.created_day
+                ),
+            ));
+        }
+        let was = order.state;
+        let returned = if was == 'A' { 0 } else { order.amount };
+        let revoke = Revoke {
+            log_no: self.new_log_no(),
+            trade_no: trade_no.to_owned(),
+            returned,
+            was,
+        };
+        let order = &mut self.orders[idx].order;
+        order.state = 'D';
+        order.revoke = Some(revoke);
+        Ok(Revoked::Done(order.clone()))
     }
 
     /// Refunds `amount` fen (all that remains when `None`) of the paid order known by `no`.
