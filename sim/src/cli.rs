@@ -58,14 +58,14 @@ pub fn command() -> clap::Command {
 /// What `--help` says after the options, for both front ends.
 pub const AFTER_HELP: &str = "\
 Endpoints: pubSigQry, pubSigPay, sdkQryBarcodePay, sdkRefundBarcodePay, sdkBarcodePay,
-sdkBarcodePosPay, RevokeBarcodepay (same day only: the sale becomes D).
-The payer of sdkBarcodePay, by the scanned authCode's last digit:
+sdkBarcodePosPay, RevokeBarcodepay (qryNo: a same-day sale's number; S or A -> D, S again
+for D, F for F). The payer of sdkBarcodePay, by the scanned authCode's last digit:
   1  enters a password: answers A, S on confirm (or after --settle-after-ms)
   2  the wallet refuses: answers F
   3  answers Z although the money moved: the order is S, a query says S
   other digits pay at once: S
 sdkBarcodePosPay answers S with payCode; its order is A until confirm (S), cancel (F) or 15
-minutes of simulated time unpaid (F, expired).
+minutes of simulated time unpaid (F, expired). A revoked (D) order can no longer be paid.
 
 Control: POST <host>/_sim/confirm {\"no\":\"...\"}, /_sim/cancel, /_sim/state, /_sim/fault,
 /_sim/advance {\"ms\":N} (moves the simulated clock); GET /_sim/orders, /_sim/requests.

@@ -18,7 +18,8 @@ pub const UNKNOWN_MERCHANT: &str = "100003";
 pub const ORDER_NOT_FOUND: &str = "100004";
 /// The refund asks for more than remains refundable.
 pub const REFUND_TOO_LARGE: &str = "100005";
-/// The order is not in a state that allows this (a refund of an order that is not `S`).
+/// The order is not in a state that allows this (a refund of an order that is not `S`, a
+/// revoke of an order that has refunds).
 pub const ORDER_STATE: &str = "100006";
 /// The WeChat OAuth `code` was already used by an earlier payment (codes are single-use).
 pub const CODE_USED: &str = "100007";
@@ -27,9 +28,9 @@ pub const CODE_USED: &str = "100007";
 pub const DUPLICATE: &str = "100008";
 /// The gateway is busy; sent only by the `unsigned_refusal` fault, unsigned.
 pub const SYSTEM_BUSY: &str = "100009";
-/// A revoke of a sale made on an earlier day (China time): revoking is for the same day only;
-/// refund it instead.
-pub const REVOKE_TOO_LATE: &str = "100010";
+/// A revoke (`RevokeBarcodepay`) of a sale made on an earlier day (China time, by the
+/// simulator's clock): the gateway revokes same-day sales only; a refund undoes older ones.
+pub const REVOKE_NOT_TODAY: &str = "100010";
 
 /// Why a request was refused: a code from this module and the message to send.
 #[derive(Clone, Debug, PartialEq, Eq)]

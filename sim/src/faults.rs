@@ -53,11 +53,11 @@ pub enum Fault {
     /// (`missing_fields`) The real answer, signed, without the endpoint's key fields: `appId`,
     /// `appIdKey` (pubSigQry); `logNo`, `result`, `orderNo`, `PrepayId`, `apiPackage`,
     /// `apiPaysign` (pubSigPay); `logNo`, `result`, `orderNo` (sdkQryBarcodePay); `logNo`,
-    /// `result`, `txnAmt` (sdkRefundBarcodePay).
+    /// `result`, `txnAmt` (sdkRefundBarcodePay); `LogNo`, `result`, `amount` (RevokeBarcodepay).
     MissingFields,
     /// (`overlong_fields`) The real answer, signed, with one field 500 characters long: `appId`
     /// (pubSigQry), `PrepayId` (pubSigPay), `orderNo` (sdkQryBarcodePay), `logNo`
-    /// (sdkRefundBarcodePay).
+    /// (sdkRefundBarcodePay), `LogNo` (RevokeBarcodepay).
     OverlongFields,
     /// (`gbk_body`) The real answer, signed over its UTF-8 text as usual, but with `message` not
     /// percent-encoded and the whole body sent in GBK (`Content-Type:

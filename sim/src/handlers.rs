@@ -3,7 +3,7 @@
 
 use crate::codes::{self, Refusal};
 use crate::config::SimConfig;
-use crate::orders::{NewOrder, Order, OrderBook};
+use crate::orders::{NewOrder, Order, OrderBook, Revoked};
 use crate::{clock, gbk, lock, sales};
 use serde_json::{Map, Value};
 use starpos::sign::{md5_hex, verify, SIGN_VALUE};
@@ -26,7 +26,7 @@ pub(crate) enum Endpoint {
     BarcodePay,
     /// `sdkBarcodePosPay`: the terminal shows a QR code.
     PosPay,
-    /// `RevokeBarcodepay`: undo a counter sale, the same day.
+    /// `RevokeBarcodepay`: revoke (undo) a same-day sale.
     Revoke,
 }
 
@@ -45,8 +45,9 @@ impl Endpoint {
         }
     }
 
-    /// True for the `sdk*` endpoints: the common parameters of section 6, a unique `tradeNo`,
-    /// echoed in every answer.
+    /// True for the `sdk*` endpoints (and `RevokeBarcodepay`, which uses the same common
+    /// parameters): the common parameters of section 6, a unique `tradeNo`, echoed in every
+    /// answer.
     pub fn is_sdk(self) -> bool {
         !matches!(self, Endpoint::Qry | Endpoint::Pay)
     }
@@ -66,7 +67,7 @@ impl Endpoint {
             Endpoint::Query | Endpoint::BarcodePay => &["logNo", "result", "orderNo"],
             Endpoint::Refund => &["logNo", "result", "txnAmt"],
             Endpoint::PosPay => &["logNo", "result", "orderNo", "payCode"],
-            Endpoint::Revoke => &["LogNo", "result"],
+            Endpoint::Revoke => &["LogNo", "result", "amount"],
         }
     }
 
@@ -356,9 +357,9 @@ fn check_and_act(
         Endpoint::Pay => pay(&fields, config, book),
         Endpoint::Query => query(&fields, config, book),
         Endpoint::Refund => refund(&fields, config, book),
-        Endpoint::Revoke => revoke(&fields, config, book),
         Endpoint::BarcodePay => sales::barcode_pay(&fields, config, book),
         Endpoint::PosPay => sales::qr_pay(&fields, config, book),
+        Endpoint::Revoke => revoke(&fields, config, book),
     }
     .map_err(signed)
 }
@@ -648,34 +649,6 @@ fn query_refund(
     Ok(reply)
 }
 
-/// `RevokeBarcodepay`: [`OrderBook::revoke`]; the answer spells `LogNo` with a capital L, as
-/// the gateway does.
-fn revoke(fields: &Fields, config: &SimConfig, book: &Mutex<OrderBook>) -> Result<Reply, Refusal> {
-    let qry_no = required(fields, "qryNo")?;
-    token("qryNo", qry_no, 64)?;
-    let trade_no = fields.get("tradeNo");
-    let (order, result, log_no) = {
-        let mut book = lock(book);
-        book.take_trade_no(trade_no)?;
-        let (order, result) = book.revoke(qry_no)?;
-        (order, result, book.new_log_no())
-    };
-    let message = if result == 'S' {
-        "撤销成功"
-    } else {
-        "撤销失败: the sale failed, there is nothing to revoke"
-    };
-    let mut reply = Reply::success(&config.merc_id, message);
-    reply.set("LogNo", &log_no);
-    reply.set("result", &result.to_string());
-    reply.set("payChannel", &order.pay_channel);
-    reply.set("amount", &order.amount.to_string());
-    reply.set("total_amount", &order.total_amount.to_string());
-    reply.set("tradeNo", trade_no);
-    echo_order(&mut reply, &order);
-    Ok(reply)
-}
-
 fn refund(fields: &Fields, config: &SimConfig, book: &Mutex<OrderBook>) -> Result<Reply, Refusal> {
     let order_no = required(fields, "orderNo")?;
     token("orderNo", order_no, 64)?;
@@ -698,5 +671,45 @@ fn refund(fields: &Fields, config: &SimConfig, book: &Mutex<OrderBook>) -> Resul
     reply.set("orderNo", &order.order_no);
     reply.set("tradeNo", trade_no);
     echo_order(&mut reply, &order);
+    Ok(reply)
+}
+
+/// `RevokeBarcodepay`: undoes the same-day sale whose number is `qryNo` ([`OrderBook::revoke`]
+/// says what happens to the order). The answer echoes the revoke's own `tradeNo` and carries
+/// `LogNo` (capital L, as the gateway spells it: the revoke's own serial, a new one per
+/// request), `result` (`S` revoked, also again for an order already `D`; `F` for a failed
+/// order: nothing to revoke), `payChannel`, the order's `amount` and `total_amount`, and its
+/// optional texts.
+fn revoke(fields: &Fields, config: &SimConfig, book: &Mutex<OrderBook>) -> Result<Reply, Refusal> {
+    let qry_no = required(fields, "qryNo")?;
+    token("qryNo", qry_no, 64)?;
+    let trade_no = fields.get("tradeNo");
+    let (revoked, log_no) = {
+        let mut book = lock(book);
+        book.take_trade_no(trade_no)?;
+        let revoked = book.revoke(qry_no, trade_no)?;
+        (revoked, book.new_log_no())
+    };
+    let (order, result, message) = match &revoked {
+        Revoked::Done(order) => (order, 'S', "撤销成功"),
+        Revoked::Failed(order) => (
+            order,
+            'F',
+            "撤销失败: the order failed (F), there is nothing to revoke",
+        ),
+    };
+    let mut reply = Reply::success(&config.merc_id, message);
+    reply.set("tradeNo", trade_no);
+    // The revoke that acted answers its own serial; a repeat gets a new one of its own.
+    let log_no = match &order.revoke {
+        Some(revoke) if revoke.trade_no == trade_no => revoke.log_no.clone(),
+        _ => log_no,
+    };
+    reply.set("LogNo", &log_no);
+    reply.set("result", &result.to_string());
+    reply.set("payChannel", &order.pay_channel);
+    reply.set("amount", &order.amount.to_string());
+    reply.set("total_amount", &order.total_amount.to_string());
+    echo_order(&mut reply, order);
     Ok(reply)
 }

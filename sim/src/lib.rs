@@ -15,10 +15,8 @@
 //! `POST <base>/<endpoint>.json` with a JSON object body, for `pubSigQry`, `pubSigPay`,
 //! `sdkQryBarcodePay`, `sdkRefundBarcodePay`, the two counter sales `sdkBarcodePay` (the
 //! terminal scanned the payer's code) and `sdkBarcodePosPay` (the terminal shows a QR code),
-//! and `RevokeBarcodepay`, which undoes a counter sale of the same day (China time, on the
-//! simulated clock): paid, waiting or unknown, it becomes `D` (answered `S`, `LogNo` spelt
-//! with a capital L), and a payer can no longer pay it; `D` again answers `S`; `F` answers
-//! `F`; a sale with refunds, a `pubSigPay` or one of an earlier day is refused.
+//! and the revoke `RevokeBarcodepay` (see [Revoke](#revoke)). The revoke counts as an `sdk*`
+//! endpoint below: it takes the same common parameters and echoes its `tradeNo`.
 //! Answers are HTTP 200, `Content-Type: application/json;charset=UTF-8`, built like the
 //! gateway's: signed over the plain `message`, then `message` percent-encoded. Any other path
 //! is 404, another method on an endpoint path 405, a body over 64 KiB 413. A body that is not
@@ -45,7 +43,8 @@
 //!      `ALIPAY` or `YLPAY`, `amount` / `total_amount` as for `pubSigPay`, `subject`,
 //!      `goods_tag`, `attach` ≤ 512 **GBK bytes** (ASCII 1, any other character 2),
 //!      `selOrderNo` ≤ 50;
-//!    - `qryNo` / `orderNo` ≤ 64, `txnAmt` positive fen;
+//!    - `qryNo` / `orderNo` ≤ 64, `txnAmt` positive fen (`qryNo` required for the query and
+//!      the revoke);
 //! 5. the business rules: a `tradeNo` is taken by the first well-formed `sdk*` request that
 //!    carries it, whatever its endpoint or outcome, and any later one is
 //!    [`codes::DUPLICATE`]; an OAuth `code` works once ([`codes::CODE_USED`]), a `pubSigPay`
@@ -53,7 +52,8 @@
 //!    `sdkBarcodePay` with it is [`codes::CODE_USED`], but still counted, see
 //!    [`Order::auth_code_pays`]); unknown `qryNo`/`orderNo` is [`codes::ORDER_NOT_FOUND`]; a
 //!    refund needs an `S` order ([`codes::ORDER_STATE`]) and no more than what remains
-//!    ([`codes::REFUND_TOO_LARGE`]).
+//!    ([`codes::REFUND_TOO_LARGE`]); a revoke needs an order without refunds
+//!    ([`codes::ORDER_STATE`]) booked today ([`codes::REVOKE_NOT_TODAY`]).
 //!
 //! Every `sdk*` answer (query, refund, both sales), refusals included, echoes the request's
 //! `tradeNo`, and its `addField` when it sent one (a common answer parameter); an answer about
@@ -107,6 +107,29 @@
 //! sales, how many pay requests arrived with its `authCode` (1 unless something sent the code
 //! twice). **A scanned `authCode` is never listed or logged:** the request log
 //! ([`Simulator::requests`], `GET /_sim/requests`) shows it as `*`s, in the fields and the body.
+//!
+//! # Revoke
+//!
+//! `RevokeBarcodepay` (common parameters, its own unique `tradeNo`, plus `qryNo`) undoes a
+//! sale found by `qryNo` as the query finds it (the sale's `tradeNo`, `logNo`, `orderNo`, …):
+//!
+//! | the order | the answer | the order afterwards |
+//! |---|---|---|
+//! | unknown | [`codes::ORDER_NOT_FOUND`] (as the query) | — |
+//! | `S` (or `Z`) | `S` | `D`; the payer's `amount` goes back ([`Revoke::returned`]) |
+//! | `A` (payer not done / QR not paid) | `S` | `D`, closed: confirm, `settle_after` and QR expiry leave it `D`, nothing charged |
+//! | `D` already | `S` again | unchanged: no second return |
+//! | `F` | `F` (nothing to revoke) | `F` |
+//! | `S` with refunds | [`codes::ORDER_STATE`] (a revoke undoes whole payments; refund the rest) | unchanged |
+//! | booked on an earlier China day (simulated clock) | [`codes::REVOKE_NOT_TODAY`] | unchanged |
+//!
+//! A `D` or `F` order answers as the table says whatever its day. The answer (signed) echoes
+//! the revoke's `tradeNo` and carries `LogNo` (capital L, as the gateway spells it: the
+//! revoke's own serial), `result`, `payChannel`, the order's `amount`, `total_amount`,
+//! `subject`, `selOrderNo`, `goodsTag`, `attach`. [`Order::revoke`] records the revoke that
+//! acted. A query of the order then answers `result` `D`. A refund of a `D` order is
+//! [`codes::ORDER_STATE`]. A query by the revoke's own `tradeNo` is "order not found". Faults
+//! apply to the revoke as to any endpoint (the revoke is made, then the answer spoiled).
 //!
 //! # Faults
 //!
@@ -173,7 +196,7 @@ pub use config::{
 };
 pub use faults::{Fault, FAULT_NAMES};
 pub use http::{BASE_PATH, MAX_BODY};
-pub use orders::{Order, OrderKind, Refund, QR_LIFETIME};
+pub use orders::{Order, OrderKind, Refund, Revoke, QR_LIFETIME};
 pub use sales::OPEN_ID_PREFIX;
 
 use orders::OrderBook;

@@ -57,8 +57,8 @@ pub struct Order {
     /// True when a QR sale was closed (`F`) because nobody paid within [`QR_LIFETIME`].
     pub expired: bool,
     /// `S` paid, `F` failed (the payer cancelled), `A` waiting for the payer, `Z` unknown,
-    /// `D` revoked (by `RevokeBarcodepay`, or [`Simulator::force_state`](crate::Simulator::force_state),
-    /// the only way to `Z`).
+    /// `D` revoked (by `RevokeBarcodepay`, or through
+    /// [`Simulator::force_state`](crate::Simulator::force_state); `Z` only through the latter).
     pub state: char,
     /// The gateway serial number `pubSigPay` answered.
     pub log_no: String,
@@ -75,6 +75,10 @@ pub struct Order {
     pub refunded: u64,
     /// The refunds, oldest first.
     pub refunds: Vec<Refund>,
+    /// The `RevokeBarcodepay` that made the order `D` (none while it is not revoked, or when
+    /// [`Simulator::force_state`](crate::Simulator::force_state) made it `D`). Later revokes of
+    /// the same order answer `S` again and change nothing here.
+    pub revoke: Option<Revoke>,
     /// `subject` as sent (empty when absent).
     pub subject: String,
     /// `selOrderNo` as sent (empty when absent).
@@ -113,6 +117,29 @@ pub struct Refund {
     pub trade_no: String,
     /// The amount refunded, in fen.
     pub amount: u64,
+}
+
+/// The revoke that undid an order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Revoke {
+    /// The revoke answer's serial number (`LogNo`).
+    pub log_no: String,
+    /// The `tradeNo` of the revoke request.
+    pub trade_no: String,
+    /// The fen given back to the payer: the order's `amount` when it was paid (`S`, or `Z`),
+    /// 0 when it was still waiting for the payer (`A`: closed, nothing had moved).
+    pub returned: u64,
+    /// The state the order was in when revoked (`S`, `Z` or `A`).
+    pub was: char,
+}
+
+/// What a revoke did to the order it names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Revoked {
+    /// The order is `D` now (this request revoked it, or an earlier one did): answer `S`.
+    Done(Order),
+    /// The order failed (`F`): nothing to revoke, answer `F`.
+    Failed(Order),
 }
 
 /// What a valid pay request asks for.
@@ -195,6 +222,8 @@ struct Entry {
     order: Order,
     /// When it was booked, on the simulated clock.
     created: Instant,
+    /// The China date (`yyyyMMdd`) it was booked on, by the simulated clock.
+    created_day: String,
 }
 
 /// Every order, findable by any of its numbers.
@@ -252,6 +281,12 @@ impl OrderBook {
     /// How far the simulated clock is ahead of real time.
     pub fn skew(&self) -> Duration {
         self.skew
+    }
+
+    /// Today's China date (`yyyyMMdd`) on the simulated clock.
+    fn today(&self) -> String {
+        let now = clock::unix_seconds().saturating_add(self.skew.as_secs());
+        clock::format_cst(now)[..8].to_owned()
     }
 
     /// Takes `trade_no` for an sdk request; [`codes::DUPLICATE`] when some request had it.
@@ -427,6 +462,7 @@ impl OrderBook {
             total_amount: new.total_amount,
             refunded: 0,
             refunds: Vec::new(),
+            revoke: None,
             subject: new.subject,
             sel_order_no: new.sel_order_no,
             goods_tag: new.goods_tag,
@@ -443,7 +479,12 @@ impl OrderBook {
         }
         self.index.insert(log_no, idx);
         let created = self.now();
-        self.orders.push(Entry { order, created });
+        let created_day = self.today();
+        self.orders.push(Entry {
+            order,
+            created,
+            created_day,
+        });
         idx
     }
 
@@ -509,53 +550,59 @@ impl OrderBook {
         true
     }
 
-    /// Revokes the counter sale known by `no` (its `tradeNo`, or any of its numbers), the same
-    /// day (China time, on the simulated clock) only: one paid (`S`), waiting for its payer
-    /// (`A`) or unknown (`Z`) becomes `D` (revoked: a paid sale's money goes back, and a
-    /// payer can no longer pay it), answered `S`; one already `D` is answered `S` again,
-    /// nothing more done; a failed one (`F`) is answered `F`, nothing to undo. Refused: an
-    /// unknown number ([`codes::ORDER_NOT_FOUND`]), a `pubSigPay` or a sale with refunds
-    /// ([`codes::ORDER_STATE`]: refund the rest instead), a sale of an earlier day
-    /// ([`codes::REVOKE_TOO_LATE`]). The caller has taken the revoke's `tradeNo` already.
-    pub fn revoke(&mut self, no: &str) -> Result<(Order, char), Refusal> {
+    /// Revokes the order known by `no` (any of its numbers): a paid (`S`) or unknown (`Z`)
+    /// order gives the payer's money back and becomes `D`; a waiting one (`A`) is closed and
+    /// becomes `D`, so the payer can no longer pay it (confirm, `settle_after` and QR expiry
+    /// only act on `A`). An order already `D` stays as it is ([`Revoked::Done`], no second
+    /// return); an `F` order is [`Revoked::Failed`]. Refused: an unknown order
+    /// ([`codes::ORDER_NOT_FOUND`]), an order with refunds ([`codes::ORDER_STATE`]: a revoke
+    /// undoes whole payments only), an order booked on an earlier China day by the simulated
+    /// clock ([`codes::REVOKE_NOT_TODAY`]). The caller has taken `trade_no` already.
+    pub fn revoke(&mut self, no: &str, trade_no: &str) -> Result<Revoked, Refusal> {
         let Some(idx) = self.find(no) else {
             return Err(Refusal::new(
                 codes::ORDER_NOT_FOUND,
                 format!("订单不存在: no order has number {no}"),
             ));
         };
-        let now = self.now();
+        let today = self.today();
         let entry = &self.orders[idx];
-        if entry.order.kind == OrderKind::OfficialAccount {
+        let order = &entry.order;
+        match order.state {
+            'D' => return Ok(Revoked::Done(order.clone())),
+            'F' => return Ok(Revoked::Failed(order.clone())),
+            _ => {}
+        }
+        if !order.refunds.is_empty() {
             return Err(Refusal::new(
                 codes::ORDER_STATE,
-                "该订单不支持撤销: only counter sales (sdkBarcodePay, sdkBarcodePosPay) can be revoked",
+                format!(
+                    "订单已退款不允许撤销: the order has {} fen refunded; a revoke undoes whole payments only, refund the rest instead",
+                    order.refunded
+                ),
             ));
         }
-        // China's calendar day of the sale and of now, on the simulated clock.
-        let now_unix = clock::unix_seconds().saturating_add(self.skew.as_secs());
-        let age = now.saturating_duration_since(entry.created).as_secs();
-        let day = |unix: u64| (unix + 8 * 3600) / 86_400;
-        if day(now_unix.saturating_sub(age)) != day(now_unix) {
+        if entry.created_day != today {
             return Err(Refusal::new(
-                codes::REVOKE_TOO_LATE,
-                "只能撤销当日交易: a sale can be revoked on its own day only (China time); refund it",
+                codes::REVOKE_NOT_TODAY,
+                format!(
+                    "非当日交易不允许撤销: the order was made on {} and today is {today} (China time); only same-day sales can be revoked, refund it instead",
+                    entry.created_day
+                ),
             ));
         }
-        if entry.order.refunded > 0 {
-            return Err(Refusal::new(
-                codes::ORDER_STATE,
-                "订单已退款, 不能撤销: the sale has refunds; refund what remains instead",
-            ));
-        }
-        let result = match entry.order.state {
-            'F' => 'F',
-            _ => 'S',
+        let was = order.state;
+        let returned = if was == 'A' { 0 } else { order.amount };
+        let revoke = Revoke {
+            log_no: self.new_log_no(),
+            trade_no: trade_no.to_owned(),
+            returned,
+            was,
         };
-        if result == 'S' {
-            self.orders[idx].order.state = 'D';
-        }
-        Ok((self.orders[idx].order.clone(), result))
+        let order = &mut self.orders[idx].order;
+        order.state = 'D';
+        order.revoke = Some(revoke);
+        Ok(Revoked::Done(order.clone()))
     }
 
     /// Refunds `amount` fen (all that remains when `None`) of the paid order known by `no`.
