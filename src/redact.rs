@@ -136,7 +136,9 @@ impl<'a> Secrets<'a> {
         let mut owned: Option<String> = None;
         for secret in self.values() {
             let current = owned.as_deref().unwrap_or(text);
-            if current.contains(secret) {
+            // A secret longer than the text cannot be in it: skips the substring search's
+            // set-up over the secret (a short `message` against a 32-character key).
+            if current.len() >= secret.len() && current.contains(secret) {
                 owned = Some(current.replace(secret, MASK));
             }
         }
