@@ -81,8 +81,8 @@ pub(crate) fn not_sent(e: Error) -> Error {
     e.context("the sale was not sent: it could not be recorded in the journal first")
 }
 
-/// Records the sale of `kind` whose money facts are `money` (typed, as the request carries
-/// them), to be sent with
+/// Records the sale of `kind` numbered `trade_no` whose money facts are `money` (typed, as the
+/// request carries them), to be sent with
 /// `txn_time` for the cashier `opr_id` (the configuration's `oprId`, "" = none), and syncs it:
 /// the entry to finish with [`end`] once the call is over. Its channel is the request's
 /// `payChannel`; a refund's, the channel of the order it refunds when the journal holds that
@@ -92,11 +92,12 @@ pub(crate) fn begin(
     journal: &Journal,
     kind: Kind,
     money: &Money,
+    trade_no: &str,
     txn_time: String,
     opr_id: &str,
 ) -> Result<Entry, Error> {
     let mut entry = Entry::new(kind);
-    entry.trade_no.clone_from(&money.trade_no);
+    trade_no.clone_into(&mut entry.trade_no);
     entry.sel_order_no.clone_from(&money.sel_order_no);
     entry.txn_time = txn_time;
     entry.opr_id = opr_id.to_owned();

@@ -71,33 +71,74 @@ pub fn payment_codes(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// How many secret values [`Secrets`] holds without the heap: a typed request has at most
+/// three secret fields, and the key.
+const INLINE_SECRETS: usize = 8;
+
 /// The secrets of one request: what must not come back out in any text about it.
 pub struct Secrets<'a> {
-    /// Longest first, so a secret that contains another is masked whole.
-    values: Vec<&'a str>,
+    /// The values, longest first (so a secret that contains another is masked whole), each
+    /// once: `inline[..len]`, or `more` when there are more than [`INLINE_SECRETS`] (only
+    /// an untyped call's fields can have that many).
+    inline: [&'a str; INLINE_SECRETS],
+    len: usize,
+    more: Vec<&'a str>,
 }
 
 impl<'a> Secrets<'a> {
     /// The values of the request's secret fields ([`SECRET_REQUEST_FIELDS`]) and the key.
     pub fn of_request(fields: &[(&str, &'a str)], key: &'a str) -> Secrets<'a> {
-        let mut values: Vec<&'a str> = fields
+        let all = fields
             .iter()
             .filter(|(name, _)| SECRET_REQUEST_FIELDS.contains(name))
             .map(|(_, value)| *value)
             .chain([key])
-            .filter(|value| !value.is_empty())
-            .collect();
+            .filter(|value| !value.is_empty());
+        let mut secrets = Secrets {
+            inline: [""; INLINE_SECRETS],
+            len: 0,
+            more: Vec::new(),
+        };
+        for value in all {
+            if secrets.values().contains(&value) {
+                continue;
+            }
+            if secrets.len < INLINE_SECRETS {
+                secrets.inline[secrets.len] = value;
+                secrets.len += 1;
+            } else {
+                if secrets.more.is_empty() {
+                    secrets.more.extend_from_slice(&secrets.inline);
+                }
+                secrets.more.push(value);
+            }
+        }
+        let values: &mut [&'a str] = if secrets.more.is_empty() {
+            &mut secrets.inline[..secrets.len]
+        } else {
+            &mut secrets.more
+        };
         values.sort_by_key(|v| std::cmp::Reverse(v.len()));
-        values.dedup();
-        Secrets { values }
+        secrets
+    }
+
+    /// The secret values, longest first.
+    fn values(&self) -> &[&'a str] {
+        if self.more.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.more
+        }
     }
 
     /// `text` with every secret value, then every payment-code shape, replaced by [`MASK`].
     pub fn mask<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut owned: Option<String> = None;
-        for secret in &self.values {
+        for secret in self.values() {
             let current = owned.as_deref().unwrap_or(text);
-            if current.contains(secret) {
+            // A secret longer than the text cannot be in it: skips the substring search's
+            // set-up over the secret (a short `message` against a 32-character key).
+            if current.len() >= secret.len() && current.contains(secret) {
                 owned = Some(current.replace(secret, MASK));
             }
         }
@@ -183,5 +224,21 @@ mod tests {
         // The longer secret is masked whole even when a shorter one is inside it.
         let fields = [("code", "abc"), ("openid", "xxabcxx")];
         assert_eq!(Secrets::of_request(&fields, "K").mask("xxabcxx"), "***");
+    }
+
+    #[test]
+    fn more_secrets_than_fit_on_the_stack_are_all_masked_once_each() {
+        let names: Vec<String> = (0..12).map(|i| format!("secret{i:02}")).collect();
+        let mut fields: Vec<(&str, &str)> = names.iter().map(|v| ("code", v.as_str())).collect();
+        fields.push(("openid", "secret03"));
+        let secrets = Secrets::of_request(&fields, "KEY");
+        assert_eq!(
+            secrets.values().len(),
+            13,
+            "12 values and the key, each once"
+        );
+        let text = format!("{} KEY", names.join(" "));
+        let masked = secrets.mask(&text);
+        assert_eq!(masked, format!("{} ***", ["***"; 12].join(" ")));
     }
 }

@@ -74,7 +74,14 @@ impl Client {
         let Some(journal) = self.journal().map_err(ledger::not_sent)? else {
             return Ok(None);
         };
-        let entry = ledger::begin(&journal, kind, &own.money, txn_time, &self.config().opr_id)?;
+        let entry = ledger::begin(
+            &journal,
+            kind,
+            &own.money,
+            own.trade_no(),
+            txn_time,
+            &self.config().opr_id,
+        )?;
         Ok(Some((journal, entry)))
     }
 

@@ -34,7 +34,6 @@ use crate::transport::Reply;
 use crate::{clock, fields, wire};
 use std::sync::Arc;
 use std::time::Duration;
-use zeroize::Zeroize;
 
 /// Sends one signed request body to a URL and returns the answer: the HTTP transport by
 /// default, or a stand-in (benchmarks, tests) given to [`Client::with_exchange`].
@@ -50,7 +49,7 @@ pub struct Client {
 impl Drop for Client {
     /// The key's copy in this client is wiped (every clone holds and wipes its own).
     fn drop(&mut self) {
-        self.config.key.zeroize();
+        crate::wipe::string(&mut self.config.key);
     }
 }
 
@@ -145,8 +144,8 @@ impl Client {
         } else {
             BarcodePayRequest::ENDPOINT
         };
-        let trade_no = own.money.trade_no.clone();
-        let channel = own.money.pay_channel.clone();
+        let trade_no = own.trade_no();
+        let channel = own.money.pay_channel.as_str();
         self.journaled(
             kind,
             own,
@@ -154,7 +153,7 @@ impl Client {
             |txn_time| {
                 self.exchange_sdk(endpoint, txn_time, own, None)
                     .and_then(|answer| {
-                        CounterPayResponse::from_answer(&answer, &trade_no, &channel, qr)
+                        CounterPayResponse::from_answer(&answer, trade_no, channel, qr)
                     })
             },
             |a| Learned {
@@ -172,7 +171,7 @@ impl Client {
                 pay_channel: &a.pay_channel,
             },
         )
-        .map_err(|e| e.with_trade_no(&trade_no))
+        .map_err(|e| e.with_trade_no(trade_no))
     }
 
     /// `sdkQryBarcodePay`: the order's state now. Safe to repeat.
@@ -188,12 +187,12 @@ impl Client {
         budget: Option<Duration>,
     ) -> Result<QueryResponse, Error> {
         let own = self.numbered(request.outgoing()?);
-        let trade_no = own.money.trade_no.clone();
+        let trade_no = own.trade_no();
         let read = self
             .exchange_sdk(QueryRequest::ENDPOINT, request.txn_time, &own, budget)
             .and_then(|answer| {
                 let reported = answer.get("refAmt").is_some();
-                QueryResponse::from_answer(&answer, &trade_no).map(|a| (a, reported))
+                QueryResponse::from_answer(&answer, trade_no).map(|a| (a, reported))
             });
         match read {
             Ok((answer, ref_amt_reported)) => {
@@ -213,7 +212,7 @@ impl Client {
                 if let Some(refusal) = e.refusal().filter(|r| {
                     e.status() == Status::Gateway
                         && r.verified()
-                        && r.get("tradeNo") == Some(trade_no.as_str())
+                        && r.get("tradeNo") == Some(trade_no)
                         && !bind::says_try_again(r)
                 }) {
                     self.learn(
@@ -223,7 +222,7 @@ impl Client {
                         },
                     );
                 }
-                Err(e.with_trade_no(&trade_no))
+                Err(e.with_trade_no(trade_no))
             }
         }
     }
@@ -232,14 +231,14 @@ impl Client {
     /// error, query the refund's `tradeNo` first.
     pub fn refund(&self, request: &RefundRequest) -> Result<RefundResponse, Error> {
         let own = self.numbered(request.outgoing()?);
-        let trade_no = own.money.trade_no.clone();
+        let trade_no = own.trade_no();
         self.journaled(
             Kind::Refund,
             &own,
             request.txn_time,
             |txn_time| {
                 self.exchange_sdk(RefundRequest::ENDPOINT, txn_time, &own, None)
-                    .and_then(|answer| RefundResponse::from_answer(&answer, &trade_no))
+                    .and_then(|answer| RefundResponse::from_answer(&answer, trade_no))
             },
             |a| Learned {
                 result: a.result,
@@ -252,7 +251,7 @@ impl Client {
                 pay_channel: "",
             },
         )
-        .map_err(|e| e.with_trade_no(&trade_no))
+        .map_err(|e| e.with_trade_no(trade_no))
     }
 
     /// `RevokeBarcodepay`: undo the counter sale whose `tradeNo` is `request.qry_no`, the same
@@ -263,7 +262,7 @@ impl Client {
     /// assume either way. Journaled like a refund (kind `revoke`).
     pub fn revoke(&self, request: &RevokeRequest) -> Result<RevokeResponse, Error> {
         let own = self.numbered(request.outgoing()?);
-        let trade_no = own.money.trade_no.clone();
+        let trade_no = own.trade_no();
         let answer = self
             .journaled(
                 Kind::Revoke,
@@ -271,7 +270,7 @@ impl Client {
                 request.txn_time,
                 |txn_time| {
                     self.exchange_sdk(RevokeRequest::ENDPOINT, txn_time, &own, None)
-                        .and_then(|answer| RevokeResponse::from_answer(&answer, &trade_no))
+                        .and_then(|answer| RevokeResponse::from_answer(&answer, trade_no))
                 },
                 |a| Learned {
                     result: a.result,
@@ -283,7 +282,7 @@ impl Client {
                     pay_channel: &a.pay_channel,
                 },
             )
-            .map_err(|e| e.with_trade_no(&trade_no))?;
+            .map_err(|e| e.with_trade_no(trade_no))?;
         if answer.result == Some(TxnResult::Success) {
             self.journal_revoked(request.qry_no, &answer.sys_time);
         }

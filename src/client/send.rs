@@ -8,7 +8,7 @@ use crate::answer::Answer;
 use crate::error::Error;
 use crate::log::{log, Level};
 use crate::model::{bind, Money, Outgoing};
-use crate::wipe::Zeroizing;
+use crate::wipe::{self, Wiped};
 use crate::{clock, fields, redact, transport, wire};
 use std::time::{Duration, Instant};
 
@@ -17,7 +17,7 @@ impl Client {
     /// ([`clock::new_trade_no`]): never repeated across terminals, boots and processes.
     pub(super) fn numbered(&self, mut own: Outgoing) -> Outgoing {
         let sends_one = own.fields.iter().any(|(name, _)| *name == "tradeNo");
-        if sends_one && own.money.trade_no.is_empty() {
+        if sends_one && own.trade_no().is_empty() {
             own.set_trade_no(clock::new_trade_no(&self.config.trm_no));
         }
         own
@@ -52,17 +52,33 @@ impl Client {
         budget: Option<Duration>,
     ) -> Result<Answer, Error> {
         let txn_time = resolve_txn_time(txn_time)?;
-        let mut all: Vec<(&str, &str)> = Vec::with_capacity(own.fields.len() + extra.len() + 5);
-        all.extend([
+        let common = [
             ("orgNo", self.config.org_no.as_str()),
             ("mercId", &self.config.merc_id),
             ("trmNo", &self.config.trm_no),
             ("txnTime", &txn_time),
             ("signType", "MD5"),
-        ]);
-        all.extend(own.fields.iter().map(|(n, v)| (*n, v.as_str())));
-        all.extend(extra.iter().filter(|(_, v)| !v.is_empty()).copied());
-        self.send(endpoint, &all, &own.money, budget)
+        ];
+        let all = common
+            .into_iter()
+            .chain(own.fields.iter().map(|(n, v)| (*n, v.as_str())))
+            .chain(extra.iter().filter(|(_, v)| !v.is_empty()).copied());
+        // Every typed request fits on the stack (the longest, a barcode pay with every
+        // optional field and the terminal's, has 21): no heap list per call.
+        let mut stack = [("", ""); STACK_FIELDS];
+        let heap: Vec<(&str, &str)>;
+        let all = if common.len() + own.fields.len() + extra.len() <= STACK_FIELDS {
+            let mut n = 0;
+            for (slot, field) in stack.iter_mut().zip(all) {
+                *slot = field;
+                n += 1;
+            }
+            &stack[..n]
+        } else {
+            heap = all.collect();
+            &heap[..]
+        };
+        self.send(endpoint, all, &own.money, budget)
     }
 
     /// Signs `fields`, sends them and judges the answer: verified, then bound to the
@@ -94,17 +110,18 @@ impl Client {
         } else {
             fields
         };
+        let trade_no = Outgoing::trade_no_of(fields.iter().copied());
         // The signed body holds the request's secrets: wiped when the call ends.
-        let utf8 = Zeroizing::new(wire::encode_request(fields, &self.config.key));
+        let utf8 = Wiped(wire::encode_request(fields, &self.config.key));
         let (body, content_type) = match self.config.body_charset {
             BodyCharset::Utf8 => (utf8, "application/json;charset=UTF-8"),
-            BodyCharset::Gbk => (
+            BodyCharset::Gbk => {
                 // encode_request writes UTF-8 JSON, so this is text.
-                Zeroizing::new(crate::charset::utf8_to_gbk(&Zeroizing::new(
-                    String::from_utf8_lossy(&utf8).into_owned(),
-                ))?),
-                "application/json;charset=GBK",
-            ),
+                let mut text = String::from_utf8_lossy(&utf8).into_owned();
+                let gbk = crate::charset::utf8_to_gbk(&text);
+                wipe::string(&mut text);
+                (Wiped(gbk?), "application/json;charset=GBK")
+            }
         };
         let url = format!("{}{endpoint}.json", self.config.base_url);
         let mut timeouts = self.config.timeouts;
@@ -138,8 +155,8 @@ impl Client {
         let result = reply.and_then(|reply| {
             let text = wire::answer_utf8(&reply.body, reply.charset.as_deref())?;
             match wire::decode_answer(&text, &self.config.key) {
-                Ok(answer) => bind::check(money, &answer, false).map(|()| answer),
-                Err(e) => Err(bind::refusal(endpoint, money, e)),
+                Ok(answer) => bind::check(money, trade_no, &answer, false).map(|()| answer),
+                Err(e) => Err(bind::refusal(endpoint, money, trade_no, e)),
             }
         });
         let ms = millis(started.elapsed());
@@ -203,6 +220,9 @@ impl Client {
         result
     }
 }
+
+/// How many wire fields [`Client::exchange`] lists on the stack (more go on the heap).
+const STACK_FIELDS: usize = 32;
 
 /// `duration` in whole milliseconds for messages, as a u64 (saturating at u64::MAX, some 584
 /// million years): formatting a u128 would link in code of its own (armv7 code size).

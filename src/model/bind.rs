@@ -25,12 +25,16 @@ use crate::error::Error;
 use crate::wire::Answer;
 
 /// Checks that `answer` belongs to the request whose money facts were `sent` (typed, as the
-/// request carried them: [`Money`]). `refusal` is true for an answer without a result and with
+/// request carried them: [`Money`]) and whose `tradeNo` was `trade_no` ("" = none). `refusal` is true for an answer without a result and with
 /// a `returnCode` other than `000000` (the gateway's refusal), of which only a `tradeNo` it
 /// carries is checked.
-pub(crate) fn check(sent: &Money, answer: &Answer, refusal: bool) -> Result<(), Error> {
+pub(crate) fn check(
+    sent: &Money,
+    trade_no: &str,
+    answer: &Answer,
+    refusal: bool,
+) -> Result<(), Error> {
     let echoed = |name: &str| answer.get(name).filter(|v| !v.is_empty());
-    let trade_no = sent.trade_no.as_str();
     if !trade_no.is_empty() {
         match echoed("tradeNo") {
             Some(echo) if echo == trade_no => {}
@@ -89,18 +93,18 @@ pub fn moves_money(endpoint: &str) -> bool {
 /// - a money call's refusal without the request's `tradeNo`: PROTOCOL (it may be another
 ///   request's);
 /// - a read-only call's refusal stands as it came: it moved nothing.
-pub(crate) fn refusal(endpoint: &str, sent: &Money, refused: Error) -> Error {
+pub(crate) fn refusal(endpoint: &str, sent: &Money, trade_no: &str, refused: Error) -> Error {
     let Some(answer) = refused.refusal() else {
         return refused;
     };
-    if let Err(e) = check(sent, answer, true) {
+    if let Err(e) = check(sent, trade_no, answer, true) {
         // Another request's answer: nothing of it is handed out.
         return e;
     }
     if !moves_money(endpoint) {
         return refused;
     }
-    let sent_trade_no = Some(sent.trade_no.as_str()).filter(|t| !t.is_empty());
+    let sent_trade_no = Some(trade_no).filter(|t| !t.is_empty());
     let what = format!(
         "returnCode {}, message \"{}\"",
         answer.text("returnCode"),
@@ -168,6 +172,12 @@ mod tests {
 
     const KEY: &str = "0123456789ABCDEF0123456789ABCDEF";
 
+    /// [`check`] of `answer` against the request of wire fields `sent`.
+    fn bind(sent: &[(&str, &str)], answer: &Answer, refusal: bool) -> Result<(), Error> {
+        let trade_no = crate::model::Outgoing::trade_no_of(sent.iter().copied());
+        check(&Money::of_wire(sent), trade_no, answer, refusal)
+    }
+
     fn answer(fields: &[(&str, &str)]) -> Answer {
         decode_answer(&encode_answer(fields, KEY), KEY)
             .unwrap_or_else(|e| e.refusal().expect("a refusal").clone())
@@ -190,10 +200,10 @@ mod tests {
             ("total_amount", "200"),
             ("selOrderNo", "S1"),
         ]);
-        check(&Money::of_wire(&PAY), &a, false).unwrap();
+        bind(&PAY, &a, false).unwrap();
         // Fields the gateway leaves out are not held against it.
         let a = answer(&[("returnCode", "000000"), ("result", "A"), ("tradeNo", "T1")]);
-        check(&Money::of_wire(&PAY), &a, false).unwrap();
+        bind(&PAY, &a, false).unwrap();
     }
 
     #[test]
@@ -207,13 +217,13 @@ mod tests {
             let mut fields = vec![("returnCode", "000000"), ("result", "S")];
             fields.extend(PAY.iter().filter(|(n, _)| *n != field));
             fields.push((field, value));
-            let e = check(&Money::of_wire(&PAY), &answer(&fields), false).unwrap_err();
+            let e = bind(&PAY, &answer(&fields), false).unwrap_err();
             assert_eq!(e.status(), crate::Status::Protocol);
             assert!(e.in_doubt());
             assert!(e.detail().contains(&format!("{field} \"{value}\"")), "{e}");
         }
-        let e = check(
-            &Money::of_wire(&PAY),
+        let e = bind(
+            &PAY,
             &answer(&[("returnCode", "000000"), ("result", "S")]),
             false,
         )
@@ -225,11 +235,11 @@ mod tests {
     fn a_refusal_is_only_held_to_a_trade_no_it_carries() {
         let sent = [("tradeNo", "T1"), ("txnAmt", "5")];
         let refusal = answer(&[("returnCode", "100002"), ("message", "no")]);
-        check(&Money::of_wire(&sent), &refusal, true).unwrap();
+        bind(&sent, &refusal, true).unwrap();
         let stale = answer(&[("returnCode", "100002"), ("tradeNo", "T0")]);
-        assert!(check(&Money::of_wire(&sent), &stale, true).is_err());
+        assert!(bind(&sent, &stale, true).is_err());
         let refund = answer(&[("returnCode", "000000"), ("tradeNo", "T1"), ("txnAmt", "6")]);
-        assert!(check(&Money::of_wire(&sent), &refund, false)
+        assert!(bind(&sent, &refund, false)
             .unwrap_err()
             .detail()
             .contains("txnAmt \"6\""));
@@ -244,7 +254,7 @@ mod tests {
         let signature = crate::wire::sign_json(json, KEY).unwrap();
         let body = json.replacen('{', &format!("{{\"signValue\":\"{signature}\","), 1);
         let answer = decode_answer(body.as_bytes(), KEY).unwrap();
-        check(&Money::of_wire(&PAY), &answer, false).unwrap();
+        bind(&PAY, &answer, false).unwrap();
         let read =
             crate::model::BarcodePayResponse::from_answer(&answer, "T1", "WXPAY", false).unwrap();
         assert_eq!((read.amount, read.total_amount), (100, 200));
@@ -261,6 +271,6 @@ mod tests {
             ("amount", "7"),
             ("selOrderNo", "S9"),
         ]);
-        check(&Money::of_wire(&sent), &a, false).unwrap();
+        bind(&sent, &a, false).unwrap();
     }
 }

@@ -1,8 +1,7 @@
 //! An outgoing request: its validated wire fields (wiped when dropped) and, beside them, what
 //! it says about money as typed values ([`Money`]), which binding (`model::bind`) and the
-//! journal (`ledger`) read instead of parsing the wire text back.
-
-use zeroize::Zeroize;
+//! journal (`ledger`) read instead of parsing the wire text back. The `tradeNo` is read from
+//! the wire field itself ([`Outgoing::trade_no`]): one copy, not one per reader.
 
 /// A request ready to sign: wire fields in order, and its money facts typed.
 pub(crate) struct Outgoing {
@@ -13,23 +12,32 @@ pub(crate) struct Outgoing {
 }
 
 impl Outgoing {
-    /// `fields` and `money`, whose `trade_no` is taken from the fields' `tradeNo` (empty until
-    /// the client numbers the request).
-    pub fn new(fields: Vec<(&'static str, String)>, mut money: Money) -> Outgoing {
-        if let Some((_, t)) = fields.iter().find(|(n, _)| *n == "tradeNo") {
-            money.trade_no.clone_from(t);
-        }
+    /// `fields` and `money`.
+    pub fn new(fields: Vec<(&'static str, String)>, money: Money) -> Outgoing {
         Outgoing { fields, money }
     }
 
-    /// The request's `tradeNo` set to `trade_no` on the wire and in [`Money`] alike.
+    /// The request's `tradeNo` ("" = it has none, `pubSigQry`, `pubSigPay`, or the client has
+    /// not numbered it yet).
+    pub fn trade_no(&self) -> &str {
+        Outgoing::trade_no_of(self.fields.iter().map(|(n, v)| (*n, v.as_str())))
+    }
+
+    /// The `tradeNo` among wire `fields` (the last one, as the gateway reads a repeated name;
+    /// "" when absent).
+    pub fn trade_no_of<'a>(fields: impl DoubleEndedIterator<Item = (&'a str, &'a str)>) -> &'a str {
+        fields
+            .rev()
+            .find(|(n, _)| *n == "tradeNo")
+            .map_or("", |(_, v)| v)
+    }
+
+    /// The request's `tradeNo` set to `trade_no` (moved into the wire field, not copied).
     pub fn set_trade_no(&mut self, trade_no: String) {
-        for (name, value) in self.fields.iter_mut() {
-            if *name == "tradeNo" {
-                value.clone_from(&trade_no);
-            }
+        if let Some((_, value)) = self.fields.iter_mut().find(|(n, _)| *n == "tradeNo") {
+            crate::wipe::string(value);
+            *value = trade_no;
         }
-        self.money.trade_no = trade_no;
     }
 
     /// The wire fields, taken out (for `wire_fields`).
@@ -42,17 +50,16 @@ impl Drop for Outgoing {
     /// Every value is wiped: a request may carry a payment code or an OAuth code.
     fn drop(&mut self) {
         for (_, value) in &mut self.fields {
-            value.zeroize();
+            crate::wipe::string(value);
         }
     }
 }
 
 /// What a request says about money, typed: the values binding checks an answer against
-/// (spec section 9) and the journal records.
+/// (spec section 9) and the journal records, beside the request's `tradeNo`
+/// ([`Outgoing::trade_no`], [`Outgoing::trade_no_of`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Money {
-    /// `tradeNo` ("" = the request has none: `pubSigQry`, `pubSigPay`).
-    pub trade_no: String,
     /// `amount` in fen, when sent.
     pub amount: Option<u64>,
     /// `total_amount` in fen, when sent.
@@ -86,7 +93,6 @@ impl Money {
             order => order,
         };
         Money {
-            trade_no: text("tradeNo").to_owned(),
             amount: fen("amount"),
             total_amount: fen("total_amount"),
             txn_amt: fen("txnAmt"),
