@@ -200,6 +200,7 @@ fn tls_peer(peer: Peer) -> (u16, String) {
                 let mut answered = 0;
                 while read_request(&mut tls) {
                     if let Peer::Silent = peer {
+                        SILENT_READ.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                         std::thread::sleep(Duration::from_secs(10));
                         return;
                     }
@@ -322,6 +323,9 @@ fn an_unreachable_https_gateway_is_connect_within_the_timeout() {
         );
     }
 }
+
+/// Requests a `Peer::Silent` has read whole (and will never answer).
+static SILENT_READ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// A stand-in behaving as `peer`: its https base URL and its CA in a file of its own (each
 /// CA file gets its own agent, kept for the life of the process).
@@ -527,8 +531,16 @@ fn a_cancel_while_the_answer_is_awaited_ends_the_call_as_cancelled() {
     assert!(!cancel.is_null());
     cfg.raw.cancel = cancel;
     let fire = std::sync::atomic::AtomicPtr::new(cancel);
+    let read_before = SILENT_READ.load(std::sync::atomic::Ordering::SeqCst);
     let fired = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(300));
+        // Once the request has arrived whole (not after a guess of how long the handshake
+        // takes: under qemu it is slow), so that the cancel finds it in flight.
+        let start = std::time::Instant::now();
+        while SILENT_READ.load(std::sync::atomic::Ordering::SeqCst) == read_before
+            && start.elapsed() < Duration::from_secs(20)
+        {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         let at = std::time::Instant::now();
         unsafe { starpos_cancel_request(fire.load(std::sync::atomic::Ordering::SeqCst)) };
         at
