@@ -1,5 +1,5 @@
-//! Generates the answer types from their tables (`src/model/tables/`, `build/answers.rs`)
-//! into `$OUT_DIR`, then `include/starpos.h` from the C ABI with cbindgen (the generated C
+//! Generates the request and answer types from their tables (`src/model/tables/`,
+//! `build/requests.rs`, `build/answers.rs`) into `$OUT_DIR`, then `include/starpos.h` from the C ABI with cbindgen (the generated C
 //! structs included). The header is committed; it is rewritten only when its content
 //! changes, and CI fails when a build would change it.
 
@@ -10,6 +10,9 @@ mod tables;
 
 #[path = "build/answers.rs"]
 mod answers;
+
+#[path = "build/requests.rs"]
+mod requests;
 
 /// Writes `text` to `path` unless it already holds it (no rebuild for an unchanged file).
 fn write_if_changed(path: &Path, text: &str) {
@@ -28,6 +31,10 @@ fn main() {
     let ffi_answers = out_dir.join("ffi_answers.rs");
     write_if_changed(&ffi_answers, &answers::c());
     write_if_changed(&out_dir.join("ffi_fill.rs"), &answers::fill());
+    write_if_changed(&out_dir.join("requests.rs"), &requests::rust());
+    let ffi_requests = out_dir.join("ffi_requests.rs");
+    write_if_changed(&ffi_requests, &requests::c());
+    write_if_changed(&out_dir.join("ffi_read.rs"), &requests::read());
     // The shared library names its ABI generation (docs/c.md, "ABI and versions").
     let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     if target_os == "linux" {
@@ -39,6 +46,7 @@ fn main() {
     let header = match cbindgen::Builder::new()
         .with_crate(&dir)
         .with_src(&ffi_answers)
+        .with_src(&ffi_requests)
         .with_config(config)
         .generate()
     {

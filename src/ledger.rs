@@ -98,14 +98,14 @@ pub(crate) fn begin(
 ) -> Result<Entry, Error> {
     let mut entry = Entry::new(kind);
     trade_no.clone_into(&mut entry.trade_no);
-    entry.sel_order_no.clone_from(&money.sel_order_no);
+    money.sel_order_no.clone_into(&mut entry.sel_order_no);
     entry.txn_time = txn_time;
     entry.opr_id = opr_id.to_owned();
-    entry.pay_channel.clone_from(&money.pay_channel);
+    money.pay_channel.clone_into(&mut entry.pay_channel);
     if kind == Kind::Revoke {
         // The sale revoked: its tradeNo, and what the journal knows of it (the end-of-day
         // totals count the revoke at the sale's amount, on its channel).
-        entry.order_no.clone_from(&money.of_order);
+        money.of_order.clone_into(&mut entry.order_no);
         if let Ok(entries) = journal.entries() {
             if let Some(sale) = sale_of(&entries, &entry.order_no) {
                 entry.amount = sale.amount;
@@ -115,7 +115,7 @@ pub(crate) fn begin(
             }
         }
     } else if kind == Kind::Refund {
-        entry.order_no.clone_from(&money.of_order);
+        money.of_order.clone_into(&mut entry.order_no);
         entry.amount = money.txn_amt.unwrap_or(0);
         // The refund goes back through the channel the order was paid on. Only a hint for
         // the end-of-day totals: a journal that cannot be read here fails `begin` below.

@@ -145,7 +145,7 @@ impl Client {
             BarcodePayRequest::ENDPOINT
         };
         let trade_no = own.trade_no();
-        let channel = own.money.pay_channel.as_str();
+        let channel = own.money.pay_channel;
         self.journaled(
             kind,
             own,

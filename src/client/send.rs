@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 impl Client {
     /// `own` with an empty `tradeNo` replaced by a new one of this terminal's
     /// ([`clock::new_trade_no`]): never repeated across terminals, boots and processes.
-    pub(super) fn numbered(&self, mut own: Outgoing) -> Outgoing {
+    pub(super) fn numbered<'a>(&self, mut own: Outgoing<'a>) -> Outgoing<'a> {
         let sends_one = own.fields.iter().any(|(name, _)| *name == "tradeNo");
         if sends_one && own.trade_no().is_empty() {
             own.set_trade_no(clock::new_trade_no(&self.config.trm_no));

@@ -4,12 +4,7 @@ use super::convert::*;
 use super::types::*;
 use crate::client::WaitError;
 use crate::error::Error;
-use crate::model::{
-    BarcodePayRequest, BarcodePayResponse, PayRequest, PayResponse, QrPayRequest, QryRequest,
-    QueryRequest, QueryResponse, RefundRequest, RevokeRequest,
-};
-use crate::wipe;
-use std::borrow::Cow;
+use crate::model::{BarcodePayResponse, PayResponse, QryRequest, QueryResponse};
 use std::os::raw::c_char;
 use std::time::Duration;
 
@@ -30,19 +25,10 @@ pub unsafe extern "C" fn starpos_qry(
     let s = Strings::of(config);
     respond(response, s, |out| {
         let client = client_from(config)?;
-        let [txn_time, attach, version] = match request.as_ref() {
-            None => [None, None, None],
-            Some(r) => s.opts([
-                (r.txn_time, "txn_time"),
-                (r.attach, "attach"),
-                (r.version, "version"),
-            ])?,
+        let a = match request.as_ref() {
+            None => client.qry(&QryRequest::default())?,
+            Some(r) => r.with(s, |request| client.qry(request))?,
         };
-        let a = client.qry(&QryRequest {
-            txn_time: txn_time.as_deref(),
-            attach: attach.as_deref(),
-            version: version.as_deref(),
-        })?;
         out.fill(&a, s)
     })
 }
@@ -65,34 +51,8 @@ pub unsafe extern "C" fn starpos_pay(
     let s = Strings::of(config);
     respond(response, s, |out| {
         let client = client_from(config)?;
-        let r = arg(request, "request")?;
-        let [txn_time, version, mut code, mut openid, subject, sel_order_no, goods_tag, attach] = s
-            .opts([
-                (r.txn_time, "txn_time"),
-                (r.version, "version"),
-                (r.code, "code"),
-                (r.openid, "openid"),
-                (r.subject, "subject"),
-                (r.sel_order_no, "sel_order_no"),
-                (r.goods_tag, "goods_tag"),
-                (r.attach, "attach"),
-            ])?;
-        let paid = client.pay(&PayRequest {
-            txn_time: txn_time.as_deref(),
-            version: version.as_deref(),
-            code: code.as_deref(),
-            openid: openid.as_deref(),
-            amount: r.amount,
-            total_amount: r.total_amount,
-            subject: subject.as_deref(),
-            sel_order_no: sel_order_no.as_deref(),
-            goods_tag: goods_tag.as_deref(),
-            attach: attach.as_deref(),
-        });
-        // Converted copies of the caller's secrets (GBK strings) are wiped.
-        wipe::cow(&mut code);
-        wipe::cow(&mut openid);
-        fill_pay(out, &paid?, s)
+        let paid = arg(request, "request")?.with(s, |request| client.pay(request))?;
+        fill_pay(out, &paid, s)
     })
 }
 
@@ -131,36 +91,9 @@ pub unsafe extern "C" fn starpos_query(
     let s = Strings::of(config);
     respond(response, s, |out| {
         let client = client_from(config)?;
-        let r = arg(request, "request")?;
-        let ([txn_time, version, trade_no], qry_no) =
-            order_fields(s, [r.txn_time, r.version, r.trade_no], r.qry_no)?;
-        let answer = client.query(&QueryRequest {
-            txn_time: txn_time.as_deref(),
-            version: version.as_deref(),
-            trade_no: trade_no.as_deref(),
-            qry_no: &qry_no,
-        })?;
+        let answer = arg(request, "request")?.with(s, |request| client.query(request))?;
         fill_query(out, &answer, s)
     })
-}
-
-/// The fields of a request about an order (a query, a revoke): `txn_time`, `version` and
-/// `trade_no` (each optional), and the order's `qry_no` (required).
-///
-/// # Safety
-/// Each pointer is NULL or a NUL-terminated string valid for the call.
-#[allow(clippy::type_complexity)]
-unsafe fn order_fields<'a>(
-    s: Strings,
-    [txn_time, version, trade_no]: [*const c_char; 3],
-    qry_no: *const c_char,
-) -> Result<([Option<Cow<'a, str>>; 3], Cow<'a, str>), Error> {
-    let optional = s.opts([
-        (txn_time, "txn_time"),
-        (version, "version"),
-        (trade_no, "trade_no"),
-    ])?;
-    Ok((optional, s.req(qry_no, "qry_no")?))
 }
 
 /// `sdkRefundBarcodePay`: give money back (`txn_amt` fen, 0 = all that remains).
@@ -179,20 +112,7 @@ pub unsafe extern "C" fn starpos_refund(
     let s = Strings::of(config);
     respond(response, s, |out| {
         let client = client_from(config)?;
-        let r = arg(request, "request")?;
-        let [txn_time, version, trade_no] = s.opts([
-            (r.txn_time, "txn_time"),
-            (r.version, "version"),
-            (r.trade_no, "trade_no"),
-        ])?;
-        let order_no = s.req(r.order_no, "order_no")?;
-        let a = client.refund(&RefundRequest {
-            txn_time: txn_time.as_deref(),
-            version: version.as_deref(),
-            trade_no: trade_no.as_deref(),
-            order_no: &order_no,
-            txn_amt: r.txn_amt,
-        })?;
+        let a = arg(request, "request")?.with(s, |request| client.refund(request))?;
         out.fill(&a, s)
     })
 }
@@ -217,15 +137,7 @@ pub unsafe extern "C" fn starpos_revoke(
     let s = Strings::of(config);
     respond(response, s, |out| {
         let client = client_from(config)?;
-        let r = arg(request, "request")?;
-        let ([txn_time, version, trade_no], qry_no) =
-            order_fields(s, [r.txn_time, r.version, r.trade_no], r.qry_no)?;
-        let a = client.revoke(&RevokeRequest {
-            txn_time: txn_time.as_deref(),
-            version: version.as_deref(),
-            trade_no: trade_no.as_deref(),
-            qry_no: &qry_no,
-        })?;
+        let a = arg(request, "request")?.with(s, |request| client.revoke(request))?;
         out.fill(&a, s)
     })
 }
@@ -343,8 +255,7 @@ pub unsafe extern "C" fn starpos_barcode_pay(
     let s = Strings::of(config);
     respond(response, s, |out| {
         let client = client_from(config)?;
-        let r = arg(request, "request")?;
-        let a = with_barcode_request(r, s, |request| client.barcode_pay(request))?;
+        let a = arg(request, "request")?.with(s, |request| client.barcode_pay(request))?;
         fill_barcode_pay(out, &a, s)
     })
 }
@@ -383,32 +294,7 @@ pub unsafe extern "C" fn starpos_qr_pay(
     let s = Strings::of(config);
     respond(response, s, |out| {
         let client = client_from(config)?;
-        let r = arg(request, "request")?;
-        let [txn_time, version, trade_no, pay_channel, subject, sel_order_no, goods_tag, attach, add_field] =
-            s.opts([
-                (r.txn_time, "txn_time"),
-                (r.version, "version"),
-                (r.trade_no, "trade_no"),
-                (r.pay_channel, "pay_channel"),
-                (r.subject, "subject"),
-                (r.sel_order_no, "sel_order_no"),
-                (r.goods_tag, "goods_tag"),
-                (r.attach, "attach"),
-                (r.add_field, "add_field"),
-            ])?;
-        let a = client.qr_pay(&QrPayRequest {
-            txn_time: txn_time.as_deref(),
-            version: version.as_deref(),
-            trade_no: trade_no.as_deref(),
-            pay_channel: pay_channel.as_deref().unwrap_or_default(),
-            amount: r.amount,
-            total_amount: r.total_amount,
-            subject: subject.as_deref(),
-            sel_order_no: sel_order_no.as_deref(),
-            goods_tag: goods_tag.as_deref(),
-            attach: attach.as_deref(),
-            add_field: add_field.as_deref(),
-        })?;
+        let a = arg(request, "request")?.with(s, |request| client.qr_pay(request))?;
         out.fill(&a, s)
     })
 }
@@ -441,52 +327,10 @@ pub unsafe extern "C" fn starpos_barcode_sale(
     let s = Strings::of(config);
     respond_waited(out, s, || {
         let client = client_from(config)?;
-        let r = arg(request, "request")?;
-        with_barcode_request(r, s, |request| {
+        arg(request, "request")?.with(s, |request| {
             Ok(client.barcode_sale(request, ms(interval_ms), ms(deadline_ms)))
         })
     })
-}
-
-/// Reads a C barcode pay request and hands it to `call`.
-///
-/// # Safety
-/// The request's strings are NULL or NUL-terminated.
-unsafe fn with_barcode_request<T>(
-    r: &starpos_barcode_pay_request,
-    s: Strings,
-    call: impl FnOnce(&BarcodePayRequest) -> Result<T, Error>,
-) -> Result<T, Error> {
-    let [txn_time, version, trade_no, mut auth_code, pay_channel, subject, sel_order_no, goods_tag, attach, add_field] =
-        s.opts([
-            (r.txn_time, "txn_time"),
-            (r.version, "version"),
-            (r.trade_no, "trade_no"),
-            (r.auth_code, "auth_code"),
-            (r.pay_channel, "pay_channel"),
-            (r.subject, "subject"),
-            (r.sel_order_no, "sel_order_no"),
-            (r.goods_tag, "goods_tag"),
-            (r.attach, "attach"),
-            (r.add_field, "add_field"),
-        ])?;
-    let result = call(&BarcodePayRequest {
-        txn_time: txn_time.as_deref(),
-        version: version.as_deref(),
-        trade_no: trade_no.as_deref(),
-        auth_code: auth_code.as_deref().unwrap_or_default(),
-        pay_channel: pay_channel.as_deref(),
-        amount: r.amount,
-        total_amount: r.total_amount,
-        subject: subject.as_deref(),
-        sel_order_no: sel_order_no.as_deref(),
-        goods_tag: goods_tag.as_deref(),
-        attach: attach.as_deref(),
-        add_field: add_field.as_deref(),
-    });
-    // A converted copy of the caller's payment code (GBK strings) is wiped.
-    wipe::cow(&mut auth_code);
-    result
 }
 
 /// A `starpos_call` buffer too small for any answer, to an endpoint that can move money: that

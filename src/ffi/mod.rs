@@ -11,6 +11,7 @@ mod calls;
 mod cancel;
 mod convert;
 mod journal;
+mod requests;
 mod sized;
 mod types;
 mod util;

@@ -61,7 +61,7 @@ pub(crate) fn check(
     if sent.amount.is_some() {
         if let Some(echo) = echoed("selOrderNo") {
             if echo != sent.sel_order_no {
-                return Err(mismatch("selOrderNo", Some(echo), &sent.sel_order_no));
+                return Err(mismatch("selOrderNo", Some(echo), sent.sel_order_no));
             }
         }
     }

@@ -1,12 +1,13 @@
 //! The counter sales (spec section 8): `sdkBarcodePay`, the terminal scans the payment code on
 //! the payer's phone, and `sdkBarcodePosPay`, the terminal shows a QR code the payer scans.
 //! Both carry a `tradeNo` the terminal chooses, which is also the key to query the sale by
-//! when its answer was lost.
+//! when its answer was lost. Their requests (`BarcodePayRequest`, `QrPayRequest`) and their
+//! answer are generated from `tables/counter.rs`; the channel taken from the payment code is
+//! here.
 
-use super::query::common_fields;
-use super::{optional, CounterPayResponse, Money, Outgoing, TxnResult};
+use super::request::channel;
+use super::{BarcodePayRequest, CounterPayResponse, Outgoing, TxnResult};
 use crate::error::Error;
-use crate::fields;
 use crate::wire::Answer;
 
 /// The payment channels the gateway knows (`payChannel`).
@@ -28,112 +29,9 @@ pub fn channel_of_code(auth_code: &str) -> Option<&'static str> {
     }
 }
 
-fn channel(field: &str, value: &str) -> Result<(), Error> {
-    if PAY_CHANNELS.contains(&value) {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            field,
-            format!("must be WXPAY, ALIPAY or YLPAY, got {value:?}"),
-        ))
-    }
-}
-
-/// What a counter sale pays for: the fields `sdkBarcodePay` and `sdkBarcodePosPay` share.
-struct Order<'a> {
-    amount: u64,
-    total_amount: u64,
-    subject: Option<&'a str>,
-    sel_order_no: Option<&'a str>,
-    goods_tag: Option<&'a str>,
-    attach: Option<&'a str>,
-    add_field: Option<&'a str>,
-}
-
-impl Order<'_> {
-    /// Validates the order and appends its wire fields to `out`: the request's money facts,
-    /// sent on `pay_channel`.
-    fn push_fields(
-        &self,
-        mut out: Vec<(&'static str, String)>,
-        pay_channel: &str,
-    ) -> Result<Outgoing, Error> {
-        fields::amount("amount", self.amount)?;
-        fields::amount("total_amount", self.total_amount)?;
-        if self.amount > self.total_amount {
-            return Err(Error::invalid(
-                "amount",
-                format!(
-                    "must not exceed total_amount ({} fen), got {} fen",
-                    self.total_amount, self.amount
-                ),
-            ));
-        }
-        let subject = optional(self.subject, |v| fields::text("subject", v, 512))?;
-        let sel_order_no = optional(self.sel_order_no, |v| fields::token("sel_order_no", v, 50))?;
-        let goods_tag = optional(self.goods_tag, |v| fields::text("goods_tag", v, 512))?;
-        let attach = optional(self.attach, |v| fields::text("attach", v, 512))?;
-        let add_field = optional(self.add_field, |v| fields::text("add_field", v, 256))?;
-        out.push(("amount", self.amount.to_string()));
-        out.push(("total_amount", self.total_amount.to_string()));
-        for (wire, value) in [
-            ("subject", subject),
-            ("selOrderNo", sel_order_no),
-            ("goods_tag", goods_tag),
-            ("attach", attach),
-            ("addField", add_field),
-        ] {
-            if let Some(v) = value {
-                out.push((wire, v.to_owned()));
-            }
-        }
-        let money = Money {
-            amount: Some(self.amount),
-            total_amount: Some(self.total_amount),
-            sel_order_no: sel_order_no.unwrap_or_default().to_owned(),
-            pay_channel: pay_channel.to_owned(),
-            ..Money::default()
-        };
-        Ok(Outgoing::new(out, money))
-    }
-}
-
-/// What `sdkBarcodePay` asks: charge the payment code scanned from the payer's phone.
-#[derive(Debug, Clone, Default)]
-pub struct BarcodePayRequest<'a> {
-    /// `yyyyMMddHHmmss`; `None` = the terminal's local time now.
-    pub txn_time: Option<&'a str>,
-    /// Protocol version; `None` = `V1.0.0`.
-    pub version: Option<&'a str>,
-    /// This sale's number (≤ 64, unique per merchant); `None` = a new unique one. Always in
-    /// the answer and in every error after validation: the handle on a lost answer.
-    pub trade_no: Option<&'a str>,
-    /// The scanned payment code (≤ 256). Never logged or journaled.
-    pub auth_code: &'a str,
-    /// `WXPAY`, `ALIPAY` or `YLPAY`; `None` = from the code's prefix ([`channel_of_code`]).
-    pub pay_channel: Option<&'a str>,
-    /// Fen actually paid: 0 < amount ≤ total_amount.
-    pub amount: u64,
-    /// Order total in fen, < 10^13.
-    pub total_amount: u64,
-    /// Order title (≤ 512 GBK bytes).
-    pub subject: Option<&'a str>,
-    /// The merchant's order number (≤ 50).
-    pub sel_order_no: Option<&'a str>,
-    /// Discount note (≤ 512 GBK bytes), sent as `goods_tag`.
-    pub goods_tag: Option<&'a str>,
-    /// Free text echoed back (≤ 512 GBK bytes).
-    pub attach: Option<&'a str>,
-    /// `addField` (≤ 256 GBK bytes), sent as given; does not change the version.
-    pub add_field: Option<&'a str>,
-}
-
-impl BarcodePayRequest<'_> {
-    /// The endpoint name.
-    pub const ENDPOINT: &'static str = "sdkBarcodePay";
-
+impl<'a> BarcodePayRequest<'a> {
     /// The channel this sale goes to: the caller's, else the one the code's shape names.
-    pub fn channel(&self) -> Result<&str, Error> {
+    pub fn channel(&self) -> Result<&'a str, Error> {
         match self.pay_channel.filter(|c| !c.is_empty()) {
             Some(c) => channel("pay_channel", c).map(|()| c),
             None => channel_of_code(self.auth_code).ok_or_else(|| {
@@ -147,104 +45,14 @@ impl BarcodePayRequest<'_> {
         }
     }
 
-    /// Validates the request and lists its own wire fields, `tradeNo` included.
-    pub fn wire_fields(&self) -> Result<Vec<(&'static str, String)>, Error> {
-        self.outgoing().map(Outgoing::into_fields)
-    }
-
-    /// The validated request: its wire fields and, typed beside them, its money facts.
-    pub(crate) fn outgoing(&self) -> Result<Outgoing, Error> {
-        if self.auth_code.is_empty() {
-            return Err(Error::invalid("auth_code", "is required"));
+    /// A sale without a channel goes to the one its code's shape names.
+    pub(super) fn rules(&self, out: &mut Outgoing<'a>) -> Result<(), Error> {
+        if out.money.pay_channel.is_empty() {
+            let channel = self.channel()?;
+            out.fields.push(("payChannel", channel.to_owned()));
+            out.money.pay_channel = channel;
         }
-        // The code's value never goes into an error text, only its shape.
-        if self.auth_code.len() > 256 || !self.auth_code.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(Error::invalid(
-                "auth_code",
-                format!(
-                    "must be 1 to 256 printable ASCII characters without spaces (got {} bytes)",
-                    self.auth_code.len()
-                ),
-            ));
-        }
-        fields::not_null("auth_code", self.auth_code)?;
-        let channel = self.channel()?;
-        let mut out = common_fields(self.trade_no, self.version)?;
-        out.push(("authCode", self.auth_code.to_owned()));
-        out.push(("payChannel", channel.to_owned()));
-        self.order().push_fields(out, channel)
-    }
-
-    fn order(&self) -> Order<'_> {
-        Order {
-            amount: self.amount,
-            total_amount: self.total_amount,
-            subject: self.subject,
-            sel_order_no: self.sel_order_no,
-            goods_tag: self.goods_tag,
-            attach: self.attach,
-            add_field: self.add_field,
-        }
-    }
-}
-
-/// What `sdkBarcodePosPay` asks: make a QR order for the payer to scan.
-#[derive(Debug, Clone, Default)]
-pub struct QrPayRequest<'a> {
-    /// `yyyyMMddHHmmss`; `None` = the terminal's local time now.
-    pub txn_time: Option<&'a str>,
-    /// Protocol version; `None` = `V1.0.0`.
-    pub version: Option<&'a str>,
-    /// This sale's number (≤ 64, unique per merchant); `None` = a new unique one.
-    pub trade_no: Option<&'a str>,
-    /// `WXPAY`, `ALIPAY` or `YLPAY` (required).
-    pub pay_channel: &'a str,
-    /// Fen actually paid: 0 < amount ≤ total_amount.
-    pub amount: u64,
-    /// Order total in fen, < 10^13.
-    pub total_amount: u64,
-    /// Order title (≤ 512 GBK bytes).
-    pub subject: Option<&'a str>,
-    /// The merchant's order number (≤ 50).
-    pub sel_order_no: Option<&'a str>,
-    /// Discount note (≤ 512 GBK bytes), sent as `goods_tag`.
-    pub goods_tag: Option<&'a str>,
-    /// Free text echoed back (≤ 512 GBK bytes).
-    pub attach: Option<&'a str>,
-    /// `addField` (≤ 256 GBK bytes), sent as given.
-    pub add_field: Option<&'a str>,
-}
-
-impl QrPayRequest<'_> {
-    /// The endpoint name.
-    pub const ENDPOINT: &'static str = "sdkBarcodePosPay";
-
-    /// Validates the request and lists its own wire fields, `tradeNo` included.
-    pub fn wire_fields(&self) -> Result<Vec<(&'static str, String)>, Error> {
-        self.outgoing().map(Outgoing::into_fields)
-    }
-
-    /// The validated request: its wire fields and, typed beside them, its money facts.
-    pub(crate) fn outgoing(&self) -> Result<Outgoing, Error> {
-        if self.pay_channel.is_empty() {
-            return Err(Error::invalid(
-                "pay_channel",
-                "is required (WXPAY, ALIPAY or YLPAY)",
-            ));
-        }
-        channel("pay_channel", self.pay_channel)?;
-        let mut out = common_fields(self.trade_no, self.version)?;
-        out.push(("payChannel", self.pay_channel.to_owned()));
-        Order {
-            amount: self.amount,
-            total_amount: self.total_amount,
-            subject: self.subject,
-            sel_order_no: self.sel_order_no,
-            goods_tag: self.goods_tag,
-            attach: self.attach,
-            add_field: self.add_field,
-        }
-        .push_fields(out, self.pay_channel)
+        Ok(())
     }
 }
 
@@ -289,6 +97,7 @@ impl CounterPayResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::QrPayRequest;
 
     #[test]
     fn channels_by_the_wallets_prefixes() {

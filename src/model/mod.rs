@@ -1,27 +1,40 @@
-//! Layer 2: the endpoints. Each has one table (`tables/<endpoint>.rs`, data only) from which
-//! `build.rs` generates its answer type (fields, `Debug` with secrets masked, `to_wire`, the
-//! reader that checks every field against its size in [`crate::limits`]), its `#[repr(C)]`
-//! response struct and the copy into it; cbindgen puts the structs in `include/starpos.h`,
-//! and `scripts/gen_python_abi.py` makes the Python mirror from that. Beside each table, in
-//! `<endpoint>.rs`, the hand-written part: the request (validation, wire fields, and its money
-//! facts typed: [`Outgoing`], [`Money`]) and the rules no table says (the result letters,
-//! which fields an outcome needs). The outcome rules shared by all endpoints are in
-//! [`bind`] (binding, when a refusal is final) and `wire.rs` (result first).
+//! Layer 2: the endpoints. Each has one table (`tables/<endpoint>.rs`, data only: its
+//! `REQUEST` and its `ANSWER`) from which `build.rs` generates
 //!
-//! Adding a field to an answer: one line in its endpoint's table (`text(...)`, `field(...)`)
-//! and its name in each C struct's field list, at the end (the ABI is append-only), plus a
-//! test. Adding an endpoint (revoke was the first added this way):
+//! - the request type (`requests.rs`): its fields and their docs, `Debug` with secrets
+//!   masked, `ENDPOINT`, `wire_fields` and `outgoing`, which hands the parameters to the
+//!   shared builder ([`request::build`]): each checked by its kind, turned into wire fields,
+//!   its money facts typed ([`Outgoing`], [`Money`]);
+//! - the answer type (`answers.rs`): fields, `Debug` with secrets masked, `to_wire`, the
+//!   reader that checks every field against its size in [`crate::limits`];
+//! - the `#[repr(C)]` request and response structs, the reading of a C request into its Rust
+//!   one and the copy of an answer into its C struct (`ffi/`); cbindgen puts the structs in
+//!   `include/starpos.h`, and `scripts/gen_python_abi.py` makes the Python mirror from that.
 //!
-//! 1. `tables/<endpoint>.rs`: the answer table and its C struct(s); list it in
-//!    `tables/mod.rs`'s `ALL`.
-//! 2. `<endpoint>.rs`: the request type with `ENDPOINT`, `wire_fields` and `outgoing` (its
-//!    `Money`), and `from_answer` calling the generated `read` with its result letters
-//!    (`letters` below) and its own rules; re-export both here and in `lib.rs`.
+//! Beside each table, in `<endpoint>.rs`, the hand-written part: the rules no table says
+//! (`fn rules` of a request: `pubSigPay`'s code or openid, the channel from a payment code;
+//! `from_answer`: the result letters, which fields an outcome needs). The outcome rules
+//! shared by all endpoints are in [`bind`] (binding, when a refusal is final) and `wire.rs`
+//! (result first).
+//!
+//! Adding a field to a request: one `param(...)` in its table's `params`, at the end (the C
+//! struct's order is the ABI, append-only), plus a test; a kind the builder does not know is
+//! a new `In` variant (`tables/param.rs`) and its check in `request.rs`. A field of an
+//! answer: one line in its table (`text(...)`, `field(...)`) and its name at the end of each
+//! C struct's field list, plus a test. Adding an endpoint (revoke was the first added this
+//! way):
+//!
+//! 1. `tables/<endpoint>.rs`: `REQUEST` and `ANSWER` with its C struct(s); list them in
+//!    `tables/mod.rs`'s `REQUESTS` and `ALL`.
+//! 2. `<endpoint>.rs`: `from_answer` calling the generated `read` with its result letters
+//!    (`letters` below) and its own rules, and `fn rules` if the request has any (set
+//!    `rules: true`); re-export the types here and in `lib.rs`.
 //! 3. If it can move money: add it to [`bind::MONEY_ENDPOINTS`]; journal it (a
-//!    `journal::Kind`, the ledger's `begin`/`learn` for how it is confirmed).
+//!    `journal::Kind`, the ledger's `begin`/`learn` for how it is confirmed). A money fact
+//!    the builder does not know yet is a wire name in [`Money::set`] / `set_fen`.
 //! 4. `client/mod.rs`: the `Client` method (`journaled` for a money call).
-//! 5. `ffi/types.rs`: the `#[repr(C)]` request struct; `ffi/calls.rs`: the `extern "C"`
-//!    function (`respond`, `out.fill`); `scripts/abi.sh update` while unreleased.
+//! 5. `ffi/calls.rs`: the `extern "C"` function (`respond`, `request.with`, `out.fill`);
+//!    `scripts/abi.sh update` while unreleased.
 //! 6. The simulator (`sim/src/handlers.rs`), the CLI command (`cli/src/args.rs`,
 //!    `commands.rs`, `scripts/cli-share.sh`), Python (`python/starpos/_client.py`,
 //!    `_results.py`; `scripts/gen_python_abi.py` regenerates the mirror), tests through the C
@@ -35,21 +48,19 @@ mod pay;
 mod qry;
 mod query;
 mod refund;
+pub(crate) mod request;
+mod requests;
 mod revoke;
 
 pub use answers::{
     CounterPayResponse, PayResponse, QryResponse, QueryResponse, RefundResponse, RevokeResponse,
 };
-pub use counter::{
-    channel_of_code, BarcodePayRequest, BarcodePayResponse, QrPayRequest, QrPayResponse,
-    PAY_CHANNELS,
-};
+pub use counter::{channel_of_code, BarcodePayResponse, QrPayResponse, PAY_CHANNELS};
 pub(crate) use outgoing::{Money, Outgoing};
-pub use pay::PayRequest;
-pub use qry::QryRequest;
-pub use query::QueryRequest;
-pub use refund::RefundRequest;
-pub use revoke::RevokeRequest;
+pub use requests::{
+    BarcodePayRequest, PayRequest, QrPayRequest, QryRequest, QueryRequest, RefundRequest,
+    RevokeRequest,
+};
 
 use crate::error::Error;
 use crate::fields;
@@ -123,17 +134,6 @@ pub(crate) fn version_for(explicit: Option<&str>, extended: bool) -> Result<Stri
         }
         None if extended => Ok(EXTENDED_VERSION.to_owned()),
         None => Ok(DEFAULT_VERSION.to_owned()),
-    }
-}
-
-/// Checks an optional input with `check`, treating `None` and `""` alike as absent.
-pub(crate) fn optional(
-    value: Option<&str>,
-    check: impl FnOnce(&str) -> Result<(), Error>,
-) -> Result<Option<&str>, Error> {
-    match value {
-        Some(v) if !v.is_empty() => check(v).map(|()| Some(v)),
-        _ => Ok(None),
     }
 }
 

@@ -132,3 +132,134 @@ pub const ANSWER: Answer = Answer {
         },
     ],
 };
+
+/// What a counter sale pays for: the parameters `sdkBarcodePay` and `sdkBarcodePosPay` share
+/// after the channel, in ABI order (`subject`'s and `add_field`'s docs differ: their own).
+const AMOUNT_IN: Param = param(
+    "amount",
+    "amount",
+    In::Fen,
+    "Fen actually paid: 0 < amount ≤ total_amount.",
+    "Fen actually paid: 0 < amount ≤ total_amount.",
+);
+const TOTAL_AMOUNT_IN: Param = param(
+    "total_amount",
+    "total_amount",
+    In::Fen,
+    "Order total in fen, < 10^13.",
+    "Order total in fen, < 10^13.",
+);
+const SUBJECT_IN: Param = param(
+    "subject",
+    "subject",
+    In::Text(512),
+    "Order title (≤ 512 GBK bytes).",
+    "Order title, ≤ 512 GBK bytes; may be NULL.",
+);
+const SEL_ORDER_NO_IN: Param = param(
+    "sel_order_no",
+    "selOrderNo",
+    In::Token(50),
+    "The merchant's order number (≤ 50).",
+    "The merchant's order number, ≤ 50; may be NULL.",
+);
+const GOODS_TAG_IN: Param = param(
+    "goods_tag",
+    "goods_tag",
+    In::Text(512),
+    "Discount note (≤ 512 GBK bytes), sent as `goods_tag`.",
+    "Discount note, ≤ 512 GBK bytes (sent as `goods_tag`); may be NULL.",
+);
+const ATTACH_IN: Param = param(
+    "attach",
+    "attach",
+    In::Text(512),
+    "Free text echoed back (≤ 512 GBK bytes).",
+    "Free text echoed back, ≤ 512 GBK bytes; may be NULL.",
+);
+const ADD_FIELD_IN: Param = param(
+    "add_field",
+    "addField",
+    In::Text(256),
+    "`addField` (≤ 256 GBK bytes), sent as given.",
+    "`addField`, ≤ 256 GBK bytes, sent as given; may be NULL.",
+);
+
+pub const BARCODE_REQUEST: Request = Request {
+    rust: "BarcodePayRequest",
+    doc: "What `sdkBarcodePay` asks: charge the payment code scanned from the payer's phone.",
+    endpoint: "sdkBarcodePay",
+    common: true,
+    rules: true,
+    c: "starpos_barcode_pay_request",
+    c_doc: "Barcode pay (`sdkBarcodePay`) input: the terminal scanned the payment code on the payer's\nphone. Also the input of `starpos_barcode_sale`.",
+    params: &[
+        TXN_TIME,
+        VERSION,
+        TRADE_NO.docs(
+            "This sale's number (≤ 64, unique per merchant); `None` = a new unique one. Always in\nthe answer and in every error after validation: the handle on a lost answer.",
+            "This sale's number, ≤ 64 printable ASCII, unique per merchant; NULL = generated. Always\nreturned in the response: it is the handle on a sale whose answer was lost.",
+        ),
+        param(
+            "auth_code",
+            "authCode",
+            In::Code(256),
+            "The scanned payment code (≤ 256). Never logged or journaled.",
+            "The scanned payment code (≤ 256 digits). Required. Never logged or journaled.",
+        )
+        .flags(SECRET | REQUIRED),
+        param(
+            "pay_channel",
+            "payChannel",
+            In::Channel,
+            "`WXPAY`, `ALIPAY` or `YLPAY`; `None` = from the code's prefix\n([`channel_of_code`](crate::channel_of_code)).",
+            "\"WXPAY\", \"ALIPAY\" or \"YLPAY\"; NULL = from the code's prefix (WeChat 18 digits from 10–15,\nAlipay 16–24 digits from 25–30, UnionPay 19 digits from 62). An explicit channel wins.",
+        ),
+        AMOUNT_IN,
+        TOTAL_AMOUNT_IN,
+        SUBJECT_IN.docs(
+            "Order title (≤ 512 GBK bytes).",
+            "Order title, ≤ 512 bytes counted in GBK (ASCII 1, other characters 2); may be NULL.",
+        ),
+        SEL_ORDER_NO_IN,
+        GOODS_TAG_IN,
+        ATTACH_IN,
+        ADD_FIELD_IN.docs(
+            "`addField` (≤ 256 GBK bytes), sent as given; does not change the version.",
+            "`addField`, ≤ 256 GBK bytes, sent as given (does not change the version); may be NULL.",
+        ),
+    ],
+};
+
+pub const QR_REQUEST: Request = Request {
+    rust: "QrPayRequest",
+    doc: "What `sdkBarcodePosPay` asks: make a QR order for the payer to scan.",
+    endpoint: "sdkBarcodePosPay",
+    common: true,
+    rules: false,
+    c: "starpos_qr_pay_request",
+    c_doc: "QR pay (`sdkBarcodePosPay`) input: the terminal shows a QR code that the payer scans.",
+    params: &[
+        TXN_TIME,
+        VERSION,
+        TRADE_NO.docs(
+            "This sale's number (≤ 64, unique per merchant); `None` = a new unique one.",
+            "This sale's number, ≤ 64; NULL = generated; always returned.",
+        ),
+        param(
+            "pay_channel",
+            "payChannel",
+            In::Channel,
+            "`WXPAY`, `ALIPAY` or `YLPAY` (required).",
+            "\"WXPAY\", \"ALIPAY\" or \"YLPAY\". Required.",
+        )
+        .flags(REQUIRED),
+        AMOUNT_IN,
+        TOTAL_AMOUNT_IN,
+        SUBJECT_IN,
+        SEL_ORDER_NO_IN,
+        GOODS_TAG_IN,
+        ATTACH_IN,
+        ADD_FIELD_IN,
+    ],
+};

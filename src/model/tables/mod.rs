@@ -1,9 +1,12 @@
-//! The answer tables: one per endpoint, data only. `build.rs` reads them (this directory is
-//! not a module of the library) and generates, for each table, the Rust answer type with its
-//! reader and `to_wire`, and each `#[repr(C)]` response struct with its copy code
-//! (`$OUT_DIR/answers.rs`, `$OUT_DIR/ffi_answers.rs`, `$OUT_DIR/ffi_fill.rs`). cbindgen reads
-//! the generated C structs for `include/starpos.h`, and `scripts/gen_python_abi.py` makes the
-//! Python mirror from that header: a field of an answer is written once, here.
+//! The endpoint tables: one per endpoint, data only, its `REQUEST` and its `ANSWER`.
+//! `build.rs` reads them (this directory is not a module of the library; only `param.rs`,
+//! the parameters' kinds, is shared with the request builder) and generates, for each
+//! request, the Rust request type, its `#[repr(C)]` struct and the reading of one into the
+//! other (`$OUT_DIR/requests.rs`, `ffi_requests.rs`, `ffi_read.rs`), and for each answer the
+//! Rust answer type with its reader and `to_wire`, and each `#[repr(C)]` response struct
+//! with its copy code (`answers.rs`, `ffi_answers.rs`, `ffi_fill.rs`). cbindgen reads the
+//! generated C structs for `include/starpos.h`, and `scripts/gen_python_abi.py` makes the
+//! Python mirror from that header: a field is written once, here.
 //!
 //! What a table cannot say stays in Rust beside it (`src/model/<endpoint>.rs`): the result
 //! letters an endpoint answers, which fields an outcome needs (`logNo` unless `F`, `payCode`
@@ -199,4 +202,116 @@ pub const ALL: &[&Answer] = &[
     &refund::ANSWER,
     &counter::ANSWER,
     &revoke::ANSWER,
+];
+
+// ---- Requests ---------------------------------------------------------------------------
+
+pub(crate) use param::{In, EXTENDS, REQUIRED};
+
+#[path = "param.rs"]
+mod param;
+
+/// One request parameter: a field of the Rust request type and of its C struct, and the wire
+/// field it is sent as.
+pub struct Param {
+    /// The Rust and C field name.
+    pub name: &'static str,
+    /// The wire name ("" for `txn_time`, which the client sends itself).
+    pub wire: &'static str,
+    /// How it is given and checked.
+    pub kind: In,
+    /// The Rust doc comment.
+    pub doc: &'static str,
+    /// The C doc comment.
+    pub c_doc: &'static str,
+    /// `SECRET` / `REQUIRED` / `EXTENDS` bits.
+    pub flags: u8,
+}
+
+/// A parameter, for the tables below.
+pub const fn param(
+    name: &'static str,
+    wire: &'static str,
+    kind: In,
+    doc: &'static str,
+    c_doc: &'static str,
+) -> Param {
+    Param {
+        name,
+        wire,
+        kind,
+        doc,
+        c_doc,
+        flags: 0,
+    }
+}
+
+impl Param {
+    /// With flags.
+    pub const fn flags(mut self, flags: u8) -> Param {
+        self.flags = flags;
+        self
+    }
+    /// With other doc comments (a shared parameter said per endpoint).
+    pub const fn docs(mut self, doc: &'static str, c_doc: &'static str) -> Param {
+        self.doc = doc;
+        self.c_doc = c_doc;
+        self
+    }
+}
+
+/// One endpoint's request.
+pub struct Request {
+    /// The Rust type (`RefundRequest`).
+    pub rust: &'static str,
+    /// Its doc comment.
+    pub doc: &'static str,
+    /// The endpoint's name on the wire.
+    pub endpoint: &'static str,
+    /// True for the `sdk*` endpoints: `opSys`, `characterSet` sent, `tradeNo` numbered.
+    pub common: bool,
+    /// True when `model/<endpoint>.rs` adds rules of its own (`fn rules`).
+    pub rules: bool,
+    /// The C struct (`starpos_refund_request`).
+    pub c: &'static str,
+    /// Its doc comment.
+    pub c_doc: &'static str,
+    /// The parameters, in ABI order (the C struct's; the Rust type's too).
+    pub params: &'static [Param],
+}
+
+/// `txn_time`, every request's first or a late parameter.
+pub const TXN_TIME: Param = param(
+    "txn_time",
+    "",
+    In::TxnTime,
+    "`yyyyMMddHHmmss`; `None` = the terminal's local time now.",
+    "`yyyyMMddHHmmss`; NULL = the terminal's local time now.",
+);
+/// `version` of an `sdk*` endpoint without extended fields.
+pub const VERSION: Param = param(
+    "version",
+    "version",
+    In::Version,
+    "Protocol version; `None` = `V1.0.0`.",
+    "Protocol version, \"V1.0.0\" or \"V1.0.1\"; NULL = V1.0.0.",
+);
+/// `tradeNo` of a request that is not a sale.
+pub const TRADE_NO: Param = param(
+    "trade_no",
+    "tradeNo",
+    In::TradeNo,
+    "This request's own number (≤ 64); `None` = a new unique one, returned in the answer.",
+    "This request's number, ≤ 64; NULL = generated, unique (returned in the response).",
+);
+
+/// Every request table.
+pub const REQUESTS: &[&Request] = &[
+    &qry::REQUEST,
+    &pay::REQUEST,
+    &query::REQUEST,
+    &refund::REQUEST,
+    &counter::BARCODE_REQUEST,
+    &counter::QR_REQUEST,
+    &revoke::REQUEST,
 ];

@@ -98,3 +98,79 @@ pub const ANSWER: Answer = Answer {
         docs: &[],
     }],
 };
+
+pub const REQUEST: Request = Request {
+    rust: "PayRequest",
+    doc: "What `pubSigPay` asks.",
+    endpoint: "pubSigPay",
+    common: false,
+    rules: true,
+    c: "starpos_pay_request",
+    c_doc: "`pubSigPay` input.",
+    params: &[
+        TXN_TIME,
+        VERSION.docs(
+            "Protocol version; `None` = `V1.0.0`, or `V1.0.1` with `attach` or `openid`.",
+            "Protocol version, \"V1.0.0\" or \"V1.0.1\"; NULL = V1.0.0 (V1.0.1 with `attach` or `openid`).",
+        ),
+        param(
+            "code",
+            "code",
+            In::Token(64),
+            "The OAuth code from the WeChat redirect (≤ 64 characters). Exactly one of `code` and\n`openid` is given.",
+            "OAuth code from the WeChat redirect, ≤ 64. Exactly one of `code` and `openid`.",
+        )
+        .flags(SECRET),
+        param(
+            "openid",
+            "openid",
+            In::Token(64),
+            "The payer's openid, instead of `code`.",
+            "The payer's openid, ≤ 64, instead of `code`.",
+        )
+        .flags(SECRET | EXTENDS),
+        param(
+            "amount",
+            "amount",
+            In::Fen,
+            "Fen actually paid: 0 < amount ≤ total_amount.",
+            "Fen actually paid: 0 < amount ≤ total_amount.",
+        ),
+        param(
+            "total_amount",
+            "total_amount",
+            In::Fen,
+            "Order total in fen, < 10^13.",
+            "Order total in fen, < 10^13.",
+        ),
+        param(
+            "subject",
+            "subject",
+            In::Text(256),
+            "Order title (≤ 256 GBK bytes: ASCII 1, other characters 2).",
+            "Order title, ≤ 256 GBK bytes (ASCII 1, other characters 2); may be NULL.",
+        ),
+        param(
+            "sel_order_no",
+            "selOrderNo",
+            In::Token(50),
+            "The merchant's order number (≤ 50).",
+            "The merchant's order number, ≤ 50; may be NULL.",
+        ),
+        param(
+            "goods_tag",
+            "goods_tag",
+            In::Text(250),
+            "Discount note (≤ 250 GBK bytes), sent as `goods_tag`.",
+            "Discount note, ≤ 250 GBK bytes (sent as `goods_tag`); may be NULL.",
+        ),
+        param(
+            "attach",
+            "attach",
+            In::Text(256),
+            "Free text echoed back (≤ 256 GBK bytes).",
+            "Free text echoed back, ≤ 256 GBK bytes; may be NULL.",
+        )
+        .flags(EXTENDS),
+    ],
+};

@@ -45,3 +45,28 @@ pub const ANSWER: Answer = Answer {
         docs: &[],
     }],
 };
+
+pub const REQUEST: Request = Request {
+    rust: "QryRequest",
+    doc: "What `pubSigQry` asks. Every field is optional.",
+    endpoint: "pubSigQry",
+    common: false,
+    rules: false,
+    c: "starpos_qry_request",
+    c_doc: "`pubSigQry` input. Every field may be NULL.",
+    params: &[
+        TXN_TIME,
+        param(
+            "attach",
+            "attach",
+            In::Text(256),
+            "Free text echoed back (≤ 256 GBK bytes); using it makes the version `V1.0.1`.",
+            "Free text echoed back, ≤ 256 GBK bytes (ASCII 1, other characters 2); makes the version V1.0.1.",
+        )
+        .flags(EXTENDS),
+        VERSION.docs(
+            "Protocol version; `None` = `V1.0.0`, or `V1.0.1` with `attach`.",
+            "Protocol version, \"V1.0.0\" or \"V1.0.1\"; NULL = V1.0.0 (V1.0.1 with `attach`).",
+        ),
+    ],
+};

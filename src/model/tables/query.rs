@@ -89,3 +89,26 @@ pub const ANSWER: Answer = Answer {
         docs: &[],
     }],
 };
+
+pub const REQUEST: Request = Request {
+    rust: "QueryRequest",
+    doc: "What the order query asks.",
+    endpoint: "sdkQryBarcodePay",
+    common: true,
+    rules: false,
+    c: "starpos_query_request",
+    c_doc: "Order query (`sdkQryBarcodePay`) input.",
+    params: &[
+        TXN_TIME,
+        VERSION,
+        TRADE_NO,
+        param(
+            "qry_no",
+            "qryNo",
+            In::Token(64),
+            "The order to look up: its `logNo`, `orderNo` or `tradeNo` (≤ 64).",
+            "The order: its `logNo`, `orderNo` or `tradeNo`, ≤ 64. Required.",
+        )
+        .flags(REQUIRED),
+    ],
+};

@@ -71,3 +71,33 @@ pub const ANSWER: Answer = Answer {
         docs: &[],
     }],
 };
+
+pub const REQUEST: Request = Request {
+    rust: "RefundRequest",
+    doc: "What a refund asks.",
+    endpoint: "sdkRefundBarcodePay",
+    common: true,
+    rules: false,
+    c: "starpos_refund_request",
+    c_doc: "Refund (`sdkRefundBarcodePay`) input.",
+    params: &[
+        TXN_TIME,
+        VERSION,
+        TRADE_NO,
+        param(
+            "order_no",
+            "orderNo",
+            In::Token(64),
+            "The channel order number of the paid order (from a query that answered `S`).",
+            "Channel order number of the paid order (from a query that answered 'S'). Required.",
+        )
+        .flags(REQUIRED),
+        param(
+            "txn_amt",
+            "txnAmt",
+            In::FenOrNone,
+            "Fen to give back; 0 = all that remains (the field is then not sent).",
+            "Fen to refund; 0 = all that remains (the field is then not sent).",
+        ),
+    ],
+};

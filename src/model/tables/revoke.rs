@@ -66,3 +66,29 @@ pub const ANSWER: Answer = Answer {
         docs: &[],
     }],
 };
+
+pub const REQUEST: Request = Request {
+    rust: "RevokeRequest",
+    doc: "What a revoke asks.",
+    endpoint: "RevokeBarcodepay",
+    common: true,
+    rules: false,
+    c: "starpos_revoke_request",
+    c_doc: "Revoke (`RevokeBarcodepay`) input: undo a counter sale, the same day.",
+    params: &[
+        param(
+            "qry_no",
+            "qryNo",
+            In::Token(64),
+            "The sale to revoke: its `tradeNo` (≤ 64), sent as `qryNo`.",
+            "The sale's `tradeNo` (sent as `qryNo`), ≤ 64. Required.",
+        )
+        .flags(REQUIRED),
+        TRADE_NO.docs(
+            "This revoke's own number (≤ 64); `None` = a new unique one, returned in the answer.",
+            "This revoke's own `tradeNo`, ≤ 64; NULL = generated, unique (returned in the response).",
+        ),
+        TXN_TIME,
+        VERSION,
+    ],
+};
