@@ -14,6 +14,9 @@ mod answers;
 #[path = "build/requests.rs"]
 mod requests;
 
+#[path = "build/write.rs"]
+mod write;
+
 /// Writes `text` to `path` unless it already holds it (no rebuild for an unchanged file).
 fn write_if_changed(path: &Path, text: &str) {
     if std::fs::read(path).ok().as_deref() != Some(text.as_bytes()) {
