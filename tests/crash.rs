@@ -1,5 +1,7 @@
 //! The journal under SIGKILL (a power cut as far as the process can tell): a child process
-//! runs barcode and QR sales and refunds against the simulator with a journal, in a loop, and
+//! runs barcode and QR sales, refunds and revokes against the simulator with a journal, in a
+//! loop (every other QR order is never scanned: its wait gives up and the closed loop
+//! revokes it; now and then a child starts by revoking a paid sale of an earlier one), and
 //! is killed at random moments — some while the simulator holds the answer, some in the middle
 //! of a journal write — and after each kill a recovery process runs `recover` on the journal.
 //! The simulator's book is the truth.
@@ -7,8 +9,8 @@
 //! What goes wrong, at random (reproducibly from the kill count):
 //!
 //! - the answer held (`delay`) while the kill comes, or never sent (`never_answer`), on the
-//!   pays, the QR pays and the refunds;
-//! - stale refusals on the pays and refunds: signed but without the `tradeNo`
+//!   pays, the QR pays, the refunds and the revokes;
+//! - stale refusals on the pays, refunds and revokes: signed but without the `tradeNo`
 //!   (`unbound_refusal`), and unsigned (`unsigned_refusal`) — neither may settle anything;
 //! - on the queries (the child's own and the recoveries'): the gateway's signed, bound
 //!   "busy" (`busy`, sometimes for whole spells of recoveries), and stale refusals;
@@ -20,12 +22,14 @@
 //! The loop ends with two more recoveries ten minutes of the gateway's clock apart (no
 //! faults), and asserts:
 //!
-//! - **no sale or refund reported or journaled "no money moved"** (settled with a status other
-//!   than OK: a refusal, GATEWAY "never arrived", CONNECT, JOURNAL) **that the simulator shows
-//!   paid or booked as a refund**, whoever said it: the child, a recovery, the journal;
+//! - **no sale, refund or revoke reported or journaled "no money moved"** (settled with a
+//!   status other than OK: a refusal, GATEWAY "never arrived", CONNECT, JOURNAL) **that the
+//!   simulator shows paid (also if revoked since), booked as a refund, or revoked**, whoever
+//!   said it: the child, a recovery, the journal;
 //! - every order the simulator holds was journaled before it was sent, and is settled there
 //!   with the simulator's final state; every refund it booked is journaled and settled `S`
-//!   with its amount; everything the child or a recovery reported final is the simulator's;
+//!   with its amount; every revoke it carried out is journaled and settled `S`, its sale `D`;
+//!   everything the child or a recovery reported final is the simulator's;
 //! - every sale and refund of the journal is settled at the end (what never arrived, on proof);
 //! - no payment code was sent twice; no recovery ever failed to read the journal.
 //!
@@ -36,7 +40,9 @@ mod common;
 
 use common::*;
 use starpos::journal::{Entry, Kind};
-use starpos::{BarcodePayRequest, Client, QrPayRequest, RefundRequest, Status, TxnResult};
+use starpos::{
+    BarcodePayRequest, Client, QrPayRequest, RefundRequest, RevokeRequest, Status, TxnResult,
+};
 use starpos_sim::{Fault, OrderKind, SimConfig, Simulator};
 use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
@@ -50,6 +56,8 @@ const URL: &str = "STARPOS_CRASH_URL";
 const JOURNAL: &str = "STARPOS_CRASH_JOURNAL";
 /// `<orderNo> <fen>`: a paid order the sales child refunds first.
 const REFUND: &str = "STARPOS_CRASH_REFUND";
+/// `<tradeNo>`: a paid sale the sales child revokes first.
+const REVOKE: &str = "STARPOS_CRASH_REVOKE";
 /// The recovery's deadline, ms.
 const DEADLINE: &str = "STARPOS_CRASH_DEADLINE_MS";
 
@@ -67,6 +75,8 @@ fn client(base_url: &str, journal: &Path) -> Client {
     .with_base_url(base_url)
     .with_timeouts(Duration::from_secs(1), Duration::from_millis(400));
     c.journal_path = Some(journal.to_owned());
+    // A QR order the payer does not scan in time is revoked (the closed loop).
+    c.revoke_on_give_up = true;
     Client::new(c).expect("a valid configuration")
 }
 
@@ -107,6 +117,20 @@ fn refund(client: &Client, out: &mut std::io::Stdout, order_no: &str, fen: u64) 
     }
 }
 
+/// A revoke of the sale `trade_no`: `FINAL <tradeNo> <result>` or `NOTHING <tradeNo>`.
+fn revoke(client: &Client, out: &mut std::io::Stdout, trade_no: &str) {
+    match client.revoke(&RevokeRequest {
+        qry_no: trade_no,
+        ..Default::default()
+    }) {
+        Ok(done) => {
+            let result = done.result.map_or('-', |r| r.as_char());
+            say(out, format_args!("FINAL {} {result}", done.trade_no));
+        }
+        Err(e) => failed(out, &e, None),
+    }
+}
+
 /// The sales child: sales (and refunds of what it sold) until killed, printing `FINAL
 /// <tradeNo> <result>` for each it saw end and `NOTHING <tradeNo> <status>` for each it was
 /// told moved no money.
@@ -122,6 +146,9 @@ fn sales_child(base_url: &str, journal: &Path) -> ! {
         .map(|(o, f)| (o.to_owned(), f.parse().unwrap_or(0)))
     {
         refund(&client, &mut out, &order_no, fen);
+    }
+    if let Ok(trade_no) = std::env::var(REVOKE) {
+        revoke(&client, &mut out, &trade_no);
     }
     let mut paid: Option<(String, u64)> = None;
     for n in 0u64.. {
@@ -153,11 +180,17 @@ fn sales_child(base_url: &str, journal: &Path) -> ! {
                 total_amount: 20 + n,
                 ..Default::default()
             });
+            // Every other QR order is never scanned: the wait gives up, and the order is
+            // revoked so that a late scan cannot pay it (the closed loop).
+            let scanned = n / 3 % 2 == 0;
+            let deadline = Duration::from_millis(if scanned { 1000 } else { 60 });
             match made {
                 Ok(made) => {
-                    confirm(&control, &made.trade_no);
+                    if scanned {
+                        confirm(&control, &made.trade_no);
+                    }
                     client
-                        .wait(&made.trade_no, fast, Duration::from_secs(1))
+                        .wait(&made.trade_no, fast, deadline)
                         .map_err(|w| failed(&mut out, &w.error, Some(&made.trade_no)))
                         .ok()
                         .map(|mut d| {
@@ -242,7 +275,12 @@ impl Lcg {
     }
 }
 
-const PAYS: [&str; 3] = ["sdkBarcodePay", "sdkBarcodePosPay", "sdkRefundBarcodePay"];
+const PAYS: [&str; 4] = [
+    "sdkBarcodePay",
+    "sdkBarcodePosPay",
+    "sdkRefundBarcodePay",
+    "RevokeBarcodepay",
+];
 const QUERY: &str = "sdkQryBarcodePay";
 
 /// What the child, the recoveries and the journal said, to hold against the simulator.
@@ -364,7 +402,8 @@ fn crash_loop(kills: u64) {
         // What goes wrong while the child sells.
         if kill % 4 == 1 {
             // The answer is held: the kill comes while the child waits for it.
-            let endpoint = random.pick(&["sdkBarcodePay", "sdkBarcodePosPay", QUERY, PAYS[2]]);
+            let endpoint =
+                random.pick(&["sdkBarcodePay", "sdkBarcodePosPay", QUERY, PAYS[2], PAYS[3]]);
             sim.inject_for(Some(endpoint), 1, Fault::Delay { ms: 300 });
         } else {
             match random.below(8) {
@@ -393,6 +432,20 @@ fn crash_loop(kills: u64) {
                 let fen = if random.below(2) == 0 { o.amount } else { 1 };
                 format!("{} {fen}", o.order_no)
             });
+        // And now and then by revoking a paid sale of an earlier child (the same day only:
+        // after the gateway's clock has passed midnight, the refusal is proof nothing moved).
+        let revoke_first = (refund_first.is_none() && random.below(3) == 0)
+            .then(|| {
+                sim.orders().into_iter().find(|o| {
+                    o.kind == OrderKind::Barcode
+                        && o.state == 'S'
+                        && o.refunded == 0
+                        && o.revoke.is_none()
+                        && !refunded.contains(&o.order_no)
+                })
+            })
+            .flatten()
+            .map(|o| o.trade_no);
         let mut cmd = Command::new(std::env::current_exe().unwrap());
         cmd.args([test.as_str(), "--exact", "--nocapture", "--test-threads=1"])
             .arg("--include-ignored")
@@ -400,10 +453,14 @@ fn crash_loop(kills: u64) {
             .env(URL, sim.base_url())
             .env(JOURNAL, &journal)
             .env_remove(REFUND)
+            .env_remove(REVOKE)
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
         if let Some(refund) = &refund_first {
             cmd.env(REFUND, refund);
+        }
+        if let Some(sale) = &revoke_first {
+            cmd.env(REVOKE, sale);
         }
         clock_shim::offset(&mut cmd, wall_offset.as_secs() as i64);
         let mut child = cmd.spawn().unwrap();
@@ -493,13 +550,26 @@ fn crash_loop(kills: u64) {
         .flat_map(|o| o.refunds.iter())
         .map(|r| (r.trade_no.as_str(), r.amount))
         .collect();
+    // The revokes the gateway carried out: the revoke's tradeNo → the sale's.
+    let revokes: HashMap<&str, &str> = orders
+        .iter()
+        .filter_map(|o| {
+            o.revoke
+                .as_ref()
+                .map(|r| (r.trade_no.as_str(), o.trade_no.as_str()))
+        })
+        .collect();
     assert!(
         orders.len() as u64 >= kills / 4,
         "the children made sales: {}",
         orders.len()
     );
     // The promise: "no money moved" only where none did.
-    for order in orders.iter().filter(|o| o.state == 'S') {
+    // (A sale paid and then revoked was paid too: its money moved, and moved back.)
+    let was_paid = |o: &&starpos_sim::Order| {
+        o.state == 'S' || o.revoke.as_ref().is_some_and(|r| r.returned > 0)
+    };
+    for order in orders.iter().filter(was_paid) {
         if let Some(who) = said.nothing.get(&order.trade_no) {
             panic!(
                 "{} is paid at the gateway, but {who} said no money moved: {:?}",
@@ -515,6 +585,26 @@ fn crash_loop(kills: u64) {
                 entries.get(*trade_no)
             );
         }
+    }
+    for (revoke, sale) in &revokes {
+        if let Some(who) = said.nothing.get(*revoke) {
+            panic!(
+                "revoke {revoke} of {sale} is done at the gateway, but {who} said nothing \
+                 moved: {:?}",
+                entries.get(*revoke)
+            );
+        }
+        let entry = entries
+            .get(*revoke)
+            .unwrap_or_else(|| panic!("revoke {revoke} was sent before it was journaled"));
+        assert!(
+            entry.kind == Kind::Revoke
+                && entry.settled
+                && entry.status == Status::Ok
+                && entry.result == Some(TxnResult::Success)
+                && entry.order_no == *sale,
+            "revoke {revoke} of {sale} is done at the gateway, but the journal says {entry:?}"
+        );
     }
     for order in &orders {
         let entry = entries
@@ -557,8 +647,19 @@ fn crash_loop(kills: u64) {
         let state = orders
             .iter()
             .find(|o| &o.trade_no == trade_no)
-            .map(|o| o.state)
-            .or_else(|| refunds.contains_key(trade_no.as_str()).then_some('S'));
+            .map(|o| match &o.revoke {
+                // Paid, as reported, then revoked by a later child.
+                Some(r) if *result == 'S' && r.was != 'A' => 'S',
+                _ => o.state,
+            })
+            .or_else(|| refunds.contains_key(trade_no.as_str()).then_some('S'))
+            .or_else(|| revokes.contains_key(trade_no.as_str()).then_some('S'));
+        let journaled = entries.get(trade_no);
+        if state.is_none() && *result == 'F' && journaled.is_some_and(|e| e.kind == Kind::Revoke) {
+            // A revoke that undid nothing (its sale had failed): the gateway keeps no record
+            // of it, and the sale is not revoked (checked above: its state is the journal's).
+            continue;
+        }
         assert_eq!(
             state,
             Some(*result),
@@ -577,14 +678,15 @@ fn crash_loop(kills: u64) {
         .count();
     eprintln!(
         "crash loop: {kills} kills (restarts at once {}, 11 min later by the terminal's clock {}, \
-         the gateway's {}, both {}), {} orders, {} refunds, {} journaled, {} reported final, \
-         {} said no money moved ({never_arrived} never arrived)",
+         the gateway's {}, both {}), {} orders, {} refunds, {} revokes, {} journaled, {} \
+         reported final, {} said no money moved ({never_arrived} never arrived)",
         jumps[0],
         jumps[1],
         jumps[2],
         jumps[3],
         orders.len(),
         refunds.len(),
+        revokes.len(),
         entries.len(),
         said.finals.len(),
         said.nothing.len()
