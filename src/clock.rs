@@ -17,15 +17,29 @@ pub fn local_txn_time() -> String {
     if !ok {
         return "19700101000000".to_owned();
     }
-    format!(
-        "{:04}{:02}{:02}{:02}{:02}{:02}",
-        tm.tm_year + 1900,
-        tm.tm_mon + 1,
-        tm.tm_mday,
-        tm.tm_hour,
-        tm.tm_min,
-        tm.tm_sec
-    )
+    let mut out = String::with_capacity(14);
+    for (value, width) in [
+        (tm.tm_year + 1900, 4),
+        (tm.tm_mon + 1, 2),
+        (tm.tm_mday, 2),
+        (tm.tm_hour, 2),
+        (tm.tm_min, 2),
+        (tm.tm_sec, 2),
+    ] {
+        // localtime_r gives each part within its width (a year after 9999 is cut to 4 digits).
+        push_digits(&mut out, u64::try_from(value).unwrap_or(0), width);
+    }
+    out
+}
+
+/// Appends the last `width` decimal digits of `value`, zero-padded: what `{:0width$}` gives
+/// for a value below 10^width, without the formatting machinery (per-call work: every request
+/// has a `txnTime`, every sale a `tradeNo`).
+fn push_digits(out: &mut String, value: u64, width: u32) {
+    for place in (0..width).rev() {
+        let digit = value / 10u64.pow(place) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
 }
 
 /// Seconds from 1970-01-01 to the moment a `yyyyMMddHHmmss` text names, read as if it were
@@ -141,11 +155,8 @@ pub fn new_trade_no(trm_no: &str) -> String {
     }
     let mut out = String::with_capacity(trm_no.len() + 13 + TRADE_NO_RANDOM_CHARS);
     out.push_str(trm_no);
-    // Below 10^13, so it fits a u64 (formatting a u128 would link in its own code).
-    let _ = std::fmt::Write::write_fmt(
-        &mut out,
-        format_args!("{:013}", (millis % 10u128.pow(13)) as u64),
-    );
+    // The last 13 digits (below 10^13, so they fit a u64).
+    push_digits(&mut out, (millis % 10u128.pow(13)) as u64, 13);
     // 256 is not a multiple of 62: the first 8 letters come a little more often (5 in 256
     // rather than 4), which leaves about 95 bits of the 16 characters' entropy.
     out.extend(
@@ -159,6 +170,20 @@ pub fn new_trade_no(trm_no: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_are_zero_padded_to_their_width() {
+        let mut out = String::new();
+        push_digits(&mut out, 7, 4);
+        push_digits(&mut out, 2026, 4);
+        push_digits(&mut out, 0, 2);
+        push_digits(&mut out, 1_764_633_600_123, 13);
+        push_digits(&mut out, 123_456, 2);
+        assert_eq!(out, "0007202600176463360012356");
+        let now = local_txn_time();
+        assert_eq!(now.len(), 14, "{now}");
+        assert!(sys_time_secs(&now).is_some(), "a real moment: {now}");
+    }
 
     #[test]
     fn sys_times_read_as_seconds() {
