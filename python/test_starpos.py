@@ -31,6 +31,7 @@ test, whatever its outcome, so a run leaves the simulators as it found them.
 """
 
 import ctypes
+import dataclasses
 import json
 import os
 import random
@@ -365,6 +366,48 @@ class Abi(unittest.TestCase):
                 for (field, t), (_, ht) in zip(mine, fields):
                     self.assertEqual(ctypes.sizeof(t), ctypes.sizeof(ht), field)
                     self.assertEqual(getattr(t, "_type_", t), getattr(ht, "_type_", ht), field)
+
+    #: Each answer class and its response struct, as the header names them.
+    ANSWERS = {
+        "QryResult": "starpos_qry_response",
+        "PayResult": "starpos_pay_response",
+        "QueryResult": "starpos_query_response",
+        "RefundResult": "starpos_refund_response",
+        "RevokeResult": "starpos_revoke_response",
+        "BarcodePayResult": "starpos_barcode_pay_response",
+        "QrPayResult": "starpos_qr_pay_response",
+    }
+
+    def test_answer_classes_have_exactly_the_response_structs_fields(self):
+        # From the header itself, not the mirror: drift in either cannot pass silently.
+        structs = header_structs()
+        for cls_name, struct in self.ANSWERS.items():
+            with self.subTest(cls=cls_name):
+                cls = getattr(starpos, cls_name)
+                want = [f for f, _ in structs[struct] if f != "error"]
+                self.assertEqual([f.name for f in dataclasses.fields(cls)], want)
+                self.assertFalse(hasattr(cls, "error"))
+                types = {f.name: f.type for f in dataclasses.fields(cls)}
+                self.assertEqual(types["verified"], "bool")
+                self.assertEqual(types.get("result", "Optional[str]"), "Optional[str]")
+                self.assertEqual(types["return_code"], "str")
+                self.assertTrue(cls.__doc__ and cls.__doc__.startswith("What "), cls_name)
+
+    def test_secrets_stay_out_of_repr(self):
+        for cls_name in self.ANSWERS:
+            with self.subTest(cls=cls_name):
+                cls = getattr(starpos, cls_name)
+                values = {}
+                for f in dataclasses.fields(cls):
+                    values[f.name] = {"bool": True, "int": 1, "Optional[str]": "S"}.get(
+                        f.type, "SECRET-" + f.name if f.name in ("app_id_key", "open_id") else "x"
+                    )
+                text = repr(cls(**values))
+                self.assertNotIn("SECRET", text)
+                self.assertNotIn("app_id_key", text)
+                self.assertNotIn("open_id", text)
+        self.assertIn("app_id_key", {f.name for f in dataclasses.fields(starpos.QryResult)})
+        self.assertIn("open_id", {f.name for f in dataclasses.fields(starpos.BarcodePayResult)})
 
     def test_struct_sizes_match_rust(self):
         sizes = os.environ.get("STARPOS_ABI_SIZES")

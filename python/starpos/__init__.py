@@ -46,7 +46,8 @@ The package, by role (everything public is imported here; the modules are privat
 - ``_loader``: finds and loads libstarpos and declares the signatures on it;
 - ``_text``: text and numbers across the C boundary, the last error, the buffer-writing calls;
 - ``_errors``: :class:`Status`, :class:`StarposError` and its subclasses, the status helpers;
-- ``_results``: the result dataclasses;
+- ``_results``: the result dataclasses (the answer ones made at import from ``_abi``'s
+  response structs, so their fields are the header's);
 - ``_functions``: the module functions (``oauth_url``, ``jsapi_params``, ``sign_json``, ...);
 - ``_till``: :class:`Cancel` (ends a wait from another thread) and :class:`Progress` (what a
   client's ``progress`` callable is told while it waits);
