@@ -191,12 +191,15 @@ fn revoked(entries: &[Entry], trade_no: &str, sys_time: &str, open_sales: bool) 
     out
 }
 
-/// Records that the sale `trade_no` is revoked ([`revoked`]): called when a revoke answers
-/// `S`. Logged, never failed: the revoke's own entry is settled by [`end`] either way.
-pub(crate) fn learn_revoked(journal: &Journal, trade_no: &str, sys_time: &str) {
+/// Records that the sale `trade_no` is revoked ([`revoked`]): called by [`end`] when the
+/// revoke `revoke_id` answered `S`, before that revoke's own entry is settled (which [`end`]
+/// writes itself, so it is left out here). Logged, never failed.
+fn learn_revoked(journal: &Journal, trade_no: &str, sys_time: &str, revoke_id: &str) {
     let learned = journal.entries().and_then(|entries| {
         for entry in revoked(&entries, trade_no, sys_time, true) {
-            journal.update(&entry)?;
+            if entry.id != revoke_id {
+                journal.update(&entry)?;
+            }
         }
         Ok(())
     });
@@ -300,6 +303,18 @@ pub(crate) fn settle_lost_pay(journal: &Journal, entry: &mut Entry) -> bool {
 /// Words for a sale a recovery query of `qry_no` left open, by what the query gave.
 pub(crate) fn still_open(entry: &mut Entry, qry_no: &str, queried: Result<&QueryResponse, &Error>) {
     entry.error = match queried {
+        Ok(answer) if entry.kind == Kind::Revoke && !entry.answered() && entry.not_found > 0 => {
+            format!(
+                "not confirmed yet: the sale {qry_no} is still {} at the gateway (a revoke that \
+                 went through makes it D); {} such answer(s) since sysTime {}: \"never arrived\" \
+                 needs {} over {} minutes of the gateway's clock",
+                crate::model::result_text(answer.result),
+                entry.not_found,
+                entry.not_found_since,
+                crate::journal::NEVER_ARRIVED_ANSWERS,
+                crate::journal::NEVER_ARRIVED_SPAN_SECS / 60
+            )
+        }
         Ok(answer) if entry.kind == Kind::Revoke => format!(
             "not confirmed yet: the sale {qry_no} is still {} at the gateway; a revoke that went \
              through makes it D",
@@ -395,7 +410,10 @@ fn not_found(entry: &mut Entry, sys_time: &str, what: impl FnOnce() -> String) {
 /// What the sale `qry_no`'s answer teaches its open revokes: `D` (revoked) settles them `S`
 /// and the sale `D` ([`revoked`], also a sale settled `S` before: the order is no longer
 /// paid); `F` (the sale failed, so there was nothing to undo) settles them `F`, nothing
-/// moved; anything else leaves them open (a revoke that went through shows as `D`).
+/// moved; `S` or `A` (still paid, or still waiting: not revoked) is "not known" evidence for
+/// each that never had an answer ([`not_found`]: settled "never arrived" only on the same
+/// proof as a sale's, docs/protocol.md section 12 rule 4); anything else (`Z`) leaves them
+/// open.
 fn learn_revokes(entries: &[Entry], qry_no: &str, answer: &QueryResponse) -> Vec<Entry> {
     let open = |e: &&Entry| e.kind == Kind::Revoke && !e.settled && e.order_no == qry_no;
     if !entries.iter().any(|e| open(&e)) {
@@ -414,6 +432,21 @@ fn learn_revokes(entries: &[Entry], qry_no: &str, answer: &QueryResponse) -> Vec
                 }
                 settle(&mut entry, true);
                 entry.error = format!("the sale {qry_no} failed: there was nothing to revoke");
+                entry
+            })
+            .collect(),
+        Some(still @ (TxnResult::Success | TxnResult::Waiting)) => entries
+            .iter()
+            .filter(open)
+            .map(|before| {
+                let mut entry = before.clone();
+                not_found(&mut entry, &answer.sys_time, || {
+                    format!(
+                        "the sale {qry_no} it revokes was still {} every time (a revoke that \
+                         went through makes it D)",
+                        crate::model::result_text(Some(still))
+                    )
+                });
                 entry
             })
             .collect(),
@@ -545,6 +578,13 @@ pub(crate) fn end(journal: &Journal, entry: &mut Entry, outcome: Result<Learned<
             // reached the gateway; no money moved.
             entry.settled = !e.in_doubt();
         }
+    }
+    if kind == Kind::Revoke && entry.settled && entry.result == Some(TxnResult::Success) {
+        // The sale's `D` is written first. A power cut between the two writes then leaves
+        // this revoke open, and recovery's query of the sale (`D`) settles it `S`; in the
+        // other order the revoke would be settled and its sale stay `S` for good, since
+        // nothing queries a settled sale.
+        learn_revoked(journal, &entry.order_no, &entry.sys_time, &entry.id);
     }
     if let Err(e) = journal.update(entry) {
         // The sale stays open in the journal: recovery will query it. Safe, so the

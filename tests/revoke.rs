@@ -126,6 +126,117 @@ fn a_paid_sale_revoked_queries_d_and_the_journal_and_summary_say_so() {
     assert_eq!((paid, revoked), (0, 730));
 }
 
+/// A revoke answered `S` makes two journal writes: the sale `D`, then the revoke settled.
+/// Power lost before the second (its line never reached the disk) leaves the revoke open
+/// and the sale `D`, and the next start's recovery settles the revoke. In the other order
+/// the cut would leave the revoke settled and the sale `S`, paid, for good.
+#[test]
+fn a_power_cut_between_the_revokes_two_journal_writes_loses_neither() {
+    let sim = sim();
+    let dir = TempDir::new("revoke-cut");
+    let t = till(&sim, &dir);
+    let sale = waiting_sale(&t.cfg.raw, 310);
+    assert!(sim.confirm(&sale), "the payer pays");
+    assert_eq!(query(&t.cfg.raw, &sale).result as u8, b'S');
+    let (st, out) = revoke(&t.cfg.raw, &sale);
+    assert_eq!(st, STARPOS_OK, "{}", text(&out.error));
+    let own = text(&out.trade_no);
+
+    // The journal as the disk holds it when the power goes before the last write.
+    let path = dir.join("sales.journal");
+    let bytes = std::fs::read(&path).unwrap();
+    let body = &bytes[..bytes.len() - 1];
+    let cut = body.iter().rposition(|b| *b == b'\n').unwrap() + 1;
+    let lost = String::from_utf8_lossy(&bytes[cut..]).into_owned();
+    assert!(
+        lost.contains(&own),
+        "the last write is the revoke's: {lost}"
+    );
+    std::fs::write(&path, &bytes[..cut]).unwrap();
+
+    // The next start: a new client on that journal.
+    let mut rust = config(&sim);
+    rust.journal_path = Some(path);
+    let client = Client::new(rust).unwrap();
+    let entry = |kind: Kind, trade_no: &str| {
+        client
+            .journal_entries()
+            .unwrap()
+            .into_iter()
+            .find(|e| e.kind == kind && e.trade_no == trade_no)
+            .unwrap_or_else(|| panic!("no {kind:?} {trade_no} in the journal"))
+    };
+    let s = entry(Kind::BarcodePay, &sale);
+    assert_eq!(
+        (s.result, s.settled),
+        (Some(TxnResult::Revoked), true),
+        "{s:?}"
+    );
+    assert!(
+        !entry(Kind::Revoke, &own).settled,
+        "the revoke's settling was lost"
+    );
+    client.recover(Duration::from_secs(10), |_| {}).unwrap();
+    let r = entry(Kind::Revoke, &own);
+    assert_eq!(
+        (r.result, r.settled, r.amount),
+        (Some(TxnResult::Success), true, 310),
+        "{r:?}"
+    );
+    let s = entry(Kind::BarcodePay, &sale);
+    assert_eq!(
+        (s.result, s.settled),
+        (Some(TxnResult::Revoked), true),
+        "{s:?}"
+    );
+}
+
+/// A revoke journaled when the power went, never sent: its sale still queries `S`. That is
+/// "not known" evidence like a sale's refusal, so recovery settles the revoke "never arrived"
+/// (nothing moved: the sale stays paid) only after three such answers over ten minutes of
+/// the gateway's clock, and not before.
+#[test]
+fn a_revoke_that_never_left_is_settled_never_arrived_on_proof_only() {
+    use starpos::journal::{Journal, DEFAULT_RETENTION};
+    use starpos::Status;
+    let sim = sim();
+    let dir = TempDir::new("revoke-unsent");
+    let t = till(&sim, &dir);
+    let sale = waiting_sale(&t.cfg.raw, 55);
+    assert!(sim.confirm(&sale), "the payer pays");
+    assert_eq!(query(&t.cfg.raw, &sale).result as u8, b'S');
+    let mut unsent = Entry::new(Kind::Revoke);
+    unsent.trade_no = starpos::unversioned::clock::new_trade_no(starpos_sim::DEFAULT_TRM_NO);
+    unsent.order_no = sale.clone();
+    unsent.txn_time = starpos::unversioned::clock::local_txn_time();
+    Journal::open(&dir.join("sales.journal"), DEFAULT_RETENTION)
+        .unwrap()
+        .begin(unsent.clone())
+        .unwrap();
+
+    let recover = || {
+        t.client
+            .recover(Duration::from_millis(1200), |_| {})
+            .unwrap();
+        t.entry(Kind::Revoke, &unsent.trade_no)
+    };
+    for _ in 0..2 {
+        let r = recover();
+        assert!(!r.settled, "not on this little evidence: {r:?}");
+        sim.advance(Duration::from_secs(6 * 60));
+    }
+    let r = recover();
+    assert_eq!(
+        (r.settled, r.status, r.result),
+        (true, Status::Gateway, None),
+        "{r:?}"
+    );
+    assert!(r.error.contains("never arrived"), "{}", r.error);
+    assert_eq!(sim.order(&sale).unwrap().state, 'S');
+    let s = t.entry(Kind::BarcodePay, &sale);
+    assert_eq!((s.result, s.settled), (Some(TxnResult::Success), true));
+}
+
 #[test]
 fn the_request_carries_the_fields_the_spec_names() {
     let sim = sim();

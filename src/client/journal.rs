@@ -50,14 +50,6 @@ impl Client {
         outcome
     }
 
-    /// Records in the journal (if any) that the sale `trade_no` is revoked: a revoke of it
-    /// answered `S` ([`ledger::learn_revoked`]).
-    pub(crate) fn journal_revoked(&self, trade_no: &str, sys_time: &str) {
-        if let Ok(Some(journal)) = self.journal() {
-            ledger::learn_revoked(&journal, trade_no, sys_time);
-        }
-    }
-
     /// The first half of [`Client::journaled`]: the sale recorded and synced, with the
     /// `txnTime` it will be sent with; `None` without a journal.
     fn journal_begin(

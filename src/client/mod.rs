@@ -263,30 +263,25 @@ impl Client {
     pub fn revoke(&self, request: &RevokeRequest) -> Result<RevokeResponse, Error> {
         let own = self.numbered(request.outgoing()?);
         let trade_no = own.trade_no();
-        let answer = self
-            .journaled(
-                Kind::Revoke,
-                &own,
-                request.txn_time,
-                |txn_time| {
-                    self.exchange_sdk(RevokeRequest::ENDPOINT, txn_time, &own, None)
-                        .and_then(|answer| RevokeResponse::from_answer(&answer, trade_no))
-                },
-                |a| Learned {
-                    result: a.result,
-                    settled: a.result.is_some_and(|r| r != TxnResult::Unknown),
-                    log_no: &a.log_no,
-                    order_no: "",
-                    amount: a.amount,
-                    sys_time: &a.sys_time,
-                    pay_channel: &a.pay_channel,
-                },
-            )
-            .map_err(|e| e.with_trade_no(trade_no))?;
-        if answer.result == Some(TxnResult::Success) {
-            self.journal_revoked(request.qry_no, &answer.sys_time);
-        }
-        Ok(answer)
+        self.journaled(
+            Kind::Revoke,
+            &own,
+            request.txn_time,
+            |txn_time| {
+                self.exchange_sdk(RevokeRequest::ENDPOINT, txn_time, &own, None)
+                    .and_then(|answer| RevokeResponse::from_answer(&answer, trade_no))
+            },
+            |a| Learned {
+                result: a.result,
+                settled: a.result.is_some_and(|r| r != TxnResult::Unknown),
+                log_no: &a.log_no,
+                order_no: "",
+                amount: a.amount,
+                sys_time: &a.sys_time,
+                pay_channel: &a.pay_channel,
+            },
+        )
+        .map_err(|e| e.with_trade_no(trade_no))
     }
 
     /// Any endpoint: `fields_json` is a JSON object of the endpoint's own fields; `orgNo`,
