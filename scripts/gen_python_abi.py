@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Generates python/starpos/_abi.py, the ctypes mirror of the C header, from include/starpos.h.
+"""Generates python/starpos/_abi.py, the ctypes mirror of the C header, and
+python/starpos/_answers.py, the answer dataclasses, from include/starpos.h.
 
     python3 scripts/gen_python_abi.py            # rewrites python/starpos/_abi.py
     python3 scripts/gen_python_abi.py --check    # exit 1 (and a diff) when it is out of date
 
 Options: --header FILE (default include/starpos.h), --out FILE (default
-python/starpos/_abi.py). Standard library only.
+python/starpos/_abi.py), --answers-out FILE (default python/starpos/_answers.py). Standard
+library only.
 
 The header is cbindgen's (build.rs, cbindgen.toml) and regular: doc comments (``/** ... */``)
 before each item, ``#define STARPOS_<NAME> <integer>``, ``typedef enum <name> { ... } <name>;``,
@@ -42,6 +44,59 @@ SCALARS = {
     "int64_t": "ctypes.c_int64",
     "uint64_t": "ctypes.c_uint64",
     "size_t": "ctypes.c_size_t",
+}
+
+
+ANSWERS_OUT = os.path.join(ROOT, "python", "starpos", "_answers.py")
+
+#: The Python API's answer classes, written into ``_answers.py``: each (class name, its
+#: response struct, docstring). The fields are the struct's, in its order: ``char`` arrays
+#: ``str``, ``result`` (one ``char``) ``Optional[str]``, ``uint64_t`` fen ``int``, ``bool``
+#: ``bool``; ``error`` is left out (it goes into the exception); fields after ``verified``
+#: (appended later, for the ABI) take a default. Only what no struct can say, what the answer
+#: means to a Python caller, is written here.
+ANSWER_CLASSES: List[Tuple[str, str, str]] = [
+    ("QryResult", "starpos_qry_response",
+     """What ``pubSigQry`` answered: the merchant's WeChat official account (``app_id``, for
+:func:`oauth_url`; ``app_id_key`` its secret: never log it, left out of ``repr``)."""),
+    ("PayResult", "starpos_pay_response",
+     """What ``pubSigPay`` answered. ``result`` is 'A' or 'Z' by design: follow with
+:meth:`Client.wait` on ``log_no``."""),
+    ("QueryResult", "starpos_query_response",
+     """What the order query answered. ``result``: 'S' paid, 'F' failed, 'D' revoked (final);
+'A', 'Z' (query again). ``order_no`` is the channel order number a refund needs. ``trade_no``:
+the ``tradeNo`` this query was sent with (after :meth:`Client.wait` that of its last query;
+after :meth:`Client.barcode_sale` the sale's own). ``ref_amt``: fen already refunded
+(answered to version "V1.0.1"; else 0). ``add_field``: ``addField`` (<= 256 GBK bytes), ""
+when not answered."""),
+    ("RefundResult", "starpos_refund_response",
+     """What the refund answered. ``result``: 'S' refunded, 'F' failed, 'Z' unknown.
+``trade_no``: the ``tradeNo`` the refund was sent with (after an in-doubt failure, query
+it)."""),
+    ("RevokeResult", "starpos_revoke_response",
+     """What the revoke (``RevokeBarcodepay``) answered. ``result``: 'S' revoked (the sale now
+queries 'D'), 'F' not revoked, 'Z' unknown: :meth:`Client.wait` on the sale's ``trade_no``
+until final ('D' = revoked). ``trade_no`` here is this revoke's own."""),
+    ("BarcodePayResult", "starpos_barcode_pay_response",
+     """What the barcode pay (``sdkBarcodePay``) answered. ``result``: 'S' paid, 'F' failed
+(final); 'A' the payer is entering a password, 'Z' unknown: :meth:`Client.wait` on
+``trade_no`` (the sale's, generated when none was given) until final, never pay again.
+``order_no``: the channel's order number (a refund needs it). ``open_id``: the payer's openid
+in WeChat when answered ("" otherwise); a secret, left out of ``repr``."""),
+    ("QrPayResult", "starpos_qr_pay_response",
+     """What the QR pay (``sdkBarcodePosPay``) answered. ``result`` 'S' means the QR order was
+made, NOT that it is paid: show ``pay_code`` (valid for 15 minutes) as a QR code, then
+:meth:`Client.wait` on ``trade_no`` until final. 'F' = no order; 'Z' = unknown: query."""),
+]
+#: Answer fields ``repr`` never shows (secrets).
+ANSWER_SECRETS = frozenset({"app_id_key", "open_id"})
+#: Response-struct fields that are not answer attributes.
+NOT_ATTRIBUTES = frozenset({"error"})
+#: An answer attribute's type and the default it takes after ``verified``, by ctypes type.
+ANSWER_TYPES = {
+    "ctypes.c_char": ("Optional[str]", "None"),
+    "ctypes.c_bool": ("bool", "False"),
+    "ctypes.c_uint64": ("int", "0"),
 }
 
 
@@ -344,39 +399,96 @@ def render(header: Header) -> str:
     return "\n".join(out)
 
 
+def render_answers(header: Header) -> str:
+    """``_answers.py``: the answer dataclasses of :data:`ANSWER_CLASSES`."""
+    structs = {name: fields for name, _, fields in header.structs}
+    out = [
+        '"""The answer classes: one dataclass per response struct of ``include/starpos.h``, its',
+        "fields in the struct's order (see ``ANSWER_CLASSES`` in the generator for the rules).",
+        "",
+        "GENERATED from include/starpos.h by scripts/gen_python_abi.py, with ``_abi.py``: do not",
+        f"edit; regenerate with ``{COMMAND}``. CI checks it is up to date.",
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "import dataclasses",
+        "from typing import Optional",
+        "",
+    ]
+    for cls, struct, doc in ANSWER_CLASSES:
+        if struct not in structs:
+            raise HeaderError(f"{cls}: the header has no struct {struct!r}")
+        out += ["", "@dataclasses.dataclass", f"class {cls}:"]
+        out += docstring(doc, "    ")
+        out.append("")
+        after_verified = False
+        for field, t in structs[struct]:
+            if field in NOT_ATTRIBUTES:
+                continue
+            if t in ANSWER_TYPES:
+                py, default = ANSWER_TYPES[t]
+            elif re.fullmatch(r"ctypes\.c_char \* \w+", t):
+                py, default = "str", '""'
+            else:
+                raise HeaderError(f"{struct}.{field}: no answer attribute type for {t!r}")
+            opts = []
+            if field in ANSWER_SECRETS:
+                opts.append("repr=False")
+            if after_verified:
+                opts.append(f"default={default}")
+            if not opts:
+                out.append(f"    {field}: {py}")
+            elif opts == [f"default={default}"]:
+                out.append(f"    {field}: {py} = {default}")
+            else:
+                out.append(f"    {field}: {py} = dataclasses.field({', '.join(opts)})")
+            after_verified = after_verified or field == "verified"
+        out.append("")
+    return "\n".join(out[:-1]) + "\n"
+
+
+def check_or_write(path: str, text: str, check: bool, header: str) -> int:
+    """Compares ``path`` with ``text`` (``check``: 1 and a diff when they differ) or writes it."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            current: Optional[str] = f.read()
+    except FileNotFoundError:
+        current = None
+    if check:
+        if current == text:
+            print(f"{os.path.relpath(path)} is up to date")
+            return 0
+        sys.stdout.writelines(difflib.unified_diff(
+            (current or "").splitlines(True), text.splitlines(True),
+            f"{path} (committed)", f"{path} (from {header})"))
+        print(f"{path} differs from what {header} generates: run `{COMMAND}` and "
+              "commit it", file=sys.stderr)
+        return 1
+    if current != text:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        print(f"wrote {path}")
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true",
                         help="fail (exit 1, with a diff) when the file is out of date")
     parser.add_argument("--header", default=HEADER)
     parser.add_argument("--out", default=OUT)
+    parser.add_argument("--answers-out", default=ANSWERS_OUT)
     args = parser.parse_args(argv)
     with open(args.header, encoding="utf-8") as f:
         try:
-            text = render(parse(f.read()))
+            header = parse(f.read())
+            abi, answers = render(header), render_answers(header)
         except HeaderError as e:
             print(f"gen_python_abi: {args.header}: {e}", file=sys.stderr)
             return 2
-    try:
-        with open(args.out, encoding="utf-8") as f:
-            current: Optional[str] = f.read()
-    except FileNotFoundError:
-        current = None
-    if args.check:
-        if current == text:
-            print(f"{os.path.relpath(args.out)} is up to date")
-            return 0
-        sys.stdout.writelines(difflib.unified_diff(
-            (current or "").splitlines(True), text.splitlines(True),
-            f"{args.out} (committed)", f"{args.out} (from {args.header})"))
-        print(f"{args.out} differs from what {args.header} generates: run `{COMMAND}` and "
-              "commit it", file=sys.stderr)
-        return 1
-    if current != text:
-        with open(args.out, "w", encoding="utf-8") as f:
-            f.write(text)
-        print(f"wrote {args.out}")
-    return 0
+    return max(check_or_write(args.out, abi, args.check, args.header),
+               check_or_write(args.answers_out, answers, args.check, args.header))
 
 
 if __name__ == "__main__":

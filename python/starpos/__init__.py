@@ -46,8 +46,10 @@ The package, by role (everything public is imported here; the modules are privat
 - ``_loader``: finds and loads libstarpos and declares the signatures on it;
 - ``_text``: text and numbers across the C boundary, the last error, the buffer-writing calls;
 - ``_errors``: :class:`Status`, :class:`StarposError` and its subclasses, the status helpers;
-- ``_results``: the result dataclasses (the answer ones made at import from ``_abi``'s
-  response structs, so their fields are the header's);
+- ``_answers``: the answer dataclasses, generated with ``_abi`` from the header's response
+  structs (so their fields are the header's, and a type checker sees them);
+- ``_results``: the journal's dataclasses, and the results and errors made from a response
+  struct;
 - ``_functions``: the module functions (``oauth_url``, ``jsapi_params``, ``sign_json``, ...);
 - ``_till``: :class:`Cancel` (ends a wait from another thread) and :class:`Progress` (what a
   client's ``progress`` callable is told while it waits);

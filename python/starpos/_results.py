@@ -6,114 +6,21 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
-from typing import Any, Dict, Optional, Tuple, TypeVar, Type, Union
+from typing import Any, Dict, Optional, TypeVar, Type, Union
 
-from . import _abi
+# The answers' classes: generated with the mirror from the header's response structs
+# (``_answers.py``, scripts/gen_python_abi.py), plain dataclasses a type checker sees.
+from ._answers import (
+    BarcodePayResult as BarcodePayResult,
+    PayResult as PayResult,
+    QrPayResult as QrPayResult,
+    QryResult as QryResult,
+    QueryResult as QueryResult,
+    RefundResult as RefundResult,
+    RevokeResult as RevokeResult,
+)
 from ._errors import Status, _error, status_in_doubt
 from ._text import _UTF8, _dec, _result
-
-
-#: The answers' classes, each made from its response struct's ``_fields_`` in the mirror
-#: (``_abi.py``, generated from the header): same names, same order, ``error`` left out (it
-#: goes into the exception). ``c_char`` arrays are ``str``, ``result`` (one ``c_char``) is
-#: ``Optional[str]``, ``uint64`` fen ``int``, ``bool`` ``bool``. Fields the struct has after
-#: ``verified`` (appended later, for the ABI) default to "". What a table cannot say (what the
-#: answer means) is the docstring here.
-_ANSWERS: Dict[str, Tuple[Type[ctypes.Structure], str]] = {
-    "QryResult": (
-        _abi.starpos_qry_response,
-        """What ``pubSigQry`` answered: the merchant's WeChat official account (``app_id``, for
-    :func:`oauth_url`; ``app_id_key`` its secret: never log it, left out of ``repr``).""",
-    ),
-    "PayResult": (
-        _abi.starpos_pay_response,
-        """What ``pubSigPay`` answered. ``result`` is 'A' or 'Z' by design: follow with
-    :meth:`Client.wait` on ``log_no``.""",
-    ),
-    "QueryResult": (
-        _abi.starpos_query_response,
-        """What the order query answered. ``result``: 'S' paid, 'F' failed, 'D' revoked (final);
-    'A', 'Z' (query again). ``order_no`` is the channel order number a refund needs.
-    ``trade_no``: the ``tradeNo`` this query was sent with (after :meth:`Client.wait` that of
-    its last query; after :meth:`Client.barcode_sale` the sale's own). ``ref_amt``: fen
-    already refunded (answered to version "V1.0.1"; else 0). ``add_field``: ``addField``
-    (<= 256 GBK bytes), "" when not answered.""",
-    ),
-    "RefundResult": (
-        _abi.starpos_refund_response,
-        """What the refund answered. ``result``: 'S' refunded, 'F' failed, 'Z' unknown.
-    ``trade_no``: the ``tradeNo`` the refund was sent with (after an in-doubt failure, query
-    it).""",
-    ),
-    "RevokeResult": (
-        _abi.starpos_revoke_response,
-        """What the revoke (``RevokeBarcodepay``) answered. ``result``: 'S' revoked (the sale now
-    queries 'D'), 'F' not revoked, 'Z' unknown: :meth:`Client.wait` on the sale's
-    ``trade_no`` until final ('D' = revoked). ``trade_no`` here is this revoke's own.""",
-    ),
-    "BarcodePayResult": (
-        _abi.starpos_barcode_pay_response,
-        """What the barcode pay (``sdkBarcodePay``) answered. ``result``: 'S' paid, 'F' failed
-    (final); 'A' the payer is entering a password, 'Z' unknown: :meth:`Client.wait` on
-    ``trade_no`` (the sale's, generated when none was given) until final, never pay again.
-    ``order_no``: the channel's order number (a refund needs it). ``open_id``: the payer's
-    openid in WeChat when answered ("" otherwise); a secret, left out of ``repr``.""",
-    ),
-    "QrPayResult": (
-        _abi.starpos_qr_pay_response,
-        """What the QR pay (``sdkBarcodePosPay``) answered. ``result`` 'S' means the QR order was
-    made, NOT that it is paid: show ``pay_code`` (valid for 15 minutes) as a QR code, then
-    :meth:`Client.wait` on ``trade_no`` until final. 'F' = no order; 'Z' = unknown: query.""",
-    ),
-}
-
-#: Answer fields never shown by ``repr`` (secrets).
-_SECRETS = frozenset({"app_id_key", "open_id"})
-#: Response-struct fields that are not result attributes (``error`` goes into the exception).
-_NOT_ATTRIBUTES = frozenset({"error"})
-
-
-def _py_type(ctype: Any) -> str:
-    """The attribute type (as a string, like the hand-written dataclasses' annotations) of a
-    response struct field's ctypes type."""
-    if ctype is ctypes.c_char:
-        return "Optional[str]"
-    if ctype is ctypes.c_bool:
-        return "bool"
-    if ctype is ctypes.c_uint64:
-        return "int"
-    if issubclass(ctype, ctypes.Array) and ctype._type_ is ctypes.c_char:
-        return "str"
-    raise TypeError(f"no result type for {ctype!r}")
-
-
-def _answer_class(name: str, struct: Type[ctypes.Structure], doc: str) -> type:
-    """The dataclass ``name`` with ``struct``'s fields (see ``_ANSWERS``)."""
-    fields = []
-    after_verified = False
-    for fname, ctype in struct._fields_:  # type: ignore[attr-defined]
-        if fname in _NOT_ATTRIBUTES:
-            continue
-        opts: Dict[str, Any] = {}
-        if fname in _SECRETS:
-            opts["repr"] = False
-        if after_verified:
-            opts["default"] = ""
-        fields.append((fname, _py_type(ctype), dataclasses.field(**opts)))
-        if fname == "verified":
-            after_verified = True
-    cls = dataclasses.make_dataclass(name, fields, namespace={"__doc__": doc})
-    cls.__module__ = __name__
-    return cls
-
-
-QryResult = _answer_class("QryResult", *_ANSWERS["QryResult"])
-PayResult = _answer_class("PayResult", *_ANSWERS["PayResult"])
-QueryResult = _answer_class("QueryResult", *_ANSWERS["QueryResult"])
-RefundResult = _answer_class("RefundResult", *_ANSWERS["RefundResult"])
-RevokeResult = _answer_class("RevokeResult", *_ANSWERS["RevokeResult"])
-BarcodePayResult = _answer_class("BarcodePayResult", *_ANSWERS["BarcodePayResult"])
-QrPayResult = _answer_class("QrPayResult", *_ANSWERS["QrPayResult"])
 
 
 @dataclasses.dataclass
@@ -121,7 +28,7 @@ class JournalEntry:
     """One sale of the journal (:meth:`Client.journal`, :meth:`Client.recover`). Holds no key,
     payment code, OAuth code or openid."""
 
-    #: "pay", "barcode_pay", "qr_pay" or "refund".
+    #: "pay", "barcode_pay", "qr_pay", "refund" or "revoke".
     kind: str
     #: The sale's ``tradeNo`` (empty for "pay").
     trade_no: str
@@ -184,7 +91,8 @@ class SummaryRow:
     paid_fen: int
     #: Fen refunded: the settled refunds whose result is 'S'.
     refunded_fen: int
-    #: Fen revoked: 0 (revoking is not implemented yet; the field keeps the row's shape).
+    #: Fen revoked: the settled revokes whose result is 'S' (their sales, then 'D', are not
+    #: in ``paid_fen``).
     revoked_fen: int
     #: How many are still open: :meth:`Client.journal` lists them (``settled`` False),
     #: :meth:`Client.recover` settles them.

@@ -36,8 +36,9 @@
 //! 5. `ffi/calls.rs`: the `extern "C"` function (`respond`, `request.with`, `out.fill`);
 //!    `scripts/abi.sh update` while unreleased.
 //! 6. The simulator (`sim/src/handlers.rs`), the CLI command (`cli/src/args.rs`,
-//!    `commands.rs`, `scripts/cli-share.sh`), Python (`python/starpos/_client.py`,
-//!    `_results.py`; `scripts/gen_python_abi.py` regenerates the mirror), tests through the C
+//!    `commands.rs`, `scripts/cli-share.sh`), Python (the method in
+//!    `python/starpos/_client.py`; the answer class is one `ANSWER_CLASSES` line of
+//!    `scripts/gen_python_abi.py`, which regenerates `_abi.py` and `_answers.py`), tests through the C
 //!    ABI, docs/protocol.md and docs/c.md.
 
 mod answers;
