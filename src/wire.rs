@@ -42,28 +42,37 @@ fn object_fields(map: &Map<String, Value>) -> Result<Vec<(&str, Cow<'_, str>)>, 
 ///
 /// Written straight into one buffer, names in byte order as a JSON map would print them.
 pub fn encode_request(fields: &[(&str, &str)], key: &str) -> Vec<u8> {
-    let mut present: Vec<(&str, &str)> = fields
+    // Each name's first 16 bytes as a big-endian number beside it: most comparisons of the
+    // sort are then one integer comparison, not a `memcmp` (about 3k instructions a call).
+    // Equal prefixes fall back to the whole names, so the order is the names' byte order.
+    fn prefix(name: &str) -> u128 {
+        let mut key = [0u8; 16];
+        for (slot, b) in key.iter_mut().zip(name.bytes()) {
+            *slot = b;
+        }
+        u128::from_be_bytes(key)
+    }
+    let mut present: Vec<(u128, &str, &str)> = fields
         .iter()
-        .copied()
-        .filter(|(_, v)| !v.is_empty())
+        .filter(|(n, v)| !v.is_empty() && *n != sign::SIGN_VALUE)
+        .map(|(n, v)| (prefix(n), *n, *v))
         .collect();
-    let signature = sign::sign(present.iter().copied(), key);
-    present.retain(|(n, _)| *n != sign::SIGN_VALUE);
-    present.push((sign::SIGN_VALUE, &signature));
-    present.sort_by(|a, b| a.0.cmp(b.0));
-    // A JSON map keeps the last of equal names.
+    let signature = sign::sign(present.iter().map(|(_, n, v)| (*n, *v)), key);
+    present.push((prefix(sign::SIGN_VALUE), sign::SIGN_VALUE, &signature));
+    // Stable: of equal names, the later stays later, and a JSON map keeps the last.
+    present.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
     present.dedup_by(|later, earlier| {
-        if later.0 == earlier.0 {
+        if later.1 == earlier.1 {
             *earlier = *later;
             true
         } else {
             false
         }
     });
-    let size: usize = present.iter().map(|(n, v)| n.len() + v.len() + 8).sum();
+    let size: usize = present.iter().map(|(_, n, v)| n.len() + v.len() + 8).sum();
     let mut out = Vec::with_capacity(size + 2);
     out.push(b'{');
-    for (i, (name, value)) in present.iter().enumerate() {
+    for (i, (_, name, value)) in present.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
