@@ -1176,12 +1176,35 @@ class NothingSent(SimulatorTest):
              "int"),
             (lambda: c.barcode_sale("134567890123456789", 1, goods_tag="\x00"), "goods_tag",
              "NUL"),
+            (lambda: c.revoke(None), "qry_no", "required"),
+            (lambda: c.revoke("1", trade_no=7), "trade_no", "str"),
             (lambda: c.recover(deadline_ms=-1), "deadline_ms", ""),
             (lambda: c.recover(deadline_ms=None), "deadline_ms", "int"),
         ]
         for call, field, words in cases:
             with self.subTest(field=field, words=words):
                 self.assertRejected(call, field, words)
+
+    def test_requests_are_filled_by_field_name_from_the_mirror(self):
+        # Every request struct of the header: each text and fen field filled by its name and
+        # type, so a field the header adds needs no filling code; a name it lacks is refused.
+        requests = {n: cls for n, cls in starpos.STRUCTS.items() if n.endswith("_request")}
+        self.assertIn("starpos_revoke_request", requests)
+        for name, cls in requests.items():
+            with self.subTest(struct=name):
+                values = {}
+                for field, ctype in cls._fields_:
+                    if ctype is ctypes.c_char_p:
+                        values[field] = "v-" + field
+                    elif ctype is ctypes.c_uint64:
+                        values[field] = len(field)
+                request = self.client._request(cls, **values)
+                for field, value in values.items():
+                    want = value.encode() if isinstance(value, str) else value
+                    self.assertEqual(getattr(request, field), want)
+                with self.assertRaises(TypeError) as c:
+                    self.client._request(cls, no_such_field="x")
+                self.assertIn("no_such_field", str(c.exception))
 
     def test_bad_client_arguments(self):
         good = dict(CREDENTIALS)

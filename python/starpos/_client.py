@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-from typing import Any, Callable, Dict, List, Mapping, Optional, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 from ._abi import (
     STARPOS_CALL_ANSWER_SIZE,
@@ -72,6 +72,10 @@ FLAG_GBK_STRINGS = STARPOS_FLAG_GBK_STRINGS
 #: doubt (its deadline, or the cancel), it revokes the sale so the payer is never charged: the
 #: result is then 'D' (revoked), or the sale's final state if it reached one first.
 FLAG_REVOKE_ON_GIVE_UP = STARPOS_FLAG_REVOKE_ON_GIVE_UP
+
+
+#: A C request struct of the mirror.
+_S = TypeVar("_S", bound=ctypes.Structure)
 
 
 class Client:
@@ -208,9 +212,22 @@ class Client:
         """A string argument in this client's charset (see :func:`_enc`)."""
         return _enc(value, field, self._charset, required=required)
 
-    def _sale_strings(self, **fields: Any) -> Dict[str, Optional[bytes]]:
-        """The optional string fields of a pay request, encoded, by name."""
-        return {name: self._enc(value, name) for name, value in fields.items()}
+    def _request(self, struct: Type[_S], required: Tuple[str, ...] = (), **values: Any) -> _S:
+        """The C request ``struct`` filled by field name, each value checked and converted by
+        its field's type in the mirror: text (``char *``) in this client's charset (None stays
+        NULL, unless the name is in ``required``), fen (``uint64_t``) as a non-negative int.
+        So a field the header adds to a request needs no code here, only its argument."""
+        types = dict(struct._fields_)  # type: ignore[attr-defined]
+        request = struct()
+        for name, value in values.items():
+            ctype = types.get(name)
+            if ctype is ctypes.c_char_p:
+                setattr(request, name, self._enc(value, name, required=name in required))
+            elif ctype is ctypes.c_uint64:
+                setattr(request, name, _amount(value, name))
+            else:
+                raise TypeError(f"{struct.__name__} has no text or fen field {name!r}")
+        return request
 
     def qry(
         self,
@@ -225,10 +242,8 @@ class Client:
             attach: free text echoed back (makes the version V1.0.1).
             version: protocol version; None = the default.
         """
-        request = starpos_qry_request(
-            self._enc(txn_time, "txn_time"),
-            self._enc(attach, "attach"),
-            self._enc(version, "version"),
+        request = self._request(
+            starpos_qry_request, txn_time=txn_time, attach=attach, version=version
         )
         response = starpos_qry_response()
         status = self._call(_lib.starpos_qry, ctypes.byref(request),
@@ -265,19 +280,18 @@ class Client:
         """
         amount = _amount(amount, "amount")
         total_amount = amount if total_amount is None else _amount(total_amount, "total_amount")
-        request = starpos_pay_request(
+        request = self._request(
+            starpos_pay_request,
             amount=amount,
             total_amount=total_amount,
-            **self._sale_strings(
-                txn_time=txn_time,
-                version=version,
-                code=code,
-                openid=openid,
-                subject=subject,
-                sel_order_no=sel_order_no,
-                goods_tag=goods_tag,
-                attach=attach,
-            ),
+            txn_time=txn_time,
+            version=version,
+            code=code,
+            openid=openid,
+            subject=subject,
+            sel_order_no=sel_order_no,
+            goods_tag=goods_tag,
+            attach=attach,
         )
         response = starpos_pay_response()
         status = self._call(_lib.starpos_pay, ctypes.byref(request),
@@ -297,11 +311,15 @@ class Client:
         :meth:`barcode_sale`)."""
         amount = _amount(amount, "amount")
         total_amount = amount if total_amount is None else _amount(total_amount, "total_amount")
-        return starpos_barcode_pay_request(
-            auth_code=self._enc(auth_code, "auth_code", required=True),
+        return self._request(
+            starpos_barcode_pay_request,
+            ("auth_code",),
+            auth_code=auth_code,
             amount=amount,
             total_amount=total_amount,
-            **self._sale_strings(pay_channel=pay_channel, trade_no=trade_no, **optional),
+            pay_channel=pay_channel,
+            trade_no=trade_no,
+            **optional,
         )
 
     def barcode_pay(
@@ -374,15 +392,15 @@ class Client:
         """
         amount = _amount(amount, "amount")
         total_amount = amount if total_amount is None else _amount(total_amount, "total_amount")
-        request = starpos_qr_pay_request(
-            pay_channel=self._enc(pay_channel, "pay_channel", required=True),
+        request = self._request(
+            starpos_qr_pay_request,
+            ("pay_channel",),
+            pay_channel=pay_channel,
             amount=amount,
             total_amount=total_amount,
-            **self._sale_strings(
-                trade_no=trade_no, subject=subject, sel_order_no=sel_order_no,
-                goods_tag=goods_tag, attach=attach, add_field=add_field, txn_time=txn_time,
-                version=version,
-            ),
+            trade_no=trade_no, subject=subject, sel_order_no=sel_order_no,
+            goods_tag=goods_tag, attach=attach, add_field=add_field, txn_time=txn_time,
+            version=version,
         )
         function = _c_function("starpos_qr_pay")
         response = starpos_qr_pay_response()
@@ -445,11 +463,9 @@ class Client:
             trade_no: this request's number; None = generated (see ``result.trade_no``).
             txn_time, version: None = now, the default ("V1.0.1" also answers ``ref_amt``).
         """
-        request = starpos_query_request(
-            self._enc(txn_time, "txn_time"),
-            self._enc(version, "version"),
-            self._enc(trade_no, "trade_no"),
-            self._enc(qry_no, "qry_no", required=True),
+        request = self._request(
+            starpos_query_request, ("qry_no",),
+            txn_time=txn_time, version=version, trade_no=trade_no, qry_no=qry_no,
         )
         response = starpos_query_response()
         status = self._call(_lib.starpos_query, ctypes.byref(request),
@@ -475,12 +491,10 @@ class Client:
         Not safe to repeat blindly: after an in-doubt error, ``e.trade_no`` is the refund's
         number; query it before trying again.
         """
-        request = starpos_refund_request(
-            self._enc(txn_time, "txn_time"),
-            self._enc(version, "version"),
-            self._enc(trade_no, "trade_no"),
-            self._enc(order_no, "order_no", required=True),
-            _amount(txn_amt, "txn_amt"),
+        request = self._request(
+            starpos_refund_request, ("order_no",),
+            txn_time=txn_time, version=version, trade_no=trade_no, order_no=order_no,
+            txn_amt=txn_amt,
         )
         response = starpos_refund_response()
         status = self._call(_lib.starpos_refund, ctypes.byref(request),
@@ -503,11 +517,9 @@ class Client:
         Acquirers that do not support revoking refuse it (:class:`GatewayError`, nothing
         moved): refund instead. ``result.trade_no`` is this revoke's own number.
         """
-        request = starpos_revoke_request(
-            self._enc(qry_no, "qry_no", required=True),
-            self._enc(trade_no, "trade_no"),
-            self._enc(txn_time, "txn_time"),
-            self._enc(version, "version"),
+        request = self._request(
+            starpos_revoke_request, ("qry_no",),
+            qry_no=qry_no, trade_no=trade_no, txn_time=txn_time, version=version,
         )
         response = starpos_revoke_response()
         status = self._call(_lib.starpos_revoke, ctypes.byref(request),
