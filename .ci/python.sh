@@ -231,6 +231,12 @@ if (cd "$TMP" && "$VPY" -m mypy --strict --no-incremental caller.py >/dev/null);
   echo "mypy accepted a str amount: the package's types are not seen" >&2
   exit 1
 fi
+# And a misspelled answer attribute (the answer classes must be classes a checker can read).
+sed -i 's/client.qr_pay("WXPAY", "1")/client.qr_pay("WXPAY", 1)/; s/sale.amount$/sale.amout/' "$TMP/caller.py"
+if (cd "$TMP" && "$VPY" -m mypy --strict --no-incremental caller.py >/dev/null); then
+  echo "mypy accepted sale.amout: the answer classes' attributes are not seen" >&2
+  exit 1
+fi
 
 step "the oldest and the newest other CPython on this machine (pyenv): install and unit tests"
 # pyproject.toml promises requires-python >= 3.8: the package is installed and its unit tests

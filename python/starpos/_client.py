@@ -217,7 +217,7 @@ class Client:
         its field's type in the mirror: text (``char *``) in this client's charset (None stays
         NULL, unless the name is in ``required``), fen (``uint64_t``) as a non-negative int.
         So a field the header adds to a request needs no code here, only its argument."""
-        types = dict(struct._fields_)  # type: ignore[attr-defined]
+        types: Dict[str, Any] = {f[0]: f[1] for f in struct._fields_}
         request = struct()
         for name, value in values.items():
             ctype = types.get(name)
