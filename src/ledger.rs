@@ -193,8 +193,9 @@ fn revoked(entries: &[Entry], trade_no: &str, sys_time: &str, open_sales: bool) 
 
 /// Records that the sale `trade_no` is revoked ([`revoked`]): called by [`end`] when the
 /// revoke `revoke_id` answered `S`, before that revoke's own entry is settled (which [`end`]
-/// writes itself, so it is left out here). Logged, never failed.
-fn learn_revoked(journal: &Journal, trade_no: &str, sys_time: &str, revoke_id: &str) {
+/// writes itself, so it is left out here). Logged, never failed; false when the sale's `D`
+/// could not be written.
+fn learn_revoked(journal: &Journal, trade_no: &str, sys_time: &str, revoke_id: &str) -> bool {
     let learned = journal.entries().and_then(|entries| {
         for entry in revoked(&entries, trade_no, sys_time, true) {
             if entry.id != revoke_id {
@@ -203,10 +204,14 @@ fn learn_revoked(journal: &Journal, trade_no: &str, sys_time: &str, revoke_id: &
         }
         Ok(())
     });
-    if let Err(e) = learned {
-        log(Level::Warn, || {
-            format!("revoke of {trade_no}: journal not updated: {e}")
-        });
+    match learned {
+        Ok(()) => true,
+        Err(e) => {
+            log(Level::Warn, || {
+                format!("revoke of {trade_no}: journal not updated: {e}")
+            });
+            false
+        }
     }
 }
 
@@ -584,7 +589,15 @@ pub(crate) fn end(journal: &Journal, entry: &mut Entry, outcome: Result<Learned<
         // this revoke open, and recovery's query of the sale (`D`) settles it `S`; in the
         // other order the revoke would be settled and its sale stay `S` for good, since
         // nothing queries a settled sale.
-        learn_revoked(journal, &entry.order_no, &entry.sys_time, &entry.id);
+        if !learn_revoked(journal, &entry.order_no, &entry.sys_time, &entry.id) {
+            // Nor may the revoke be settled while its sale reads paid: left open, it is
+            // queried by recovery, whose `D` then records both.
+            settle(entry, false);
+            entry.error = format!(
+                "revoked (S), but the sale {}'s D could not be journaled: recovery records it",
+                entry.order_no
+            );
+        }
     }
     if let Err(e) = journal.update(entry) {
         // The sale stays open in the journal: recovery will query it. Safe, so the
