@@ -9,6 +9,17 @@ use md5::{Digest, Md5};
 /// The name of the field that carries the signature; it is never part of what is signed.
 pub const SIGN_VALUE: &str = "signValue";
 
+/// The first 16 of `bytes` (zero-padded) as a big-endian number: comparing two of them
+/// compares those prefixes byte by byte, so a sort of names compares integers first and the
+/// whole names only on a tie. For signing the bytes are lower-cased, for a JSON body not.
+pub(crate) fn prefix_key(bytes: impl Iterator<Item = u8>) -> u128 {
+    let mut key = [0u8; 16];
+    for (slot, b) in key.iter_mut().zip(bytes) {
+        *slot = b;
+    }
+    u128::from_be_bytes(key)
+}
+
 /// The fields to sign, `signValue` left out, in signing order: by name lower-cased, then by
 /// the name's own bytes (`logNo` before `LogNo`), then by value, so the order never depends on
 /// the input's. Sorted without allocating a lower-cased copy of any name.
@@ -16,15 +27,9 @@ fn signing_order<'a, I>(fields: I) -> Vec<(u128, &'a str, &'a str)>
 where
     I: IntoIterator<Item = (&'a str, &'a str)>,
 {
-    // Each name's first 16 bytes lower-cased, as a big-endian number: comparing two of them
-    // compares the prefixes the way the rule does, without a lower-cased copy of the name.
-    fn prefix(name: &str) -> u128 {
-        let mut key = [0u8; 16];
-        for (slot, b) in key.iter_mut().zip(name.bytes()) {
-            *slot = b.to_ascii_lowercase();
-        }
-        u128::from_be_bytes(key)
-    }
+    // Each name's first 16 bytes lower-cased: compared the way the rule does, without a
+    // lower-cased copy of the name.
+    let prefix = |name: &str| prefix_key(name.bytes().map(|b| b.to_ascii_lowercase()));
     let mut sorted: Vec<(u128, &str, &str)> = fields
         .into_iter()
         .filter(|(name, _)| *name != SIGN_VALUE)

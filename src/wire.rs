@@ -42,16 +42,10 @@ fn object_fields(map: &Map<String, Value>) -> Result<Vec<(&str, Cow<'_, str>)>, 
 ///
 /// Written straight into one buffer, names in byte order as a JSON map would print them.
 pub fn encode_request(fields: &[(&str, &str)], key: &str) -> Vec<u8> {
-    // Each name's first 16 bytes as a big-endian number beside it: most comparisons of the
-    // sort are then one integer comparison, not a `memcmp` (about 3k instructions a call).
-    // Equal prefixes fall back to the whole names, so the order is the names' byte order.
-    fn prefix(name: &str) -> u128 {
-        let mut key = [0u8; 16];
-        for (slot, b) in key.iter_mut().zip(name.bytes()) {
-            *slot = b;
-        }
-        u128::from_be_bytes(key)
-    }
+    // Each name's [`sign::prefix_key`] beside it: most comparisons of the sort are then one
+    // integer comparison, not a `memcmp` (about 3k instructions a call). Equal prefixes fall
+    // back to the whole names, so the order is the names' byte order.
+    let prefix = |name: &str| sign::prefix_key(name.bytes());
     let mut present: Vec<(u128, &str, &str)> = fields
         .iter()
         .filter(|(n, v)| !v.is_empty() && *n != sign::SIGN_VALUE)
