@@ -308,23 +308,22 @@ pub(crate) fn settle_lost_pay(journal: &Journal, entry: &mut Entry) -> bool {
 /// Words for a sale a recovery query of `qry_no` left open, by what the query gave.
 pub(crate) fn still_open(entry: &mut Entry, qry_no: &str, queried: Result<&QueryResponse, &Error>) {
     entry.error = match queried {
-        Ok(answer) if entry.kind == Kind::Revoke && !entry.answered() && entry.not_found > 0 => {
-            format!(
-                "not confirmed yet: the sale {qry_no} is still {} at the gateway (a revoke that \
-                 went through makes it D); {} such answer(s) since sysTime {}: \"never arrived\" \
-                 needs {} over {} minutes of the gateway's clock",
-                crate::model::result_text(answer.result),
-                entry.not_found,
-                entry.not_found_since,
-                crate::journal::NEVER_ARRIVED_ANSWERS,
-                crate::journal::NEVER_ARRIVED_SPAN_SECS / 60
-            )
+        Ok(answer) if entry.kind == Kind::Revoke => {
+            let mut words = format!(
+                "not confirmed yet: the sale {qry_no} is still {} at the gateway; a revoke that \
+                 went through makes it D",
+                crate::model::result_text(answer.result)
+            );
+            if !entry.answered() && entry.not_found > 0 {
+                words += &format!(
+                    "; {} such answer(s) since sysTime {}: {}",
+                    entry.not_found,
+                    entry.not_found_since,
+                    never_arrived_needs()
+                );
+            }
+            words
         }
-        Ok(answer) if entry.kind == Kind::Revoke => format!(
-            "not confirmed yet: the sale {qry_no} is still {} at the gateway; a revoke that went \
-             through makes it D",
-            crate::model::result_text(answer.result)
-        ),
         Ok(answer) if entry.kind == Kind::Refund => format!(
             "not confirmed yet: order {qry_no} reports {} fen refunded (refAmt), which does not \
              show this refund beside those already settled",
@@ -340,16 +339,23 @@ pub(crate) fn still_open(entry: &mut Entry, qry_no: &str, queried: Result<&Query
             e.detail()
         ),
         Err(e) if e.status() == Status::Gateway => format!(
-            "no answer yet; {} signed refusal(s) of its queries so far ({}); \"never arrived\" \
-             needs {} over {} minutes of the gateway's clock",
+            "no answer yet; {} signed refusal(s) of its queries so far ({}); {}",
             entry.not_found,
             e.detail(),
-            crate::journal::NEVER_ARRIVED_ANSWERS,
-            crate::journal::NEVER_ARRIVED_SPAN_SECS / 60
+            never_arrived_needs()
         ),
         Err(e) if e.status() == Status::InvalidArgument => e.detail().to_owned(),
         Err(e) => format!("query failed: {}", e.detail()),
     };
+}
+
+/// What "never arrived" still needs, in the words of [`still_open`]'s messages.
+fn never_arrived_needs() -> String {
+    format!(
+        "\"never arrived\" needs {} over {} minutes of the gateway's clock",
+        crate::journal::NEVER_ARRIVED_ANSWERS,
+        crate::journal::NEVER_ARRIVED_SPAN_SECS / 60
+    )
 }
 
 /// The end of a recovery pass for a sale still open: one more pass counted, and after
