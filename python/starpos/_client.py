@@ -214,9 +214,10 @@ class Client:
 
     def _request(self, struct: Type[_S], required: Tuple[str, ...] = (), **values: Any) -> _S:
         """The C request ``struct`` filled by field name, each value checked and converted by
-        its field's type in the mirror: text (``char *``) in this client's charset (None stays
-        NULL, unless the name is in ``required``), fen (``uint64_t``) as a non-negative int.
-        So a field the header adds to a request needs no code here, only its argument."""
+        its field's type in the mirror, in the order given (the first bad one is named): text
+        (``char *``) in this client's charset (None stays NULL, unless the name is in
+        ``required``), fen (``uint64_t``) as a non-negative int. So a field the header adds to
+        a request needs no code here, only its argument."""
         types: Dict[str, Any] = {f[0]: f[1] for f in struct._fields_}
         request = struct()
         for name, value in values.items():
@@ -278,12 +279,10 @@ class Client:
         ``log_no``. On an in-doubt error (``e.in_doubt``) the payment may have gone through:
         query it (by ``sel_order_no`` if you gave one), never send the pay again.
         """
-        amount = _amount(amount, "amount")
-        total_amount = amount if total_amount is None else _amount(total_amount, "total_amount")
         request = self._request(
             starpos_pay_request,
             amount=amount,
-            total_amount=total_amount,
+            total_amount=amount if total_amount is None else total_amount,
             txn_time=txn_time,
             version=version,
             code=code,
@@ -309,14 +308,12 @@ class Client:
     ) -> starpos_barcode_pay_request:
         """A checked ``starpos_barcode_pay_request`` (for :meth:`barcode_pay` and
         :meth:`barcode_sale`)."""
-        amount = _amount(amount, "amount")
-        total_amount = amount if total_amount is None else _amount(total_amount, "total_amount")
         return self._request(
             starpos_barcode_pay_request,
             ("auth_code",),
-            auth_code=auth_code,
             amount=amount,
-            total_amount=total_amount,
+            total_amount=amount if total_amount is None else total_amount,
+            auth_code=auth_code,
             pay_channel=pay_channel,
             trade_no=trade_no,
             **optional,
@@ -390,14 +387,12 @@ class Client:
         ``result`` 'S' means the QR order was made, not that it is paid: show ``pay_code``,
         then :meth:`wait` on ``trade_no`` until final.
         """
-        amount = _amount(amount, "amount")
-        total_amount = amount if total_amount is None else _amount(total_amount, "total_amount")
         request = self._request(
             starpos_qr_pay_request,
             ("pay_channel",),
-            pay_channel=pay_channel,
             amount=amount,
-            total_amount=total_amount,
+            total_amount=amount if total_amount is None else total_amount,
+            pay_channel=pay_channel,
             trade_no=trade_no, subject=subject, sel_order_no=sel_order_no,
             goods_tag=goods_tag, attach=attach, add_field=add_field, txn_time=txn_time,
             version=version,
