@@ -155,35 +155,27 @@ fn a_power_cut_between_the_revokes_two_journal_writes_loses_neither() {
     std::fs::write(&path, &bytes[..cut]).unwrap();
 
     // The next start: a new client on that journal.
-    let mut rust = config(&sim);
-    rust.journal_path = Some(path);
-    let client = Client::new(rust).unwrap();
-    let entry = |kind: Kind, trade_no: &str| {
-        client
-            .journal_entries()
-            .unwrap()
-            .into_iter()
-            .find(|e| e.kind == kind && e.trade_no == trade_no)
-            .unwrap_or_else(|| panic!("no {kind:?} {trade_no} in the journal"))
-    };
-    let s = entry(Kind::BarcodePay, &sale);
+    let next = till(&sim, &dir);
+    let s = next.entry(Kind::BarcodePay, &sale);
     assert_eq!(
         (s.result, s.settled),
         (Some(TxnResult::Revoked), true),
         "{s:?}"
     );
     assert!(
-        !entry(Kind::Revoke, &own).settled,
+        !next.entry(Kind::Revoke, &own).settled,
         "the revoke's settling was lost"
     );
-    client.recover(Duration::from_secs(10), |_| {}).unwrap();
-    let r = entry(Kind::Revoke, &own);
+    next.client
+        .recover(Duration::from_secs(10), |_| {})
+        .unwrap();
+    let r = next.entry(Kind::Revoke, &own);
     assert_eq!(
         (r.result, r.settled, r.amount),
         (Some(TxnResult::Success), true, 310),
         "{r:?}"
     );
-    let s = entry(Kind::BarcodePay, &sale);
+    let s = next.entry(Kind::BarcodePay, &sale);
     assert_eq!(
         (s.result, s.settled),
         (Some(TxnResult::Revoked), true),
