@@ -34,7 +34,8 @@
 //! - no payment code was sent twice; no recovery ever failed to read the journal.
 //!
 //! `cargo test` runs a short loop (`crash_loop_short`); `.ci/run` runs `crash_loop_long`
-//! (ignored here) with 200 kills, `STARPOS_CRASH_KILLS` to change that.
+//! (ignored here) with 200 kills, `STARPOS_CRASH_KILLS` to change that, and
+//! `STARPOS_CRASH_LATER_MIN` for late restarts more than 11 minutes later ([`later`]).
 
 mod common;
 
@@ -64,6 +65,17 @@ const DEADLINE: &str = "STARPOS_CRASH_DEADLINE_MS";
 /// "11 minutes later": past the ten minutes of the gateway's clock that "never arrived"
 /// needs (`starpos::journal::NEVER_ARRIVED_SPAN_SECS`).
 const LATER: Duration = Duration::from_secs(11 * 60);
+
+/// How much later a late restart comes: [`LATER`], or `STARPOS_CRASH_LATER_MIN` minutes (at
+/// least 11; hours cross the China day, so a revoke of yesterday's sale is refused). Keep
+/// kills × minutes ÷ 2 well under the journal's 7-day retention (the terminal's clock moves
+/// on half the late restarts), or settled sales are compacted away before the end's checks.
+fn later() -> Duration {
+    std::env::var("STARPOS_CRASH_LATER_MIN")
+        .ok()
+        .and_then(|m| m.parse::<u64>().ok())
+        .map_or(LATER, |minutes| Duration::from_secs(minutes.max(11) * 60))
+}
 
 fn client(base_url: &str, journal: &Path) -> Client {
     let mut c = starpos::Config::new(
@@ -482,10 +494,10 @@ fn crash_loop(kills: u64) {
         let jump = random.below(4) as usize;
         jumps[jump] += 1;
         if jump == 1 || jump == 3 {
-            wall_offset += LATER;
+            wall_offset += later();
         }
         if jump == 2 || jump == 3 {
-            sim.advance(LATER);
+            sim.advance(later());
         }
         // What goes wrong while it recovers.
         if busy_spell == 0 && random.below(6) == 0 {
@@ -677,10 +689,11 @@ fn crash_loop(kills: u64) {
         .filter(|e| e.status == Status::Gateway && e.result.is_none())
         .count();
     eprintln!(
-        "crash loop: {kills} kills (restarts at once {}, 11 min later by the terminal's clock {}, \
-         the gateway's {}, both {}), {} orders, {} refunds, {} revokes, {} journaled, {} \
+        "crash loop: {kills} kills (restarts at once {}, {} min later by the terminal's clock \
+         {}, the gateway's {}, both {}), {} orders, {} refunds, {} revokes, {} journaled, {} \
          reported final, {} said no money moved ({never_arrived} never arrived)",
         jumps[0],
+        later().as_secs() / 60,
         jumps[1],
         jumps[2],
         jumps[3],
